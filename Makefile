@@ -1,0 +1,44 @@
+# The two commands: `make demo` and `make test`. Both create .venv and install what
+# they need; `make test` also installs the system packages the suite needs (as root).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+KEYWORD ?= beekeeping
+
+.PHONY: demo test lint unit install install-test system-packages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(BIN)/prospector demo --keyword "$(KEYWORD)"
+
+system-packages:
+	@bash scripts/system-packages.sh
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+unit: install-test
+	$(BIN)/python -m pytest
+
+test: install-test system-packages lint unit
+
+bench: install-test
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+import sys
+
+from prospector.cli import main
+
+sys.exit(main())

@@ -1,0 +1,231 @@
+"""Thin CLI: flags → Config → library calls. Every user error is one line on stderr
+and a distinct exit code (see `prospector --help`); tracebacks are bugs."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import duckdb
+
+from prospector.errors import ExitCode, InputError, ProspectorError
+
+EXIT_CODES_HELP = """exit codes:
+  0    done
+  2    bad input: flags, keyword, seed file, config
+  3    database unusable: a directory, unreadable, read-only, newer schema
+  4    database locked by another process
+  5    search backend unavailable
+  6    partial run: the crawl stopped before the end
+  130  interrupted
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports errors in one line (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="prospector",
+        description="Find a niche's forums, blogs and sites, their webmasters' contacts, "
+        "and rank them as partners and communities.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    crawl = sub.add_parser("crawl", help="discover and crawl sites for a keyword into a DB",
+                           epilog=EXIT_CODES_HELP,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    crawl.add_argument("keyword", help="the niche, e.g. beekeeping")
+    crawl.add_argument("--db", type=Path, required=True, help="DuckDB file to write")
+    crawl.add_argument("--seeds", type=Path, help="file of URLs or domains, one a line")
+    crawl.add_argument("--search", metavar="URL", help="SearXNG-compatible search endpoint")
+    crawl.add_argument("--variant", action="append", default=[],
+                       help="another word for the niche (repeatable)")
+    crawl.add_argument("--max-sites", type=_positive, default=50, help="sites to crawl (50)")
+    crawl.add_argument("--max-pages", type=_positive, default=6, help="pages per site (6)")
+    crawl.add_argument("--proxy", metavar="URL", help="send every request through this proxy")
+    crawl.add_argument("--fast", action="store_true",
+                       help="no politeness delays: only for servers you own (the sample web)")
+    crawl.add_argument("--log-level", default="WARNING",
+                       choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+    report = sub.add_parser("report", help="write the HTML report of a DB")
+    report.add_argument("--db", type=Path, required=True)
+    report.add_argument("--out", type=Path, default=Path("out/report.html"),
+                        help="HTML file to write (out/report.html)")
+
+    sql = sub.add_parser("sql", help="run a read-only SQL query against a DB")
+    sql.add_argument("query")
+    sql.add_argument("--db", type=Path, required=True)
+    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    demo = sub.add_parser("demo", help="crawl the bundled sample web and write a report")
+    demo.add_argument("--keyword", default="beekeeping")
+    demo.add_argument("--db", type=Path, default=Path("out/demo.duckdb"))
+    demo.add_argument("--out", type=Path, default=Path("out/report.html"))
+    demo.add_argument("--max-sites", type=_positive, default=60)
+
+    web = sub.add_parser("sampleweb", help="the bundled sample web")
+    web_sub = web.add_subparsers(dest="web_command", metavar="ACTION", required=True)
+    serve = web_sub.add_parser("serve", help="serve it on loopback until interrupted")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8800)
+    serve.add_argument("--seed", type=int, default=7)
+    truth = web_sub.add_parser("truth", help="print its ground truth as JSON")
+    truth.add_argument("--seed", type=int, default=7)
+    return parser
+
+
+# -- commands --------------------------------------------------------------------------
+def _config(args: argparse.Namespace) -> Any:
+    from prospector.config import Config
+
+    if args.seeds is not None and not args.seeds.is_file():
+        what = "is a directory" if args.seeds.is_dir() else "does not exist"
+        raise InputError(f"seed file {args.seeds} {what}")
+    if args.seeds is None and not args.search:
+        raise InputError("nothing to crawl: give --search URL, --seeds FILE, or both")
+    config = Config(
+        keyword=args.keyword, db_path=args.db, variants=tuple(args.variant),
+        search_url=args.search, seeds_path=args.seeds, proxy=args.proxy,
+        max_sites=args.max_sites, max_pages_per_site=args.max_pages,
+        log_level=args.log_level,
+    )
+    return config.fast() if args.fast else config
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from prospector.crawl import run_crawl
+
+    result = run_crawl(_config(args))
+    print(f"run {result.run_id} {result.status}: {result.sites} sites, {result.pages} pages, "
+          f"{result.contacts} contacts in {args.db}")
+    return ExitCode.OK if result.status == "done" else ExitCode.PARTIAL
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from prospector.report import write_report
+    from prospector.store.db import Store
+
+    with Store.open(args.db, read_only=True) as store:
+        out = write_report(store, args.out)
+    print(out)
+    return ExitCode.OK
+
+
+def _clean(value: Any) -> str:
+    """Terminal-safe text: scraped data may carry control characters."""
+    text = "" if value is None else str(value)
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from prospector.store.db import Store
+
+    with Store.open(args.db, read_only=True) as store:
+        try:
+            columns, rows = store.query(args.query)
+        except duckdb.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else "error"
+            raise InputError(f"query failed: {first}") from None
+    out = sys.stdout
+    if args.format == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif args.format == "json":
+        json.dump([dict(zip(columns, r, strict=True)) for r in rows], out, default=str,
+                  ensure_ascii=False)
+        out.write("\n")
+    else:
+        cells = [[_clean(c) for c in columns]] + [[_clean(v) for v in r] for r in rows]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+        for n, row in enumerate(cells):
+            out.write("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+            out.write("\n")
+            if n == 0:
+                out.write("  ".join("-" * w for w in widths) + "\n")
+    return ExitCode.OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from prospector.config import Config
+    from prospector.crawl import run_crawl
+    from prospector.report import write_report
+    from prospector.sampleweb_proc import SampleWebProcess
+    from prospector.store.db import Store
+
+    for path in (args.db, args.out):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with SampleWebProcess() as web:
+        config = Config(
+            keyword=args.keyword, db_path=args.db, search_url=web.url, proxy=web.url,
+            max_sites=args.max_sites,
+        ).fast()
+        result = run_crawl(config)
+    with Store.open(args.db, read_only=True) as store:
+        out = write_report(store, args.out)
+        top = store.rows("SELECT domain, score, contact FROM prospects LIMIT 1")
+    best = (f"top prospect {top[0]['domain']} ({top[0]['score']:.0f}, "
+            f"{top[0]['contact'] or 'no contact'})") if top else "no prospects"
+    print(out)
+    print(f"{result.sites} sites, {result.contacts} contacts, {best}")
+    return ExitCode.OK
+
+
+def cmd_sampleweb(args: argparse.Namespace) -> int:
+    if args.web_command == "truth":
+        from prospector.sampleweb.truth import truth_json
+
+        print(truth_json(seed=args.seed))
+        return ExitCode.OK
+    from prospector.sampleweb.server import serve
+
+    serve(host=args.host, port=args.port, seed=args.seed,
+          ready=lambda port: print(f"sample web on http://{args.host}:{port}", flush=True))
+    return ExitCode.OK
+
+
+COMMANDS = {
+    "crawl": cmd_crawl, "report": cmd_report, "sql": cmd_sql, "demo": cmd_demo,
+    "sampleweb": cmd_sampleweb,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(COMMANDS[args.command](args))
+    except ProspectorError as exc:
+        print(f"prospector: error: {exc}", file=sys.stderr)
+        return int(exc.code)
+    except KeyboardInterrupt:
+        print("prospector: interrupted", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        return int(ExitCode.OK)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""The values passed between stages. Frozen: a stage never edits what it was handed.
+
+Extraction returns these from pure functions over (url, html); the spider wraps them
+in nothing else; the store writes them; score and report read rows back from the DB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One way to reach a site's owner, as found on one page."""
+
+    kind: str  # email | form | social | phone
+    value: str  # normalised address, form URL, canonical profile URL or E.164 phone
+    source_url: str
+    method: str = ""  # how it was written: mailto, text, obfuscated, entity, cfemail, jsonld...
+    confidence: float = 1.0  # 0..1
+    role: str = ""  # email: role | personal; social: network name
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An outbound hyperlink from a page to another registered domain."""
+
+    source_url: str
+    target_url: str
+    target_domain: str
+    anchor: str = ""
+    section: str = ""  # where it sits: blogroll, signature, resources, content, footer, nav
+
+
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """Everything extraction learns from one fetched page."""
+
+    url: str
+    domain: str  # registered domain of `url`
+    title: str = ""
+    text: str = ""  # visible text, whitespace-folded and capped, for relevance scoring
+    contacts: tuple[Contact, ...] = ()
+    links: tuple[Link, ...] = ()  # outbound, to other registered domains
+    follow: tuple[str, ...] = ()  # same-site URLs worth fetching (contact, about, advertise...)
+    platform: str = ""  # phpbb, vbulletin, xenforo, discourse, smf, mybb, wordpress, blogger...
+    kind: str = ""  # forum | blog | newsletter | shop | association | directory | other
+    feeds: tuple[str, ...] = ()
+    generator: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A site to crawl and why: the query or seed that brought it."""
+
+    url: str
+    domain: str
+    why: str
+    source: str = "search"  # search | seed | link
+    rank: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    """A fetched page as the crawl reports it to the store, with its extraction."""
+
+    site: str  # registered domain of the candidate this page was crawled for
+    url: str
+    status: int
+    content_type: str
+    size: int
+    facts: PageFacts
+    fetched_at: str = ""  # ISO-8601 UTC
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOutcome:
+    """How the crawl of one site ended: pages fetched and why it stopped."""
+
+    domain: str
+    url: str
+    why: str
+    pages: int = 0
+    status: str = "ok"  # ok | robots | error | empty
+    errors: tuple[str, ...] = field(default_factory=tuple)

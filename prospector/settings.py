@@ -1,0 +1,42 @@
+"""Static Scrapy defaults for the project (scrapy.cfg points here).
+
+Job-specific values come from `Config.scrapy_settings()` at a higher priority.
+"""
+
+BOT_NAME = "prospector"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+ROBOTSTXT_OBEY = True
+USER_AGENT = "Prospector/0.1 (+https://example.invalid/prospector; niche research crawler)"
+
+# Polite by default: one request at a time per site with adaptive delays.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Brief visits: pages are small, a few per site; a huge body is not a prospect.
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+RETRY_TIMES = 1
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 3
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # Before HttpProxyMiddleware (750) so robots.txt requests get the proxy too.
+    "prospector.middlewares.ProxyMiddleware": 740,
+}
+ITEM_PIPELINES = {
+    "prospector.pipelines.StorePipeline": 300,
+}
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "WARNING"

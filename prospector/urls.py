@@ -1,0 +1,87 @@
+"""URL helpers shared by every stage: registered domain, canonical form, same-site tests.
+
+One offline TLDExtract instance serves the whole process: the default constructor
+fetches the Public Suffix List over the network and logs tracebacks when it cannot.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
+
+import tldextract
+
+# `.test` is reserved for testing (RFC 6761) and is where the bundled sample web lives;
+# it is not in the Public Suffix List, so it is added as an extra suffix.
+EXTRA_SUFFIXES: tuple[str, ...] = ("test",)
+
+_EXTRACT = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, extra_suffixes=EXTRA_SUFFIXES
+)
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def hostname(url: str) -> str:
+    """Lower-case host of `url` (no port, no trailing dot); '' when there is none."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.rstrip(".").lower()
+
+
+@lru_cache(maxsize=65536)
+def registered_domain(host_or_url: str) -> str:
+    """The registrable domain ('bee-forum.test' for 'http://www.bee-forum.test/x').
+
+    Returns '' for IP addresses, bare suffixes and unparsable input.
+    """
+    host = hostname(host_or_url) if "/" in host_or_url else host_or_url.lower().rstrip(".")
+    if not host:
+        return ""
+    result = _EXTRACT(host)
+    return result.top_domain_under_public_suffix or ""
+
+
+def has_public_suffix(domain: str) -> bool:
+    """True when `domain` ends in a known public suffix and has a label before it."""
+    result = _EXTRACT(domain.lower())
+    return bool(result.suffix and result.domain)
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    a = registered_domain(url_a)
+    return bool(a) and a == registered_domain(url_b)
+
+
+def canonicalize(url: str) -> str:
+    """A stable form for deduplication: lower-case scheme and host, default port and
+    fragment dropped, empty path made '/'. Query strings are kept: forum URLs carry
+    their identity there (viewtopic.php?t=1)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host:
+        return url
+    port = parts.port if parts.port and parts.port != _DEFAULT_PORTS.get(scheme) else None
+    netloc = f"{host}:{port}" if port else host
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
+
+
+def site_root(url: str) -> str:
+    """The home page URL of the site that serves `url`."""
+    parts = urlsplit(canonicalize(url))
+    return urlunsplit((parts.scheme or "http", parts.netloc, "/", "", ""))
+
+
+def is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite needs, when missing and when we can.
+# Where we cannot (not root, no apt-get), say which tests will be skipped; under CI
+# the suite itself fails on a missing one, since nothing may be skipped there.
+set -u
+needed=()
+command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
+[ ${#needed[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing system packages: ${needed[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null \
+    || echo "warning: could not install ${needed[*]}; tests that need them will be skipped"
+else
+  echo "warning: not root or no apt-get: ${needed[*]} missing; tests that need them will be skipped"
+fi
+exit 0

@@ -1,0 +1,45 @@
+"""Shared fixtures: the sample web in a subprocess on a free loopback port, and helpers
+to run the CLI as a user would (a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prospector.sampleweb_proc import SampleWebProcess
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def sampleweb() -> Iterator[SampleWebProcess]:
+    web = SampleWebProcess().start()
+    try:
+        yield web
+    finally:
+        web.stop()
+
+
+@pytest.fixture(scope="session")
+def truth(sampleweb: SampleWebProcess) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{sampleweb.url}/truth.json", timeout=10) as response:
+        data: dict[str, Any] = json.load(response)
+    return data
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `prospector ARGS` in a subprocess, as a user or scheduler would."""
+    env = dict(os.environ)
+    env.pop("PYTHONWARNINGS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "prospector", *args],
+        capture_output=True, text=True, timeout=timeout, cwd=cwd or REPO, env=env,
+    )

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prospector.discover.footprints import DEFAULT_FOOTPRINTS, expand
+from prospector.discover.searxng import search
+from prospector.discover.seeds import parse_seed_line, read_seeds
+from prospector.errors import BackendError, InputError
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("", None),
+        ("   # a comment", None),
+        ("bee-forum.test", "http://bee-forum.test/"),
+        ("https://www.Honey.test/blog  # trailing comment", "https://www.honey.test/blog"),
+        ("http://bee-forum.test/viewtopic.php?t=3", "http://bee-forum.test/viewtopic.php?t=3"),
+    ],
+)
+def test_seed_lines(line: str, expected: str | None) -> None:
+    assert parse_seed_line(line) == expected
+
+
+@pytest.mark.parametrize("line", ["two words.test here", "ftp://files.test/", "localhost", "http://"])
+def test_bad_seed_lines(line: str) -> None:
+    with pytest.raises(ValueError):
+        parse_seed_line(line)
+
+
+def test_seed_file(tmp_path: Path) -> None:
+    path = tmp_path / "seeds.txt"
+    path.write_text("# niche seeds\n\nbee-forum.test\nhttp://www.bee-forum.test/x\nhoney.test\n")
+    seeds = read_seeds(path)
+    assert [s.domain for s in seeds] == ["bee-forum.test", "bee-forum.test", "honey.test"]
+    assert all(s.source == "seed" for s in seeds)
+
+
+def test_malformed_seed_file_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "seeds.txt"
+    path.write_text("bee-forum.test\nnot a domain\n")
+    with pytest.raises(InputError, match="line 2"):
+        read_seeds(path)
+
+
+def test_binary_seed_file(tmp_path: Path) -> None:
+    path = tmp_path / "seeds.txt"
+    path.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(InputError, match="not UTF-8"):
+        read_seeds(path)
+
+
+def test_footprints_expand_each_keyword() -> None:
+    queries = expand(("beekeeping", "honey bees"))
+    assert "beekeeping" in queries
+    assert '"honey bees" "powered by phpBB"' in queries
+    assert len(queries) == len(set(queries)) == 2 * len(DEFAULT_FOOTPRINTS)
+
+
+def test_unreachable_backend_is_one_line() -> None:
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    with pytest.raises(BackendError, match="unreachable") as info:
+        search(f"http://127.0.0.1:{port}", "bees", timeout=2)
+    assert "\n" not in str(info.value)
