@@ -1,0 +1,34 @@
+"""`python -m prospector.sampleweb [--host H] [--port N] [--seed N] [--today YYYY-MM-DD]`
+
+Prints exactly one line `PORT=<n>` once listening, then serves until SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from .server import serve
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m prospector.sampleweb",
+                                 description="Serve the beekeeping sample web on loopback.")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--today", type=date.fromisoformat, default=None,
+                    help="date the web is built for (default: current UTC date)")
+    ap.add_argument("--access-log", action="store_true", help="log every request to stderr")
+    args = ap.parse_args(argv)
+
+    def ready(port: int) -> None:
+        print(f"PORT={port}", flush=True)
+
+    serve(args.host, args.port, args.seed, args.today, ready, args.access_log)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""Builds the whole sample web from a seed: which sites exist, how they link, how each
+publishes its contacts, then renders every page once.
+
+All randomness comes from `random.Random` instances seeded from (seed, purpose), so
+the same (seed, today) always yields the same bytes.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime
+
+from . import content
+from .blogs import BLOG_ENGINES, WordPress
+from .contacts import DECOY_KINDS, PROFILES, plan
+from .forums import FORUM_ENGINES
+from .model import SampleWeb, Site
+from .others import Plain, Shopify, WooCommerce
+from .render import Builder, Engine
+
+# (kind, platform, how many, of which link_only)
+NICHE_LAYOUT: tuple[tuple[str, str, int, int], ...] = (
+    ("forum", "phpbb", 3, 0),
+    ("forum", "vbulletin", 3, 0),
+    ("forum", "xenforo", 3, 1),
+    ("forum", "discourse", 3, 0),
+    ("forum", "smf", 3, 1),
+    ("forum", "mybb", 3, 0),
+    ("blog", "wordpress", 10, 4),
+    ("blog", "blogger", 6, 2),
+    ("blog", "ghost", 5, 1),
+    ("blog", "substack", 3, 0),
+    ("shop", "woocommerce", 4, 1),
+    ("shop", "shopify", 3, 0),
+    ("association", "none", 2, 0),
+    ("newsletter", "none", 2, 0),
+    ("directory", "none", 2, 0),
+)
+# (topic, platform)
+OFFTOPIC_LAYOUT: tuple[tuple[str, str], ...] = (
+    ("cooking", "wordpress"), ("cooking", "blogger"), ("cars", "none"),
+    ("cars", "wordpress"), ("cycling", "ghost"), ("photography", "none"),
+)
+FORUM_ROBOTS: dict[str, tuple[str, ...]] = {
+    "phpbb": ("/ucp.php", "/search.php"),
+    "vbulletin": ("/memberlist.php", "/search.php"),
+    "xenforo": ("/members/", "/search/"),
+    "discourse": ("/u/", "/admin/"),
+    "smf": ("/index.php?action=mlist",),
+    "mybb": ("/memberlist.php", "/search.php"),
+}
+REGIONS: tuple[str, ...] = ("northvale", "eastmere", "westbrook", "southdown", "highfield")
+
+
+def build(seed: int = 7, today: date | None = None) -> SampleWeb:
+    today = today or datetime.now(UTC).date()
+    rng = random.Random(f"sampleweb:{seed}:plan")
+    sites = _plan_sites(rng)
+    _plan_links(rng, sites)
+    _plan_contacts(rng, sites)
+    for site in sites:
+        _render(site, seed, today)
+    sites.sort(key=lambda s: s.domain)
+    hosts: dict[str, Site] = {}
+    for site in sites:
+        hosts[site.host] = site
+        for alias in site.aliases:
+            hosts[alias] = site
+    return SampleWeb(seed=seed, today=today, sites=sites, hosts=hosts)
+
+
+def _title(domain: str) -> str:
+    return " ".join(w.capitalize() for w in domain.split(".")[0].split("-"))
+
+
+def _plan_sites(rng: random.Random) -> list[Site]:
+    used: set[str] = set()
+
+    def pick(first: tuple[str, ...], second: tuple[str, ...], joiner: str = "-") -> str:
+        pool = [f"{a}{joiner}{b}" for a in first for b in second if f"{a}{joiner}{b}" not in used]
+        name = rng.choice(pool)
+        used.add(name)
+        return name
+
+    sites: list[Site] = []
+
+    def add(label: str, host_prefix: str, kind: str, platform: str, niche: bool, link_only: bool,
+            topic: str = content.KEYWORD, name: str = "") -> Site:
+        domain = f"{label}.test"
+        host = f"{host_prefix}{domain}"
+        site = Site(
+            index=len(sites), domain=domain, host=host,
+            aliases=(domain,) if host_prefix == "www." else (),
+            name=name or _title(domain), kind=kind, platform=platform, topic=topic,
+            in_niche=niche, link_only=link_only, fresh=rng.random() < 0.6,
+        )
+        sites.append(site)
+        return site
+
+    for kind, platform, count, link_only in NICHE_LAYOUT:
+        for i in range(count):
+            lonely = i >= count - link_only
+            if kind == "forum":
+                label = pick(content.BEE_WORDS, content.FORUM_WORDS)
+                prefix = (rng.choice(("community.", "discuss.")) if platform == "discourse"
+                          else rng.choice(("www.", "forum.", "")))
+                site = add(label, prefix, kind, platform, True, lonely)
+                site.members = rng.randint(150, 25000)
+                site.robots_disallow = FORUM_ROBOTS[platform]
+            elif kind == "blog":
+                label = pick(content.BEE_WORDS, content.BLOG_WORDS)
+                add(label, rng.choice(("www.", "")), kind, platform, True, lonely)
+            elif kind == "shop":
+                label = pick(content.BEE_WORDS, content.SHOP_WORDS, "")
+                add(label, "www.", kind, platform, True, lonely)
+            elif kind == "association":
+                label = pick(REGIONS, ("beekeepers", "bka"))
+                site = add(label, "www.", kind, platform, True, False,
+                           name=f"{label.split('-')[0].capitalize()} Beekeepers' Association")
+            elif kind == "newsletter":
+                label = pick(content.BEE_WORDS, ("dispatch", "gazette", "bulletin"))
+                add(label, "www.", kind, platform, True, False)
+            else:
+                label = pick(("beekeeping", "apiary", "hive"), ("directory", "links", "index"))
+                add(label, "www.", kind, platform, True, False)
+    for topic, platform in OFFTOPIC_LAYOUT:
+        names = [n for n in content.OFFTOPIC[topic]["names"] if content.slugify(n) not in used]
+        name = rng.choice(names)
+        used.add(content.slugify(name))
+        add(content.slugify(name), rng.choice(("www.", "")), "offtopic", platform, False, False,
+            topic=topic, name=name)
+    for site in sites:
+        if site.platform == "wordpress" and site.kind == "blog":
+            site.robots_disallow = ("/wp-admin/",)
+    return sites
+
+
+def _plan_links(rng: random.Random, sites: list[Site]) -> None:
+    niche = [s for s in sites if s.in_niche]
+    off = [s for s in sites if not s.in_niche]
+    for s in sites:
+        others = [t for t in niche if t is not s]
+        if not s.in_niche:
+            s.targets = rng.sample([t for t in off if t is not s], rng.randint(1, 2))
+        elif s.kind == "directory":
+            s.targets = others
+        elif s.kind == "association":
+            s.targets = rng.sample(others, 10)
+        elif s.kind == "shop":
+            s.targets = rng.sample(others, rng.randint(2, 3))
+        else:
+            s.targets = rng.sample(others, rng.randint(3, 6))
+            if s.kind == "blog" and rng.random() < 0.3:
+                s.targets.append(rng.choice(off))
+
+
+def _plan_contacts(rng: random.Random, sites: list[Site]) -> None:
+    niche = [s for s in sites if s.in_niche]
+    # Exactly one in-niche, searchable site shuts every crawler out.
+    closed = rng.choice([s for s in niche if s.kind == "blog" and not s.link_only])
+    closed.robots_disallow = ("/",)
+    closed.profile = "text"
+    rest = [s for s in niche if s is not closed]
+    rng.shuffle(rest)
+    for i, s in enumerate(rest):
+        s.profile = PROFILES[i % len(PROFILES)]
+    for i, s in enumerate(s for s in sites if not s.in_niche):
+        s.profile = ("text", "mailto")[i % 2]
+    searchable = [s for s in rest if not s.link_only]
+    for s in searchable[1:18:4]:
+        s.robots_disallow = (*s.robots_disallow, "/private/")
+
+
+def _engine(site: Site) -> Engine:
+    if site.kind == "forum":
+        return FORUM_ENGINES[site.platform]()
+    if site.platform == "wordpress":
+        # Every third WordPress blog keeps the default ?p=123 permalinks.
+        return WordPress(pretty=site.index % 3 != 0)
+    if site.platform in BLOG_ENGINES:
+        return BLOG_ENGINES[site.platform]()
+    if site.platform == "woocommerce":
+        return WooCommerce()
+    if site.platform == "shopify":
+        return Shopify()
+    return Plain()
+
+
+def _deals(rng: random.Random, site: Site) -> list[str]:
+    if site.kind == "shop":
+        opts = ["advertise", "affiliate-program", "partners", "write-for-us"]
+        return sorted(rng.sample(opts, rng.randint(2, 4)))
+    if site.kind == "newsletter":
+        return ["advertise", "sponsor"]
+    if site.kind == "association":
+        return ["partners"]
+    if site.kind == "directory":
+        return ["advertise"]
+    deals = []
+    if site.kind in ("blog", "forum") and site.in_niche:
+        if rng.random() < 0.4:
+            deals.append("write-for-us" if site.kind == "blog" else "advertise")
+        if site.kind == "blog" and rng.random() < 0.3:
+            deals.append("advertise")
+    return deals
+
+
+def _render(site: Site, seed: int, today: date) -> None:
+    rng = random.Random(f"sampleweb:{seed}:{site.domain}")
+    deals = _deals(rng, site)
+    decoy = None
+    if site.in_niche and not site.disallow_all and site.index % 3 == 0:
+        decoy = DECOY_KINDS[(site.index // 3) % len(DECOY_KINDS)]
+    contact_plan = plan(site, rng, decoy, private="/private/" in site.robots_disallow,
+                        deals=bool(deals))
+    engine = _engine(site)
+    b = Builder(site=site, engine=engine, rng=rng, today=today, plan=contact_plan, deals=deals,
+                impressum=site.index % 11 == 5)
+    engine.content(b)
+    b.finish()
