@@ -25,7 +25,7 @@ class Config:
     proxy: str | None = None  # every request goes through it (the sample web is reached so)
     max_sites: int = 50
     max_pages_per_site: int = 6
-    max_search_pages: int = 2  # result pages per footprint query
+    max_search_pages: int = 5  # result pages per footprint query
     # Politeness: one request at a time per site, spaced; tests and the demo lift it.
     concurrent_per_domain: int = 1
     download_delay: float = 1.0

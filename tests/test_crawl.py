@@ -1,0 +1,154 @@
+"""Real crawls of the sample web on loopback, through the real CLI in a subprocess.
+Stored contacts are compared with the sample web's ground truth."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prospector.sampleweb_proc import SampleWebProcess
+from prospector.store.db import Store
+from tests.conftest import REPO, run_cli
+
+pytestmark = pytest.mark.crawl
+
+# Floors for the skeleton crawl, measured on the sample web and kept a little below.
+PRECISION_FLOOR = 0.98
+RECALL_FLOOR = 0.95
+COVERAGE_FLOOR = 0.9
+
+
+@pytest.fixture(scope="module")
+def crawled(sampleweb: SampleWebProcess, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("crawl") / "bees.duckdb"
+    result = run_cli("crawl", "beekeeping", "--db", str(db), "--search", sampleweb.url,
+                     "--proxy", sampleweb.url, "--fast", "--max-sites", "100")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    print(result.stdout.strip())
+    return db
+
+
+def _emails_by_site(db: Path) -> dict[str, set[str]]:
+    with Store.open(db, read_only=True) as store:
+        rows = store.rows("SELECT domain, value FROM contacts WHERE kind = 'email'")
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        found.setdefault(row["domain"], set()).add(row["value"])
+    return found
+
+
+def test_contacts_match_ground_truth(crawled: Path, truth: dict[str, Any]) -> None:
+    sites = {s["domain"]: s for s in truth["sites"]}
+    with Store.open(crawled, read_only=True) as store:
+        crawled_ok = {r["domain"] for r in store.rows("SELECT domain FROM sites WHERE status = 'ok'")}
+    found = _emails_by_site(crawled)
+    true_positive = false_positive = expected_total = 0
+    wrong: list[str] = []
+    for domain in crawled_ok:
+        expected = set(sites[domain]["emails"]) if domain in sites else set()
+        got = found.get(domain, set())
+        true_positive += len(got & expected)
+        false_positive += len(got - expected)
+        expected_total += len(expected)
+        wrong += [f"{domain}: {e}" for e in sorted(got - expected)]
+    decoys = {d for s in truth["sites"] for d in s["decoys"]}
+    taken_decoys = {e for emails in found.values() for e in emails} & decoys
+    precision = true_positive / max(1, true_positive + false_positive)
+    recall = true_positive / max(1, expected_total)
+    print(f"crawl contacts: precision={precision:.3f} recall={recall:.3f} "
+          f"({true_positive} right, {false_positive} wrong, {expected_total} expected "
+          f"over {len(crawled_ok)} crawled sites)")
+    assert not taken_decoys
+    assert precision >= PRECISION_FLOOR, wrong
+    assert recall >= RECALL_FLOOR
+
+
+def test_search_finds_the_searchable_niche(crawled: Path, truth: dict[str, Any]) -> None:
+    searchable = {s["domain"] for s in truth["sites"] if s["in_niche"] and not s["link_only"]}
+    link_only = {s["domain"] for s in truth["sites"] if s["link_only"]}
+    with Store.open(crawled, read_only=True) as store:
+        stored = {r["domain"] for r in store.rows("SELECT domain FROM sites")}
+    coverage = len(stored & searchable) / len(searchable)
+    print(f"discovery coverage of searchable in-niche sites: {coverage:.3f} of {len(searchable)}")
+    assert coverage >= COVERAGE_FLOOR
+    # The search endpoint never returns link-only sites; the skeleton does not follow
+    # links off-site, so none of them may appear.
+    assert not stored & link_only
+
+
+def test_kind_and_platform_match_truth(crawled: Path, truth: dict[str, Any]) -> None:
+    sites = {s["domain"]: s for s in truth["sites"]}
+    with Store.open(crawled, read_only=True) as store:
+        rows = store.rows("SELECT domain, kind, platform FROM sites WHERE status = 'ok'")
+    judged = [r for r in rows if r["domain"] in sites and sites[r["domain"]]["platform"] != "none"]
+    platform_ok = sum(r["platform"] == sites[r["domain"]]["platform"] for r in judged)
+    print(f"platform accuracy: {platform_ok}/{len(judged)}")
+    assert platform_ok / max(1, len(judged)) >= 0.9
+
+
+def test_robots_disallow_all_site_is_not_fetched(crawled: Path, truth: dict[str, Any]) -> None:
+    blocked = [s["domain"] for s in truth["sites"] if s["robots_disallow_all"]]
+    with Store.open(crawled, read_only=True) as store:
+        fetched = store.rows(
+            "SELECT url FROM pages WHERE domain = ? AND status BETWEEN 200 AND 299", [blocked[0]])
+    assert fetched == []
+
+
+def test_run_is_recorded(crawled: Path) -> None:
+    with Store.open(crawled, read_only=True) as store:
+        run = store.rows("SELECT * FROM runs")[0]
+        pages = store.rows("SELECT max(n) AS most FROM (SELECT count(*) AS n FROM pages GROUP BY domain)")
+    assert run["status"] == "done" and run["finished_at"] is not None
+    assert run["sites"] > 0 and run["pages"] > run["sites"] and run["contacts"] > 0
+    assert pages[0]["most"] <= 6  # the per-site budget
+
+
+def test_sql_count_prints_a_number(crawled: Path) -> None:
+    result = run_cli("sql", "select count(*) from contacts", "--db", str(crawled))
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.splitlines()[-1].strip()) > 0
+
+
+def test_report_lists_niche_sites_with_contacts(crawled: Path, truth: dict[str, Any],
+                                                tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = run_cli("report", "--db", str(crawled), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text("utf-8")
+    found = _emails_by_site(crawled)
+    listed = [d for d, emails in found.items() if emails]
+    assert listed
+    for domain in listed:
+        assert f'data-domain="{domain}"' in html
+        for email in found[domain]:
+            assert email in html
+
+
+def test_scrapy_crawl_through_scrapy_cfg(sampleweb: SampleWebProcess, tmp_path: Path) -> None:
+    db = tmp_path / "scrapy.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "prospect",
+         "-a", "keyword=beekeeping", "-a", f"search={sampleweb.url}", "-a", "max_sites=5",
+         "-s", f"PROSPECTOR_DB_PATH={db}", "-s", f"PROSPECTOR_PROXY={sampleweb.url}",
+         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    with Store.open(db, read_only=True) as store:
+        assert store.query("SELECT count(*) FROM sites")[1][0][0] == 5
+        assert store.query("SELECT count(*) FROM pages")[1][0][0] >= 5
+        assert store.rows("SELECT status FROM runs")[0]["status"] == "done"
+
+
+def test_demo_command(tmp_path: Path) -> None:
+    db, out = tmp_path / "demo.duckdb", tmp_path / "demo.html"
+    result = run_cli("demo", "--db", str(db), "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.strip().splitlines()
+    assert lines[-2] == str(out) and out.exists()
+    assert "sites" in lines[-1] and "contacts" in lines[-1] and "top prospect" in lines[-1]
