@@ -75,7 +75,7 @@ class ProspectSpider(scrapy.Spider):
             )
 
     def parse(self, response: Response, site: str) -> Iterator[Any]:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         mime = content_type.split(";", 1)[0].strip().lower()
         if mime in _HTML_TYPES:
             facts = extract_page(response.url, response.body, content_type)
@@ -97,8 +97,8 @@ class ProspectSpider(scrapy.Spider):
             if registered_domain(url) != site:
                 continue
             self.scheduled[site] += 1
-            yield response.request.replace(url=url, cb_kwargs={"site": site},
-                                           callback=self.parse, errback=self.failed)
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed,
+                                 cb_kwargs={"site": site})
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]

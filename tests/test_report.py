@@ -27,7 +27,9 @@ def _db(tmp_path: Path) -> Path:
         store.add_candidates(run, [Candidate(f"http://{d}/", d, f"search: {d}") for d, _, _ in sites])
         pages = []
         for domain, text, email in sites:
-            contacts = (Contact("email", email, f"http://{domain}/", "text", 0.9, "personal"),) if email else ()
+            contacts = (
+                (Contact("email", email, f"http://{domain}/", "text", 0.9, "personal"),) if email else ()
+            )
             title = HOSTILE + "<script>document.body.setAttribute('data-pwned','2')</script>" \
                 if domain == "evil.test" else domain
             facts = PageFacts(url=f"http://{domain}/", domain=domain, title=title, text=text,
