@@ -44,7 +44,7 @@ def run_crawl(config: Config) -> CrawlResult:
             "no sites to crawl: the search found nothing and no seed file was given",
             ExitCode.BACKEND if config.search_url else ExitCode.USAGE,
         )
-    process = CrawlerProcess(build_settings(config), install_root_handler=True)
+    process = CrawlerProcess(build_settings(config))
     crawler = process.create_crawler("prospect")
     process.crawl(crawler, keyword=config.keyword, candidates=candidates)
     process.start()

@@ -89,6 +89,11 @@ def test_kind_and_platform_match_truth(crawled: Path, truth: dict[str, Any]) -> 
     platform_ok = sum(r["platform"] == sites[r["domain"]]["platform"] for r in judged)
     print(f"platform accuracy: {platform_ok}/{len(judged)}")
     assert platform_ok / max(1, len(judged)) >= 0.9
+    kinds = ("forum", "blog", "newsletter", "shop")
+    judged = [r for r in rows if r["domain"] in sites and sites[r["domain"]]["kind"] in kinds]
+    kind_ok = sum(r["kind"] == sites[r["domain"]]["kind"] for r in judged)
+    print(f"kind accuracy: {kind_ok}/{len(judged)}")
+    assert kind_ok / max(1, len(judged)) >= 0.9
 
 
 def test_robots_disallow_all_site_is_not_fetched(crawled: Path, truth: dict[str, Any]) -> None:

@@ -185,8 +185,10 @@ class Store:
                               ELSE sites.status END
             FROM (
                 SELECT domain,
-                       mode(platform) FILTER (WHERE platform <> '') AS platform,
-                       mode(kind) FILTER (WHERE kind NOT IN ('', 'other')) AS kind,
+                       -- The home page (shortest URL) speaks for the site: a shop's
+                       -- about page looks like any WordPress page, its home does not.
+                       arg_min(platform, length(url)) FILTER (WHERE platform <> '') AS platform,
+                       arg_min(kind, length(url)) FILTER (WHERE kind NOT IN ('', 'other')) AS kind,
                        arg_min(title, length(url)) FILTER (WHERE title <> '') AS title,
                        count(*) AS pages,
                        count(*) FILTER (WHERE status BETWEEN 200 AND 299) AS ok
