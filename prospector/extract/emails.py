@@ -1,0 +1,365 @@
+"""Email addresses on a page, however they are written, minus the junk.
+
+Every function is pure: markup in, frozen `Contact` tuples out.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import unquote
+
+from lxml import etree
+
+from prospector.extract import patterns as P
+from prospector.extract.dom import email_text, parse_html
+from prospector.models import Contact
+from prospector.urls import has_public_suffix, registered_domain
+
+# How sure we are that an address found this way is meant to be read by people.
+CONFIDENCE: dict[str, float] = {
+    "mailto": 0.95,
+    "jsonld": 0.95,
+    "microdata": 0.95,
+    "cfemail": 0.95,
+    "entity": 0.9,
+    "text": 0.9,
+    "obfuscated": 0.8,
+    "script": 0.6,
+}
+# Tie-break between methods of equal confidence: the more specific one is reported.
+_METHOD_RANK = {m: i for i, m in enumerate(
+    ("mailto", "jsonld", "microdata", "cfemail", "entity", "obfuscated", "text", "script")
+)}
+
+_TEMPLATE_TAGS = frozenset({"template"})
+_MAX_SCAN_CHARS = 3_000_000
+
+
+# ------------------------------------------------------------------ predicates
+
+
+def is_junk_email(address: str) -> bool:
+    """True for strings that look like addresses but are not anyone's mailbox:
+    asset names, placeholders, reserved domains, hashes, unread system boxes."""
+    address = address.strip().lower()
+    local, _, domain = address.rpartition("@")
+    if not local or not domain:
+        return True
+    last = domain.rsplit(".", 1)[-1]
+    if last in P.ASSET_EXTENSIONS or last in P.PLACEHOLDER_TLDS:
+        return True
+    if local in P.PLACEHOLDER_LOCALS or local in P.UNREAD_LOCALS:
+        return True
+    if domain in P.PLACEHOLDER_DOMAINS or any(
+        domain.endswith("." + d) for d in P.PLACEHOLDER_DOMAINS
+    ):
+        return True
+    reg = registered_domain(domain)
+    if reg.split(".", 1)[0] == "example":  # example.co.uk, example.de, ...
+        return True
+    if P.HEX_LOCAL_RE.fullmatch(local):
+        return True
+    return local.count("%") > 0 or "@" in local
+
+
+def normalize_email(candidate: str) -> str:
+    """Lower-cased, validated address, or '' when `candidate` is not a usable one."""
+    candidate = candidate.strip().strip(".,;:<>()[]{}\"'").strip()
+    if candidate.lower().startswith("mailto:"):
+        candidate = candidate[7:]
+    match = P.EMAIL_FULL_RE.fullmatch(candidate)
+    if not match:
+        return ""
+    local, domain = match.group(1), match.group(2).lower().rstrip(".")
+    if ".." in local or local.startswith(".") or local.endswith("."):
+        return ""
+    if len(local) > 64 or len(domain) > 253:
+        return ""
+    if not has_public_suffix(domain) or not registered_domain(domain):
+        return ""
+    address = f"{local.lower()}@{domain}"
+    return "" if is_junk_email(address) else address
+
+
+def email_role(address: str) -> str:
+    """'role' for function mailboxes (info@, webmaster@, ...), else 'personal'."""
+    local = address.split("@", 1)[0].lower().split("+", 1)[0]
+    if local in P.ROLE_LOCALS or P.ROLE_PREFIX_RE.match(local):
+        return "role"
+    return "personal"
+
+
+def cf_decode(hex_payload: str) -> str:
+    """Decode Cloudflare's email obfuscation: first byte is the key, XOR the rest."""
+    try:
+        data = bytes.fromhex(hex_payload.strip())
+    except ValueError:
+        return ""
+    if len(data) < 2:
+        return ""
+    key = data[0]
+    try:
+        return bytes(b ^ key for b in data[1:]).decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+
+
+def cf_encode(address: str, key: int = 0x42) -> str:
+    """Inverse of `cf_decode` (used by tests and the sample web)."""
+    return bytes([key, *(b ^ key for b in address.encode("utf-8"))]).hex()
+
+
+def parse_mailto(href: str) -> list[str]:
+    """Addresses of a mailto: URL: query dropped, percent/entity-decoded, comma lists."""
+    href = htmllib.unescape(href.strip())
+    if not href.lower().startswith("mailto:"):
+        return []
+    body = href[7:].split("?", 1)[0]
+    body = unquote(body)
+    out = []
+    for part in re.split(r"[,;]", body):
+        address = normalize_email(part)
+        if address:
+            out.append(address)
+    return out
+
+
+def _in_url(text: str, start: int) -> bool:
+    """True when the match at `start` sits inside a token carrying a URL scheme
+    (Sentry DSNs 'https://key@o1.ingest.sentry.io/2', 'git+ssh://git@host')."""
+    lo = max(0, start - 300)
+    prefix = text[lo:start]
+    cut = max(prefix.rfind(c) for c in " \t\n\"'<>()")
+    token = prefix[cut + 1:]
+    return "://" in token or token.startswith("//")
+
+
+# ------------------------------------------------------------------ finders
+
+
+def _mailto(tree: etree._Element) -> Iterator[tuple[str, str]]:
+    for el in tree.xpath("//*[@href][starts-with(translate(normalize-space(@href),"
+                         "'MAILTO','mailto'),'mailto:')]"):
+        if _in_template(el):
+            continue
+        for address in parse_mailto(str(el.get("href", ""))):
+            yield address, "mailto"
+
+
+def _in_template(el: etree._Element) -> bool:
+    node: etree._Element | None = el
+    while node is not None:
+        if isinstance(node.tag, str) and node.tag.lower() in _TEMPLATE_TAGS:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _cfemail(tree: etree._Element, raw: str) -> Iterator[tuple[str, str]]:
+    for value in tree.xpath("//@data-cfemail"):
+        address = normalize_email(cf_decode(str(value)))
+        if address:
+            yield address, "cfemail"
+    if "email-protection" in raw:
+        for match in P.CF_PROTECTION_RE.finditer(raw):
+            address = normalize_email(cf_decode(match.group(1)))
+            if address:
+                yield address, "cfemail"
+
+
+def _walk_json(node: Any, depth: int = 0) -> Iterator[tuple[bool, str]]:
+    """(is the value of an "email" key, string) for every string in a JSON graph."""
+    if depth > 40:
+        return
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str) and key.lower() == "email":
+                if isinstance(value, str):
+                    yield True, value
+                elif isinstance(value, list):
+                    yield from ((True, v) for v in value if isinstance(v, str))
+            else:
+                yield from _walk_json(value, depth + 1)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk_json(item, depth + 1)
+    elif isinstance(node, str) and "@" in node:
+        yield False, node
+
+
+def _jsonld(tree: etree._Element) -> Iterator[tuple[str, str]]:
+    for script in tree.xpath("//script[contains(translate(@type,'LDJSON','ldjson'),"
+                             "'ld+json')]"):
+        text = (script.text or "").strip()
+        if not text:
+            continue
+        try:
+            data: Any = json.loads(text, strict=False)
+        except (ValueError, RecursionError):
+            # Broken JSON-LD is common; fall back to the "email": "..." pairs.
+            data = [{"email": v} for v in
+                    re.findall(r'"email"\s*:\s*"([^"]{3,200})"', text, re.IGNORECASE)]
+        try:
+            values = list(_walk_json(data))
+        except RecursionError:
+            continue
+        for is_email, value in values:
+            if not is_email:
+                # Prose in a description ("write to info@x.de") is still published data.
+                yield from ((a, "jsonld") for a, _ in _text(value))
+                continue
+            found = parse_mailto(value) if value.lower().startswith("mailto:") \
+                else [normalize_email(unquote(value))]
+            for address in found:
+                if address:
+                    yield address, "jsonld"
+
+
+def _attributes(tree: etree._Element) -> Iterator[tuple[str, str]]:
+    for value in tree.xpath(P.EMAIL_ATTRIBUTES_XPATH):
+        value = str(value)
+        if "@" in value and "://" not in value:
+            yield from _text(value)
+
+
+def _microdata(tree: etree._Element) -> Iterator[tuple[str, str]]:
+    for el in tree.xpath("//*[@itemprop]"):
+        if "email" not in str(el.get("itemprop", "")).lower().split():
+            continue
+        if _in_template(el):
+            continue
+        value = el.get("content") or el.get("href") or "".join(el.itertext())
+        value = str(value).strip()
+        found = parse_mailto(value) if value.lower().startswith("mailto:") \
+            else [normalize_email(value)]
+        for address in found:
+            if address:
+                yield address, "microdata"
+
+
+def _text(text: str) -> Iterator[tuple[str, str]]:
+    if "@" not in text:
+        return
+    for match in P.EMAIL_RE.finditer(text):
+        if _in_url(text, match.start()):
+            continue
+        address = normalize_email(match.group(0))
+        if address:
+            yield address, "text"
+
+
+def _obfuscated(text: str) -> Iterator[tuple[str, str]]:
+    regexes = []
+    if P.OBFUSCATED_BRACKET_HINT_RE.search(text):
+        regexes.append(P.OBFUSCATED_BRACKET_RE)
+    if P.SPACED_AT_HINT_RE.search(text):
+        regexes.append(P.OBFUSCATED_SPACED_AT_RE)
+    if "AT" in text:
+        regexes.append(P.OBFUSCATED_UPPER_RE)
+    if " at " in text and " dot " in text:
+        regexes.append(P.OBFUSCATED_LOWER_RE)
+    for regex in regexes:
+        for match in regex.finditer(text):
+            domain = P.OBFUSCATED_DOT_RE.sub(".", match.group(2))
+            address = normalize_email(f"{match.group(1)}@{domain}")
+            if address:
+                yield address, "obfuscated"
+
+
+def _entities(raw: str) -> Iterator[tuple[str, str]]:
+    if "&#" not in raw and "&commat;" not in raw:
+        return
+    for at in P.ENTITY_AT_RE.finditer(raw):
+        start, end = at.start(), at.end()
+        token = at.group(0)
+        if token == ";@":
+            start += 1
+        elif token == "@&":
+            end -= 1
+        left = P.ENTITY_LEFT_RE.search(raw, max(0, start - 400), start)
+        right = P.ENTITY_RIGHT_RE.match(raw, end)
+        if left is None or right is None:
+            continue
+        chunk = left.group(0) + raw[start:end] + right.group(0)
+        if "&" not in chunk:
+            continue
+        decoded = htmllib.unescape(chunk)
+        for inner in P.EMAIL_RE.finditer(decoded):
+            if inner.group(0).lower() in chunk.lower():
+                continue  # written plainly; the entity was next to it, not in it
+            address = normalize_email(inner.group(0))
+            if address:
+                yield address, "entity"
+
+
+def _scripts(tree: etree._Element) -> Iterator[tuple[str, str]]:
+    for script in tree.xpath("//script[not(@src)]"):
+        kind = str(script.get("type", "")).lower()
+        if kind and "javascript" not in kind and "ecmascript" not in kind \
+                and kind != "module":
+            continue  # templates, JSON, text/x-handlebars...
+        text = script.text or ""
+        if "+" not in text or "@" not in text:
+            continue
+        for match in P.SCRIPT_CONCAT_RE.finditer(text[:_MAX_SCAN_CHARS]):
+            pieces = [a or b for a, b in P.SCRIPT_LITERAL_RE.findall(match.group(0))]
+            joined = "".join(pieces).strip()
+            if "@" not in joined or len(pieces) < 2:
+                continue
+            address = normalize_email(joined)
+            if address:
+                yield address, "script"
+
+
+def _best(found: Iterable[tuple[str, str]], url: str) -> tuple[Contact, ...]:
+    best: dict[str, tuple[float, int, str]] = {}
+    order: list[str] = []
+    for address, method in found:
+        key = (CONFIDENCE[method], -_METHOD_RANK[method], method)
+        if address not in best:
+            order.append(address)
+            best[address] = key
+        elif key > best[address]:
+            best[address] = key
+    return tuple(
+        Contact(kind="email", value=a, source_url=url, method=best[a][2],
+                confidence=best[a][0], role=email_role(a))
+        for a in order
+    )
+
+
+def find_emails(
+    url: str, tree: etree._Element | str | bytes | None, raw: str | None = None
+) -> tuple[Contact, ...]:
+    """Every address on the page at `url`, deduplicated, best method kept.
+
+    `tree` is a parsed lxml document (or markup, parsed here); `raw` is the decoded
+    markup, used for the encodings lxml hides (entities, Cloudflare URLs).
+    """
+    try:
+        if isinstance(tree, bytes):
+            tree = tree.decode("utf-8", "replace")
+        if isinstance(tree, str):
+            raw = tree if raw is None else raw
+            tree = parse_html(tree)
+        if tree is None:
+            return ()
+        raw = (raw or "")[:_MAX_SCAN_CHARS]
+        text = email_text(tree)[:_MAX_SCAN_CHARS]
+        found: list[tuple[str, str]] = []
+        found.extend(_mailto(tree))
+        found.extend(_jsonld(tree))
+        found.extend(_microdata(tree))
+        found.extend(_attributes(tree))
+        found.extend(_cfemail(tree, raw))
+        found.extend(_entities(raw))
+        found.extend(_text(text))
+        found.extend(_obfuscated(text))
+        found.extend(_scripts(tree))
+        return _best(found, url)
+    except (ValueError, RecursionError, MemoryError, etree.Error):
+        return ()

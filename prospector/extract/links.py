@@ -1,0 +1,182 @@
+"""Outbound links with the page section they sit in, and same-site pages to follow."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from prospector.extract import patterns as P
+from prospector.extract.dom import absolute_http, fold
+from prospector.models import Link
+from prospector.urls import registered_domain
+
+MAX_FOLLOW = 10
+_MAX_ANCESTORS = 25
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HEADING_CONTAINERS = frozenset({"ul", "ol", "div", "section", "aside", "li", "table",
+                                 "nav", "p", "dl"})
+
+
+# ------------------------------------------------------------------ predicates
+
+
+def is_skipped_href(href: str) -> bool:
+    """True for hrefs that are not web pages: mailto, javascript, data, tel, anchors."""
+    h = href.strip().lower()
+    return not h or h.startswith("#") or h.startswith(P.SKIP_SCHEMES)
+
+
+def is_contact_like(href: str, anchor: str = "") -> bool:
+    """True when a link looks like it leads to a contact / about / advertise /
+    write-for-us / partners / impressum / team page, by URL path or anchor text."""
+    return contact_like_url(href) or contact_like_anchor(anchor)
+
+
+def contact_like_url(href: str) -> bool:
+    """The URL half of `is_contact_like`: a path segment or query value names the page."""
+    if not P.CONTACT_SEGMENT_RE.search(href):
+        return False  # cheap pre-check: no vocabulary word anywhere in the URL
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:
+        return False
+    path = unquote(parts.path or "").lower()
+    segments = [s for s in path.split("/") if s]
+    if segments:
+        ext = posixpath.splitext(segments[-1])[1]
+        if ext.lstrip(".") in P.NON_PAGE_EXTENSIONS:
+            return False
+    for segment in segments:
+        stem = posixpath.splitext(segment)[0]
+        if P.CONTACT_SEGMENT_RE.fullmatch(stem):
+            return True
+    return bool(parts.query) and bool(P.CONTACT_QUERY_RE.search("?" + parts.query))
+
+
+def contact_like_anchor(anchor: str) -> bool:
+    """The anchor half of `is_contact_like`: a short menu label naming the page."""
+    anchor = fold(anchor)
+    return bool(anchor) and len(anchor) <= P.MAX_CONTACT_ANCHOR and bool(
+        P.CONTACT_ANCHOR_RE.search(anchor)
+    )
+
+
+def _class_id(el: etree._Element) -> str:
+    return f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}".lower()
+
+
+def _heading_text(el: etree._Element) -> str:
+    """Heading that labels the list `el` belongs to: its previous sibling heading or
+    its own first heading child (widget title)."""
+    prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    if prev is not None and (prev.tag.lower() in _HEADING_TAGS
+                             or "title" in str(prev.get("class", "")).lower()):
+        return fold("".join(prev.itertext()))[:80]
+    for child in el[:3]:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag.lower() in _HEADING_TAGS or "title" in str(child.get("class", "")).lower():
+            return fold("".join(child.itertext()))[:80]
+    return ""
+
+
+def classify_element(el: etree._Element) -> str:
+    """The section one element marks by its own tag, class/id or heading; '' if none."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    marks = _class_id(el)
+    if marks.strip():
+        for section, regex in P.SECTION_CLASS_RULES:
+            if regex.search(marks):
+                return section
+    if tag in _HEADING_CONTAINERS:
+        heading = _heading_text(el)
+        if heading:
+            if P.BLOGROLL_HEADING_RE.search(heading):
+                return "blogroll"
+            if P.RESOURCES_HEADING_RE.search(heading):
+                return "resources"
+    return P.SECTION_TAGS.get(tag, "")
+
+
+def link_section(el: etree._Element, cache: dict[etree._Element, str] | None = None) -> str:
+    """Section of the nearest classified ancestor of a link; 'content' by default."""
+    node = el.getparent()
+    depth = 0
+    while node is not None and depth < _MAX_ANCESTORS:
+        if cache is not None and node in cache:
+            section = cache[node]
+        else:
+            section = classify_element(node)
+            if cache is not None:
+                cache[node] = section
+        if section:
+            return section
+        node = node.getparent()
+        depth += 1
+    return "content"
+
+
+def _anchor_text(el: etree._Element) -> str:
+    text = fold("".join(el.itertext()))
+    if not text:
+        text = fold(str(el.get("title", "")))
+    if not text:
+        for img in el.iter("img"):
+            text = fold(str(img.get("alt", "")))
+            if text:
+                break
+    return text[: P.MAX_ANCHOR_CHARS]
+
+
+def _host(canonical_url: str) -> str:
+    """Host of a URL already canonicalized (lower-case, default port dropped)."""
+    netloc = canonical_url.split("/", 3)[2] if canonical_url.count("/") >= 2 else ""
+    if netloc.startswith("["):
+        return ""  # IPv6 literal: never a registered domain
+    return netloc.rsplit("@", 1)[-1].split(":", 1)[0]
+
+
+def find_links(
+    url: str, tree: etree._Element, base: str, page_is_resources: bool = False
+) -> tuple[tuple[Link, ...], tuple[str, ...]]:
+    """(outbound links, same-site contact-like URLs to follow) of the page at `url`."""
+    domain = registered_domain(url)
+    links: list[Link] = []
+    seen: set[str] = set()
+    follow: list[str] = []
+    follow_seen: set[str] = {url}
+    cache: dict[etree._Element, str] = {}
+    resolved: dict[str, tuple[str, str]] = {}
+    for el in tree.iter("a", "area"):
+        href = el.get("href")
+        if href is None:
+            continue
+        href = str(href)
+        if href in resolved:
+            target, target_domain = resolved[href]
+        else:
+            target = "" if is_skipped_href(href) else absolute_http(base, href)
+            target_domain = registered_domain(_host(target)) if target else ""
+            resolved[href] = (target, target_domain)
+        if not target_domain:
+            continue
+        if target_domain == domain:
+            if len(follow) < MAX_FOLLOW and target not in follow_seen and (
+                contact_like_url(target) or contact_like_anchor(_anchor_text(el))
+            ):
+                follow.append(target)
+                follow_seen.add(target)
+            continue
+        if target in seen:
+            continue
+        seen.add(target)
+        section = link_section(el, cache)
+        if page_is_resources and section == "content":
+            section = "resources"
+        links.append(Link(source_url=url, target_url=target, target_domain=target_domain,
+                          anchor=_anchor_text(el), section=section))
+    return tuple(links), tuple(follow)

@@ -1,0 +1,447 @@
+"""Every heuristic vocabulary extraction relies on, in one place.
+
+trafilatura style: the code in the sibling modules is mechanism; what counts as an
+obfuscated address, a placeholder, a contact page or a forum engine is decided here, and
+each table says why it exists so that a later reader can tell a rule from an accident.
+Nothing in this module is mutated at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# --------------------------------------------------------------------------- emails
+
+# The part of an address before the '@'. Deliberately narrower than RFC 5322: quoted
+# local parts and exotic punctuation never occur in real webmaster contacts, while
+# allowing them turns CSS, URLs and minified JS into false hits.
+EMAIL_LOCAL: Final = r"[a-z0-9](?:[a-z0-9._%+'-]{0,62}[a-z0-9_-])?"
+# Host labels and an alphabetic top-level label: '@1.2.3' (package versions) and
+# '@2x' (retina image names) never pass because the last label must be letters.
+EMAIL_DOMAIN: Final = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}"
+
+# A plain address inside running text. The look-behind/ahead stop the match from
+# starting or ending in the middle of a longer token ('foo.bar@x.comx' is not taken as
+# a prefix of itself).
+EMAIL_RE: Final = re.compile(
+    rf"(?<![a-z0-9._%+'-])({EMAIL_LOCAL})@({EMAIL_DOMAIN})(?![a-z0-9-]|\.[a-z0-9])",
+    re.IGNORECASE,
+)
+# Whole-string validation of a candidate produced by another method (mailto, JSON-LD,
+# cfemail, script concatenation).
+EMAIL_FULL_RE: Final = re.compile(rf"({EMAIL_LOCAL})@({EMAIL_DOMAIN})", re.IGNORECASE)
+
+# Obfuscations people type to dodge harvesters. Bracketed markers are unambiguous in any
+# case; a bare word 'at' is everyday English, so it is only accepted in the shapes below.
+_AT_BRACKETED: Final = r"\s*[\[\(\{<]\s*(?:at|@|ät|at\s*sign)\s*[\]\)\}>]\s*"
+_DOT_BRACKETED: Final = r"\s*[\[\(\{<]\s*(?:dot|punkt|point|\.)\s*[\]\)\}>]\s*"
+_LABEL: Final = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_TLD: Final = r"[a-z]{2,24}"
+_OBF_LOCAL: Final = r"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{0,63})"
+# 'name [at] domain [dot] com', 'name(at)domain.de', 'name {at} domain {dot} com',
+# and also 'name@domain [dot] com'.
+OBFUSCATED_BRACKET_RE: Final = re.compile(
+    rf"{_OBF_LOCAL}(?:{_AT_BRACKETED}|\s*@\s*(?=(?:{_LABEL}{_DOT_BRACKETED})))"
+    rf"((?:{_LABEL}(?:{_DOT_BRACKETED}|\.))+{_TLD})(?![a-z0-9-])",
+    re.IGNORECASE,
+)
+# Cheap pre-checks: each obfuscation regex only runs on text holding its marker, because
+# their leading character classes make a full scan of a long page slow.
+# (No leading '\s*' here: on whitespace-heavy text that turns a scan quadratic.)
+OBFUSCATED_BRACKET_HINT_RE: Final = re.compile(
+    r"[\[\(\{<]\s*(?:at|@|ät|dot|punkt|point|\.)\s*[\]\)\}>]", re.IGNORECASE
+)
+SPACED_AT_HINT_RE: Final = re.compile(r"\s@\s")
+# 'name @ domain.com': a spaced '@' is a deliberate (if weak) disguise.
+OBFUSCATED_SPACED_AT_RE: Final = re.compile(
+    rf"{_OBF_LOCAL}\s+@\s+((?:{_LABEL}\.)+{_TLD})(?![a-z0-9-]|\.[a-z0-9])", re.IGNORECASE
+)
+# 'name AT domain DOT com' / 'name AT domain.com': upper case only, because ' at ' and
+# ' dot ' in lower case are ordinary words in many sentences.
+OBFUSCATED_UPPER_RE: Final = re.compile(
+    rf"{_OBF_LOCAL}\s+AT\s+((?:{_LABEL}(?:\s+DOT\s+|\.))+{_TLD})(?![a-z0-9-])"
+)
+# 'name at domain dot com' in lower case: only the tight shape local-at-label-dot-tld
+# with single spaces and at least one ' dot ', which prose practically never produces.
+OBFUSCATED_LOWER_RE: Final = re.compile(
+    rf"{_OBF_LOCAL} at ((?:{_LABEL}(?: dot |\.))*{_LABEL} dot {_TLD})(?![a-z0-9-])"
+)
+# Spelled-out separators inside an obfuscated domain, to turn it back into dots.
+OBFUSCATED_DOT_RE: Final = re.compile(
+    rf"{_DOT_BRACKETED}|\s+DOT\s+| dot ", re.IGNORECASE
+)
+
+# Addresses written with character references ('info&#64;x.de', or every character
+# encoded). lxml decodes them in text, so the raw markup is scanned for the encoded
+# form to report the method honestly. Scanning starts at an encoded '@' (or a plain one
+# touching a reference) and grows outwards over address characters and references.
+ENTITY_AT_RE: Final = re.compile(r"&#0*64;|&#x0*40;|&commat;|;@|@&", re.IGNORECASE)
+ENTITY_LEFT_RE: Final = re.compile(r"(?:&#x?[0-9a-f]{1,6};|[a-z0-9._%+-]){1,200}$",
+                                   re.IGNORECASE)
+ENTITY_RIGHT_RE: Final = re.compile(r"(?:&#x?[0-9a-f]{1,6};|[a-z0-9.-]){3,300}",
+                                    re.IGNORECASE)
+
+# Cloudflare's email obfuscation: the address is XOR-encoded in hex, either in a
+# data-cfemail attribute or in the fragment of the protection URL.
+CF_PROTECTION_RE: Final = re.compile(r"/cdn-cgi/l/email-protection#([0-9a-f]+)", re.IGNORECASE)
+
+# JavaScript that assembles an address from string literals: 'ann' + '@' + 'x.test'.
+# Scripts are otherwise never scanned: they carry templates and example strings.
+SCRIPT_CONCAT_RE: Final = re.compile(
+    r"""(?:"[^"\n\\]{0,80}"|'[^'\n\\]{0,80}')(?:\s*\+\s*(?:"[^"\n\\]{0,80}"|'[^'\n\\]{0,80}')){1,12}"""
+)
+SCRIPT_LITERAL_RE: Final = re.compile(r""""([^"\n\\]*)"|'([^'\n\\]*)'""")
+
+# File extensions that end image, font, style and script names: 'logo@2x.png',
+# 'icon@3x.webp' and 'font@1.woff2' look like addresses to a regex.
+ASSET_EXTENSIONS: Final = frozenset(
+    {
+        "png", "jpg", "jpeg", "gif", "webp", "svg", "ico", "bmp", "tif", "tiff", "avif",
+        "heic", "woff", "woff2", "ttf", "otf", "eot", "css", "scss", "less", "js", "mjs",
+        "ts", "jsx", "tsx", "map", "json", "xml", "mp4", "webm", "mp3", "pdf", "zip",
+        "gz", "php", "html", "htm", "asp", "aspx",
+    }
+)
+
+# Local parts that are placeholders in forms and documentation, never a real owner:
+# 'you@...', 'name@...', 'user@...', 'yourname@...', German 'max.mustermann@...'.
+PLACEHOLDER_LOCALS: Final = frozenset(
+    {
+        "you", "your", "yourname", "your.name", "your-name", "your_name", "youremail",
+        "your.email", "your-email", "your_email", "yourmail", "youraddress", "name",
+        "user", "username", "someone", "somebody", "firstname", "lastname",
+        "firstname.lastname", "first.last", "first.lastname", "vorname.nachname",
+        "vorname", "nachname", "max.mustermann", "mustermann", "john.doe", "jane.doe",
+        "johndoe", "janedoe", "john", "xxx", "xxxx", "xyz", "abc", "foo", "foobar",
+        "test", "testing", "deineemail", "deine.email", "ihre.email", "ihrname",
+        "ihre-email", "votre.email", "tuemail", "email.address", "emailaddress",
+    }
+)
+
+# Domains that only ever appear in placeholders and documentation (RFC 2606 plus the
+# usual 'domain.com' family), or belong to error-tracking services whose DSNs look like
+# addresses ('key@o123.ingest.sentry.io').
+PLACEHOLDER_DOMAINS: Final = frozenset(
+    {
+        "example.com", "example.net", "example.org", "example.de", "domain.com",
+        "domain.tld", "domain.de", "email.com", "yourdomain.com", "yoursite.com",
+        "yourcompany.com", "yourwebsite.com", "mydomain.com", "mysite.com",
+        "website.com", "company.com", "beispiel.de", "beispiel.com", "mustermann.de",
+        "musterfirma.de", "musterfirma.com", "sentry.io", "sentry-next.wixpress.com",
+        "sentry.wixpress.com", "wixpress.com", "address.com", "adresse.de",
+    }
+)
+
+# Reserved top-level names that never route (RFC 2606 / RFC 6761). '.test' is reserved
+# too but is where the bundled sample web lives, so it is deliberately absent here.
+PLACEHOLDER_TLDS: Final = frozenset({"example", "invalid", "localhost", "local"})
+
+# Mailboxes that nobody reads: useless as an outreach contact, and commonly pulled from
+# transactional footers.
+UNREAD_LOCALS: Final = frozenset(
+    {
+        "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply",
+        "mailer-daemon", "postmaster", "bounce", "bounces", "git",
+    }
+)
+
+# A local part made only of hex digits this long is an id or a hash (Sentry keys,
+# Wix/Squarespace tokens), not a mailbox someone chose.
+HEX_LOCAL_RE: Final = re.compile(r"[0-9a-f]{16,}")
+
+# Local parts that name a function rather than a person. Outreach treats a role inbox
+# differently from a personal one (it is less likely to be ignored as a cold contact).
+ROLE_LOCALS: Final = frozenset(
+    {
+        "info", "contact", "contactus", "contact-us", "webmaster", "admin",
+        "administrator", "support", "help", "helpdesk", "editor", "editors", "editorial",
+        "redaktion", "hello", "hallo", "hi", "office", "sales", "press", "presse", "media",
+        "pr", "ads", "advertising", "advertise", "werbung", "anzeigen", "marketing",
+        "partners", "partner", "partnerships", "team", "mail", "email", "kontakt",
+        "service", "customerservice", "customer.service", "customer_service", "enquiries",
+        "enquiry", "inquiries", "inquiry", "feedback", "tips", "news", "newsletter",
+        "billing", "orders", "order", "booking", "bookings", "reservations",
+        "jobs", "careers", "hr", "privacy", "legal", "abuse", "security", "community",
+        "forum", "moderator", "moderators", "mods", "blog", "general", "mailbox",
+        "sponsor", "sponsorship", "sponsors", "affiliates", "affiliate", "business",
+        "collab", "collabs", "membership", "members", "events", "verwaltung",
+        "buero", "büro", "zentrale", "post", "posteingang", "kundenservice",
+    }
+)
+# A role word followed by a separator still names a role ('info-services@',
+# 'sales.uk@', 'press_office@').
+ROLE_PREFIX_RE: Final = re.compile(
+    r"(?:info|contact|webmaster|admin|support|editor|press|presse|sales|ads|advertising|"
+    r"marketing|partners?|team|office|service|help|media|redaktion|kontakt)[._-]"
+)
+
+# Attributes whose values are shown to people or hold a site's own contact (og:email and
+# author <meta>, hidden form-recipient inputs, <option value> recipient pickers, image
+# alt/title text). 'placeholder' is absent on purpose: it holds sample input.
+EMAIL_ATTRIBUTES_XPATH: Final = (
+    "//meta/@content | //option/@value | //input[not(@type='email')]/@value"
+    " | //img/@alt | //*[not(self::script)]/@title | //*/@data-email | //*/@data-mail"
+)
+
+# ---------------------------------------------------------------------------- links
+
+# Schemes that are not fetchable web pages; links using them are neither outbound
+# links nor pages to follow.
+SKIP_SCHEMES: Final = ("mailto:", "javascript:", "data:", "file:", "tel:", "sms:",
+                       "callto:", "skype:", "whatsapp:", "about:", "ftp:", "news:")
+
+# Path extensions of documents we never follow as contact pages.
+NON_PAGE_EXTENSIONS: Final = frozenset(
+    {"pdf", "jpg", "jpeg", "png", "gif", "webp", "svg", "zip", "gz", "mp3", "mp4",
+     "doc", "docx", "xls", "xlsx", "ppt", "pptx", "css", "js", "xml", "rss", "ics"}
+)
+
+# A URL path segment (extension removed) naming a page where the owner tells you how to
+# reach them, advertise, contribute or partner: the pages the spider must fetch.
+CONTACT_SEGMENT_RE: Final = re.compile(
+    r"(?:contact|contacts|contactus|contact[-_]us|contact[-_]me|contactme|kontakt|"
+    r"kontaktformular|contacto|contatti|contato|about|about[-_]?us|about[-_]?me|aboutus|"
+    r"ueber[-_]?uns|uber[-_]?uns|über[-_]?uns|wir|chi[-_]siamo|qui[-_]sommes[-_]nous|"
+    r"a[-_]propos|advertise|advertising|advertise[-_]with[-_]us|werbung|mediadaten|"
+    r"media[-_]?kit|write[-_]for[-_]us|writeforus|guest[-_]?post(?:ing)?|contribute|"
+    r"submit[-_]a[-_]guest[-_]post|partners?|partnerships?|partner[-_]with[-_]us|"
+    r"affiliates?|affiliate[-_]program|sponsors?|sponsorship|sponsoring|impressum|"
+    r"imprint|legal[-_]notice|mentions[-_]legales|team|our[-_]team|staff|"
+    r"the[-_]team|meet[-_]the[-_]team|press|presse|work[-_]with[-_]us|"
+    r"work[-_]with[-_]me|collaborate|pr)"
+    r"(?:[-_](?:us|me|uns|page|form|info|html))?",
+    re.IGNORECASE,
+)
+# Query values that reach a contact page on forum engines ('memberlist.php?mode=
+# contactadmin' on phpBB, '?action=contact' on several CMSs).
+CONTACT_QUERY_RE: Final = re.compile(
+    r"(?:^|[?&])(?:mode|action|page|do|p|section)=(?:contactadmin|contact|kontakt|"
+    r"impressum|imprint|about|advertise|sendmail)(?:&|$)",
+    re.IGNORECASE,
+)
+# Anchor texts of the same pages, for sites whose URLs say nothing (/?page_id=12).
+CONTACT_ANCHOR_RE: Final = re.compile(
+    r"\b(?:contact(?:\s+(?:us|me|the\s+(?:team|admin|webmaster|editors?)))?|"
+    r"get\s+in\s+touch|kontakt(?:formular)?|contacto|contatti|about(?:\s+(?:us|me))?|"
+    r"über\s+uns|ueber\s+uns|wir\s+über\s+uns|impressum|imprint|legal\s+notice|"
+    r"advertise(?:\s+with\s+us)?|advertising|werbung|mediadaten|media\s+kit|"
+    r"write\s+for\s+us|guest\s+post(?:ing)?|contribute|partners?|partnerships?|"
+    r"partner\s+with\s+us|affiliates?|affiliate\s+program|sponsors?|sponsorship|"
+    r"our\s+team|the\s+team|meet\s+the\s+team|team|staff|work\s+with\s+(?:us|me))\b",
+    re.IGNORECASE,
+)
+# Anchors longer than this are sentences, not menu entries naming a contact page.
+MAX_CONTACT_ANCHOR: Final = 40
+
+# Words in a page's title or URL that make a form on it a contact form.
+CONTACT_PAGE_RE: Final = re.compile(
+    r"contact|kontakt|contacto|contatti|get in touch|impressum|advertis|write for us|"
+    r"enquir|inquir|feedback|anfrage",
+    re.IGNORECASE,
+)
+# Field names/ids of the message box of a contact form.
+MESSAGE_FIELD_RE: Final = re.compile(
+    r"message|msg|nachricht|comments?|inquiry|enquiry|anfrage|body|your-message|"
+    r"text|content|question|mensaje|messaggio", re.IGNORECASE
+)
+# Blog comment forms (WordPress #commentform, wp-comments-post.php, Disqus-like) and
+# search forms are not ways to reach the owner.
+COMMENT_FORM_RE: Final = re.compile(
+    r"commentform|comment-form|comments-form|wp-comments-post|comment_form|reply-form|"
+    r"replyform|quick-?reply|posting\.php|search",
+    re.IGNORECASE,
+)
+
+# Where a link sits, from the class/id of its nearest marked ancestor. Checked in this
+# order for each ancestor, nearest first. A signature is where forum members advertise
+# their own sites; a blogroll is a blog owner's list of peers; resources/links pages are
+# curated directories; footer/nav/sidebar links are site furniture.
+SECTION_CLASS_RULES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
+    ("signature", re.compile(r"signature|(?:^|[\s_-])sig(?:$|[\s_-])|postsig|\bsig\b")),
+    ("blogroll", re.compile(r"blogroll|widget_links|linkcat|link-?list-?blog|xoxo-links")),
+    ("resources", re.compile(r"resources|linklist|link-list|(?:^|[\s_-])links(?:$|[\s_-])|"
+                             r"directory|webring")),
+    ("footer", re.compile(r"footer|colophon|site-info|copyright|bottom-bar")),
+    ("nav", re.compile(r"(?:^|[\s_-])nav|navbar|navigation|menu|breadcrumb|masthead|"
+                       r"(?:^|[\s_-])header(?:$|[\s_-])|topbar|pagination")),
+    ("sidebar", re.compile(r"sidebar|widget|(?:^|[\s_-])aside|secondary|side-?col|"
+                           r"(?:^|[\s_-])rail(?:$|[\s_-])")),
+)
+# Tags that decide a section by themselves.
+SECTION_TAGS: Final = {"footer": "footer", "nav": "nav", "aside": "sidebar",
+                       "header": "nav"}
+# Headings that name a list of links: blogrolls and resource/link directories.
+BLOGROLL_HEADING_RE: Final = re.compile(
+    r"^\s*(?:my\s+)?(?:blogroll|blog\s*roll|blogs\s+i\s+(?:read|follow|like)|"
+    r"friends|other\s+blogs|favou?rite\s+blogs|blogs)\s*:?\s*$",
+    re.IGNORECASE,
+)
+RESOURCES_HEADING_RE: Final = re.compile(
+    r"\b(?:resources|useful\s+links|links|link\s+list|directory|recommended\s+sites|"
+    r"websites|web\s+links|partner\s+sites|weblinks|linkliste|links?\s+&\s+resources)\b",
+    re.IGNORECASE,
+)
+
+# ---------------------------------------------------------------------------- social
+
+# Host (registered domain) → network name for profile links.
+SOCIAL_DOMAINS: Final = {
+    "facebook.com": "facebook", "fb.com": "facebook", "twitter.com": "x", "x.com": "x",
+    "instagram.com": "instagram", "youtube.com": "youtube", "linkedin.com": "linkedin",
+    "pinterest.com": "pinterest", "pinterest.de": "pinterest",
+    "pinterest.co.uk": "pinterest", "tiktok.com": "tiktok", "reddit.com": "reddit",
+    "github.com": "github", "threads.net": "threads", "threads.com": "threads",
+    "bsky.app": "bluesky",
+}
+# Substring pre-check on raw hrefs: only links mentioning a network are parsed.
+SOCIAL_HINT_RE: Final = re.compile(
+    r"facebook\.|fb\.com|twitter\.|x\.com|instagram\.|youtube\.|linkedin\.|pinterest\.|"
+    r"tiktok\.|reddit\.|github\.|threads\.|bsky\.", re.IGNORECASE
+)
+# Canonical host per network: one spelling per profile.
+SOCIAL_CANONICAL_HOST: Final = {
+    "facebook": "facebook.com", "x": "x.com", "instagram": "instagram.com",
+    "youtube": "youtube.com", "linkedin": "linkedin.com", "pinterest": "pinterest.com",
+    "tiktok": "tiktok.com", "reddit": "reddit.com", "github": "github.com",
+    "threads": "threads.net", "bluesky": "bsky.app",
+}
+# First path segments that are site features, share widgets or content, not profiles.
+SOCIAL_RESERVED_SEGMENTS: Final = frozenset(
+    {
+        "sharer", "sharer.php", "share", "share.php", "dialog", "plugins", "tr", "login",
+        "login.php", "home.php", "policies", "help", "privacy", "watch", "embed",
+        "results", "playlist", "intent", "search", "hashtag", "i", "home", "explore",
+        "p", "reel", "reels", "accounts", "pin", "sharearticle", "sharing",
+        "submit", "settings", "about", "legal", "terms", "signup", "tos", "feed",
+        "notifications", "messages", "events", "marketplace", "groups", "watch?v",
+        "v", "shorts", "feeds", "gist", "orgs", "features", "pricing", "topics",
+        "trending", "collections", "site", "web", "ajax", "photo.php",
+        "story.php", "permalink.php", "media", "r.php", "l.php", "oauth", "developers",
+        "business", "ads", "status", "compose", "widgets", "wp-content",
+    }
+)
+# Share/intent URLs that must never be taken for a profile even when the segment test
+# would pass (e.g. 'pinterest.com/pin/create/button').
+SOCIAL_SHARE_RE: Final = re.compile(
+    r"sharer|intent/|/share\b|share\?|/pin/create|sharearticle|/sharing/|addthis|"
+    r"/dialog/|/plugins/", re.IGNORECASE
+)
+
+# ---------------------------------------------------------------------- platforms
+
+# Platform detection rules in priority order: forum engines first (a forum is often
+# bolted onto a CMS site whose generator meta still says WordPress/Joomla), then shops
+# (WooCommerce runs on WordPress), then hosted blogs, then general CMSs. Detection
+# runs three passes: forum-engine markup, then generator meta of any rule, then the
+# remaining markup (headless sites keep e.g. /wp-content/ URLs behind a Gatsby
+# generator, and the generator is the better witness). Each entry:
+# (platform, generator-meta regex or None, markup substrings, markup regexes). Markers
+# come from each engine's own templates (cf. the Wappalyzer fingerprints). They are
+# written in lower case and matched against lower-cased markup; plain substrings are
+# preferred to regexes because `in` scans a megabyte page far faster than `re.search`.
+PLATFORM_RULES: Final[tuple[tuple[str, str | None, tuple[str, ...], tuple[str, ...]], ...]] = (
+    ("xenforo", r"xenforo",
+     ("data-xf-init", 'id="xf"', 'id="xenforo"', "forum software by xenforo"), ()),
+    ("vbulletin", r"vbulletin",
+     ("vbulletin_", "vbmenu_", "clientscript/vbulletin", "vb_login_username",
+      "powered by vbulletin"), (r"powered by <a[^>]*>\s*vbulletin",)),
+    ("phpbb", r"phpbb",
+     ("styles/prosilver", "styles/subsilver", "phpbb_copyright", 'class="forumline',
+      "phpbb"), ()),
+    ("discourse", r"discourse", ("discourse-cdn", "data-discourse", "discourse_"), ()),
+    ("smf", r"^smf|simple machines",
+     ("smf_theme_url", "smf_default_theme_url", "smf_scripturl", "simple machines forum",
+      "powered by smf"), ()),
+    ("mybb", r"mybb", ("var my_post_key", "mybb.com", "mybb"), ()),
+    ("vanilla", r"vanilla",
+     ("gdn.meta", 'id="discussionspage"', 'id="vanilla"', "vanillaforums",
+      "powered by vanilla"), ()),
+    ("invision", r"invision|\bipb\b",
+     ("ipssettings", "ipb_var", "ipb.vars", "ipsapp", "invisioncommunity",
+      "invisionpower", "invision power", "data-ipsquote"), ()),
+    ("fluxbb", r"fluxbb", ('id="punindex"', 'id="punviewtopic"', "fluxbb"), ()),
+    ("phorum", r"phorum", ("phorum",), ()),
+    ("kunena", r"kunena", ("kunena",), ()),
+    ("woltlab", r"woltlab", ("woltlab", "wcf."), ()),
+    ("bbpress", r"bbpress", ('id="bbpress-forums"',),
+     (r'<body[^>]+class="[^"]*\bbbpress\b',)),
+    ("insided", r"insided", ("insided",), ()),
+    ("inyoka", r"inyoka", ("inyoka",), ()),
+    ("mediawiki", r"mediawiki", ("mw-head", "mw-content-text", "wgpagename"), ()),
+    ("woocommerce", r"woocommerce",
+     ("woocommerce-no-js", "wc-add-to-cart", "woocommerce_params"),
+     (r'class="[^"]*\bwoocommerce\b',)),
+    ("shopify", r"shopify", ("cdn.shopify.com", "shopify.theme", "myshopify.com"), ()),
+    ("shopware", r"shopware", ("shopware",), ()),
+    ("substack", r"substack", ("substackcdn.com", "substack.com/api"), ()),
+    ("medium", r"^medium", ("cdn-static-1.medium.com", "miro.medium.com", "medium.com/_/"),
+     ()),
+    ("ghost", r"^ghost\b", ("ghost-portal", "/ghost/api/", 'content="ghost'), ()),
+    ("blogger", r"^blogger$",
+     ("_widgetmanager", "blogger.com/static", "www.blogger.com/feeds"), ()),
+    ("tumblr", r"tumblr", ("assets.tumblr.com", "static.tumblr.com", "tumblr_controls"), ()),
+    ("squarespace", r"squarespace",
+     ("static1.squarespace.com", "squarespace-cdn", "<!-- this is squarespace."), ()),
+    ("wix", r"wix\.com", ("static.wixstatic.com", "wix-warmup-data", "_wixcidx"), ()),
+    ("webflow", r"webflow", ("data-wf-page", "data-wf-site", "webflow.js"), ()),
+    ("jimdo", r"jimdo", ("jimdocdn", "jimdostatic", "jimdosite", "jimdo.com"), ()),
+    ("wordpress", r"wordpress",
+     ("/wp-content/", "/wp-includes/", "wp-json", ".wordpress.com"), (r"s\d\.wp\.com",)),
+    ("hugo", r"^hugo\b", (), ()),
+    ("jekyll", r"jekyll", (), ()),
+    ("gatsby", r"gatsby", ('id="___gatsby"',), ()),
+    ("drupal", r"drupal",
+     ("drupal-settings-json", "drupal.settings", "/sites/default/files/", "data-drupal-"),
+     ()),
+    ("joomla", r"joomla", ("/media/jui/", "/components/com_", "joomla-script-options"), ()),
+    ("typo3", r"typo3", ("typo3temp/", "typo3conf/", "/typo3/"), ()),
+    ("contao", r"contao", ("contao", "system/modules"), ()),
+)
+# "Powered by X" in the visible text: the footers most engines ship with.
+POWERED_BY_RE: Final = re.compile(
+    r"powered\s+by\s*:?\s*(?:<[^>]*>\s*)*([a-z][a-z0-9 .-]{1,30})", re.IGNORECASE
+)
+
+FORUM_PLATFORMS: Final = frozenset(
+    {"phpbb", "vbulletin", "xenforo", "discourse", "smf", "mybb", "vanilla", "invision",
+     "fluxbb", "phorum", "kunena", "woltlab", "bbpress", "insided", "inyoka"}
+)
+SHOP_PLATFORMS: Final = frozenset({"woocommerce", "shopify", "shopware", "magento",
+                                   "prestashop", "bigcommerce"})
+BLOG_PLATFORMS: Final = frozenset({"wordpress", "blogger", "ghost", "medium", "tumblr",
+                                   "hugo", "jekyll", "gatsby", "squarespace"})
+NEWSLETTER_PLATFORMS: Final = frozenset({"substack", "beehiiv", "buttondown", "mailchimp"})
+
+# Shop signals in visible text: a page that sells has a cart button.
+SHOP_TEXT_RE: Final = re.compile(
+    r"add to (?:cart|basket|bag)|in den warenkorb|ajouter au panier|añadir al carrito|"
+    r"aggiungi al carrello|checkout", re.IGNORECASE
+)
+# Forum signals in a URL or markup of engines we do not fingerprint.
+FORUM_HINT_RE: Final = re.compile(
+    r"viewtopic|showthread|forumdisplay|/forums?/|/threads?/|/topic/|/board/|"
+    r"index\.php\?topic=", re.IGNORECASE
+)
+# A page that leads with a newsletter sign-up.
+NEWSLETTER_TEXT_RE: Final = re.compile(
+    r"subscribe to (?:our|my|the) newsletter|join \d[\d,]* (?:other )?subscribers|"
+    r"newsletter abonnieren", re.IGNORECASE
+)
+# Blog signals in markup of sites without a known platform.
+BLOG_HINT_RE: Final = re.compile(
+    r"class=\"[^\"]*\b(?:hentry|blog-post|post-entry|entry-content|post-body)\b|"
+    r"\"@type\"\s*:\s*\"BlogPosting\"|/blog/", re.IGNORECASE
+)
+
+# ------------------------------------------------------------------------- text
+
+# Visible text is capped: relevance scoring needs the gist, not megabytes of forum.
+MAX_TEXT_CHARS: Final = 20_000
+MAX_TITLE_CHARS: Final = 500
+MAX_ANCHOR_CHARS: Final = 200
+# Feed MIME types advertised by <link rel="alternate">.
+FEED_TYPES: Final = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/feed+json",
+     "application/rdf+xml"}
+)

@@ -1,0 +1,105 @@
+"""Social profile links, normalised to one canonical URL per profile."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from lxml import etree
+
+from prospector.extract import patterns as P
+from prospector.extract.dom import safe_urljoin
+from prospector.models import Contact
+from prospector.urls import is_http_url, registered_domain
+
+# Networks whose handles are case-insensitive: lower-cased so one profile has one URL.
+_CASE_INSENSITIVE = frozenset({"x", "instagram", "github", "reddit", "tiktok", "threads",
+                               "pinterest", "facebook", "linkedin", "bluesky"})
+
+
+def social_profile(url: str, rel_me: bool = False) -> tuple[str, str]:
+    """(network, canonical profile URL) for a profile link, ('', '') otherwise.
+
+    Canonical form: https, host without www, no query/fragment/trailing slash.
+    """
+    if not is_http_url(url) or P.SOCIAL_SHARE_RE.search(url):
+        return "", ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "", ""
+    host = (parts.hostname or "").lower()
+    network = P.SOCIAL_DOMAINS.get(registered_domain(host), "")
+    segments = [s for s in parts.path.split("/") if s]
+    if not network:
+        # Mastodon and other fediverse servers: any host, '/@user', only with rel=me.
+        if rel_me and len(segments) == 1 and segments[0].startswith("@") \
+                and len(segments[0]) > 1:
+            return "mastodon", f"https://{host.removeprefix('www.')}/{segments[0]}"
+        return "", ""
+    if not segments:
+        return "", ""
+    first = segments[0]
+    if first.lower() in P.SOCIAL_RESERVED_SEGMENTS:
+        return "", ""
+    path = ""
+    if network == "youtube":
+        if first in ("channel", "c", "user") and len(segments) > 1:
+            path = f"{first}/{segments[1]}"
+        elif first.startswith("@"):
+            path = first.lower()
+        else:
+            return "", ""
+    elif network == "linkedin":
+        if first in ("in", "company", "school", "showcase") and len(segments) > 1:
+            path = f"{first}/{segments[1]}"
+        else:
+            return "", ""
+    elif network == "reddit":
+        if first in ("r", "user", "u") and len(segments) > 1:
+            path = f"{'user' if first == 'u' else first}/{segments[1]}"
+        else:
+            return "", ""
+    elif network == "tiktok" or network == "threads":
+        if not first.startswith("@"):
+            return "", ""
+        path = first
+    elif network == "bluesky":
+        if first == "profile" and len(segments) > 1:
+            path = f"profile/{segments[1]}"
+        else:
+            return "", ""
+    elif network == "facebook" and first == "profile.php":
+        ids = parse_qs(parts.query).get("id")
+        if not ids:
+            return "", ""
+        return network, f"https://facebook.com/profile.php?id={ids[0]}"
+    elif network == "facebook" and first == "pages" and len(segments) > 1:
+        path = "/".join(segments[:3])
+    else:
+        if first.lower().endswith((".php", ".html", ".htm", ".asp", ".aspx", ".cgi")):
+            return "", ""  # 'share.php', 'login.php'
+        path = first
+    if network in _CASE_INSENSITIVE:
+        path = path.lower()
+    return network, f"https://{P.SOCIAL_CANONICAL_HOST[network]}/{path}"
+
+
+def find_social(url: str, tree: etree._Element, base: str) -> tuple[Contact, ...]:
+    """Social profiles linked from the page, one Contact per canonical profile."""
+    seen: set[str] = set()
+    out: list[Contact] = []
+    for el in tree.iter("a", "link"):
+        href = el.get("href")
+        if not href:
+            continue
+        rel_me = "me" in str(el.get("rel", "")).lower().split()
+        if not rel_me and not P.SOCIAL_HINT_RE.search(str(href)):
+            continue
+        target = safe_urljoin(base, str(href))
+        network, profile = social_profile(target, rel_me=rel_me)
+        if not profile or profile in seen:
+            continue
+        seen.add(profile)
+        out.append(Contact(kind="social", value=profile, source_url=url, method="link",
+                           confidence=0.9 if rel_me else 0.8, role=network))
+    return tuple(out)

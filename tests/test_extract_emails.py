@@ -1,0 +1,246 @@
+"""Email extraction: every written form is found, every junk is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from prospector.extract import extract_page
+from prospector.extract.emails import (
+    cf_decode,
+    cf_encode,
+    email_role,
+    find_emails,
+    is_junk_email,
+    normalize_email,
+    parse_mailto,
+)
+
+URL = "http://beeshop.test/contact"
+
+
+def emails(html: str) -> dict[str, str]:
+    """address -> method for a snippet."""
+    return {c.value: c.method for c in find_emails(URL, html)}
+
+
+# (snippet, expected address, expected method)
+FOUND = [
+    ("<p>Write to ann@beeshop.test today</p>", "ann@beeshop.test", "text"),
+    ("<p>Mail: Ann.Smith@BeeShop.TEST.</p>", "ann.smith@beeshop.test", "text"),
+    ('<a href="mailto:info@beeshop.test">write</a>', "info@beeshop.test", "mailto"),
+    ('<a href="MAILTO:info@beeshop.test?subject=Hi%20there&body=x">w</a>',
+     "info@beeshop.test", "mailto"),
+    ('<a href="mailto:%69%6e%66%6f@beeshop.test">w</a>', "info@beeshop.test", "mailto"),
+    ('<a href="mailto:a@beeshop.test,b@hive.test">w</a>', "b@hive.test", "mailto"),
+    ('<a href="&#109;&#97;&#105;&#108;&#116;&#111;&#58;ann&#64;beeshop.test">x</a>',
+     "ann@beeshop.test", "mailto"),
+    ("<p>ann [at] beeshop [dot] test</p>", "ann@beeshop.test", "obfuscated"),
+    ("<p>ann(at)beeshop.test</p>", "ann@beeshop.test", "obfuscated"),
+    ("<p>ann (at) beeshop (dot) test</p>", "ann@beeshop.test", "obfuscated"),
+    ("<p>ann{at}beeshop{dot}test</p>", "ann@beeshop.test", "obfuscated"),
+    ("<p>ann [at] bee-shop.co.uk</p>", "ann@bee-shop.co.uk", "obfuscated"),
+    ("<p>ann AT beeshop DOT test</p>", "ann@beeshop.test", "obfuscated"),
+    ("<p>ann AT beeshop.test</p>", "ann@beeshop.test", "obfuscated"),
+    ("<p>write to ann at beeshop dot test</p>", "ann@beeshop.test", "obfuscated"),
+    ("<p>Mail: info @ beeshop.test</p>", "info@beeshop.test", "obfuscated"),
+    ("<p>ann@beeshop [dot] test</p>", "ann@beeshop.test", "obfuscated"),
+    ("<p>ann&#64;beeshop.test</p>", "ann@beeshop.test", "entity"),
+    ("<p>ann&#x40;beeshop.test</p>", "ann@beeshop.test", "entity"),
+    ("<p>&#97;&#110;&#110;&#64;&#98;&#101;&#101;&#115;&#104;&#111;&#112;&#46;&#116;"
+     "&#101;&#115;&#116;</p>", "ann@beeshop.test", "entity"),
+    (f'<a class="__cf_email__" data-cfemail="{cf_encode("ann@beeshop.test")}">[email&#160;'
+     "protected]</a>", "ann@beeshop.test", "cfemail"),
+    (f'<a href="/cdn-cgi/l/email-protection#{cf_encode("shop@beeshop.test", 0x13)}">m</a>',
+     "shop@beeshop.test", "cfemail"),
+    ('<script type="application/ld+json">{"@type":"Organization","email":"info@beeshop.test"}'
+     "</script>", "info@beeshop.test", "jsonld"),
+    ('<script type="application/ld+json">{"@graph":[{"contactPoint":{"email":'
+     '"mailto:sales@beeshop.test"}}]}</script>', "sales@beeshop.test", "jsonld"),
+    ('<span itemprop="email">press@beeshop.test</span>', "press@beeshop.test", "microdata"),
+    ('<meta itemprop="email" content="press@beeshop.test">', "press@beeshop.test", "microdata"),
+    ("<script>var e = 'ann' + '@' + 'beeshop.test';</script>", "ann@beeshop.test", "script"),
+    ('<script>document.write("info" + "@" + "bee" + "shop.test")</script>',
+     "info@beeshop.test", "script"),
+    ('<meta property="og:email" content="office@beeshop.test">', "office@beeshop.test",
+     "text"),
+    ('<select><option value="sales@beeshop.test">Sales</option></select>',
+     "sales@beeshop.test", "text"),
+    ("<p>info<span>@</span>beeshop.test</p>", "info@beeshop.test", "text"),
+    ("<noscript>ann@beeshop.test</noscript>", "ann@beeshop.test", "text"),
+]
+
+
+@pytest.mark.parametrize(("snippet", "address", "method"), FOUND)
+def test_found(snippet: str, address: str, method: str) -> None:
+    found = emails(f"<html><body>{snippet}</body></html>")
+    assert address in found, found
+    assert found[address] == method
+
+
+JUNK = [
+    '<img src="logo@2x.png"><p>logo@2x.png</p>',
+    "<p>icon@3x.webp and sprite@2x.jpg, font@1.woff2</p>",
+    "<p>bundle@4.2.1.js</p>",
+    "<p>you@example.com</p>",
+    "<p>name@domain.com</p>",
+    "<p>email@email.com</p>",
+    "<p>your@email.com</p>",
+    "<p>user@beeshop.test</p>",
+    "<p>contact@example.org or info@example.net</p>",
+    "<p>ann@site.example and bob@host.invalid and c@box.localhost</p>",
+    "<p>4f9a8c2e1b7d3a6f9e0c@beeshop.test</p>",
+    "<p>https://0123456789abcdef0123456789abcdef@o123.ingest.sentry.io/456</p>",
+    '<script>Sentry.init({dsn: "https://abc@o1.ingest.sentry.io/2"})</script>',
+    "<p>npm i lodash@4.17.21 react@18.2.0</p>",
+    '<script type="text/template"><a href="mailto:tpl@beeshop.test">tpl@beeshop.test</a>'
+    "</script>",
+    '<template><a href="mailto:tpl@beeshop.test">tpl@beeshop.test</a></template>',
+    "<script>var s = `<p>tpl@beeshop.test</p>`;</script>",
+    "<script>var s = '<a href=\"mailto:tpl@beeshop.test\">';</script>",
+    "<style>@media screen{a{color:red}}</style><p>a@media.screen</p>",
+    '<input type="email" placeholder="jane@beeshop.test">',
+    "<!-- old: hidden@beeshop.test -->",
+    "<p>see git@github.com:ann/repo.git</p>",
+    "<p>noreply@beeshop.test</p>",
+    "<p>ann@beeshop</p>",
+    "<p>ann@beeshop.notarealtld</p>",
+    "<p>look at this dot</p><p>meet me at noon</p>",
+    "<p>ann@@beeshop.test</p>",
+]
+
+
+@pytest.mark.parametrize("snippet", JUNK)
+def test_junk_not_found(snippet: str) -> None:
+    assert emails(f"<html><body>{snippet}</body></html>") == {}
+
+
+@pytest.mark.parametrize(
+    ("address", "junk"),
+    [
+        ("ann@beeshop.test", False),
+        ("logo@2x.png", True),
+        ("you@example.com", True),
+        ("name@domain.com", True),
+        ("user@anything.org", True),
+        ("info@mail.example.co.uk", True),
+        ("x@foo.invalid", True),
+        ("0123456789abcdef0123@beeshop.test", True),
+        ("cafe@beeshop.test", False),
+        ("no-reply@beeshop.test", True),
+    ],
+)
+def test_is_junk_email(address: str, junk: bool) -> None:
+    assert is_junk_email(address) is junk
+
+
+@pytest.mark.parametrize(
+    ("candidate", "expected"),
+    [
+        ("Ann@BeeShop.Test", "ann@beeshop.test"),
+        ("mailto:ann@beeshop.test", "ann@beeshop.test"),
+        ("ann.@beeshop.test", ""),
+        ("(ann@beeshop.test).", "ann@beeshop.test"),
+        ("ann..b@beeshop.test", ""),
+        ("ann@beeshop", ""),
+        ("ann@-beeshop.test", ""),
+        ("a" * 65 + "@beeshop.test", ""),
+        ("", ""),
+    ],
+)
+def test_normalize_email(candidate: str, expected: str) -> None:
+    assert normalize_email(candidate) == expected
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("mailto:ann@beeshop.test", ["ann@beeshop.test"]),
+        ("mailto:ann@beeshop.test?subject=x@y.test", ["ann@beeshop.test"]),
+        ("mailto:ann%40beeshop.test", ["ann@beeshop.test"]),
+        ("mailto:a@beeshop.test, b@beeshop.test;c@beeshop.test",
+         ["a@beeshop.test", "b@beeshop.test", "c@beeshop.test"]),
+        ("mailto:", []),
+        ("http://beeshop.test/", []),
+    ],
+)
+def test_parse_mailto(href: str, expected: list[str]) -> None:
+    assert parse_mailto(href) == expected
+
+
+@pytest.mark.parametrize(
+    ("address", "role"),
+    [
+        ("info@beeshop.test", "role"),
+        ("webmaster@beeshop.test", "role"),
+        ("advertising@beeshop.test", "role"),
+        ("hello@beeshop.test", "role"),
+        ("info-services@beeshop.test", "role"),
+        ("partners@beeshop.test", "role"),
+        ("ann.smith@beeshop.test", "personal"),
+        ("bob@beeshop.test", "personal"),
+    ],
+)
+def test_email_role(address: str, role: str) -> None:
+    assert email_role(address) == role
+
+
+@pytest.mark.parametrize("address", ["ann@beeshop.test", "x.y+z@bee-shop.co.uk", "ü@ä.test"])
+@pytest.mark.parametrize("key", [0x00, 0x42, 0xFF])
+def test_cfemail_round_trip(address: str, key: int) -> None:
+    assert cf_decode(cf_encode(address, key)) == address
+
+
+def test_cf_decode_fixed_payload() -> None:
+    # key 0x54, then 'info@beeshop.test' XOR 0x54, as Cloudflare writes it.
+    assert cf_decode("543d3a323b14363131273c3b247a20312720") == "info@beeshop.test"
+    assert cf_decode("zz") == ""
+    assert cf_decode("54") == ""
+    assert cf_decode("") == ""
+
+
+def test_dedupe_keeps_best_method() -> None:
+    html = ('<p>ann@beeshop.test</p><a href="mailto:ann@beeshop.test">ann@beeshop.test</a>'
+            "<p>ann [at] beeshop [dot] test</p>")
+    found = find_emails(URL, html)
+    assert len(found) == 1
+    assert found[0].method == "mailto"
+    assert found[0].confidence == pytest.approx(0.95)
+    assert found[0].kind == "email"
+    assert found[0].source_url == URL
+
+
+def test_confidence_order() -> None:
+    html = ("<p>a@beeshop.test</p><p>b [at] beeshop.test</p>"
+            "<script>x = 'c' + '@' + 'beeshop.test'</script>")
+    conf = {c.value: c.confidence for c in find_emails(URL, html)}
+    assert conf["a@beeshop.test"] > conf["b@beeshop.test"] > conf["c@beeshop.test"]
+
+
+def test_table_cells_do_not_merge() -> None:
+    html = "<table><tr><td>Phone</td><td>info@beeshop.test</td></tr></table>"
+    assert set(emails(html)) == {"info@beeshop.test"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", "", b"\x00\x01\x02\xff\xfe", b"\xff" * 1000, "<", "<<<>>>@@@", b"<html",
+     "<?xml version='1.0' encoding='utf-8'?><html><body>a@beeshop.test</body></html>",
+     b"<p>caf\xe9 a@beeshop.test</p>", "<p>" + "x@" * 50_000 + "</p>",
+     "<div>" * 5000 + "a@beeshop.test" + "</div>" * 5000],
+)
+def test_never_raises(body: bytes | str) -> None:
+    facts = extract_page(URL, body)
+    assert facts.url == URL
+    for c in facts.contacts:
+        assert "@" in c.value or c.kind != "email"
+
+
+def test_charset_from_content_type() -> None:
+    body = "<p>Grüße: jürgen@bienen.test</p>".encode("latin-1")
+    facts = extract_page(URL, body, "text/html; charset=ISO-8859-1")
+    assert "Grüße" in facts.text
+
+
+def test_charset_from_meta() -> None:
+    body = '<meta charset="windows-1252"><p>Grüße</p>'.encode("cp1252")
+    assert "Grüße" in extract_page(URL, body).text
