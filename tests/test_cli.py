@@ -99,3 +99,12 @@ def test_sql_formats(tmp_path: Path) -> None:
     assert as_csv.stdout.splitlines() == ["run_id,keyword", "1,beekeeping"]
     as_json = run_cli("sql", query, "--db", str(db), "--format", "json")
     assert json.loads(as_json.stdout) == [{"run_id": 1, "keyword": "beekeeping"}]
+
+
+def test_sampleweb_truth_command() -> None:
+    result = run_cli("sampleweb", "truth")
+    assert result.returncode == 0, result.stderr
+    sites = json.loads(result.stdout)["sites"]
+    assert len(sites) >= 60
+    for key in ("domain", "kind", "platform", "in_niche", "link_only", "emails", "decoys"):
+        assert all(key in site for site in sites), key
