@@ -56,14 +56,26 @@ def build_parser() -> argparse.ArgumentParser:
     crawl = sub.add_parser("crawl", help="discover and crawl sites for a keyword into a DB",
                            epilog=EXIT_CODES_HELP,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    crawl.add_argument("keyword", help="the niche, e.g. beekeeping")
+    crawl.add_argument("keyword", nargs="?", help="the niche, e.g. beekeeping "
+                       "(or `keyword` in the config file)")
     crawl.add_argument("--db", type=Path, required=True, help="DuckDB file to write")
+    crawl.add_argument("--config", type=Path, help="TOML config file (see README)")
     crawl.add_argument("--seeds", type=Path, help="file of URLs or domains, one a line")
-    crawl.add_argument("--search", metavar="URL", help="SearXNG-compatible search endpoint")
+    crawl.add_argument("--search", metavar="URL", help="search endpoint base URL (SearXNG API)")
+    crawl.add_argument("--backend", choices=["searxng", "marginalia", "brave", "sampleweb"],
+                       help="search backend (searxng when --search is given)")
+    crawl.add_argument("--marginalia-index", metavar="INDEX",
+                       help="Marginalia index, e.g. blogs")
+    crawl.add_argument("--search-max-age", type=float, metavar="DAYS",
+                       help="re-ask cached search pages older than this (never)")
     crawl.add_argument("--variant", action="append", default=[],
                        help="another word for the niche (repeatable)")
-    crawl.add_argument("--max-sites", type=_positive, default=50, help="sites to crawl (50)")
-    crawl.add_argument("--max-pages", type=_positive, default=6, help="pages per site (6)")
+    crawl.add_argument("--max-sites", type=_positive, help="sites to crawl (100)")
+    crawl.add_argument("--max-pages", type=_positive, help="pages per site (6)")
+    crawl.add_argument("--max-distance", type=int,
+                       help="link hops from a search result or seed (2)")
+    crawl.add_argument("--exclude", action="append", default=[], metavar="DOMAIN",
+                       help="never crawl this registered domain (repeatable)")
     crawl.add_argument("--proxy", metavar="URL", help="send every request through this proxy")
     crawl.add_argument("--fast", action="store_true",
                        help="no politeness delays: only for servers you own (the sample web)")
@@ -75,6 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=Path("out/report.html"),
                         help="HTML file to write (out/report.html)")
 
+    export = sub.add_parser("export", help="write a ranked list for an outreach tool")
+    export.add_argument("--format", choices=["csv", "json", "jsonl"], required=True)
+    export.add_argument("--list", dest="which", default="jv",
+                        choices=["jv", "communities", "newsletters", "contacts"],
+                        help="which list (jv)")
+    export.add_argument("--db", type=Path, required=True)
+    export.add_argument("--out", type=Path, required=True, help="file to write")
+    export.add_argument("--bom", action="store_true",
+                        help="start a csv with a UTF-8 BOM, for spreadsheet programs")
+
     sql = sub.add_parser("sql", help="run a read-only SQL query against a DB")
     sql.add_argument("query")
     sql.add_argument("--db", type=Path, required=True)
@@ -84,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--keyword", default="beekeeping")
     demo.add_argument("--db", type=Path, default=Path("out/demo.duckdb"))
     demo.add_argument("--out", type=Path, default=Path("out/report.html"))
-    demo.add_argument("--max-sites", type=_positive, default=60)
+    demo.add_argument("--max-sites", type=_positive, default=100)
 
     web = sub.add_parser("sampleweb", help="the bundled sample web")
     web_sub = web.add_subparsers(dest="web_command", metavar="ACTION", required=True)
@@ -99,19 +121,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 # -- commands --------------------------------------------------------------------------
 def _config(args: argparse.Namespace) -> Any:
-    from prospector.config import Config
+    """Config file values, overridden by the flags given on the command line."""
+    import os
 
-    if args.seeds is not None and not args.seeds.is_file():
-        what = "is a directory" if args.seeds.is_dir() else "does not exist"
-        raise InputError(f"seed file {args.seeds} {what}")
-    if args.seeds is None and not args.search:
-        raise InputError("nothing to crawl: give --search URL, --seeds FILE, or both")
-    config = Config(
-        keyword=args.keyword, db_path=args.db, variants=tuple(args.variant),
-        search_url=args.search, seeds_path=args.seeds, proxy=args.proxy,
-        max_sites=args.max_sites, max_pages_per_site=args.max_pages,
-        log_level=args.log_level,
-    )
+    from prospector.config import Config
+    from prospector.config_file import load_config_file
+
+    values: dict[str, Any] = load_config_file(args.config) if args.config else {}
+    flags = {
+        "keyword": args.keyword, "search_url": args.search, "search_backend": args.backend,
+        "marginalia_index": args.marginalia_index,
+        "search_max_age_days": args.search_max_age, "proxy": args.proxy,
+        "max_sites": args.max_sites, "max_pages_per_site": args.max_pages,
+        "max_distance": args.max_distance,
+        "seeds_path": args.seeds,
+    }
+    values.update({k: v for k, v in flags.items() if v is not None})
+    values["variants"] = (*values.get("variants", ()), *args.variant)
+    values["exclude"] = (*values.get("exclude", ()), *args.exclude)
+    if "seeds_path" in values:
+        values["seeds_path"] = Path(values["seeds_path"])
+    if not values.get("search_url") and os.environ.get("PROSPECTOR_SEARXNG_URL") and (
+            values.get("search_backend") in (None, "searxng")):
+        values["search_url"] = os.environ["PROSPECTOR_SEARXNG_URL"]
+    seeds = values.get("seeds_path")
+    if seeds is not None and not seeds.is_file():
+        what = "is a directory" if seeds.is_dir() else "does not exist"
+        raise InputError(f"seed file {seeds} {what}")
+    if not values.get("keyword"):
+        raise InputError("missing keyword: give the niche, e.g. `prospector crawl beekeeping`")
+    if (seeds is None and not values.get("include") and not values.get("search_url")
+            and not values.get("search_backend")):
+        raise InputError("nothing to crawl: give --search URL, --backend, --seeds FILE, "
+                         "or an include list")
+    config = Config(db_path=args.db, log_level=args.log_level, **values)
     return config.fast() if args.fast else config
 
 
@@ -131,6 +174,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     with Store.open(args.db, read_only=True) as store:
         out = write_report(store, args.out)
     print(out)
+    return ExitCode.OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from prospector.export import write_export
+    from prospector.store.db import Store
+
+    with Store.open(args.db, read_only=True) as store:
+        count = write_export(store, args.out, args.format, args.which, bom=args.bom)
+    print(f"{count} rows to {args.out}")
     return ExitCode.OK
 
 
@@ -209,7 +262,7 @@ def cmd_sampleweb(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "crawl": cmd_crawl, "report": cmd_report, "sql": cmd_sql, "demo": cmd_demo,
-    "sampleweb": cmd_sampleweb,
+    "sampleweb": cmd_sampleweb, "export": cmd_export,
 }
 
 

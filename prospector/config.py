@@ -21,10 +21,18 @@ class Config:
     db_path: Path
     variants: tuple[str, ...] = ()
     search_url: str | None = None  # SearXNG-compatible endpoint base, e.g. http://127.0.0.1:8888
+    # searxng | marginalia | brave | sampleweb; None: searxng when search_url is set.
+    # Keys never live here (this object is stored with each run): backends read
+    # PROSPECTOR_BRAVE_KEY / PROSPECTOR_MARGINALIA_KEY from the environment.
+    search_backend: str | None = None
+    marginalia_index: str | None = None
+    search_max_age_days: float | None = None  # cached search pages older than this are re-asked
     seeds_path: Path | None = None
     proxy: str | None = None  # every request goes through it (the sample web is reached so)
-    max_sites: int = 50
+    max_sites: int = 100
     max_pages_per_site: int = 6
+    max_distance: int = 2  # link hops from a search result or seed
+    exclude: tuple[str, ...] = ()  # registered domains never crawled
     max_search_pages: int = 5  # result pages per footprint query
     # Politeness: one request at a time per site, spaced; tests and the demo lift it.
     concurrent_per_domain: int = 1
@@ -35,7 +43,9 @@ class Config:
     obey_robots: bool = True
     user_agent: str = "Prospector/0.1 (+https://example.invalid/prospector; niche research crawler)"
     log_level: str = "WARNING"
-    footprints: tuple[str, ...] = field(default_factory=tuple)
+    footprints: tuple[str, ...] = field(default_factory=tuple)  # added to the defaults
+    replace_default_footprints: bool = False
+    include: tuple[str, ...] = ()  # URLs or domains always crawled, like seeds
 
     def __post_init__(self) -> None:
         if not self.keyword or not self.keyword.strip():
@@ -72,6 +82,9 @@ class Config:
             "PROSPECTOR_DB_PATH": str(self.db_path),
             "PROSPECTOR_PROXY": self.proxy or "",
             "PROSPECTOR_MAX_PAGES_PER_SITE": self.max_pages_per_site,
+            "PROSPECTOR_MAX_SITES": self.max_sites,
+            "PROSPECTOR_MAX_DISTANCE": self.max_distance,
+            "PROSPECTOR_EXCLUDE": list(self.exclude),
         }
         return settings
 

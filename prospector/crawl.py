@@ -10,9 +10,11 @@ from scrapy.settings import Settings
 from prospector.config import SETTINGS_PRIORITY, Config
 from prospector.discover import discover
 from prospector.errors import ExitCode, ProspectorError
+from prospector.logs import one_line_logs
 from prospector.pipelines import RUN_ID_STAT
 from prospector.score import rescore
 from prospector.store.db import Store
+from prospector.store.search_cache import claim_queries
 
 
 @dataclass(frozen=True)
@@ -35,24 +37,28 @@ def build_settings(config: Config) -> Settings:
 
 def run_crawl(config: Config) -> CrawlResult:
     """Discover, crawl and score; blocks until done. One call per process (Twisted)."""
-    # Open the DB once before anything else so that a locked or unusable path fails
-    # fast with one line, before any search quota is spent.
-    Store.open(config.db_path).close()
-    candidates = discover(config)
+    # The DB is opened first so that a locked or unusable path fails fast with one
+    # line, before any search quota is spent; search pages are cached in it. It is
+    # closed again before Scrapy starts: the pipeline is its only writer then.
+    with Store.open(config.db_path) as store:
+        candidates = discover(config, store)
     if not candidates:
         raise ProspectorError(
             "no sites to crawl: the search found nothing and no seed file was given",
             ExitCode.BACKEND if config.search_url else ExitCode.USAGE,
         )
     process = CrawlerProcess(build_settings(config))
+    one_line_logs()
     crawler = process.create_crawler("prospect")
-    process.crawl(crawler, keyword=config.keyword, candidates=candidates)
+    process.crawl(crawler, keyword=config.keyword, candidates=candidates,
+                  keywords=config.keywords)
     process.start()
     assert crawler.stats is not None
     run_id = crawler.stats.get_value(RUN_ID_STAT)
     if not run_id:
         raise ProspectorError("the crawl did not start; see the log above", ExitCode.DATABASE)
     with Store.open(config.db_path) as store:
+        claim_queries(store, int(run_id))
         rescore(store, config)
         row = store.rows("SELECT status, sites, pages, contacts FROM runs WHERE run_id = ?",
                          [run_id])[0]

@@ -58,6 +58,8 @@ class Candidate:
     why: str
     source: str = "search"  # search | seed | link
     rank: int = 0
+    distance: int = 0  # link hops from a search result or seed
+    via: str = ""  # the linking site, for source == "link"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,10 @@ DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 RETRY_TIMES = 1
 REDIRECT_MAX_TIMES = 5
-DEPTH_LIMIT = 3
+# No depth limit: Scrapy's depth counts every callback hop, so a site released from
+# another site's page would inherit that page's depth and its own pages be dropped
+# silently. The spider bounds the crawl itself: pages per site, link distance, sites.
+DEPTH_LIMIT = 0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 

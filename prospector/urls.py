@@ -13,10 +13,17 @@ import tldextract
 
 # `.test` is reserved for testing (RFC 6761) and is where the bundled sample web lives;
 # it is not in the Public Suffix List, so it is added as an extra suffix.
-EXTRA_SUFFIXES: tuple[str, ...] = ("test",)
+# Hosted-blog platforms give each blog its own subdomain: every one is a separate site
+# with its own owner. The PSL's private section covers blogspot.com and github.io; these
+# are not in it (or not in every snapshot), so they are added here.
+EXTRA_SUFFIXES: tuple[str, ...] = (
+    "test", "wordpress.com", "substack.com", "tumblr.com", "wixsite.com", "ghost.io",
+    "beehiiv.com", "buttondown.email", "over-blog.com", "typepad.com", "livejournal.com",
+)
 
 _EXTRACT = tldextract.TLDExtract(
-    suffix_list_urls=(), cache_dir=None, extra_suffixes=EXTRA_SUFFIXES
+    suffix_list_urls=(), cache_dir=None, extra_suffixes=EXTRA_SUFFIXES,
+    include_psl_private_domains=True,
 )
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -1,6 +1,10 @@
-"""The prospect spider: fetches each candidate site's home page and the few pages
-that look like contact, about or advertise pages. It only fetches and hands bodies to
-`prospector.extract`; budgets live here, extraction and storage do not."""
+"""The prospect spider: a focused, bounded crawl.
+
+Each released site gets its home page and the few pages that look like contact, about
+or advertise pages. Outbound links from on-topic sites feed a best-first frontier of new
+sites, within the site, distance and page budgets. The spider only fetches and hands
+bodies to `prospector.extract`; ranking lives in `prospector.discover.frontier`.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,29 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from prospector.config import Config
 from prospector.discover import discover
+from prospector.discover.frontier import Frontier, keyword_pattern, link_priority, relevance
 from prospector.extract import extract_page
 from prospector.models import Candidate, FetchedPage, PageFacts
-from prospector.urls import canonicalize, registered_domain
+from prospector.urls import canonicalize, registered_domain, site_root
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+# Pages of a site already started go before new sites: finish what was begun.
+_FOLLOW_PRIORITY = 1000
+
+
+def seed_priority(candidate: Candidate, order: int, total: int) -> float:
+    """Seeds first (the user chose them), then search results in query-and-rank order,
+    spread over a band that strong links can still outrank."""
+    if candidate.source == "seed":
+        return 10.0
+    return round(8.0 - 3.0 * order / max(1, total), 4)
 
 
 class ProspectSpider(scrapy.Spider):
@@ -31,8 +48,9 @@ class ProspectSpider(scrapy.Spider):
         keyword: str = "",
         search: str = "",
         seeds: str = "",
-        max_sites: str | int = 50,
+        max_sites: str | int = 100,
         candidates: list[Candidate] | None = None,
+        keywords: tuple[str, ...] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -41,15 +59,32 @@ class ProspectSpider(scrapy.Spider):
         self.seeds = seeds
         self.max_sites = int(max_sites)
         self.candidates = candidates
+        self.pattern = keyword_pattern(keywords or (keyword,))
         self.max_pages = 6
-        self.scheduled: Counter[str] = Counter()
+        self.parallel_sites = 16
+        self.frontier = Frontier(max_sites=self.max_sites)
+        self.scheduled: Counter[str] = Counter()  # pages requested per site
+        self.outstanding: Counter[str] = Counter()  # requests in flight per site
+        self.site_relevance: dict[str, float] = {}
+        self.pending_announce: dict[str, Candidate] = {}
+        self.requested: set[str] = set()  # so the duplicate filter never drops one of ours
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProspectSpider:
         spider: ProspectSpider = super().from_crawler(crawler, *args, **kwargs)
-        spider.max_pages = crawler.settings.getint("PROSPECTOR_MAX_PAGES_PER_SITE", 6)
+        settings = crawler.settings
+        spider.max_pages = settings.getint("PROSPECTOR_MAX_PAGES_PER_SITE", 6)
+        spider.max_sites = settings.getint("PROSPECTOR_MAX_SITES", spider.max_sites)
+        spider.parallel_sites = max(1, settings.getint("CONCURRENT_REQUESTS", 16))
+        spider.frontier = Frontier(
+            max_sites=spider.max_sites,
+            max_distance=settings.getint("PROSPECTOR_MAX_DISTANCE", 2),
+            exclude=frozenset(settings.getlist("PROSPECTOR_EXCLUDE")),
+        )
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
+    # -- releasing sites ----------------------------------------------------------------
     def _candidates(self) -> list[Candidate]:
         if self.candidates is not None:
             return self.candidates
@@ -63,18 +98,52 @@ class ProspectSpider(scrapy.Spider):
         )
         return discover(config)
 
-    async def start(self) -> AsyncIterator[Any]:
-        for candidate in self._candidates():
-            yield candidate
-            self.scheduled[candidate.domain] += 1
-            yield scrapy.Request(
-                candidate.url,
-                callback=self.parse,
-                errback=self.failed,
-                cb_kwargs={"site": candidate.domain},
-            )
+    def _request(self, url: str, site: str, priority: int) -> scrapy.Request:
+        self.requested.add(url)
+        self.scheduled[site] += 1
+        self.outstanding[site] += 1
+        return scrapy.Request(url, callback=self.parse, errback=self.failed,
+                              cb_kwargs={"site": site}, priority=priority)
 
+    def _refill(self) -> Iterator[scrapy.Request]:
+        """Release the best queued sites while fewer than `parallel_sites` are active."""
+        active = sum(1 for n in self.outstanding.values() if n > 0)
+        room = self.parallel_sites - active
+        if room <= 0:
+            return
+        for candidate, _distance in self.frontier.pop(room):
+            self.pending_announce[candidate.domain] = candidate
+            yield self._request(candidate.url, candidate.domain, 0)
+
+    async def start(self) -> AsyncIterator[Any]:
+        candidates = self._candidates()
+        for order, candidate in enumerate(candidates):
+            self.frontier.push(candidate, seed_priority(candidate, order, len(candidates)), 0)
+        for request in self._refill():
+            yield request
+
+    def on_idle(self) -> None:
+        # Idle means nothing is in flight, whatever the counts say: a request dropped
+        # on the way (duplicate filter, a middleware) never reaches a callback.
+        self.outstanding.clear()
+        requests = list(self._refill())
+        if not requests:
+            return
+        assert self.crawler.engine is not None
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def _announce(self, site: str) -> Iterator[Candidate]:
+        """The site's Candidate item, once, before its first page reaches the store."""
+        candidate = self.pending_announce.pop(site, None)
+        if candidate is not None:
+            yield candidate
+
+    # -- callbacks --------------------------------------------------------------------------
     def parse(self, response: Response, site: str) -> Iterator[Any]:
+        self.outstanding[site] -= 1
+        yield from self._announce(site)
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         mime = content_type.split(";", 1)[0].strip().lower()
         if mime in _HTML_TYPES:
@@ -94,15 +163,37 @@ class ProspectSpider(scrapy.Spider):
         for url in facts.follow:
             if self.scheduled[site] >= self.max_pages:
                 break
-            if registered_domain(url) != site:
+            if url not in self.requested and registered_domain(url) == site:
+                yield self._request(url, site, _FOLLOW_PRIORITY)
+        self._expand(site, facts)
+        yield from self._refill()
+
+    def _expand(self, site: str, facts: PageFacts) -> None:
+        """Offer the sites this page links to, if this site is on-topic."""
+        page_relevance = relevance(f"{facts.title} {facts.text}", self.pattern)
+        site_relevance = max(page_relevance, self.site_relevance.get(site, 0.0))
+        self.site_relevance[site] = site_relevance
+        distance = self.frontier.distance_of(site)
+        if site_relevance <= 0.0 or distance is None:
+            return  # off-topic sites are recorded, never expanded from
+        for link in facts.links:
+            target = link.target_domain
+            if not target or target == site or self.frontier.is_known(target):
                 continue
-            self.scheduled[site] += 1
-            yield scrapy.Request(url, callback=self.parse, errback=self.failed,
-                                 cb_kwargs={"site": site})
+            anchor = link.anchor[:80] or link.target_url
+            candidate = Candidate(
+                url=site_root(link.target_url), domain=target,
+                why=f"linked from {site} ({link.section or 'page'}): {anchor}",
+                source="link", distance=distance + 1, via=site,
+            )
+            self.frontier.push(candidate, link_priority(link, site_relevance, self.pattern),
+                               distance + 1)
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         site = request.cb_kwargs.get("site", "")
+        self.outstanding[site] -= 1
+        yield from self._announce(site)
         url = canonicalize(request.url)
         status = 0
         response = getattr(failure.value, "response", None)
@@ -119,3 +210,4 @@ class ProspectSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC).isoformat(),
             error=reason[:500],
         )
+        yield from self._refill()

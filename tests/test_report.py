@@ -1,87 +1,294 @@
-"""The HTML report, rendered in real headless Chromium: rows are there, ranked, and
-scraped text stays inert."""
+"""The HTML report, used in real headless Chromium through Playwright as a person would:
+it loads cleanly and offline, headers sort, filters filter, the link map is drawn, and
+scraped text stays inert. Test DBs are built with the real Store."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import pytest
 from lxml import html as lxml_html
 
-from prospector.models import Candidate, Contact, FetchedPage, PageFacts
+from prospector.models import Candidate, Contact, FetchedPage, Link, PageFacts
 from prospector.report import write_report
 from prospector.score import rescore
 from prospector.store.db import Store
-from tests.chromium import dump_dom, screenshot
+from tests.chromium import browser
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 HOSTILE = '<img src=x onerror="document.body.setAttribute(\'data-pwned\',\'1\')">'
+SCRIPT = "<script>window.__pwned = 1; document.body.setAttribute('data-pwned','2')</script>"
+JS_URL = "javascript:window.__pwned=3"
+# (domain, page text, email, kind)
+SITES = [
+    ("good-bees.test", "beekeeping forum beekeeping hives", "jo@good-bees.test", "forum"),
+    ("hive-blog.test", "beekeeping blog beekeeping honey", "ann@hive-blog.test", "blog"),
+    ("evil.test", "beekeeping", f"x{HOSTILE}@evil.test", "blog"),
+    ("jsurl.test", "beekeeping beekeeping", "", "newsletter"),
+    ("cars.test", "engines and tyres", "", "other"),
+]
 
 
-def _db(tmp_path: Path) -> Path:
+def _db(tmp_path: Path, extra_sites: int = 0) -> Path:
+    """Two runs: `old-only.test` is lost by the second, `hive-blog.test` new in it."""
     path = tmp_path / "r.duckdb"
     with Store.open(path) as store:
+        first = store.start_run("beekeeping", "{}")
+        store.add_candidates(first, [Candidate("http://old-only.test/", "old-only.test", "seed"),
+                                     Candidate("http://good-bees.test/", "good-bees.test", "seed")])
+        store.finish_run(first, "done")
         run = store.start_run("beekeeping", "{}")
-        sites = [("good-bees.test", "beekeeping forum beekeeping hives", "jo@good-bees.test"),
-                 ("evil.test", "beekeeping", f"x{HOSTILE}@evil.test"),
-                 ("cars.test", "engines and tyres", "")]
-        store.add_candidates(run, [Candidate(f"http://{d}/", d, f"search: {d}") for d, _, _ in sites])
+        candidates = [Candidate(JS_URL if d == "jsurl.test" else f"http://{d}/", d,
+                                f"search: {d} {SCRIPT}" if d == "evil.test" else f"search: {d}")
+                      for d, *_ in SITES]
+        candidates += [Candidate(f"http://bulk{i:03d}.test/", f"bulk{i:03d}.test", "bulk")
+                       for i in range(extra_sites)]
+        store.add_candidates(run, candidates)
         pages = []
-        for domain, text, email in sites:
+        for domain, text, email, kind in SITES:
             contacts = (
                 (Contact("email", email, f"http://{domain}/", "text", 0.9, "personal"),) if email else ()
-            )
-            title = HOSTILE + "<script>document.body.setAttribute('data-pwned','2')</script>" \
-                if domain == "evil.test" else domain
+            ) + (Contact("social", f"https://social.test/{domain}", f"http://{domain}/", "", 0.5,
+                         "mastodon"),)
+            title = HOSTILE + SCRIPT if domain == "evil.test" else f"{domain} {JS_URL}"
+            links = tuple(Link(f"http://{domain}/", f"http://{other}/", other, f"to {other}", "blogroll")
+                          for other, *_ in SITES if other != domain and other != "cars.test")
             facts = PageFacts(url=f"http://{domain}/", domain=domain, title=title, text=text,
-                              contacts=contacts, kind="forum" if "forum" in text else "other")
+                              contacts=contacts, links=links, kind=kind)
             pages.append(FetchedPage(domain, f"http://{domain}/", 200, "text/html", 1, facts))
+        pages += [FetchedPage(f"bulk{i:03d}.test", f"http://bulk{i:03d}.test/", 200, "text/html", 1,
+                              PageFacts(url=f"http://bulk{i:03d}.test/", domain=f"bulk{i:03d}.test",
+                                        title=f"Bulk {i}", text="beekeeping " * (i % 7), kind="blog"))
+                  for i in range(extra_sites)]
         store.add_pages(run, pages)
         store.finish_run(run, "done")
         rescore(store)
     return path
 
 
-def test_report_renders_ranked_rows_in_chromium(tmp_path: Path) -> None:
-    db = _db(tmp_path)
+def _report(tmp_path: Path, extra_sites: int = 0) -> tuple[Path, Path]:
+    db = _db(tmp_path, extra_sites)
     out = tmp_path / "report.html"
     with Store.open(db, read_only=True) as store:
         write_report(store, out)
-        ranked = [r["domain"] for r in store.rows("SELECT domain FROM prospects")]
-    dom = lxml_html.fromstring(dump_dom(out))
-    rows = dom.xpath("//table[@id='prospects']/tbody/tr")
-    assert [r.get("data-domain") for r in rows] == ranked
-    assert ranked[0] == "good-bees.test" and ranked[-1] == "cars.test"
-    assert dom.xpath("string(//*[@id='count-sites'])") == "3"
-    # The hostile title and address are shown as text, and no payload ran.
-    body = dom.xpath("//body")[0]
-    assert body.get("data-pwned") is None
-    assert HOSTILE in body.text_content()
-    assert not dom.xpath("//td//img | //td//script")
+    return db, out
 
 
-def test_report_is_self_contained(tmp_path: Path) -> None:
-    out = tmp_path / "report.html"
-    with Store.open(_db(tmp_path), read_only=True) as store:
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with browser() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return _report(tmp_path_factory.mktemp("report"))
+
+
+class Opened:
+    """A page with the report loaded, recording console messages, errors and requests."""
+
+    def __init__(self, chromium: Browser, path: Path, width: int = 1280) -> None:
+        self.context = chromium.new_context(viewport={"width": width, "height": 900})
+        self.page: Page = self.context.new_page()
+        self.console: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(path.resolve().as_uri())
+
+    def domains(self, table: str) -> list[str]:
+        found: list[str] = self.page.eval_on_selector_all(
+            f"#{table} tbody tr", "rows => rows.map(r => r.dataset.domain)")
+        return found
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def opened(chromium: Browser, report: tuple[Path, Path]) -> Iterator[Opened]:
+    page = Opened(chromium, report[1])
+    yield page
+    page.close()
+
+
+def _view(db: Path, name: str) -> list[dict[str, Any]]:
+    with Store.open(db, read_only=True) as store:
+        return store.rows(f"SELECT * FROM {name}")
+
+
+def test_loads_offline_without_console_errors(opened: Opened, report: tuple[Path, Path]) -> None:
+    assert opened.page.locator("#jv-table tbody tr").count() > 0
+    assert opened.console == []
+    assert opened.requests == [report[1].resolve().as_uri()]
+
+
+def test_tables_follow_the_views(opened: Opened, report: tuple[Path, Path]) -> None:
+    db = report[0]
+    for table, view in (("jv-table", "jv_partners"), ("communities-table", "communities"),
+                        ("newsletters-table", "newsletters")):
+        assert opened.domains(table) == [r["domain"] for r in _view(db, view)], table
+    assert "good-bees.test" not in opened.domains("jv-table")  # a forum: join, not partner
+    assert opened.domains("newsletters-table") == ["jsurl.test"]
+    assert opened.page.text_content("#count-sites") == str(len(_view(db, "prospects")))
+
+
+def test_clicking_headers_sorts(opened: Opened) -> None:
+    ranked = opened.domains("jv-table")
+    site = opened.page.locator("#jv-table th[data-key='domain']")
+    site.click()
+    assert opened.domains("jv-table") == sorted(ranked)
+    assert site.get_attribute("aria-sort") == "ascending"
+    site.click()
+    assert opened.domains("jv-table") == sorted(ranked, reverse=True)
+    opened.page.locator("#jv-table th[data-key='rank']").click()
+    assert opened.domains("jv-table") == ranked
+    opened.page.locator("#jv-table th[data-key='score']").click()
+    scores = [float(s) for s in opened.page.eval_on_selector_all(
+        "#jv-table tbody td.c-score .num", "cells => cells.map(c => c.textContent)")]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_typing_in_a_filter_filters(opened: Opened) -> None:
+    ranked = opened.domains("jv-table")
+    box = opened.page.locator("input.filter[data-for='jv_partners']")
+    box.fill("ann@hive")
+    assert opened.domains("jv-table") == ["hive-blog.test"]
+    assert "1 of" in (opened.page.text_content(".status[data-for='jv_partners']") or "")
+    box.fill("social onerror")  # every word must match, across columns
+    assert opened.domains("jv-table") == ["evil.test"]
+    box.fill("no such thing")
+    assert opened.domains("jv-table") == []
+    box.fill("")
+    assert opened.domains("jv-table") == ranked
+
+
+def test_link_map_is_drawn(opened: Opened, report: tuple[Path, Path]) -> None:
+    circles = opened.page.locator("#link-map circle")
+    assert circles.count() == len(_view(report[0], "prospects"))
+    assert opened.page.locator("#link-map line").count() > 0
+    box = opened.page.locator("#link-map").bounding_box()
+    assert box is not None and box["width"] > 600 and box["height"] > 400
+    labels = opened.page.eval_on_selector_all("#link-map text", "t => t.map(x => x.textContent)")
+    assert "good-bees.test" in labels
+
+
+def test_copy_button_copies_the_best_contact(chromium: Browser, report: tuple[Path, Path]) -> None:
+    page = Opened(chromium, report[1])
+    try:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        row = page.page.locator("#jv-table tr[data-domain='hive-blog.test']")
+        row.locator("button.copy").click()
+        assert row.locator("button.copy").text_content() == "Copied"
+        assert page.page.evaluate("navigator.clipboard.readText()") == "ann@hive-blog.test"
+        assert page.console == []
+    finally:
+        page.close()
+
+
+def test_hostile_strings_are_text_and_run_nothing(opened: Opened) -> None:
+    page = opened.page
+    assert page.evaluate("window.__pwned") is None
+    assert page.get_attribute("body", "data-pwned") is None
+    text = page.text_content("main") or ""
+    assert HOSTILE in text and SCRIPT in text and JS_URL in text
+    assert page.locator("main tbody img, main tbody script, #link-map script").count() == 0
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith(("http://", "https://", "#")) for h in hrefs)
+    # The javascript: home page is shown as a plain name, not a link.
+    assert page.locator("#newsletters-table tr[data-domain='jsurl.test'] a").count() == 0
+    for button in page.locator("button.copy").all():
+        button.click()
+    assert page.evaluate("window.__pwned") is None and opened.console == []
+
+
+def test_changes_since_previous_run(opened: Opened) -> None:
+    changes = opened.page.text_content("#changes") or ""
+    assert "4 new and 1 lost" in " ".join(changes.split())
+    assert "old-only.test" in changes
+    new_badges = opened.page.eval_on_selector_all(
+        "#jv-table tr:has(.badge)", "rows => rows.map(r => r.dataset.domain)")
+    assert "hive-blog.test" in new_badges
+
+
+def test_missing_facts_show_a_dash(opened: Opened) -> None:
+    row = opened.page.locator("#communities-table tr[data-domain='good-bees.test']")
+    # Members, posts, last activity, registration: "—" until issue 4 stores them.
+    cells = row.locator("td.c-num, td.c-text, td.c-bool").all_text_contents()
+    assert cells and set(cells) == {"—"}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshots_at_desktop_and_phone_width(chromium: Browser, report: tuple[Path, Path],
+                                                tmp_path_factory: pytest.TempPathFactory,
+                                                width: int) -> None:
+    page = Opened(chromium, report[1], width=width)
+    try:
+        shot = tmp_path_factory.getbasetemp() / f"report-{width}.png"
+        page.page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        # Nothing wider than the screen: no sideways scrolling at phone width.
+        assert page.page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.console == []
+    finally:
+        page.close()
+
+
+def test_long_lists_draw_a_page_at_a_time(chromium: Browser, tmp_path: Path) -> None:
+    _, out = _report(tmp_path, extra_sites=230)
+    page = Opened(chromium, out)
+    try:
+        assert len(page.domains("jv-table")) == 100
+        page.page.locator("button.more[data-for='jv_partners']").click()
+        assert len(page.domains("jv-table")) == 200
+        # The filter searches the whole list, not only the rows drawn.
+        page.page.locator("input.filter[data-for='jv_partners']").fill("bulk229")
+        assert page.domains("jv-table") == ["bulk229.test"]
+        assert page.console == []
+    finally:
+        page.close()
+
+
+def test_empty_database_renders(chromium: Browser, tmp_path: Path) -> None:
+    db, out = tmp_path / "empty.duckdb", tmp_path / "empty.html"
+    Store.open(db).close()
+    with Store.open(db, read_only=True) as store:
         write_report(store, out)
-    page = lxml_html.fromstring(out.read_text("utf-8"))
+    page = Opened(chromium, out)
+    try:
+        assert page.page.text_content(".status[data-for='jv_partners']") == "none in this run"
+        assert page.console == []
+    finally:
+        page.close()
+
+
+def test_report_is_self_contained(report: tuple[Path, Path]) -> None:
+    page = lxml_html.fromstring(report[1].read_text("utf-8"))
     assert not page.xpath("//link[@rel='stylesheet'] | //script[@src] | //img[starts-with(@src,'http')]")
     csp = page.xpath("string(//meta[@http-equiv='Content-Security-Policy']/@content)")
     assert "default-src 'none'" in csp
 
 
-def test_report_screenshot_desktop_and_phone(tmp_path: Path) -> None:
-    out = tmp_path / "report.html"
-    with Store.open(_db(tmp_path), read_only=True) as store:
+def test_old_database_without_the_report_views(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    with Store.open(db) as store:
+        for view in ("run_changes", "newsletters", "communities", "jv_partners", "site_authority"):
+            store.con.execute(f"DROP VIEW {view}")
+    out = tmp_path / "old.html"
+    with Store.open(db, read_only=True) as store:
         write_report(store, out)
-    for width in (1280, 390):
-        shot = screenshot(out, tmp_path / f"report-{width}.png", width=width)
-        data = shot.read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+    assert "jsurl.test" in out.read_text("utf-8")
 
 
-def test_breakdown_is_stored_as_json(tmp_path: Path) -> None:
-    with Store.open(_db(tmp_path), read_only=True) as store:
-        rows = store.rows("SELECT domain, score, breakdown FROM prospects")
-    for row in rows:
+def test_breakdown_is_stored_as_json(report: tuple[Path, Path]) -> None:
+    for row in _view(report[0], "prospects"):
         parts = json.loads(row["breakdown"])
         assert abs(sum(p["points"] for p in parts.values()) - row["score"]) < 0.05

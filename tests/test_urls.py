@@ -41,3 +41,17 @@ def test_same_site_and_root() -> None:
     assert same_site("http://www.a.test/x", "https://forum.a.test/")
     assert not same_site("http://a.test/", "http://b.test/")
     assert site_root("http://www.a.test/x/y?z=1#f") == "http://www.a.test/"
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("beesinmygarden.blogspot.com", "beesinmygarden.blogspot.com"),
+        ("honeynotes.wordpress.com", "honeynotes.wordpress.com"),
+        ("www.hivenews.substack.com", "hivenews.substack.com"),
+        ("someone.github.io", "someone.github.io"),
+        ("www.facebook.com", "facebook.com"),
+    ],
+)
+def test_hosted_blogs_are_separate_sites(host: str, expected: str) -> None:
+    assert registered_domain(host) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from prospector.errors import InputError
@@ -35,14 +36,19 @@ def read_seeds(path: Path) -> list[Candidate]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"seed file {path} is not UTF-8 text") from None
+    return seeds_from_lines(text.splitlines(), f"seed file {path.name}", str(path))
+
+
+def seeds_from_lines(lines: Iterable[str], why: str, where: str = "") -> list[Candidate]:
+    """Candidates from seed lines; InputError naming the line of `where` when one is bad."""
     seeds: list[Candidate] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         try:
             url = parse_seed_line(line)
         except ValueError as exc:
-            raise InputError(f"seed file {path}, line {number}: {exc}") from None
+            place = f"seed file {where}, line {number}" if where else f"{why}, entry {number}"
+            raise InputError(f"{place}: {exc}") from None
         if url:
-            seeds.append(Candidate(url=url, domain=registered_domain(url),
-                                   why=f"seed file {path.name}", source="seed",
-                                   rank=len(seeds)))
+            seeds.append(Candidate(url=url, domain=registered_domain(url), why=why,
+                                   source="seed", rank=len(seeds)))
     return seeds

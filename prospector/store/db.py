@@ -230,16 +230,17 @@ class Store:
         self._insert(
             "sites",
             ("domain", "url", "source", "why", "status", "first_run", "last_run",
-             "first_seen", "last_seen"),
-            [(c.domain, c.url, c.source, c.why, "queued", run_id, run_id, now, now)
-             for c in items],
+             "first_seen", "last_seen", "distance", "via"),
+            [(c.domain, c.url, c.source, c.why, "queued", run_id, run_id, now, now,
+              c.distance, c.via) for c in items],
             "ON CONFLICT (domain) DO UPDATE SET last_run = excluded.last_run,"
             " last_seen = excluded.last_seen, url = excluded.url",
         )
         self._insert(
             "discoveries",
-            ("run_id", "domain", "url", "source", "why", "rank"),
-            [(run_id, c.domain, c.url, c.source, c.why, c.rank) for c in items],
+            ("run_id", "domain", "url", "source", "why", "rank", "distance", "via"),
+            [(run_id, c.domain, c.url, c.source, c.why, c.rank, c.distance, c.via)
+             for c in items],
             "ON CONFLICT DO NOTHING",
         )
         self.con.execute("COMMIT")

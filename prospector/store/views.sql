@@ -24,3 +24,58 @@ FROM sites s
 LEFT JOIN scores sc USING (domain)
 LEFT JOIN best_contacts b USING (domain)
 ORDER BY score DESC, s.domain;
+
+-- Authority until issue 5 stores PageRank: how many distinct sites link to a domain,
+-- and a few of them (the "why" of a site found through links).
+CREATE OR REPLACE VIEW site_authority AS
+SELECT target_domain AS domain,
+       count(DISTINCT source_domain) AS inlinks,
+       list_sort(list_distinct(list(source_domain)))[1:3] AS linked_from
+FROM links
+WHERE source_domain <> target_domain
+GROUP BY target_domain;
+
+-- The report's three lists, ranked here so ad-hoc SQL sees what the report shows.
+-- A first cut on `prospects`; issue 5 refines their ranking. Column names are stable:
+-- everything of `prospects` (domain, url, title, kind, platform, score, breakdown,
+-- channel, contact, contact_role, why, source, first_seen, ...) plus inlinks, linked_from.
+
+-- Partners for joint ventures: publishers and sites with an owner to deal with.
+-- Forums are communities to join rather than partners, so they are left to `communities`.
+CREATE OR REPLACE VIEW jv_partners AS
+SELECT p.*, coalesce(a.inlinks, 0) AS inlinks, a.linked_from
+FROM prospects p
+LEFT JOIN site_authority a USING (domain)
+WHERE p.kind <> 'forum'
+ORDER BY p.score DESC, p.domain;
+
+-- Communities to join: forums and blogs.
+CREATE OR REPLACE VIEW communities AS
+SELECT p.*, coalesce(a.inlinks, 0) AS inlinks, a.linked_from
+FROM prospects p
+LEFT JOIN site_authority a USING (domain)
+WHERE p.kind IN ('forum', 'blog')
+ORDER BY p.score DESC, p.domain;
+
+-- Newsletters and e-zines: candidates for ad swaps and sponsorship. A site counts when
+-- its kind is newsletter or when it offers a newsletter contact.
+CREATE OR REPLACE VIEW newsletters AS
+SELECT p.*, coalesce(a.inlinks, 0) AS inlinks, a.linked_from
+FROM prospects p
+LEFT JOIN site_authority a USING (domain)
+WHERE p.kind = 'newsletter'
+   OR EXISTS (SELECT 1 FROM contacts c
+              WHERE c.domain = p.domain AND (c.kind = 'newsletter' OR c.role = 'newsletter'))
+ORDER BY p.score DESC, p.domain;
+
+-- What changed since the previous run: sites first found by the latest run ('new', only
+-- when an earlier run exists) and sites earlier runs found that the latest did not ('lost').
+CREATE OR REPLACE VIEW run_changes AS
+WITH latest AS (SELECT max(run_id) AS run_id, min(run_id) AS first_id FROM runs)
+SELECT s.domain, s.url, s.kind, s.title,
+       CASE WHEN s.first_run = latest.run_id THEN 'new' ELSE 'lost' END AS change,
+       s.first_run, s.last_run, s.first_seen, s.last_seen
+FROM sites s, latest
+WHERE (s.first_run = latest.run_id AND latest.run_id > latest.first_id)
+   OR s.last_run < latest.run_id
+ORDER BY change DESC, s.domain;

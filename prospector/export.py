@@ -1,0 +1,125 @@
+"""Exports an outreach tool imports: the report's lists as CSV, JSON or JSON Lines.
+
+Rows come from the same views as the report (`jv_partners`, `communities`,
+`newsletters`) or, for `contacts`, one row per stored contact. Scraped text ends up in
+spreadsheets, so every text cell that a spreadsheet would read as a formula is
+neutralised with a leading apostrophe, in every format (JSON exports get pasted into
+sheets too). Files are written atomically: a failed export never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from prospector.errors import InputError
+from prospector.report import _ensure_views
+from prospector.store.db import Store
+
+FORMATS = ("csv", "json", "jsonl")
+LISTS = ("jv", "communities", "newsletters", "contacts")
+VIEWS = {"jv": "jv_partners", "communities": "communities", "newsletters": "newsletters"}
+# The columns outreach tools map on import; `contact` carries a form or profile URL
+# when the best channel is not an email.
+COLUMNS = ("domain", "url", "name", "email", "role", "channel", "score", "kind", "platform",
+           "why", "first_seen", "contact")
+# What a spreadsheet reads as the start of a formula (or of a cell-splitting control).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+_CONTACTS_SQL = """
+SELECT p.domain, p.url, p.title, p.score, p.kind, p.platform, p.why, p.first_seen,
+       c.kind AS channel, c.value AS contact, c.role AS contact_role
+FROM contacts c JOIN prospects p USING (domain)
+ORDER BY p.score DESC, p.domain,
+         CASE c.kind WHEN 'email' THEN 0 WHEN 'form' THEN 1 WHEN 'social' THEN 2 ELSE 3 END,
+         c.confidence DESC, c.value
+"""
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _record(row: Mapping[str, Any]) -> dict[str, Any]:
+    channel = str(row.get("channel") or "")
+    contact = str(row.get("contact") or "")
+    first_seen = row.get("first_seen")
+    score = row.get("score")
+    record = {
+        "domain": row["domain"],
+        "url": row.get("url") or "",
+        "name": row.get("name") or row.get("title") or "",
+        "email": contact if channel == "email" else "",
+        "role": row.get("contact_role") or "",
+        "channel": channel,
+        "score": round(float(score), 1) if score is not None else None,
+        "kind": row.get("kind") or "",
+        "platform": row.get("platform") or "",
+        "why": row.get("why") or "",
+        "first_seen": first_seen.isoformat(timespec="seconds")
+        if isinstance(first_seen, datetime) else first_seen,
+        "contact": contact,
+    }
+    return {k: neutralise(v) for k, v in record.items()}
+
+
+def export_rows(store: Store, which: str) -> list[dict[str, Any]]:
+    """The rows of one list, in the report's order, ready to write."""
+    if which not in LISTS:
+        raise InputError(f"unknown list {which!r}: choose one of {', '.join(LISTS)}")
+    _ensure_views(store)
+    sql = _CONTACTS_SQL if which == "contacts" else f"SELECT * FROM {VIEWS[which]}"
+    return [_record(row) for row in store.rows(sql)]
+
+
+def serialise(rows: Sequence[Mapping[str, Any]], fmt: str, *, bom: bool = False) -> str:
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if bom and fmt != "csv":
+        # RFC 8259: JSON text must not begin with a BOM; parsers reject it.
+        raise InputError("--bom applies to csv only (JSON must not start with a BOM)")
+    if fmt == "json":
+        return json.dumps(list(rows), ensure_ascii=False, indent=1) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def write_export(store: Store, out: Path, fmt: str, which: str = "jv", *, bom: bool = False) -> int:
+    """Write one list to `out` atomically; returns the number of rows written."""
+    if out.is_dir():
+        raise InputError(f"export path {out} is a directory; give a file path")
+    if not out.parent.exists():
+        raise InputError(f"folder {out.parent} does not exist")
+    rows = export_rows(store, which)
+    text = serialise(rows, fmt, bom=bom)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=f".{fmt}", dir=out.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write in {out.parent}: {exc.strerror}") from None
+    try:
+        # newline="" keeps CSV's CRLF row ends exactly as the csv module wrote them.
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(rows)

@@ -1,0 +1,72 @@
+"""The user's TOML config file: every key checked, errors name the file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prospector.config import Config
+from prospector.config_file import load_config_file
+from prospector.discover.footprints import DEFAULT_FOOTPRINTS
+from prospector.errors import InputError
+
+GOOD = """
+keyword = "beekeeping"
+variants = ["apiculture", "honey bees"]
+
+[discover]
+backend = "marginalia"
+marginalia_index = "blogs"
+footprints = ['{kw} "bee club"']
+include = ["bee-forum.test"]
+exclude = ["amazon.com"]
+
+[budgets]
+max_sites = 40
+max_pages = 4
+max_distance = 1
+
+[politeness]
+download_delay = 2.5
+"""
+
+
+def test_good_file_builds_a_config(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(GOOD)
+    values = load_config_file(path)
+    config = Config(db_path=tmp_path / "x.duckdb", **values)
+    assert config.keywords == ("beekeeping", "apiculture", "honey bees")
+    assert config.search_backend == "marginalia" and config.marginalia_index == "blogs"
+    assert config.footprints == ('{kw} "bee club"',) and not config.replace_default_footprints
+    assert (config.max_sites, config.max_pages_per_site, config.max_distance) == (40, 4, 1)
+    assert config.download_delay == 2.5 and config.exclude == ("amazon.com",)
+    assert config.scrapy_settings()["DOWNLOAD_DELAY"] == 2.5
+    assert len(DEFAULT_FOOTPRINTS) > 1  # user templates are added to these, not instead
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("keyword = ", "not valid TOML"),
+        ("colour = 'blue'", "unknown setting 'colour'"),
+        ("[budgets]\nmax_site = 3", "unknown setting 'budgets.max_site'"),
+        ("[budgets]\nmax_sites = 'many'", "budgets.max_sites has the wrong type"),
+        ("[budgets]\nmax_sites = true", "budgets.max_sites must be a number"),
+        ("[discover]\nexclude = [1, 2]", "discover.exclude must be a list of strings"),
+    ],
+)
+def test_bad_files_are_one_line_errors(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=message) as info:
+        load_config_file(path)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        load_config_file(tmp_path / "none.toml")
+    with pytest.raises(InputError, match="is a directory"):
+        load_config_file(tmp_path)
