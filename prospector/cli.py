@@ -76,6 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="link hops from a search result or seed (2)")
     crawl.add_argument("--exclude", action="append", default=[], metavar="DOMAIN",
                        help="never crawl this registered domain (repeatable)")
+    crawl.add_argument("--max-age", type=float, metavar="DAYS",
+                       help="sites crawled to the end within DAYS are not fetched again (7)")
+    crawl.add_argument("--refresh", action="store_true",
+                       help="fetch every site again, however recent")
+    crawl.add_argument("--job-dir", type=Path, metavar="DIR",
+                       help="job directory: run again with the same one to resume a killed crawl")
+    crawl.add_argument("--http-cache", type=Path, metavar="DIR",
+                       help="development: cache HTTP responses in DIR and replay them")
+    crawl.add_argument("--no-progress", action="store_true",
+                       help="no progress display or periodic progress lines")
     crawl.add_argument("--proxy", metavar="URL", help="send every request through this proxy")
     crawl.add_argument("--fast", action="store_true",
                        help="no politeness delays: only for servers you own (the sample web)")
@@ -108,6 +118,30 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("out/report.html"))
     demo.add_argument("--max-sites", type=_positive, default=100)
 
+    runs = sub.add_parser("runs", help="list the crawls recorded in a DB")
+    runs.add_argument("--db", type=Path, required=True)
+    runs.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    suppress = sub.add_parser(
+        "suppress", help="never store, show or export these contacts: EMAIL, DOMAIN or @DOMAIN")
+    suppress.add_argument("entries", nargs="*", metavar="ENTRY")
+    suppress.add_argument("--file", type=Path, help="one entry a line, # comments")
+    suppress.add_argument("--db", type=Path, required=True)
+    suppress.add_argument("--note", default="")
+
+    contacted = sub.add_parser("mark-contacted",
+                               help="keep a site out of the to-contact lists for a cooldown")
+    contacted.add_argument("target", metavar="DOMAIN|EMAIL")
+    contacted.add_argument("--db", type=Path, required=True)
+    contacted.add_argument("--note", default="")
+    contacted.add_argument("--cooldown-days", type=_positive, metavar="N",
+                           help="days a contacted site stays out of the to-contact lists "
+                           "(stored in the DB; 90 until set)")
+
+    extract = sub.add_parser("extract", help="print the facts of one saved page as JSON")
+    extract.add_argument("file", metavar="FILE", help="saved HTML page, or - for stdin")
+    extract.add_argument("--url", required=True, help="the address the page was fetched from")
+
     web = sub.add_parser("sampleweb", help="the bundled sample web")
     web_sub = web.add_subparsers(dest="web_command", metavar="ACTION", required=True)
     serve = web_sub.add_parser("serve", help="serve it on loopback until interrupted")
@@ -134,7 +168,8 @@ def _config(args: argparse.Namespace) -> Any:
         "search_max_age_days": args.search_max_age, "proxy": args.proxy,
         "max_sites": args.max_sites, "max_pages_per_site": args.max_pages,
         "max_distance": args.max_distance,
-        "seeds_path": args.seeds,
+        "seeds_path": args.seeds, "max_age_days": args.max_age, "job_dir": args.job_dir,
+        "http_cache_dir": args.http_cache,
     }
     values.update({k: v for k, v in flags.items() if v is not None})
     values["variants"] = (*values.get("variants", ()), *args.variant)
@@ -154,7 +189,8 @@ def _config(args: argparse.Namespace) -> Any:
             and not values.get("search_backend")):
         raise InputError("nothing to crawl: give --search URL, --backend, --seeds FILE, "
                          "or an include list")
-    config = Config(db_path=args.db, log_level=args.log_level, **values)
+    config = Config(db_path=args.db, log_level=args.log_level, refresh=args.refresh,
+                    progress=not args.no_progress, **values)
     return config.fast() if args.fast else config
 
 
@@ -162,7 +198,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from prospector.crawl import run_crawl
 
     result = run_crawl(_config(args))
-    print(f"run {result.run_id} {result.status}: {result.sites} sites, {result.pages} pages, "
+    how = "resumed, " if result.resumed else ""
+    print(f"run {result.run_id} {result.status}: {how}{result.sites} sites "
+          f"({result.skipped} recent, not fetched), {result.pages} pages, "
           f"{result.contacts} contacts in {args.db}")
     return ExitCode.OK if result.status == "done" else ExitCode.PARTIAL
 
@@ -234,6 +272,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with SampleWebProcess() as web:
         config = Config(
             keyword=args.keyword, db_path=args.db, search_url=web.url, proxy=web.url,
+            search_backend="sampleweb",
             max_sites=args.max_sites,
         ).fast()
         result = run_crawl(config)
@@ -260,9 +299,84 @@ def cmd_sampleweb(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_runs(args: argparse.Namespace) -> int:
+    args.query = ("SELECT run_id, keyword, status, started_at, finished_at, sites, pages, contacts"
+                  " FROM runs ORDER BY run_id")
+    return cmd_sql(args)
+
+
+def _suppression(entry: str) -> tuple[str, str]:
+    from prospector.urls import registered_domain
+
+    text = entry.strip().lower()
+    if text.startswith("@") and "." in text[1:]:
+        return text[1:], "email_domain"
+    if "@" in text:
+        local, _, domain = text.rpartition("@")
+        if local and "." in domain:
+            return text, "email"
+    domain = registered_domain(text.split("/")[2] if "://" in text else text)
+    if domain:
+        return domain, "domain"
+    raise InputError(f"not an email address, domain or @domain: {entry!r}")
+
+
+def cmd_suppress(args: argparse.Namespace) -> int:
+    from prospector.store.db import Store
+
+    lines = list(args.entries)
+    if args.file is not None:
+        try:
+            lines += args.file.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read {args.file}: {exc}") from None
+    entries = [_suppression(x) for x in (ln.split("#", 1)[0].strip() for ln in lines) if x]
+    if not entries:
+        raise InputError("nothing to suppress: give EMAIL, DOMAIN or @DOMAIN, or --file")
+    with Store.open(args.db) as store:
+        removed = store.suppress(entries, args.note)
+    print(f"{len(entries)} suppressed, {removed} stored contacts removed")
+    return ExitCode.OK
+
+
+def cmd_mark_contacted(args: argparse.Namespace) -> int:
+    from prospector.store.db import Store
+    from prospector.urls import registered_domain
+
+    target = args.target.strip().lower()
+    if "@" in target:
+        kind, domain = "email", ""
+    else:
+        kind, domain = "domain", registered_domain(target)
+        target = domain
+    if not target or (kind == "email" and "." not in target.rpartition("@")[2]):
+        raise InputError(f"not a domain or email address: {args.target!r}")
+    with Store.open(args.db) as store:
+        if kind == "email":
+            rows = store.rows("SELECT domain FROM contacts WHERE kind = 'email' AND value = ?",
+                              [target])
+            domain = str(rows[0]["domain"]) if rows else registered_domain(
+                target.rpartition("@")[2])
+        store.mark_contacted(target, kind, domain, args.note)
+        if args.cooldown_days:
+            store.con.execute("UPDATE prefs SET value = ? WHERE key = 'contact_cooldown_days'",
+                              [str(args.cooldown_days)])
+    print(f"{target} marked contacted")
+    return ExitCode.OK
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from prospector.extract.report import extract_json
+
+    print(extract_json(args.file, args.url))
+    return ExitCode.OK
+
+
 COMMANDS = {
+    "extract": cmd_extract,
     "crawl": cmd_crawl, "report": cmd_report, "sql": cmd_sql, "demo": cmd_demo,
-    "sampleweb": cmd_sampleweb, "export": cmd_export,
+    "sampleweb": cmd_sampleweb, "export": cmd_export, "runs": cmd_runs,
+    "suppress": cmd_suppress, "mark-contacted": cmd_mark_contacted,
 }
 
 

@@ -46,6 +46,14 @@ class Config:
     footprints: tuple[str, ...] = field(default_factory=tuple)  # added to the defaults
     replace_default_footprints: bool = False
     include: tuple[str, ...] = ()  # URLs or domains always crawled, like seeds
+    # Running every week: sites crawled to the end within max_age_days are not fetched
+    # again unless refresh; a job directory lets a killed run resume.
+    max_age_days: float = 7.0
+    refresh: bool = False
+    job_dir: Path | None = None
+    http_cache_dir: Path | None = None  # development: replay responses from disk
+    progress: bool = True
+    flush_seconds: float = 5.0  # the most crawl work a kill can lose
 
     def __post_init__(self) -> None:
         if not self.keyword or not self.keyword.strip():
@@ -85,7 +93,12 @@ class Config:
             "PROSPECTOR_MAX_SITES": self.max_sites,
             "PROSPECTOR_MAX_DISTANCE": self.max_distance,
             "PROSPECTOR_EXCLUDE": list(self.exclude),
+            "PROSPECTOR_PROGRESS": self.progress,
+            "PROSPECTOR_FLUSH_SECONDS": self.flush_seconds,
         }
+        if self.http_cache_dir is not None:
+            settings["HTTPCACHE_ENABLED"] = True
+            settings["HTTPCACHE_DIR"] = str(self.http_cache_dir.resolve())
         return settings
 
     def fast(self) -> Config:

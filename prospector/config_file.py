@@ -41,6 +41,10 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "user_agent": ("user_agent", str),
         "download_timeout": ("download_timeout", (int, float)),
     },
+    "store": {
+        "flush_seconds": ("flush_seconds", (int, float)),
+        "max_age_days": ("max_age_days", (int, float)),
+    },
 }
 
 

@@ -1,18 +1,24 @@
-"""The only place that starts Scrapy: discovery, then one crawl, then scoring."""
+"""The only place that starts Scrapy: lock, discovery (or resume), one crawl, scoring."""
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from prospector.config import SETTINGS_PRIORITY, Config
 from prospector.discover import discover
-from prospector.errors import ExitCode, ProspectorError
+from prospector.errors import ExitCode, InputError, LockedError, ProspectorError
 from prospector.logs import one_line_logs
-from prospector.pipelines import RUN_ID_STAT
-from prospector.score import rescore
+from prospector.score import keyword_regex, rescore
 from prospector.store.db import Store
 from prospector.store.search_cache import claim_queries
 
@@ -24,6 +30,8 @@ class CrawlResult:
     sites: int
     pages: int
     contacts: int
+    resumed: bool = False
+    skipped: int = 0
 
 
 def build_settings(config: Config) -> Settings:
@@ -35,32 +43,127 @@ def build_settings(config: Config) -> Settings:
     return settings
 
 
-def run_crawl(config: Config) -> CrawlResult:
-    """Discover, crawl and score; blocks until done. One call per process (Twisted)."""
-    # The DB is opened first so that a locked or unusable path fails fast with one
-    # line, before any search quota is spent; search pages are cached in it. It is
-    # closed again before Scrapy starts: the pipeline is its only writer then.
-    with Store.open(config.db_path) as store:
+@contextmanager
+def run_lock(db_path: Path) -> Iterator[None]:
+    """One crawl per DB at a time, for the whole run (discovery to scoring).
+
+    DuckDB's own lock only covers the moments a connection is open; this one spans the
+    run. It is a `<db>.lock` file beside the DB, like DuckDB's own `<db>.wal`.
+    """
+    if str(db_path) == ":memory:":
+        yield
+        return
+    if db_path.is_dir():
+        raise ProspectorError(f"database path {db_path} is a directory; give a file path",
+                              ExitCode.DATABASE)
+    lock_path = Path(f"{db_path}.lock")
+    try:
+        handle = open(lock_path, "a+")  # noqa: SIM115 - held for the whole run
+    except OSError as exc:
+        raise ProspectorError(f"cannot create lock file {lock_path}: {exc.strerror or exc}",
+                              ExitCode.DATABASE) from None
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockedError(
+                f"another crawl is running on {db_path}; not starting a second") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def _read_job(job_dir: Path) -> dict[str, Any]:
+    path = job_dir / "job.json"
+    if not path.exists():
+        return {}
+    try:
+        data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        raise InputError(f"job directory {job_dir} holds an unreadable job.json") from None
+    return data
+
+
+def _write_job(job_dir: Path, data: dict[str, Any]) -> None:
+    job_dir.mkdir(parents=True, exist_ok=True)
+    tmp = job_dir / "job.json.tmp"
+    tmp.write_text(json.dumps(data, indent=2), "utf-8")
+    os.replace(tmp, job_dir / "job.json")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    run_id: int
+    resumed: bool
+    candidates: list[Any]
+    skip: set[str]
+    skip_links: list[dict[str, Any]]
+    validators: dict[str, tuple[str, str]]
+
+
+def _plan(store: Store, config: Config) -> _Plan:
+    """Start a run, or resume the job directory's unfinished one."""
+    job = _read_job(config.job_dir) if config.job_dir else {}
+    run_id = int(job.get("run_id", 0))
+    resumed = False
+    if run_id and str(job.get("db", "")) == str(config.db_path.resolve()):
+        rows = store.rows("SELECT status FROM runs WHERE run_id = ?", [run_id])
+        resumed = bool(rows) and rows[0]["status"] in ("running", "partial", "killed")
+    if resumed:
+        store.con.execute("UPDATE runs SET status = 'running' WHERE run_id = ?", [run_id])
+        store.abandon_dead_runs_except(run_id)
+        candidates = store.run_candidates(run_id)
+        skip = store.crawled_sites(run_id=run_id)
+    else:
+        store.abandon_dead_runs_except(None)
         candidates = discover(config, store)
-    if not candidates:
-        raise ProspectorError(
-            "no sites to crawl: the search found nothing and no seed file was given",
-            ExitCode.BACKEND if config.search_url else ExitCode.USAGE,
-        )
-    process = CrawlerProcess(build_settings(config))
-    one_line_logs()
-    crawler = process.create_crawler("prospect")
-    process.crawl(crawler, keyword=config.keyword, candidates=candidates,
-                  keywords=config.keywords)
-    process.start()
-    assert crawler.stats is not None
-    run_id = crawler.stats.get_value(RUN_ID_STAT)
-    if not run_id:
-        raise ProspectorError("the crawl did not start; see the log above", ExitCode.DATABASE)
-    with Store.open(config.db_path) as store:
-        claim_queries(store, int(run_id))
-        rescore(store, config)
-        row = store.rows("SELECT status, sites, pages, contacts FROM runs WHERE run_id = ?",
-                         [run_id])[0]
-    return CrawlResult(int(run_id), str(row["status"]), int(row["sites"]), int(row["pages"]),
-                       int(row["contacts"]))
+        if not candidates:
+            raise ProspectorError(
+                "no sites to crawl: the search found nothing and no seed file was given",
+                ExitCode.BACKEND if (config.search_url or config.search_backend)
+                else ExitCode.USAGE)
+        run_id = store.start_run(config.keyword, config.to_json())
+        store.record_discoveries(run_id, candidates)
+        claim_queries(store, run_id)
+        skip = set()
+        if config.job_dir:
+            _write_job(config.job_dir, {"run_id": run_id, "db": str(config.db_path.resolve()),
+                                        "keyword": config.keyword})
+    if not config.refresh:
+        skip |= store.crawled_sites(max_age_days=config.max_age_days)
+    pattern = keyword_regex(config.keywords) or "$^"
+    domains = {c.domain for c in candidates}
+    return _Plan(
+        run_id=run_id, resumed=resumed, candidates=candidates, skip=skip,
+        skip_links=store.links_from(skip, pattern),
+        validators={} if config.refresh else store.validators(domains - skip),
+    )
+
+
+def run_crawl(config: Config) -> CrawlResult:
+    """Discover (or resume), crawl and score; blocks until done. One call per process."""
+    with run_lock(config.db_path):
+        # The DB is opened first so that an unusable path fails fast with one line,
+        # before any search quota is spent; search pages are cached in it. It is closed
+        # before Scrapy starts: the pipeline is its only writer then.
+        with Store.open(config.db_path) as store:
+            plan = _plan(store, config)
+        settings = build_settings(config)
+        settings.set("PROSPECTOR_RUN_ID", plan.run_id, priority=SETTINGS_PRIORITY)
+        process = CrawlerProcess(settings)
+        one_line_logs()
+        crawler = process.create_crawler("prospect")
+        process.crawl(crawler, keyword=config.keyword, candidates=plan.candidates,
+                      keywords=config.keywords, skip=plan.skip, skip_links=plan.skip_links,
+                      validators=plan.validators)
+        process.start()
+        with Store.open(config.db_path) as store:
+            rescore(store, config)
+            row = store.rows("SELECT status, sites, pages, contacts FROM runs WHERE run_id = ?",
+                             [plan.run_id])[0]
+    return CrawlResult(plan.run_id, str(row["status"]), int(row["sites"]), int(row["pages"]),
+                       int(row["contacts"]), plan.resumed, len(plan.skip))

@@ -47,6 +47,56 @@ class PageFacts:
     kind: str = ""  # forum | blog | newsletter | shop | association | directory | other
     feeds: tuple[str, ...] = ()
     generator: str = ""
+    names: tuple[str, ...] = ()  # owner/author names (meta author, JSON-LD, bylines)
+    community: Community | None = None  # forum numbers; None on non-forum pages
+    comments: int | None = None  # comments on a blog post, when stated
+    newsletter: str = ""  # provider (mailchimp, kit, substack...), "form", or ""
+    signals: tuple[str, ...] = ()  # advertise, sponsor, affiliate, partners, write_for_us, shop, ebook
+    latest_date: str = ""  # ISO date of the latest dated activity on the page
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    """Forum numbers as a page states them; None where the page does not say."""
+
+    members: int | None = None
+    topics: int | None = None
+    posts: int | None = None
+    online: int | None = None
+    registration_open: bool | None = None
+    last_post: str = ""  # ISO date
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFacts:
+    """What an RSS/Atom document says about a site's activity."""
+
+    url: str
+    title: str = ""
+    items: int = 0
+    latest_date: str = ""  # ISO date of the newest item
+    oldest_date: str = ""
+    posts_per_month: float = 0.0  # items per 30 days over the dated span; 0 if unknown
+
+
+@dataclass(frozen=True, slots=True)
+class SiteProfile:
+    """One site's facts merged over all its crawled pages (see extract.merge_site)."""
+
+    domain: str
+    kind: str = ""
+    platform: str = ""
+    emails: tuple[Contact, ...] = ()
+    forms: tuple[Contact, ...] = ()
+    socials: tuple[Contact, ...] = ()
+    names: tuple[str, ...] = ()
+    community: Community | None = None
+    comments: int | None = None  # most comments seen on one post
+    newsletter: str = ""
+    signals: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    latest_date: str = ""
+    pages: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +124,23 @@ class FetchedPage:
     facts: PageFacts
     fetched_at: str = ""  # ISO-8601 UTC
     error: str = ""
+    etag: str = ""  # validators, for conditional requests on the next crawl
+    last_modified: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PageUnchanged:
+    """A page answered 304 Not Modified: what was stored from it still holds."""
+
+    site: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteDone:
+    """The crawl of one site reached its end (all its requests answered)."""
+
+    site: str
 
 
 @dataclass(frozen=True, slots=True)

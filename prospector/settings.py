@@ -35,6 +35,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Before HttpProxyMiddleware (750) so robots.txt requests get the proxy too.
     "prospector.middlewares.ProxyMiddleware": 740,
 }
+EXTENSIONS = {
+    "prospector.progress.Progress": 500,
+}
 ITEM_PIPELINES = {
     "prospector.pipelines.StorePipeline": 300,
 }

@@ -24,7 +24,7 @@ from prospector.config import Config
 from prospector.discover import discover
 from prospector.discover.frontier import Frontier, keyword_pattern, link_priority, relevance
 from prospector.extract import extract_page
-from prospector.models import Candidate, FetchedPage, PageFacts
+from prospector.models import Candidate, FetchedPage, Link, PageFacts, PageUnchanged, SiteDone
 from prospector.urls import canonicalize, registered_domain, site_root
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
@@ -51,6 +51,9 @@ class ProspectSpider(scrapy.Spider):
         max_sites: str | int = 100,
         candidates: list[Candidate] | None = None,
         keywords: tuple[str, ...] = (),
+        skip: set[str] | None = None,
+        skip_links: list[dict[str, Any]] | None = None,
+        validators: dict[str, tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -68,6 +71,9 @@ class ProspectSpider(scrapy.Spider):
         self.site_relevance: dict[str, float] = {}
         self.pending_announce: dict[str, Candidate] = {}
         self.requested: set[str] = set()  # so the duplicate filter never drops one of ours
+        self.skip = skip or set()  # crawled recently, or earlier in a resumed run
+        self.skip_links = skip_links or []
+        self.validators = validators or {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProspectSpider:
@@ -102,8 +108,18 @@ class ProspectSpider(scrapy.Spider):
         self.requested.add(url)
         self.scheduled[site] += 1
         self.outstanding[site] += 1
+        headers: dict[str, str] = {}
+        meta: dict[str, Any] = {}
+        etag, modified = self.validators.get(url, ("", ""))
+        if priority == _FOLLOW_PRIORITY and (etag or modified):
+            # Only leaf pages are asked conditionally: a home page is always read in full
+            # because the pages to follow and the links to expand come from it.
+            headers = {k: v for k, v in (("If-None-Match", etag),
+                                         ("If-Modified-Since", modified)) if v}
+            meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(url, callback=self.parse, errback=self.failed,
-                              cb_kwargs={"site": site}, priority=priority)
+                              cb_kwargs={"site": site}, priority=priority, headers=headers,
+                              meta=meta)
 
     def _refill(self) -> Iterator[scrapy.Request]:
         """Release the best queued sites while fewer than `parallel_sites` are active."""
@@ -113,12 +129,25 @@ class ProspectSpider(scrapy.Spider):
             return
         for candidate, _distance in self.frontier.pop(room):
             self.pending_announce[candidate.domain] = candidate
-            yield self._request(candidate.url, candidate.domain, 0)
+            if candidate.domain in self.skip:
+                # Not fetched again, but still part of this run. Items can only come
+                # from callbacks, so a local data: request carries the site to one.
+                self.outstanding[candidate.domain] += 1
+                yield scrapy.Request("data:,", callback=self.skipped, dont_filter=True,
+                                     cb_kwargs={"site": candidate.domain})
+            else:
+                yield self._request(candidate.url, candidate.domain, 0)
 
     async def start(self) -> AsyncIterator[Any]:
         candidates = self._candidates()
         for order, candidate in enumerate(candidates):
-            self.frontier.push(candidate, seed_priority(candidate, order, len(candidates)), 0)
+            self.frontier.push(candidate, seed_priority(candidate, order, len(candidates)),
+                               candidate.distance)
+        for row in self.skip_links:
+            # A skipped site is not parsed again; its stored links still lead on.
+            link = Link(row["source_url"], row["target_url"], row["target_domain"],
+                        row["anchor"], row["section"])
+            self._offer(row["source_domain"], link, 0.5, int(row["distance"]))
         for request in self._refill():
             yield request
 
@@ -140,10 +169,24 @@ class ProspectSpider(scrapy.Spider):
         if candidate is not None:
             yield candidate
 
+    def _finish(self, site: str) -> Iterator[Any]:
+        self.outstanding[site] -= 1
+        if self.outstanding[site] <= 0:
+            yield SiteDone(site)
+
     # -- callbacks --------------------------------------------------------------------------
-    def parse(self, response: Response, site: str) -> Iterator[Any]:
+    def skipped(self, response: Response, site: str) -> Iterator[Any]:
         self.outstanding[site] -= 1
         yield from self._announce(site)
+        yield from self._refill()
+
+    def parse(self, response: Response, site: str) -> Iterator[Any]:
+        yield from self._announce(site)
+        if response.status == 304:
+            yield PageUnchanged(site, canonicalize(response.url))
+            yield from self._finish(site)
+            yield from self._refill()
+            return
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         mime = content_type.split(";", 1)[0].strip().lower()
         if mime in _HTML_TYPES:
@@ -159,6 +202,8 @@ class ProspectSpider(scrapy.Spider):
             size=len(response.body),
             facts=facts,
             fetched_at=datetime.now(UTC).isoformat(),
+            etag=(response.headers.get("ETag") or b"").decode("latin-1"),
+            last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1"),
         )
         for url in facts.follow:
             if self.scheduled[site] >= self.max_pages:
@@ -166,6 +211,7 @@ class ProspectSpider(scrapy.Spider):
             if url not in self.requested and registered_domain(url) == site:
                 yield self._request(url, site, _FOLLOW_PRIORITY)
         self._expand(site, facts)
+        yield from self._finish(site)
         yield from self._refill()
 
     def _expand(self, site: str, facts: PageFacts) -> None:
@@ -177,23 +223,26 @@ class ProspectSpider(scrapy.Spider):
         if site_relevance <= 0.0 or distance is None:
             return  # off-topic sites are recorded, never expanded from
         for link in facts.links:
-            target = link.target_domain
-            if not target or target == site or self.frontier.is_known(target):
-                continue
-            anchor = link.anchor[:80] or link.target_url
-            candidate = Candidate(
-                url=site_root(link.target_url), domain=target,
-                why=f"linked from {site} ({link.section or 'page'}): {anchor}",
-                source="link", distance=distance + 1, via=site,
-            )
-            self.frontier.push(candidate, link_priority(link, site_relevance, self.pattern),
-                               distance + 1)
+            self._offer(site, link, site_relevance, distance)
+
+    def _offer(self, site: str, link: Link, site_relevance: float, distance: int) -> None:
+        target = link.target_domain
+        if not target or target == site or self.frontier.is_known(target):
+            return
+        anchor = link.anchor[:80] or link.target_url
+        candidate = Candidate(
+            url=site_root(link.target_url), domain=target,
+            why=f"linked from {site} ({link.section or 'page'}): {anchor}",
+            source="link", distance=distance + 1, via=site,
+        )
+        self.frontier.push(candidate, link_priority(link, site_relevance, self.pattern),
+                           distance + 1)
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         site = request.cb_kwargs.get("site", "")
-        self.outstanding[site] -= 1
         yield from self._announce(site)
+        yield from self._finish(site)
         url = canonicalize(request.url)
         status = 0
         response = getattr(failure.value, "response", None)

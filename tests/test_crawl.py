@@ -26,6 +26,7 @@ COVERAGE_FLOOR = 0.9
 def crawled(sampleweb: SampleWebProcess, tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("crawl") / "bees.duckdb"
     result = run_cli("crawl", "beekeeping", "--db", str(db), "--search", sampleweb.url,
+                     "--backend", "sampleweb",
                      "--proxy", sampleweb.url, "--fast")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
@@ -176,6 +177,7 @@ def test_queries_are_recorded_and_a_rerun_spends_no_quota(
     db = tmp_path / "again.duckdb"
     shutil.copy(crawled, db)
     result = run_cli("crawl", "beekeeping", "--db", str(db), "--search", sampleweb.url,
+                     "--backend", "sampleweb",
                      "--proxy", sampleweb.url, "--fast", "--max-sites", "3")
     assert result.returncode == 0, result.stderr[-3000:]
     with Store.open(db, read_only=True) as store:

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.crawl
 def test_report_of_a_real_crawl(sampleweb: SampleWebProcess, tmp_path: Path) -> None:
     db, out, export = tmp_path / "bees.duckdb", tmp_path / "bees.html", tmp_path / "jv.json"
     crawl = run_cli("crawl", "beekeeping", "--db", str(db), "--search", sampleweb.url,
+                     "--backend", "sampleweb",
                     "--proxy", sampleweb.url, "--fast", "--max-sites", "60")
     assert crawl.returncode == 0, crawl.stderr[-3000:]
     report = run_cli("report", "--db", str(db), "--out", str(out), timeout=60)

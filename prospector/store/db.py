@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,17 @@ def migrations() -> list[Migration]:
 
 def _views_sql() -> str:
     return resources.files("prospector.store").joinpath("views.sql").read_text("utf-8")
+
+
+def is_suppressed(blocked: dict[str, set[str]], site: str, kind: str, value: str) -> bool:
+    """True when a contact of `site` is covered by a suppression: its site, its address,
+    or (for emails) the domain after the @."""
+    if site in blocked.get("domain", ()):
+        return True
+    if kind != "email":
+        return False
+    return value in blocked.get("email", ()) or (
+        value.rpartition("@")[2] in blocked.get("email_domain", ()))
 
 
 def _now() -> datetime:
@@ -245,6 +256,25 @@ class Store:
         )
         self.con.execute("COMMIT")
 
+    def record_discoveries(self, run_id: int, candidates: Iterable[Candidate]) -> None:
+        """What discovery found for a run, released or not: a resumed run starts from it."""
+        unique = {c.domain: c for c in reversed(list(candidates)) if c.domain}
+        self._insert(
+            "discoveries",
+            ("run_id", "domain", "url", "source", "why", "rank", "distance", "via"),
+            [(run_id, c.domain, c.url, c.source, c.why, c.rank, c.distance, c.via)
+             for c in unique.values()],
+            "ON CONFLICT DO NOTHING",
+        )
+
+    def abandon_dead_runs_except(self, keep: int | None) -> int:
+        """Runs left 'running' by a process that died: called while holding the run lock,
+        so none of them is alive."""
+        rows = self.con.execute(
+            "UPDATE runs SET status = 'killed' WHERE status = 'running' AND run_id <> ?"
+            " RETURNING run_id", [keep or 0]).fetchall()
+        return len(rows)
+
     def add_pages(self, run_id: int, pages: Sequence[FetchedPage]) -> None:
         """Store a batch of fetched pages with their contacts and links, atomically."""
         if not pages:
@@ -252,9 +282,12 @@ class Store:
         by_url = {p.url: p for p in pages}
         contacts: dict[tuple[str, str, str], tuple[Any, ...]] = {}
         links: dict[tuple[str, str], tuple[Any, ...]] = {}
+        blocked = self.suppressions()
         for p in by_url.values():
             f = p.facts
             for c in f.contacts:
+                if is_suppressed(blocked, p.site, c.kind, c.value):
+                    continue
                 key = (p.site, c.kind, c.value)
                 old = contacts.get(key)
                 if old is None or c.confidence > old[5]:
@@ -271,15 +304,18 @@ class Store:
             self._insert(
                 "pages",
                 ("url", "domain", "run_id", "status", "content_type", "bytes", "title",
-                 "platform", "kind", "generator", "text", "fetched_at", "error"),
+                 "platform", "kind", "generator", "text", "fetched_at", "error", "etag",
+                 "last_modified"),
                 [(p.url, p.site, run_id, p.status, p.content_type, p.size,
                   p.facts.title, p.facts.platform, p.facts.kind, p.facts.generator,
-                  p.facts.text, p.fetched_at or _now(), p.error) for p in by_url.values()],
+                  p.facts.text, p.fetched_at or _now(), p.error, p.etag, p.last_modified)
+                 for p in by_url.values()],
                 "ON CONFLICT (url) DO UPDATE SET run_id = excluded.run_id,"
                 " status = excluded.status, content_type = excluded.content_type,"
                 " bytes = excluded.bytes, title = excluded.title, platform = excluded.platform,"
                 " kind = excluded.kind, generator = excluded.generator, text = excluded.text,"
-                " fetched_at = excluded.fetched_at, error = excluded.error",
+                " fetched_at = excluded.fetched_at, error = excluded.error,"
+                " etag = excluded.etag, last_modified = excluded.last_modified",
             )
             self._insert(
                 "contacts",
@@ -300,6 +336,110 @@ class Store:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+
+    # -- incremental crawls and resume ---------------------------------------------------
+    def mark_sites_crawled(self, run_id: int, domains: Sequence[str]) -> None:
+        """Sites whose crawl reached its end: a resumed run and a re-crawl within
+        --max-age skip them."""
+        if not domains:
+            return
+        self.con.execute(
+            "UPDATE sites SET crawled_at = ?, crawl_run = ?"
+            " WHERE domain IN (SELECT unnest(?::VARCHAR[]))",
+            [_now(), run_id, list(domains)],
+        )
+
+    def crawled_sites(self, *, run_id: int | None = None,
+                      max_age_days: float | None = None) -> set[str]:
+        """Sites crawled to the end in run `run_id`, or within `max_age_days` with success."""
+        if run_id is not None:
+            rows = self.con.execute(
+                "SELECT domain FROM sites WHERE crawl_run = ?", [run_id]).fetchall()
+        else:
+            cutoff = _now() - timedelta(days=max_age_days or 0.0)
+            rows = self.con.execute(
+                "SELECT domain FROM sites WHERE status = 'ok' AND crawled_at >= ?",
+                [cutoff]).fetchall()
+        return {str(r[0]) for r in rows}
+
+    def run_candidates(self, run_id: int) -> list[Candidate]:
+        """The candidates a run had recorded, to resume it without asking again."""
+        rows = self.rows(
+            "SELECT d.url, d.domain, d.why, d.source, d.rank, d.distance, d.via"
+            " FROM discoveries d WHERE d.run_id = ? ORDER BY d.source = 'link', d.rank",
+            [run_id])
+        return [Candidate(url=r["url"], domain=r["domain"], why=r["why"], source=r["source"],
+                          rank=r["rank"], distance=r["distance"], via=r["via"]) for r in rows]
+
+    def links_from(self, domains: set[str], keyword_regex: str) -> list[dict[str, Any]]:
+        """Stored outbound links of on-topic sites among `domains`: a skipped site still
+        leads the focused crawl to the sites it links to."""
+        if not domains:
+            return []
+        return self.rows(
+            """
+            SELECT l.source_domain, l.source_url, l.target_url, l.target_domain, l.anchor,
+                   l.section, s.distance
+            FROM links l JOIN sites s ON s.domain = l.source_domain
+            WHERE l.source_domain IN (SELECT unnest(?::VARCHAR[]))
+              AND l.source_domain IN (
+                  SELECT domain FROM pages
+                  GROUP BY domain
+                  HAVING sum(len(regexp_extract_all(lower(title || ' ' || text), ?))) > 0)
+            ORDER BY l.source_domain, l.source_url, l.target_url
+            """,
+            [sorted(domains), keyword_regex],
+        )
+
+    def validators(self, domains: set[str]) -> dict[str, tuple[str, str]]:
+        """url → (ETag, Last-Modified) of stored pages of `domains`."""
+        if not domains:
+            return {}
+        rows = self.con.execute(
+            "SELECT url, etag, last_modified FROM pages WHERE status = 200"
+            " AND (etag <> '' OR last_modified <> '')"
+            " AND domain IN (SELECT unnest(?::VARCHAR[]))", [sorted(domains)]).fetchall()
+        return {str(u): (str(e), str(m)) for u, e, m in rows}
+
+    def touch_pages(self, run_id: int, urls: Sequence[str]) -> None:
+        """Pages answered 304 Not Modified: still true in this run."""
+        if not urls:
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute("UPDATE pages SET run_id = ?, fetched_at = ?"
+                         " WHERE url IN (SELECT unnest(?::VARCHAR[]))", [run_id, _now(), list(urls)])
+        self.con.execute("UPDATE contacts SET last_run = ?"
+                         " WHERE source_url IN (SELECT unnest(?::VARCHAR[]))", [run_id, list(urls)])
+        self.con.execute("COMMIT")
+
+    # -- suppression and outreach status ---------------------------------------------
+    def suppressions(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {"email": set(), "domain": set(), "email_domain": set()}
+        for value, kind in self.con.execute("SELECT value, kind FROM suppressions").fetchall():
+            found.setdefault(str(kind), set()).add(str(value))
+        return found
+
+    def suppress(self, entries: Sequence[tuple[str, str]], note: str = "") -> int:
+        """Add (value, kind) suppressions and delete the contacts they cover; returns the
+        number of contacts deleted."""
+        self.con.execute("BEGIN TRANSACTION")
+        self._insert("suppressions", ("value", "kind", "added_at", "note"),
+                     [(v, k, _now(), note) for v, k in entries], "ON CONFLICT DO NOTHING")
+        blocked = self.suppressions()
+        doomed = [(d, k, v) for d, k, v in self.con.execute(
+            "SELECT domain, kind, value FROM contacts").fetchall()
+            if is_suppressed(blocked, str(d), str(k), str(v))]
+        for domain, kind, value in doomed:
+            self.con.execute("DELETE FROM contacts WHERE domain = ? AND kind = ? AND value = ?",
+                             [domain, kind, value])
+        self.con.execute("COMMIT")
+        return len(doomed)
+
+    def mark_contacted(self, target: str, kind: str, domain: str, note: str) -> None:
+        self.con.execute(
+            "INSERT INTO contacted VALUES (?, ?, ?, ?, ?) ON CONFLICT (target) DO UPDATE SET"
+            " contacted_at = excluded.contacted_at, note = excluded.note",
+            [target, kind, domain, _now(), note])
 
     # -- reading -------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple[Any, ...]]]:

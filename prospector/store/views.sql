@@ -14,15 +14,28 @@ FROM (
 )
 GROUP BY domain;
 
+-- Outreach status: the latest time each site (or one of its addresses) was contacted,
+-- and whether that is within the cooldown (prefs.contact_cooldown_days, default 90).
+CREATE OR REPLACE VIEW outreach AS
+SELECT domain, max(contacted_at) AS contacted_at, arg_max(note, contacted_at) AS note,
+       max(contacted_at) >= now()::TIMESTAMP - to_days(CAST(coalesce(
+           (SELECT value FROM prefs WHERE key = 'contact_cooldown_days'), '90') AS INTEGER))
+           AS in_cooldown
+FROM contacted
+GROUP BY domain;
+
 CREATE OR REPLACE VIEW prospects AS
 SELECT s.domain, s.url, s.kind, s.platform, s.title, s.source, s.why, s.status, s.pages,
        coalesce(sc.score, 0) AS score, sc.breakdown,
        b.kind AS channel, b.value AS contact, b.role AS contact_role,
        (SELECT count(*) FROM contacts c WHERE c.domain = s.domain) AS contacts,
-       s.first_run, s.last_run, s.first_seen, s.last_seen
+       s.first_run, s.last_run, s.first_seen, s.last_seen,
+       o.contacted_at, o.note AS contacted_note, coalesce(o.in_cooldown, false) AS in_cooldown
 FROM sites s
 LEFT JOIN scores sc USING (domain)
 LEFT JOIN best_contacts b USING (domain)
+LEFT JOIN outreach o USING (domain)
+WHERE s.domain NOT IN (SELECT value FROM suppressions WHERE kind = 'domain')
 ORDER BY score DESC, s.domain;
 
 -- Authority until issue 5 stores PageRank: how many distinct sites link to a domain,
@@ -46,7 +59,7 @@ CREATE OR REPLACE VIEW jv_partners AS
 SELECT p.*, coalesce(a.inlinks, 0) AS inlinks, a.linked_from
 FROM prospects p
 LEFT JOIN site_authority a USING (domain)
-WHERE p.kind <> 'forum'
+WHERE p.kind <> 'forum' AND NOT p.in_cooldown  -- contacted lately: not again yet
 ORDER BY p.score DESC, p.domain;
 
 -- Communities to join: forums and blogs.
@@ -63,9 +76,10 @@ CREATE OR REPLACE VIEW newsletters AS
 SELECT p.*, coalesce(a.inlinks, 0) AS inlinks, a.linked_from
 FROM prospects p
 LEFT JOIN site_authority a USING (domain)
-WHERE p.kind = 'newsletter'
+WHERE (p.kind = 'newsletter'
    OR EXISTS (SELECT 1 FROM contacts c
-              WHERE c.domain = p.domain AND (c.kind = 'newsletter' OR c.role = 'newsletter'))
+              WHERE c.domain = p.domain AND (c.kind = 'newsletter' OR c.role = 'newsletter')))
+  AND NOT p.in_cooldown
 ORDER BY p.score DESC, p.domain;
 
 -- What changed since the previous run: sites first found by the latest run ('new', only

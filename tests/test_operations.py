@@ -1,0 +1,251 @@
+"""Running every week without babysitting: run history, incremental re-crawl, the
+overlap lock, resume after SIGKILL, scrapyd, suppression. Real subprocesses, real
+DuckDB files, the real sample web."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prospector.errors import ExitCode
+from prospector.sampleweb_proc import SampleWebProcess
+from prospector.store.db import Store
+from tests.conftest import REPO, run_cli
+
+pytestmark = pytest.mark.crawl
+
+
+def _seeds(truth: dict[str, Any], tmp_path: Path, n: int = 6) -> Path:
+    homes = [s["home"] for s in truth["sites"]
+             if s["in_niche"] and not s["link_only"] and not s["robots_disallow_all"]][:n]
+    path = tmp_path / "seeds.txt"
+    path.write_text("\n".join(homes) + "\n")
+    return path
+
+
+def _crawl_args(db: Path, seeds: Path, web: SampleWebProcess, *extra: str) -> list[str]:
+    return ["crawl", "beekeeping", "--db", str(db), "--seeds", str(seeds), "--proxy", web.url,
+            "--max-distance", "0", *extra]
+
+
+def _popen(args: list[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "prospector", *args], cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_runs_history_and_incremental_recrawl(sampleweb: SampleWebProcess, truth: dict[str, Any],
+                                               tmp_path: Path) -> None:
+    db, seeds = tmp_path / "p.duckdb", _seeds(truth, tmp_path)
+    first = run_cli(*_crawl_args(db, seeds, sampleweb, "--fast"))
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "progress:" in first.stderr  # periodic lines when not on a terminal
+    with Store.open(db, read_only=True) as store:
+        before = dict(store.query("SELECT url, fetched_at FROM pages")[1])
+        crawled = store.query("SELECT count(*) FROM sites WHERE crawl_run = 1")[1][0][0]
+    assert crawled == 6
+
+    again = run_cli(*_crawl_args(db, seeds, sampleweb, "--fast"))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "(6 recent, not fetched)" in again.stdout
+    with Store.open(db, read_only=True) as store:
+        assert dict(store.query("SELECT url, fetched_at FROM pages")[1]) == before
+        assert store.query("SELECT count(*) FROM sites WHERE last_run = 2")[1][0][0] == 6
+
+    refresh = run_cli(*_crawl_args(db, seeds, sampleweb, "--fast", "--refresh"))
+    assert refresh.returncode == 0, refresh.stderr[-2000:]
+    with Store.open(db, read_only=True) as store:
+        after = dict(store.query("SELECT url, fetched_at FROM pages")[1])
+    assert after.keys() == before.keys()
+    assert all(after[u] > before[u] for u in before)
+
+    # Stale sites are re-fetched with conditional requests: leaf pages answer 304.
+    stale = run_cli(*_crawl_args(db, seeds, sampleweb, "--fast", "--max-age", "0",
+                                 "--log-level", "INFO"))
+    assert stale.returncode == 0, stale.stderr[-2000:]
+    assert "'downloader/response_status_count/304'" in stale.stderr
+    with Store.open(db, read_only=True) as store:
+        kept = store.query("SELECT count(*) FROM pages WHERE run_id = 4 AND status = 200")[1]
+        ok = store.query("SELECT count(*) FROM pages WHERE status = 200")[1]
+        contacts = store.query("SELECT count(*) FROM contacts WHERE last_run = 4")[1]
+    assert kept == ok and contacts[0][0] > 0
+
+    runs = run_cli("runs", "--db", str(db), "--format", "json")
+    history = json.loads(runs.stdout)
+    print(f"runs: {[(r['run_id'], r['status'], r['pages']) for r in history]}")
+    assert [r["run_id"] for r in history] == [1, 2, 3, 4]
+    assert all(r["status"] == "done" and r["finished_at"] for r in history)
+
+
+def test_overlapping_crawl_exits_at_once(sampleweb: SampleWebProcess, truth: dict[str, Any],
+                                         tmp_path: Path) -> None:
+    db, seeds = tmp_path / "p.duckdb", _seeds(truth, tmp_path)
+    slow = _popen(_crawl_args(db, seeds, sampleweb, "--no-progress"))  # polite: 1 s delays
+    try:
+        deadline = time.monotonic() + 60
+        lock = Path(f"{db}.lock")
+        while not (lock.exists() and lock.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(2.0)  # into the crawl proper, where the pipeline holds the DB
+        assert slow.poll() is None, "the polite crawl ended too soon to test overlap"
+        started = time.monotonic()
+        second = run_cli(*_crawl_args(db, seeds, sampleweb, "--fast"))
+        took = time.monotonic() - started
+        assert second.returncode == ExitCode.LOCKED, second.stderr
+        assert second.stderr.strip().count("\n") == 0
+        assert "another crawl is running" in second.stderr
+        report = run_cli("report", "--db", str(db), "--out", str(tmp_path / "r.html"))
+        assert report.returncode == ExitCode.LOCKED, report.stderr
+        assert "in use by another process" in report.stderr
+        print(f"second crawl refused in {took:.2f} s")
+    finally:
+        slow.send_signal(signal.SIGINT)
+        slow.communicate(timeout=120)
+    assert slow.returncode in (0, ExitCode.PARTIAL)
+
+
+def test_sigkill_then_resume_loses_nothing(sampleweb: SampleWebProcess, truth: dict[str, Any],
+                                           tmp_path: Path) -> None:
+    db, job = tmp_path / "p.duckdb", tmp_path / "job"
+    config = tmp_path / "slow.toml"
+    config.write_text("[politeness]\ndownload_delay = 0.5\nautothrottle = false\n"
+                      "[store]\nflush_seconds = 0.5\n")
+    args = ["crawl", "beekeeping", "--db", str(db), "--search", sampleweb.url, "--backend", "sampleweb",
+            "--proxy", sampleweb.url, "--config", str(config), "--job-dir", str(job),
+            "--no-progress"]
+    first = _popen(args)
+    time.sleep(6.0)
+    assert first.poll() is None, "the crawl ended before it could be killed"
+    first.send_signal(signal.SIGKILL)
+    first.communicate(timeout=30)
+    with Store.open(db, read_only=True) as store:
+        pages_before = {r[0] for r in store.query("SELECT url FROM pages")[1]}
+        contacts_before = set(store.query("SELECT domain, kind, value FROM contacts")[1])
+        status = store.query("SELECT status FROM runs")[1]
+    assert pages_before and status == [("running",)]
+
+    resumed = run_cli(*args)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "resumed" in resumed.stdout
+    with Store.open(db, read_only=True) as store:
+        pages_after = [r[0] for r in store.query("SELECT url FROM pages")[1]]
+        contacts_after = set(store.query("SELECT domain, kind, value FROM contacts")[1])
+        runs = store.query("SELECT run_id, status FROM runs")[1]
+        emails = {(d, v) for d, k, v in contacts_after if k == "email"}
+        sites = {r[0] for r in store.query("SELECT domain FROM sites")[1]}
+    assert runs == [(1, "done")]
+    assert pages_before <= set(pages_after) and len(pages_after) == len(set(pages_after))
+    assert contacts_before <= contacts_after
+    expected = {(s["domain"], e) for s in truth["sites"] if s["domain"] in sites
+                for e in s["emails"]}
+    niche = {s["domain"] for s in truth["sites"] if s["in_niche"]}
+    recall = len(emails & expected) / len(expected)
+    print(f"resume: {len(pages_before)} pages stored before SIGKILL, {len(pages_after)} after "
+          f"resume; email precision={len(emails & expected) / len(emails):.3f} "
+          f"recall={recall:.3f}; niche sites {len(sites & niche)}/{len(niche)}")
+    assert emails <= expected and recall >= 0.95
+    assert len(sites & niche) / len(niche) >= 0.95
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_scrapyd_runs_the_spider(sampleweb: SampleWebProcess, tmp_path: Path) -> None:
+    scrapyd = Path(sys.executable).with_name("scrapyd")
+    if not scrapyd.exists():
+        pytest.fail("scrapyd is not installed (it is in the test extra)")
+    port = _free_port()
+    (tmp_path / "scrapy.cfg").write_text(
+        "[settings]\ndefault = prospector.settings\n\n[scrapyd]\n"
+        f"bind_address = 127.0.0.1\nhttp_port = {port}\n"
+        f"eggs_dir = {tmp_path}/eggs\nlogs_dir = {tmp_path}/logs\ndbs_dir = {tmp_path}/dbs\n"
+        f"items_dir =\njobs_to_keep = 5\nmax_proc = 1\npoll_interval = 0.5\n")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO)
+    server = subprocess.Popen([str(scrapyd)], cwd=tmp_path, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    db = tmp_path / "scrapyd.duckdb"
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"{base}/daemonstatus.json", timeout=2) as r:
+                    if json.load(r)["status"] == "ok":
+                        break
+            except OSError:
+                time.sleep(0.2)
+        form = urllib.parse.urlencode([
+            ("project", "default"), ("spider", "prospect"), ("keyword", "beekeeping"),
+            ("search", sampleweb.url), ("max_sites", "4"),
+            ("setting", f"PROSPECTOR_DB_PATH={db}"), ("setting", f"PROSPECTOR_PROXY={sampleweb.url}"),
+            ("setting", "DOWNLOAD_DELAY=0"), ("setting", "AUTOTHROTTLE_ENABLED=False"),
+        ]).encode()
+        with urllib.request.urlopen(f"{base}/schedule.json", data=form, timeout=10) as r:
+            answer = json.load(r)
+        assert answer["status"] == "ok", answer
+        job = answer["jobid"]
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(f"{base}/listjobs.json?project=default", timeout=5) as r:
+                jobs = json.load(r)
+            if any(j["id"] == job for j in jobs["finished"]):
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"scrapyd job did not finish: {jobs}")
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    with Store.open(db, read_only=True) as store:
+        assert store.query("SELECT count(*) FROM sites")[1][0][0] == 4
+        assert store.query("SELECT count(*) FROM contacts")[1][0][0] > 0
+        assert store.query("SELECT status FROM runs")[1] == [("done",)]
+
+
+def test_suppress_and_mark_contacted(sampleweb: SampleWebProcess, truth: dict[str, Any],
+                                     tmp_path: Path) -> None:
+    db, seeds = tmp_path / "p.duckdb", _seeds(truth, tmp_path)
+    assert run_cli(*_crawl_args(db, seeds, sampleweb, "--fast")).returncode == 0
+    with Store.open(db, read_only=True) as store:
+        emails = store.rows("SELECT domain, value FROM contacts WHERE kind = 'email' ORDER BY 1, 2")
+        partners = [r["domain"] for r in store.rows("SELECT domain FROM jv_partners")]
+    one, other = emails[0], emails[-1]
+    result = run_cli("suppress", one["value"], f"@{other['value'].split('@')[1]}",
+                     "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    # A re-crawl finds the same pages again; suppressed addresses stay out.
+    assert run_cli(*_crawl_args(db, seeds, sampleweb, "--fast", "--refresh")).returncode == 0
+    export = tmp_path / "contacts.csv"
+    assert run_cli("export", "--format", "csv", "--list", "contacts", "--db", str(db),
+                   "--out", str(export)).returncode == 0
+    with Store.open(db, read_only=True) as store:
+        values = {r[0] for r in store.query("SELECT value FROM contacts")[1]}
+    assert one["value"] not in values and other["value"] not in values
+    assert one["value"] not in export.read_text() and other["value"] not in export.read_text()
+
+    target = partners[0]
+    result = run_cli("mark-contacted", target, "--note", "emailed about a guest post",
+                     "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    with Store.open(db, read_only=True) as store:
+        assert target not in {r[0] for r in store.query("SELECT domain FROM jv_partners")[1]}
+        row = store.rows("SELECT contacted_note, in_cooldown FROM prospects WHERE domain = ?",
+                         [target])[0]
+    assert row == {"contacted_note": "emailed about a guest post", "in_cooldown": True}
+    # A cooldown of 1 day that has not passed still hides it; the DB keeps the setting.
+    assert run_cli("mark-contacted", target, "--cooldown-days", "1", "--db", str(db)).returncode == 0
+    bad = run_cli("suppress", "not an address", "--db", str(db))
+    assert bad.returncode == ExitCode.USAGE and bad.stderr.count("\n") == 1
