@@ -5,15 +5,29 @@ The spider calls `extract_page`; nothing here touches the network, disk or Scrap
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from lxml import etree
 
 from prospector.extract import patterns as P
-from prospector.extract.dom import base_url, decode_body, parse_html
-from prospector.extract.emails import find_emails
+from prospector.extract.doc import make_doc
+from prospector.extract.dom import MAX_BODY_BYTES, decode_body, parse_html
+from prospector.extract.emails import emails_of, find_emails
+from prospector.extract.facts import (
+    find_comments,
+    find_community,
+    find_names,
+    find_newsletter,
+    find_signals,
+    jsonld_data,
+    page_dates,
+)
+from prospector.extract.feeds import parse_feed
 from prospector.extract.links import find_links, is_contact_like
-from prospector.extract.platform import detect_kind, detect_platform
+from prospector.extract.platform import detect_kind, detect_platform, platform_from_headers
+from prospector.extract.site import merge_site
 from prospector.extract.social import find_social, social_profile
-from prospector.extract.text import find_contact_forms, find_feeds, find_text, find_title
+from prospector.extract.text import find_contact_forms, find_feeds, find_title
 from prospector.models import PageFacts
 from prospector.urls import canonicalize, registered_domain
 
@@ -23,40 +37,52 @@ __all__ = [
     "extract_page",
     "find_emails",
     "is_contact_like",
+    "merge_site",
+    "parse_feed",
     "social_profile",
 ]
 
 
-def extract_page(url: str, body: bytes | str, content_type: str = "") -> PageFacts:
+def extract_page(url: str, body: bytes | str, content_type: str = "",
+                 headers: Mapping[str, str] | None = None) -> PageFacts:
     """Everything extraction learns from one fetched page. Never raises: on input it
-    cannot read it returns facts with only the URL and domain filled in."""
+    cannot read it returns facts with only the URL and domain filled in. `headers`
+    (response headers, optional) can name the platform when the markup does not."""
     try:
         page_url = canonicalize(str(url))
         domain = registered_domain(page_url)
     except Exception:
         page_url, domain = str(url), ""
     try:
-        return _extract(page_url, domain, body, content_type)
+        return _extract(page_url, domain, body, content_type, dict(headers or {}))
     except Exception:
         return PageFacts(url=page_url, domain=domain)
 
 
-def _extract(url: str, domain: str, body: bytes | str, content_type: str) -> PageFacts:
+def _extract(url: str, domain: str, body: bytes | str, content_type: str,
+             headers: dict[str, str]) -> PageFacts:
     raw = decode_body(body if isinstance(body, bytes | str) else b"", content_type)
     tree: etree._Element | None = parse_html(raw) if raw else None
     if tree is None:
         return PageFacts(url=url, domain=domain)
-    base = base_url(tree, url)
-    title = find_title(tree)
-    text = find_text(tree)
+    doc = make_doc(url, tree, raw)
+    if isinstance(body, bytes):
+        doc.raw_bytes = body[:MAX_BODY_BYTES]
+    base = doc.base
+    title = find_title(tree, doc.titles)
+    forms = find_contact_forms(url, tree, title, doc.forms)
+    doc.strip_hidden()  # from here on the tree has no script/style/template/title
+    text = doc.visible_text(P.MAX_TEXT_CHARS)
     page_is_resources = bool(P.RESOURCES_HEADING_RE.search(title))
-    links, follow = find_links(url, tree, base, page_is_resources=page_is_resources)
-    platform, generator = detect_platform(tree, raw, url)
-    contacts = (
-        find_emails(url, tree, raw)
-        + find_contact_forms(url, tree, title)
-        + find_social(url, tree, base)
-    )
+    links, follow = find_links(url, tree, base, page_is_resources=page_is_resources,
+                               doc=doc)
+    platform, generator = detect_platform(tree, raw, url, doc.lower())
+    platform = platform or platform_from_headers(headers)
+    contacts = emails_of(doc) + forms + find_social(url, tree, base, doc=doc)
+    kind = detect_kind(platform, tree, text, url)
+    jsonld = jsonld_data(doc)
+    dates = page_dates(doc, jsonld)
+    text_lower = text.lower()
     return PageFacts(
         url=url,
         domain=domain,
@@ -66,7 +92,13 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str) -> Pag
         links=links,
         follow=follow,
         platform=platform,
-        kind=detect_kind(platform, tree, text, url),
-        feeds=find_feeds(tree, base),
+        kind=kind,
+        feeds=find_feeds(tree, base, doc.link_tags),
         generator=generator,
+        names=find_names(doc, jsonld),
+        community=find_community(doc, text, dates) if kind == "forum" else None,
+        comments=find_comments(text, jsonld) if kind == "blog" else None,
+        newsletter=find_newsletter(doc, text_lower),
+        signals=find_signals(doc, platform, text_lower),
+        latest_date=max(dates, default=""),
     )

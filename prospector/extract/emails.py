@@ -15,7 +15,8 @@ from urllib.parse import unquote
 from lxml import etree
 
 from prospector.extract import patterns as P
-from prospector.extract.dom import email_text, parse_html
+from prospector.extract.doc import Doc, make_doc
+from prospector.extract.dom import parse_html
 from prospector.models import Contact
 from prospector.urls import has_public_suffix, registered_domain
 
@@ -36,6 +37,10 @@ _METHOD_RANK = {m: i for i, m in enumerate(
 )}
 
 _TEMPLATE_TAGS = frozenset({"template"})
+_AT_ATTRIBUTES_XPATH = etree.XPath("//@*[contains(., '@')]")
+_ITEMPROP_EMAIL_XPATH = etree.XPath(
+    "//*[contains(translate(@itemprop, 'EMAIL', 'email'), 'email')]"
+)
 _MAX_SCAN_CHARS = 3_000_000
 
 
@@ -141,12 +146,12 @@ def _in_url(text: str, start: int) -> bool:
 # ------------------------------------------------------------------ finders
 
 
-def _mailto(tree: etree._Element) -> Iterator[tuple[str, str]]:
-    for el in tree.xpath("//*[@href][starts-with(translate(normalize-space(@href),"
-                         "'MAILTO','mailto'),'mailto:')]"):
-        if _in_template(el):
+def _mailto(doc: Doc) -> Iterator[tuple[str, str]]:
+    hrefs = [(el, str(el.get("href") or "")) for el in doc.link_tags]
+    for el, href in [*doc.anchors, *hrefs]:
+        if href[:12].lstrip()[:7].lower() != "mailto:" or _in_template(el):
             continue
-        for address in parse_mailto(str(el.get("href", ""))):
+        for address in parse_mailto(href):
             yield address, "mailto"
 
 
@@ -159,8 +164,12 @@ def _in_template(el: etree._Element) -> bool:
     return False
 
 
-def _cfemail(tree: etree._Element, raw: str) -> Iterator[tuple[str, str]]:
-    for value in tree.xpath("//@data-cfemail"):
+def _cfemail(tree: etree._Element, raw: str, lower: bytes) -> Iterator[tuple[str, str]]:
+    if b"data-cfemail" not in lower:
+        values: list[Any] = []
+    else:
+        values = tree.xpath("//@data-cfemail")
+    for value in values:
         address = normalize_email(cf_decode(str(value)))
         if address:
             yield address, "cfemail"
@@ -191,15 +200,23 @@ def _walk_json(node: Any, depth: int = 0) -> Iterator[tuple[bool, str]]:
         yield False, node
 
 
-def _jsonld(tree: etree._Element) -> Iterator[tuple[str, str]]:
-    for script in tree.xpath("//script[contains(translate(@type,'LDJSON','ldjson'),"
-                             "'ld+json')]"):
+def jsonld_blocks(scripts: Iterable[etree._Element]) -> Iterator[tuple[str, Any]]:
+    """(source text, parsed JSON or None when broken) of every JSON-LD script."""
+    for script in scripts:
+        if "ld+json" not in str(script.get("type", "")).lower():
+            continue
         text = (script.text or "").strip()
         if not text:
             continue
         try:
-            data: Any = json.loads(text, strict=False)
+            yield text, json.loads(text, strict=False)
         except (ValueError, RecursionError):
+            yield text, None
+
+
+def _jsonld(doc: Doc) -> Iterator[tuple[str, str]]:
+    for text, data in jsonld_blocks(doc.scripts):
+        if data is None:
             # Broken JSON-LD is common; fall back to the "email": "..." pairs.
             data = [{"email": v} for v in
                     re.findall(r'"email"\s*:\s*"([^"]{3,200})"', text, re.IGNORECASE)]
@@ -220,14 +237,21 @@ def _jsonld(tree: etree._Element) -> Iterator[tuple[str, str]]:
 
 
 def _attributes(tree: etree._Element) -> Iterator[tuple[str, str]]:
-    for value in tree.xpath(P.EMAIL_ATTRIBUTES_XPATH):
-        value = str(value)
-        if "@" in value and "://" not in value:
-            yield from _text(value)
+    # One C-level pass over all attribute values holding an '@', then the cheap
+    # per-attribute rule in Python (see EMAIL_ATTRIBUTES).
+    for value in _AT_ATTRIBUTES_XPATH(tree):
+        name = value.attrname
+        parent = value.getparent()
+        if parent is None or not P.email_attribute(str(parent.tag), name,
+                                                   str(parent.get("type", ""))):
+            continue
+        text = str(value)
+        if "://" not in text:
+            yield from _text(text)
 
 
 def _microdata(tree: etree._Element) -> Iterator[tuple[str, str]]:
-    for el in tree.xpath("//*[@itemprop]"):
+    for el in _ITEMPROP_EMAIL_XPATH(tree):
         if "email" not in str(el.get("itemprop", "")).lower().split():
             continue
         if _in_template(el):
@@ -296,8 +320,10 @@ def _entities(raw: str) -> Iterator[tuple[str, str]]:
                 yield address, "entity"
 
 
-def _scripts(tree: etree._Element) -> Iterator[tuple[str, str]]:
-    for script in tree.xpath("//script[not(@src)]"):
+def _scripts(doc: Doc) -> Iterator[tuple[str, str]]:
+    for script in doc.scripts:
+        if script.get("src") is not None:
+            continue
         kind = str(script.get("type", "")).lower()
         if kind and "javascript" not in kind and "ecmascript" not in kind \
                 and kind != "module":
@@ -348,18 +374,29 @@ def find_emails(
             tree = parse_html(tree)
         if tree is None:
             return ()
-        raw = (raw or "")[:_MAX_SCAN_CHARS]
-        text = email_text(tree)[:_MAX_SCAN_CHARS]
+        return emails_of(make_doc(url, tree, raw or ""))
+    except (ValueError, RecursionError, MemoryError, etree.Error):
+        return ()
+
+
+def emails_of(doc: Doc) -> tuple[Contact, ...]:
+    """`find_emails` over a page's shared `Doc`."""
+    try:
+        raw = doc.raw[:_MAX_SCAN_CHARS]
+        text = doc.email_text()[:_MAX_SCAN_CHARS]
+        tree = doc.tree
+        lower = doc.lower()
         found: list[tuple[str, str]] = []
-        found.extend(_mailto(tree))
-        found.extend(_jsonld(tree))
-        found.extend(_microdata(tree))
+        found.extend(_mailto(doc))
+        found.extend(_jsonld(doc))
+        if b"itemprop" in lower and b"email" in lower:
+            found.extend(_microdata(tree))
         found.extend(_attributes(tree))
-        found.extend(_cfemail(tree, raw))
+        found.extend(_cfemail(tree, raw, lower))
         found.extend(_entities(raw))
         found.extend(_text(text))
         found.extend(_obfuscated(text))
-        found.extend(_scripts(tree))
-        return _best(found, url)
+        found.extend(_scripts(doc))
+        return _best(found, doc.url)
     except (ValueError, RecursionError, MemoryError, etree.Error):
         return ()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
 from prospector.extract import patterns as P
-from prospector.extract.dom import absolute_http, fold
+from prospector.extract.dom import base_directory, fold, origin
 from prospector.models import Link
 from prospector.urls import registered_domain
+
+if TYPE_CHECKING:
+    from prospector.extract.doc import Doc
 
 MAX_FOLLOW = 10
 _MAX_ANCESTORS = 25
@@ -36,23 +40,31 @@ def is_contact_like(href: str, anchor: str = "") -> bool:
 
 def contact_like_url(href: str) -> bool:
     """The URL half of `is_contact_like`: a path segment or query value names the page."""
-    if not P.CONTACT_SEGMENT_RE.search(href):
-        return False  # cheap pre-check: no vocabulary word anywhere in the URL
-    try:
-        parts = urlsplit(href.strip())
-    except ValueError:
-        return False
-    path = unquote(parts.path or "").lower()
+    href = href.strip()
+    if "://" in href[:12] and href[:4].lower() == "http":
+        # Split by hand: urlsplit costs more than the rest of the test together.
+        rest = href.split("://", 1)[1].split("#", 1)[0]
+        path, _, query = rest.partition("?")
+        path = path.partition("/")[2]
+    else:
+        try:
+            parts = urlsplit(href)
+        except ValueError:
+            return False
+        path, query = parts.path or "", parts.query
+    if "%" in path:
+        path = unquote(path)
     segments = [s for s in path.split("/") if s]
-    if segments:
+    if segments and "." in segments[-1]:
         ext = posixpath.splitext(segments[-1])[1]
-        if ext.lstrip(".") in P.NON_PAGE_EXTENSIONS:
+        if ext[1:].lower() in P.NON_PAGE_EXTENSIONS:
             return False
     for segment in segments:
-        stem = posixpath.splitext(segment)[0]
+        # fullmatch is anchored: a failing segment is rejected at its first characters.
+        stem = posixpath.splitext(segment)[0] if "." in segment else segment
         if P.CONTACT_SEGMENT_RE.fullmatch(stem):
             return True
-    return bool(parts.query) and bool(P.CONTACT_QUERY_RE.search("?" + parts.query))
+    return "=" in query and bool(P.CONTACT_QUERY_RE.search("?" + query))
 
 
 def contact_like_anchor(anchor: str) -> bool:
@@ -132,7 +144,7 @@ def _anchor_text(el: etree._Element) -> str:
     return text[: P.MAX_ANCHOR_CHARS]
 
 
-def _host(canonical_url: str) -> str:
+def url_host(canonical_url: str) -> str:
     """Host of a URL already canonicalized (lower-case, default port dropped)."""
     netloc = canonical_url.split("/", 3)[2] if canonical_url.count("/") >= 2 else ""
     if netloc.startswith("["):
@@ -141,27 +153,24 @@ def _host(canonical_url: str) -> str:
 
 
 def find_links(
-    url: str, tree: etree._Element, base: str, page_is_resources: bool = False
+    url: str, tree: etree._Element, base: str, page_is_resources: bool = False,
+    doc: Doc | None = None,
 ) -> tuple[tuple[Link, ...], tuple[str, ...]]:
-    """(outbound links, same-site contact-like URLs to follow) of the page at `url`."""
+    """(outbound links, same-site contact-like URLs to follow) of the page at `url`.
+    `doc` is the page's shared `Doc` when the caller has one (`tree`/`base` then unused)."""
+    if doc is None:
+        from prospector.extract.doc import make_doc  # import cycle: doc imports links
+
+        doc = make_doc(url, tree, "")
+        doc.base, doc.origin, doc.base_dir = base, origin(base), base_directory(base)
     domain = registered_domain(url)
     links: list[Link] = []
     seen: set[str] = set()
     follow: list[str] = []
     follow_seen: set[str] = {url}
     cache: dict[etree._Element, str] = {}
-    resolved: dict[str, tuple[str, str]] = {}
-    for el in tree.iter("a", "area"):
-        href = el.get("href")
-        if href is None:
-            continue
-        href = str(href)
-        if href in resolved:
-            target, target_domain = resolved[href]
-        else:
-            target = "" if is_skipped_href(href) else absolute_http(base, href)
-            target_domain = registered_domain(_host(target)) if target else ""
-            resolved[href] = (target, target_domain)
+    for el, href in doc.anchors:
+        target, target_domain = doc.target(href)
         if not target_domain:
             continue
         if target_domain == domain:

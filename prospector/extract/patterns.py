@@ -179,10 +179,20 @@ ROLE_PREFIX_RE: Final = re.compile(
 # Attributes whose values are shown to people or hold a site's own contact (og:email and
 # author <meta>, hidden form-recipient inputs, <option value> recipient pickers, image
 # alt/title text). 'placeholder' is absent on purpose: it holds sample input.
-EMAIL_ATTRIBUTES_XPATH: Final = (
-    "//meta/@content | //option/@value | //input[not(@type='email')]/@value"
-    " | //img/@alt | //*[not(self::script)]/@title | //*/@data-email | //*/@data-mail"
-)
+EMAIL_ATTRIBUTES: Final = frozenset({
+    ("meta", "content"), ("option", "value"), ("input", "value"), ("img", "alt"),
+    ("*", "title"), ("*", "data-email"), ("*", "data-mail"),
+})
+
+
+def email_attribute(tag: str, name: str, input_type: str = "") -> bool:
+    """True when attribute `name` of a `tag` element may hold a published address."""
+    tag = tag.lower()
+    if tag == "input" and name == "value" and input_type.lower() == "email":
+        return False  # a pre-filled sample in an address field
+    if name == "title" and tag == "script":
+        return False
+    return (tag, name) in EMAIL_ATTRIBUTES or ("*", name) in EMAIL_ATTRIBUTES
 
 # ---------------------------------------------------------------------------- links
 
@@ -360,6 +370,8 @@ PLATFORM_RULES: Final[tuple[tuple[str, str | None, tuple[str, ...], tuple[str, .
     ("invision", r"invision|\bipb\b",
      ("ipssettings", "ipb_var", "ipb.vars", "ipsapp", "invisioncommunity",
       "invisionpower", "invision power", "data-ipsquote"), ()),
+    ("flarum", r"flarum", ("flarum-loading", "flarum.core", "id=\"flarum-"), ()),
+    ("nodebb", r"nodebb", ("nodebb", "data-nodebb"), ()),
     ("fluxbb", r"fluxbb", ('id="punindex"', 'id="punviewtopic"', "fluxbb"), ()),
     ("phorum", r"phorum", ("phorum",), ()),
     ("kunena", r"kunena", ("kunena",), ()),
@@ -374,6 +386,9 @@ PLATFORM_RULES: Final[tuple[tuple[str, str | None, tuple[str, ...], tuple[str, .
      (r'class="[^"]*\bwoocommerce\b',)),
     ("shopify", r"shopify", ("cdn.shopify.com", "shopify.theme", "myshopify.com"), ()),
     ("shopware", r"shopware", ("shopware",), ()),
+    ("magento", r"magento",
+     ("mage/cookies", "magento_", "/static/frontend/magento/", "mage.cookies", "x-magento-init"),
+     ()),
     ("substack", r"substack", ("substackcdn.com", "substack.com/api"), ()),
     ("medium", r"^medium", ("cdn-static-1.medium.com", "miro.medium.com", "medium.com/_/"),
      ()),
@@ -389,7 +404,7 @@ PLATFORM_RULES: Final[tuple[tuple[str, str | None, tuple[str, ...], tuple[str, .
     ("wordpress", r"wordpress",
      ("/wp-content/", "/wp-includes/", "wp-json", ".wordpress.com"), (r"s\d\.wp\.com",)),
     ("hugo", r"^hugo\b", (), ()),
-    ("jekyll", r"jekyll", (), ()),
+    ("jekyll", r"jekyll", ("<!-- begin jekyll seo tag",), ()),
     ("gatsby", r"gatsby", ('id="___gatsby"',), ()),
     ("drupal", r"drupal",
      ("drupal-settings-json", "drupal.settings", "/sites/default/files/", "data-drupal-"),
@@ -399,24 +414,41 @@ PLATFORM_RULES: Final[tuple[tuple[str, str | None, tuple[str, ...], tuple[str, .
     ("contao", r"contao", ("contao", "system/modules"), ()),
 )
 # "Powered by X" in the visible text: the footers most engines ship with.
+# (Matched against the lower-cased markup as bytes.)
 POWERED_BY_RE: Final = re.compile(
-    r"powered\s+by\s*:?\s*(?:<[^>]*>\s*)*([a-z][a-z0-9 .-]{1,30})", re.IGNORECASE
+    rb"powered\s+by\s*:?\s*(?:<[^>]*>\s*)*([a-z][a-z0-9 .-]{1,30})"
 )
 
 FORUM_PLATFORMS: Final = frozenset(
     {"phpbb", "vbulletin", "xenforo", "discourse", "smf", "mybb", "vanilla", "invision",
+     "flarum", "nodebb",
      "fluxbb", "phorum", "kunena", "woltlab", "bbpress", "insided", "inyoka"}
 )
 SHOP_PLATFORMS: Final = frozenset({"woocommerce", "shopify", "shopware", "magento",
                                    "prestashop", "bigcommerce"})
 BLOG_PLATFORMS: Final = frozenset({"wordpress", "blogger", "ghost", "medium", "tumblr",
-                                   "hugo", "jekyll", "gatsby", "squarespace"})
+                                   "hugo", "jekyll", "gatsby", "squarespace", "wix"})
+
+# Response headers (lower-cased name, lower-cased value substring) that name a platform:
+# hosted platforms and some engines announce themselves there.
+PLATFORM_HEADERS: Final[tuple[tuple[str, str, str], ...]] = (
+    ("x-shopify-stage", "", "shopify"), ("x-shopid", "", "shopify"),
+    ("x-wix-request-id", "", "wix"), ("x-ghost-cache-status", "", "ghost"),
+    ("x-powered-by", "ghost", "ghost"), ("x-discourse-route", "", "discourse"),
+    ("x-powered-by", "nodebb", "nodebb"), ("x-magento-cache-debug", "", "magento"),
+    ("x-generator", "drupal", "drupal"), ("x-drupal-cache", "", "drupal"),
+    ("x-powered-by", "wp engine", "wordpress"), ("link", "api.w.org", "wordpress"),
+    ("server", "squarespace", "squarespace"), ("x-tumblr-user", "", "tumblr"),
+    ("x-powered-by", "medium", "medium"), ("x-substack-", "", "substack"),
+)
 NEWSLETTER_PLATFORMS: Final = frozenset({"substack", "beehiiv", "buttondown", "mailchimp"})
 
 # Shop signals in visible text: a page that sells has a cart button.
-SHOP_TEXT_RE: Final = re.compile(
-    r"add to (?:cart|basket|bag)|in den warenkorb|ajouter au panier|añadir al carrito|"
-    r"aggiungi al carrello|checkout", re.IGNORECASE
+# Lower-case phrases, tested with `in` on the lower-cased text (far cheaper than a
+# case-insensitive alternation over 20,000 characters).
+SHOP_TEXT_PHRASES: Final = (
+    "add to cart", "add to basket", "add to bag", "in den warenkorb", "ajouter au panier",
+    "añadir al carrito", "aggiungi al carrello", "checkout",
 )
 # Forum signals in a URL or markup of engines we do not fingerprint.
 FORUM_HINT_RE: Final = re.compile(
@@ -444,4 +476,121 @@ MAX_ANCHOR_CHARS: Final = 200
 FEED_TYPES: Final = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/feed+json",
      "application/rdf+xml"}
+)
+
+# ------------------------------------------------------------------- site facts
+
+# An ISO date at the start of a datetime attribute or metadata value.
+ISO_DATE_RE: Final = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
+# Dates outside these years are typos or placeholders (0000-00-00, 2099-...).
+MIN_YEAR: Final = 1995
+MAX_YEAR: Final = 2100
+# <meta> names/properties holding a publication or update date.
+DATE_META_KEYS: Final = frozenset({
+    "article:published_time", "article:modified_time", "og:updated_time",
+    "datepublished", "datemodified", "date", "dc.date", "dc.date.issued",
+    "dcterms.date", "dcterms.modified", "pubdate", "publish_date", "sailthru.date",
+})
+
+# <meta> names naming the author of the page.
+AUTHOR_META_KEYS: Final = frozenset({"author", "article:author", "dc.creator",
+                                     "twitter:creator", "parsely-author", "sailthru.author"})
+# 'By Jane Doe', 'Posted by', 'Von', 'Par', 'Written by' in bylines.
+BYLINE_PREFIX_RE: Final = re.compile(
+    r"^\s*(?:(?:posted|written|published)\s+)?(?:by|von|par|por|di|door)\s*:?\s+",
+    re.IGNORECASE,
+)
+# Values that sit where a name should but are not one.
+NOT_NAMES: Final = frozenset({
+    "admin", "administrator", "author", "staff", "editor", "editors", "redaktion",
+    "guest", "anonymous", "unknown", "webmaster", "team", "posted by", "by",
+})
+MAX_NAME_CHARS: Final = 60
+MAX_BYLINES: Final = 20
+MAX_NAMES: Final = 10
+
+# Forum statistics as engines print them in the board index or footer ('Total members
+# 24,551', 'Members 5,250', '5,785 members', 'by 1,234 Members', 'Mitglieder: 812').
+_NUM: Final = r"(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+)"
+MEMBERS_RES: Final = (
+    re.compile(rf"\b(?:total\s+)?(?:registered\s+)?(?:members|mitglieder|membres|miembros)"
+               rf"\s*:?\s*{_NUM}\b", re.IGNORECASE),
+    re.compile(rf"\b{_NUM}\s+(?:registered\s+)?(?:members|mitglieder|membres|miembros)\b",
+               re.IGNORECASE),
+    re.compile(rf"\b(?:registered\s+)?users\s*:?\s*{_NUM}\b", re.IGNORECASE),
+)
+TOPICS_RES: Final = (
+    re.compile(rf"\b(?:total\s+)?(?:topics|threads|themen|discussions)\s*:?\s*{_NUM}\b",
+               re.IGNORECASE),
+    re.compile(rf"\b{_NUM}\s+(?:topics|threads|themen|discussions)\b", re.IGNORECASE),
+)
+POSTS_RES: Final = (
+    re.compile(rf"\b(?:total\s+)?(?:posts|messages|beiträge)\s*:?\s*{_NUM}\b",
+               re.IGNORECASE),
+    re.compile(rf"\b{_NUM}\s+(?:posts|beiträge)\s+in\b", re.IGNORECASE),
+)
+ONLINE_RES: Final = (
+    re.compile(rf"\b(?:there\s+are|insgesamt\s+sind)\s+{_NUM}\s+(?:users|benutzer)\s+online",
+               re.IGNORECASE),
+    re.compile(rf"\b{_NUM}\s+(?:users?|members?|benutzer)\s+(?:are\s+)?online\b",
+               re.IGNORECASE),
+    re.compile(rf"\busers\s+online\s*:?\s*{_NUM}\b", re.IGNORECASE),
+)
+# Markup (lower-cased bytes) of an open or closed registration.
+REGISTRATION_OPEN_MARKERS: Final = (
+    b"ucp.php?mode=register", b"register.php", b"action=register", b'href="/register',
+    b"/register/", b"/signup", b"/sign-up", b"/join\"", b"/registrieren",
+)
+REGISTRATION_CLOSED_MARKERS: Final = (
+    b"registration is closed", b"registration is disabled", b"registrations are closed",
+    b"registrierung ist deaktiviert", b"not accepting new members",
+)
+
+# '12 Comments' / '3 Responses to ...' / '5 Kommentare' headings of blog posts.
+COMMENTS_RE: Final = re.compile(
+    r"\b(\d{1,6})\s+(?:comments?|responses?|replies|kommentare?|commentaires?|"
+    r"comentarios?)\b", re.IGNORECASE,
+)
+
+# Newsletter providers by the hosts/markup of their embeds and sign-up links, matched
+# against the lower-cased markup (bytes). Order: the more specific first.
+NEWSLETTER_PROVIDERS: Final[tuple[tuple[str, tuple[bytes, ...]], ...]] = (
+    ("mailchimp", (b"list-manage.com", b"mc.us", b"mailchimp.com", b"mc-embedded")),
+    ("kit", (b"convertkit.com", b"ck.page", b"kit.com/", b"data-sv-form")),
+    ("substack", (b"substack.com/subscribe", b"substackcdn.com", b".substack.com/embed")),
+    ("beehiiv", (b"beehiiv.com",)),
+    ("mailerlite", (b"mailerlite.com", b"mlcdn.com", b"ml-form-embed")),
+    ("aweber", (b"aweber.com",)),
+    ("getresponse", (b"getresponse.com", b"gr-wf.")),
+    ("buttondown", (b"buttondown.email", b"buttondown.com")),
+    ("brevo", (b"sibforms.com", b"sendinblue.com", b"brevo.com")),
+)
+# Words that make a form with an email field a newsletter sign-up.
+NEWSLETTER_WORD_RE: Final = re.compile(
+    r"newsletter|subscribe|sign\s*up|mailing\s*list|e-?zine|abonnieren|s'abonner|"
+    r"suscribir", re.IGNORECASE,
+)
+
+# Deal signals, in report order.
+DEAL_SIGNALS: Final = ("advertise", "sponsor", "affiliate", "partners", "write_for_us",
+                       "shop", "ebook")
+# Link paths / anchor texts (lower-cased) naming a deal page.
+DEAL_RULES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
+    ("advertise", re.compile(r"advertis|media-?kit|mediadaten|werbung|werben|publicit")),
+    ("sponsor", re.compile(r"sponsor")),
+    ("affiliate", re.compile(r"affiliate|partnerprogramm")),
+    ("partners", re.compile(r"partner(?!programm)")),
+    ("write_for_us", re.compile(r"write[-_ ]?for[-_ ]?us|guest[-_ ]?post|contribut|"
+                                r"submit[-_ ]an?[-_ ]article|gastbeitrag")),
+    ("shop", re.compile(r"(?:^|/|\b)(?:shop|store|cart|products?|boutique)(?:$|/|\b|\.)")),
+    ("ebook", re.compile(r"e-?books?\b")),
+)
+DEAL_ANY_RE: Final = re.compile("|".join(f"(?:{r.pattern})" for _, r in DEAL_RULES))
+# Statements in the visible text (lower-cased).
+DEAL_TEXT_RULES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
+    ("advertise", re.compile(r"advertise (?:with|on) (?:us|our)|advertising opportunities")),
+    ("sponsor", re.compile(r"sponsored posts?|sponsorship opportunities|become a sponsor")),
+    ("affiliate", re.compile(r"affiliate program|join our affiliate")),
+    ("write_for_us", re.compile(r"write for us|guest posts? (?:are )?welcome|accepting guest")),
+    ("ebook", re.compile(r"(?:free|our|my|download the) e-?book")),
 )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
 from prospector.extract import patterns as P
-from prospector.extract.dom import safe_urljoin
+from prospector.extract.dom import base_directory, origin, safe_urljoin
 from prospector.models import Contact
 from prospector.urls import is_http_url, registered_domain
+
+if TYPE_CHECKING:
+    from prospector.extract.doc import Doc
 
 # Networks whose handles are case-insensitive: lower-cased so one profile has one URL.
 _CASE_INSENSITIVE = frozenset({"x", "instagram", "github", "reddit", "tiktok", "threads",
@@ -84,19 +88,28 @@ def social_profile(url: str, rel_me: bool = False) -> tuple[str, str]:
     return network, f"https://{P.SOCIAL_CANONICAL_HOST[network]}/{path}"
 
 
-def find_social(url: str, tree: etree._Element, base: str) -> tuple[Contact, ...]:
-    """Social profiles linked from the page, one Contact per canonical profile."""
+def find_social(url: str, tree: etree._Element, base: str,
+                doc: Doc | None = None) -> tuple[Contact, ...]:
+    """Social profiles linked from the page, one Contact per canonical profile.
+    `doc` is the page's shared `Doc` when the caller has one."""
+    if doc is None:
+        from prospector.extract.doc import make_doc  # import cycle: doc imports links
+
+        doc = make_doc(url, tree, "")
+        doc.base, doc.origin, doc.base_dir = base, origin(base), base_directory(base)
     seen: set[str] = set()
     out: list[Contact] = []
-    for el in tree.iter("a", "link"):
-        href = el.get("href")
+    links = [(el, str(el.get("href") or "")) for el in doc.link_tags]
+    for el, href in [*doc.anchors, *links]:
         if not href:
             continue
-        rel_me = "me" in str(el.get("rel", "")).lower().split()
-        if not rel_me and not P.SOCIAL_HINT_RE.search(str(href)):
+        rel = el.get("rel")
+        rel_me = rel is not None and "me" in str(rel).lower().split()
+        target, domain = doc.target(href)
+        if not rel_me and domain not in P.SOCIAL_DOMAINS:
             continue
-        target = safe_urljoin(base, str(href))
-        network, profile = social_profile(target, rel_me=rel_me)
+        network, profile = social_profile(target or safe_urljoin(doc.base, href),
+                                          rel_me=rel_me)
         if not profile or profile in seen:
             continue
         seen.add(profile)

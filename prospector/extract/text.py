@@ -9,8 +9,13 @@ from prospector.extract.dom import absolute_http, fold, visible_text
 from prospector.models import Contact
 
 
-def find_title(tree: etree._Element) -> str:
-    """<title>, else og:title, else the first <h1>; folded and capped."""
+def find_title(tree: etree._Element, titles: list[etree._Element] | None = None) -> str:
+    """<title>, else og:title, else the first <h1>; folded and capped. `titles` are the
+    page's <title> elements when the caller has them."""
+    if titles:
+        title = fold("".join(titles[0].itertext()))
+        if title:
+            return title[: P.MAX_TITLE_CHARS]
     for candidate in (
         tree.xpath("string(//title)"),
         tree.xpath("string(//meta[@property='og:title']/@content)"),
@@ -27,10 +32,11 @@ def find_text(tree: etree._Element) -> str:
     return visible_text(tree, P.MAX_TEXT_CHARS)
 
 
-def find_feeds(tree: etree._Element, base: str) -> tuple[str, ...]:
+def find_feeds(tree: etree._Element, base: str,
+               link_tags: list[etree._Element] | None = None) -> tuple[str, ...]:
     """Absolute URLs of RSS/Atom feeds advertised with <link rel="alternate">."""
     out: list[str] = []
-    for el in tree.iter("link"):
+    for el in tree.iter("link") if link_tags is None else link_tags:
         rel = str(el.get("rel", "")).lower().split()
         kind = str(el.get("type", "")).lower().split(";")[0].strip()
         if "alternate" not in rel or kind not in P.FEED_TYPES:
@@ -57,11 +63,12 @@ def _is_contact_form(form: etree._Element) -> bool:
     return any(P.MESSAGE_FIELD_RE.search(n) for n in names)
 
 
-def find_contact_forms(url: str, tree: etree._Element, title: str) -> tuple[Contact, ...]:
+def find_contact_forms(url: str, tree: etree._Element, title: str,
+                       forms: list[etree._Element] | None = None) -> tuple[Contact, ...]:
     """One `form` Contact for a contact page (by URL or title) carrying a message form."""
     if not (P.CONTACT_PAGE_RE.search(url) or P.CONTACT_PAGE_RE.search(title)):
         return ()
-    for form in tree.iter("form"):
+    for form in tree.iter("form") if forms is None else forms:
         if _is_contact_form(form):
             return (Contact(kind="form", value=url, source_url=url, method="form",
                             confidence=0.8, role=""),)

@@ -1,0 +1,132 @@
+"""One parsed page and what several readers share: built once per page, read many times.
+
+The readers (emails, links, social, text, platform, site facts) used to walk the tree
+and resolve the same hrefs on their own; on a 70 KB page those repeated walks cost
+several times the parse. `Doc` walks once, buckets the few element kinds the readers
+need, and memoises href resolution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from prospector.extract.dom import (
+    EMAIL_SKIP_TAGS,
+    base_directory,
+    base_url,
+    join_email_text,
+    join_visible_text,
+    origin,
+    resolve_http,
+    text_nodes,
+)
+from prospector.extract.links import is_skipped_href, url_host
+from prospector.urls import registered_domain
+
+# Elements bucketed by the single walk: links, metadata, scripts, forms and dates.
+_BUCKET_TAGS = ("a", "area", "link", "meta", "script", "form", "time", "title", "base")
+
+
+@dataclass(slots=True)
+class Doc:
+    """A parsed page. Not frozen: it memoises, but never changes what it was given."""
+
+    url: str
+    raw: str
+    tree: etree._Element
+    base: str = ""
+    origin: str = ""
+    base_dir: str = ""
+    anchors: list[tuple[etree._Element, str]] = field(default_factory=list)
+    link_tags: list[etree._Element] = field(default_factory=list)
+    metas: list[etree._Element] = field(default_factory=list)
+    scripts: list[etree._Element] = field(default_factory=list)
+    forms: list[etree._Element] = field(default_factory=list)
+    times: list[etree._Element] = field(default_factory=list)
+    titles: list[etree._Element] = field(default_factory=list)
+    raw_bytes: bytes | None = None
+    _email_nodes: list[str] | None = None
+    _visible_nodes: list[str] | None = None
+    _email_text: str | None = None
+    _lower: bytes | None = None
+    _resolved: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def lower(self) -> bytes:
+        """The markup as ASCII-lower-cased bytes (for fingerprints and pre-checks)."""
+        if self._lower is None:
+            data = self.raw_bytes if self.raw_bytes is not None else \
+                self.raw.encode("utf-8", "replace")
+            self._lower = data.lower()
+        return self._lower
+
+    def _nodes(self) -> tuple[list[str], list[str]]:
+        if self._email_nodes is None or self._visible_nodes is None:
+            self._email_nodes, self._visible_nodes = text_nodes(self.tree)
+        return self._email_nodes, self._visible_nodes
+
+    def strip_hidden(self) -> None:
+        """Remove from the tree what is never read as text (scripts, styles, templates,
+        text areas, the title) and take the text nodes with two C-level walks instead
+        of a Python one. Mutates the tree: call it once every reader that needs those
+        elements has run (the bucketed elements stay usable)."""
+        tree = self.tree
+        etree.strip_elements(tree, *EMAIL_SKIP_TAGS, with_tail=False)
+        email = list(tree.itertext())
+        etree.strip_elements(tree, "noscript", with_tail=False)
+        visible: list[str] = []
+        for body in tree.iter("body"):
+            visible = list(body.itertext())
+            break
+        self._email_nodes, self._visible_nodes = email, visible
+
+    def email_text(self) -> str:
+        if self._email_text is None:
+            self._email_text = join_email_text(self._nodes()[0])
+        return self._email_text
+
+    def visible_text(self, limit: int) -> str:
+        return join_visible_text(self._nodes()[1], limit)
+
+    def target(self, href: str) -> tuple[str, str]:
+        """(absolute canonical http URL, its registered domain) of an href, or
+        ('', '') when it is not a web link (mailto:, javascript:, '#top', ...)."""
+        hit = self._resolved.get(href)
+        if hit is None:
+            url = "" if is_skipped_href(href) else resolve_http(
+                self.base, href, self.origin, self.base_dir
+            )
+            hit = (url, registered_domain(url_host(url)) if url else "")
+            self._resolved[href] = hit
+        return hit
+
+    def meta(self, *names: str) -> str:
+        """Content of the first <meta> whose name or property is one of `names`."""
+        for el in self.metas:
+            key = str(el.get("name") or el.get("property") or el.get("itemprop") or "")
+            if key.strip().lower() in names:
+                value = str(el.get("content") or "").strip()
+                if value:
+                    return value
+        return ""
+
+
+def make_doc(url: str, tree: etree._Element, raw: str) -> Doc:
+    """Walk `tree` once and bucket what the readers need."""
+    doc = Doc(url=url, raw=raw, tree=tree)
+    bases: list[etree._Element] = []
+    buckets = {"link": doc.link_tags, "meta": doc.metas, "script": doc.scripts,
+               "form": doc.forms, "time": doc.times, "title": doc.titles, "base": bases}
+    anchors = doc.anchors
+    for el in tree.iter(*_BUCKET_TAGS):
+        tag = el.tag
+        if tag == "a" or tag == "area":
+            href = el.get("href")
+            if href is not None:
+                anchors.append((el, str(href)))
+        else:
+            buckets[str(tag)].append(el)
+    base = base_url(bases[0] if bases else None, url)
+    doc.base, doc.origin, doc.base_dir = base, origin(base), base_directory(base)
+    return doc

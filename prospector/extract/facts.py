@@ -1,0 +1,228 @@
+"""Site facts of one page: owner names, forum numbers, comments, newsletter, deal signals
+and the latest dated activity. Pure readers over a page's shared `Doc`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from lxml import etree
+
+from prospector.extract import patterns as P
+from prospector.extract.doc import Doc
+from prospector.extract.dom import fold
+from prospector.extract.emails import jsonld_blocks
+from prospector.models import Community
+from prospector.urls import registered_domain
+
+# ------------------------------------------------------------------------ dates
+
+
+def iso_date(value: str) -> str:
+    """'YYYY-MM-DD' of an ISO-8601-ish date or timestamp, '' when there is none."""
+    match = P.ISO_DATE_RE.search(value or "")
+    if not match:
+        return ""
+    year, month, day = (int(g) for g in match.groups())
+    if not (P.MIN_YEAR <= year <= P.MAX_YEAR and 1 <= month <= 12 and 1 <= day <= 31):
+        return ""
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _jsonld_nodes(data: Any, depth: int = 0) -> Iterable[dict[str, Any]]:
+    if depth > 12:
+        return
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            if isinstance(value, dict | list):
+                yield from _jsonld_nodes(value, depth + 1)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _jsonld_nodes(item, depth + 1)
+
+
+def page_dates(doc: Doc, jsonld: list[Any]) -> list[str]:
+    """Every activity date on the page: <time datetime>, article:published/modified
+    metadata, JSON-LD datePublished/dateModified/dateCreated."""
+    dates = [iso_date(str(el.get("datetime") or "")) for el in doc.times]
+    for el in doc.metas:
+        key = str(el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        if key in P.DATE_META_KEYS:
+            dates.append(iso_date(str(el.get("content") or "")))
+    for data in jsonld:
+        for node in _jsonld_nodes(data):
+            for key in ("datePublished", "dateModified", "dateCreated"):
+                value = node.get(key)
+                if isinstance(value, str):
+                    dates.append(iso_date(value))
+    return [d for d in dates if d]
+
+
+# ------------------------------------------------------------------------ names
+
+
+def _clean_name(value: str) -> str:
+    name = fold(P.BYLINE_PREFIX_RE.sub("", fold(value))).strip(" ,;:|-")
+    if not (2 < len(name) <= P.MAX_NAME_CHARS) or "@" in name or "://" in name:
+        return ""
+    if name.lower() in P.NOT_NAMES or not any(c.isalpha() for c in name):
+        return ""
+    if len(name.split()) > 5:
+        return ""  # a sentence, not a name
+    return name
+
+
+def _author_names(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str):
+            yield name
+    elif isinstance(value, list):
+        for item in value[:5]:
+            yield from _author_names(item)
+
+
+def find_names(doc: Doc, jsonld: list[Any]) -> tuple[str, ...]:
+    """Owner or author names: meta author, JSON-LD author/Person, rel=author links and
+    byline elements; deduplicated case-insensitively, in that order."""
+    found: list[str] = []
+    for el in doc.metas:
+        key = str(el.get("name") or el.get("property") or "").lower()
+        if key in P.AUTHOR_META_KEYS:
+            found.append(str(el.get("content") or ""))
+    for data in jsonld:
+        for node in _jsonld_nodes(data):
+            if "author" in node:
+                found.extend(_author_names(node["author"]))
+            kind = node.get("@type")
+            if kind == "Person" or (isinstance(kind, list) and "Person" in kind):
+                found.extend(_author_names(node))
+    for el, _ in doc.anchors:
+        rel = el.get("rel")
+        if rel is not None and "author" in str(rel).lower().split():
+            found.append("".join(el.itertext()))
+    for el in _BYLINE_XPATH(doc.tree)[: P.MAX_BYLINES]:
+        found.append("".join(el.itertext()))
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in found:
+        name = _clean_name(raw)
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            out.append(name)
+    return tuple(out[: P.MAX_NAMES])
+
+
+_BYLINE_XPATH = etree.XPath(
+    "//*[@class][contains(concat(' ', normalize-space(@class), ' '), ' author ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' author-name ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' fn ')]"
+    "[not(self::body or self::article or self::div[.//p])]"
+)
+
+# -------------------------------------------------------------------- community
+
+
+def _number(text: str) -> int | None:
+    digits = re.sub(r"[^\d]", "", text)
+    return int(digits) if digits and len(digits) <= 10 else None
+
+
+def _first(regexes: tuple[re.Pattern[str], ...], text: str) -> int | None:
+    for regex in regexes:
+        match = regex.search(text)
+        if match:
+            value = _number(match.group(1))
+            if value is not None:
+                return value
+    return None
+
+
+def find_community(doc: Doc, text: str, dates: list[str]) -> Community:
+    """Forum numbers as the board index or footer states them."""
+    lower = doc.lower()
+    registration: bool | None = None
+    if any(m in lower for m in P.REGISTRATION_CLOSED_MARKERS):
+        registration = False
+    elif any(m in lower for m in P.REGISTRATION_OPEN_MARKERS):
+        registration = True
+    return Community(
+        members=_first(P.MEMBERS_RES, text),
+        topics=_first(P.TOPICS_RES, text),
+        posts=_first(P.POSTS_RES, text),
+        online=_first(P.ONLINE_RES, text),
+        registration_open=registration,
+        last_post=max(dates) if dates else "",
+    )
+
+
+def find_comments(text: str, jsonld: list[Any]) -> int | None:
+    """Comments on a blog post: JSON-LD commentCount, else the '12 comments' heading."""
+    for data in jsonld:
+        for node in _jsonld_nodes(data):
+            value = node.get("commentCount")
+            if isinstance(value, int | str) and str(value).isdigit():
+                return int(value)
+    match = P.COMMENTS_RE.search(text)
+    return _number(match.group(1)) if match else None
+
+
+# ------------------------------------------------------------- newsletter, deals
+
+
+def find_newsletter(doc: Doc, text_lower: str) -> str:
+    """Newsletter provider the page embeds or links, 'form' for a plain sign-up form
+    (a form with an email field near newsletter/subscribe words), '' for none."""
+    lower = doc.lower()
+    for provider, markers in P.NEWSLETTER_PROVIDERS:
+        if any(m in lower for m in markers):
+            return provider
+    for form in doc.forms:
+        marks = " ".join(str(form.get(a, "")) for a in ("id", "class", "action", "name"))
+        inputs = [" ".join(str(i.get(a, "")) for a in ("type", "name", "id"))
+                  for i in form.iter("input")]
+        has_email = any("email" in i.lower() for i in inputs)
+        if has_email and len(inputs) <= 6 and (
+            P.NEWSLETTER_WORD_RE.search(marks)
+            or P.NEWSLETTER_WORD_RE.search(fold(" ".join(form.itertext()))[:300])
+        ):
+            return "form"
+    if P.NEWSLETTER_TEXT_RE.search(text_lower):
+        return "form"
+    return ""
+
+
+def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
+    """Deal signals: same-site links (by URL or anchor) and statements naming an
+    advertise, sponsor, affiliate, partners, write-for-us, shop or e-book offer."""
+    found: set[str] = set()
+    if platform in P.SHOP_PLATFORMS:
+        found.add("shop")
+    site = registered_domain(doc.url)
+    for el, href in doc.anchors:
+        target, domain = doc.target(href)
+        if not target or domain != site:
+            continue
+        path = target.split("://", 1)[-1].partition("/")[2].lower()
+        # Menu entries carry their label as direct text; the cheap read is enough.
+        anchor = (el.text or "").strip().lower()
+        anchor = anchor if len(anchor) <= P.MAX_CONTACT_ANCHOR else ""
+        if not (P.DEAL_ANY_RE.search(path) or (anchor and P.DEAL_ANY_RE.search(anchor))):
+            continue
+        for signal, regex in P.DEAL_RULES:
+            if signal not in found and (regex.search(path) or regex.search(anchor)):
+                found.add(signal)
+    for signal, regex in P.DEAL_TEXT_RULES:
+        if signal not in found and regex.search(text_lower):
+            found.add(signal)
+    return tuple(s for s in P.DEAL_SIGNALS if s in found)
+
+
+def jsonld_data(doc: Doc) -> list[Any]:
+    """Parsed JSON-LD blocks of the page (broken ones skipped)."""
+    return [data for _, data in jsonld_blocks(doc.scripts) if data is not None]

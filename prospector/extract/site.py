@@ -1,0 +1,100 @@
+"""One contact profile per site, merged over all its crawled pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from prospector.models import Community, Contact, PageFacts, SiteProfile
+from prospector.urls import registered_domain
+
+# Tie-break between ways an address was written, when confidences are equal.
+_METHOD_RANK = {m: i for i, m in enumerate(
+    ("mailto", "jsonld", "microdata", "cfemail", "entity", "obfuscated", "text", "script",
+     "form", "link")
+)}
+
+
+def _is_home(url: str) -> bool:
+    path = url.split("://", 1)[-1].partition("/")[2]
+    return path in ("", "index.html", "index.php", "index.htm")
+
+
+def _merge_contacts(contacts: Iterable[Contact]) -> tuple[Contact, ...]:
+    """One contact per (kind, value): best confidence then method, first source URL."""
+    best: dict[tuple[str, str], Contact] = {}
+    first_source: dict[tuple[str, str], str] = {}
+    for c in contacts:
+        key = (c.kind, c.value)
+        first_source.setdefault(key, c.source_url)
+        old = best.get(key)
+        if old is None or (c.confidence, -_METHOD_RANK.get(c.method, 99)) > (
+            old.confidence, -_METHOD_RANK.get(old.method, 99)
+        ):
+            best[key] = c
+    return tuple(
+        Contact(kind=c.kind, value=c.value, source_url=first_source[k], method=c.method,
+                confidence=c.confidence, role=c.role)
+        for k, c in best.items()
+    )
+
+
+def _max(values: Iterable[int | None]) -> int | None:
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
+def merge_site(pages: Iterable[PageFacts]) -> SiteProfile:
+    """Merge the facts of one site's pages. Kind and platform: the home page's when it
+    was crawled and says, else the most common non-empty value; contacts deduplicated;
+    numbers the largest stated; signals, names and feeds the union in page order."""
+    facts = list(pages)
+    if not facts:
+        return SiteProfile(domain="")
+    domain = next((f.domain for f in facts if f.domain), "") or registered_domain(facts[0].url)
+    ordered = sorted(facts, key=lambda f: not _is_home(f.url))  # stable: home first
+
+    def pick(attr: str) -> str:
+        values = [getattr(f, attr) for f in ordered if getattr(f, attr)]
+        if not values:
+            return ""
+        if _is_home(ordered[0].url) and getattr(ordered[0], attr):
+            return str(getattr(ordered[0], attr))
+        return str(max(set(values), key=lambda v: (values.count(v), -values.index(v))))
+
+    contacts = _merge_contacts(c for f in facts for c in f.contacts)  # crawl order
+    communities = [f.community for f in facts if f.community is not None]
+    community = None
+    if communities:
+        opens = [c.registration_open for c in communities if c.registration_open is not None]
+        community = Community(
+            members=_max(c.members for c in communities),
+            topics=_max(c.topics for c in communities),
+            posts=_max(c.posts for c in communities),
+            online=_max(c.online for c in communities),
+            registration_open=all(opens) if opens else None,
+            last_post=max((c.last_post for c in communities), default=""),
+        )
+    names: list[str] = []
+    for f in ordered:
+        names.extend(n for n in f.names if n.lower() not in {x.lower() for x in names})
+    signals = {s for f in facts for s in f.signals}
+    from prospector.extract.patterns import DEAL_SIGNALS
+
+    newsletters = [f.newsletter for f in ordered if f.newsletter]
+    provider = next((n for n in newsletters if n != "form"), newsletters[0] if newsletters else "")
+    return SiteProfile(
+        domain=domain,
+        kind=pick("kind"),
+        platform=pick("platform"),
+        emails=tuple(c for c in contacts if c.kind == "email"),
+        forms=tuple(c for c in contacts if c.kind == "form"),
+        socials=tuple(c for c in contacts if c.kind == "social"),
+        names=tuple(names),
+        community=community,
+        comments=_max(f.comments for f in facts),
+        newsletter=provider,
+        signals=tuple(s for s in DEAL_SIGNALS if s in signals),
+        feeds=tuple(dict.fromkeys(u for f in ordered for u in f.feeds)),
+        latest_date=max((f.latest_date for f in facts), default=""),
+        pages=len(facts),
+    )
