@@ -8,7 +8,8 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from prospector.models import Candidate, FetchedPage, PageUnchanged, SiteDone
+from prospector.extract import merge_site
+from prospector.models import Candidate, FetchedPage, PageFacts, PageUnchanged, SiteDone, SiteProfile
 from prospector.store.db import Store
 
 RUN_ID_STAT = "prospector/run_id"
@@ -29,6 +30,9 @@ class StorePipeline:
         self.pending: list[FetchedPage] = []
         self.done: list[str] = []
         self.unchanged: list[str] = []
+        # Each site's page facts until its crawl ends, then merged into one profile.
+        self.site_pages: dict[str, list[PageFacts]] = {}
+        self.profiles: list[SiteProfile] = []
         # A slow crawl still reaches the DB every few seconds: a kill loses at most that.
         self.flush_seconds = flush_seconds
         self.last_flush = time.monotonic()
@@ -64,6 +68,8 @@ class StorePipeline:
         if isinstance(item, FetchedPage):
             self.pending.append(item)
             self.stats.inc_value(CONTACTS_STAT, len(item.facts.contacts))
+            if 200 <= item.status < 300:
+                self.site_pages.setdefault(item.site, []).append(item.facts)
             if (len(self.pending) >= self.batch_size
                     or time.monotonic() - self.last_flush >= self.flush_seconds):
                 self.flush()
@@ -73,10 +79,16 @@ class StorePipeline:
             self.store.add_candidates(self.run_id, [item])
         elif isinstance(item, SiteDone):
             self.done.append(item.site)
+            self._merge(item.site)
             self.stats.inc_value(SITES_DONE_STAT)
         elif isinstance(item, PageUnchanged):
             self.unchanged.append(item.url)
         return item
+
+    def _merge(self, site: str) -> None:
+        pages = self.site_pages.pop(site, [])
+        if pages:
+            self.profiles.append(merge_site(pages))
 
     def flush(self) -> None:
         """Pages first, then the sites they complete: a site is marked crawled only
@@ -86,7 +98,9 @@ class StorePipeline:
         batch, self.pending = self.pending, []
         done, self.done = self.done, []
         unchanged, self.unchanged = self.unchanged, []
+        profiles, self.profiles = self.profiles, []
         self.store.add_pages(self.run_id, batch)
+        self.store.update_site_facts(profiles)
         self.store.touch_pages(self.run_id, unchanged)
         self.store.mark_sites_crawled(self.run_id, done)
 
@@ -94,6 +108,8 @@ class StorePipeline:
         if self.store is None:
             return
         try:
+            for site in list(self.site_pages):  # sites whose end was never signalled
+                self._merge(site)
             self.flush()
             reason = self.stats.get_value("finish_reason", "finished")
             self.store.finish_run(self.run_id, "done" if reason == "finished" else "partial")

@@ -38,6 +38,7 @@ SITE_FIELDS = (
     "domain", "href", "name", "kind", "platform", "score", "points", "channel", "contact",
     "contact_role", "others", "why", "linked_from", "first_seen", "new", "inlinks",
     "members", "posts", "last_activity", "registration", "provider", "subscribers", "deals",
+    "contacted",
 )
 
 # Facts issue 4 adds: the first of these column names a view carries is used.
@@ -50,6 +51,7 @@ FACT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "subscribers": ("subscribers", "subscriber_count"),
     "deals": ("deal_signals", "deals"),
     "name": ("name", "site_name"),
+    "contacted": ("contacted_at",),
 }
 
 

@@ -221,7 +221,8 @@ def test_suppress_and_mark_contacted(sampleweb: SampleWebProcess, truth: dict[st
     assert run_cli(*_crawl_args(db, seeds, sampleweb, "--fast")).returncode == 0
     with Store.open(db, read_only=True) as store:
         emails = store.rows("SELECT domain, value FROM contacts WHERE kind = 'email' ORDER BY 1, 2")
-        partners = [r["domain"] for r in store.rows("SELECT domain FROM jv_partners")]
+        partners = [r["domain"] for r in store.rows(
+            "SELECT domain FROM jv_partners WHERE domain IN (SELECT domain FROM communities)")]
     one, other = emails[0], emails[-1]
     result = run_cli("suppress", one["value"], f"@{other['value'].split('@')[1]}",
                      "--db", str(db))
@@ -245,7 +246,22 @@ def test_suppress_and_mark_contacted(sampleweb: SampleWebProcess, truth: dict[st
         row = store.rows("SELECT contacted_note, in_cooldown FROM prospects WHERE domain = ?",
                          [target])[0]
     assert row == {"contacted_note": "emailed about a guest post", "in_cooldown": True}
+    # The report marks it where it is still listed (communities), as a browser shows it.
+    from tests.chromium import dump_dom
+
+    out = tmp_path / "report.html"
+    assert run_cli("report", "--db", str(db), "--out", str(out)).returncode == 0
+    dom = dump_dom(out)
+    assert "contacted 20" in dom and target in dom
     # A cooldown of 1 day that has not passed still hides it; the DB keeps the setting.
     assert run_cli("mark-contacted", target, "--cooldown-days", "1", "--db", str(db)).returncode == 0
     bad = run_cli("suppress", "not an address", "--db", str(db))
     assert bad.returncode == ExitCode.USAGE and bad.stderr.count("\n") == 1
+
+
+def test_http_cache_for_development(sampleweb: SampleWebProcess, truth: dict[str, Any],
+                                    tmp_path: Path) -> None:
+    db, seeds, cache = tmp_path / "p.duckdb", _seeds(truth, tmp_path, 2), tmp_path / "cache"
+    result = run_cli(*_crawl_args(db, seeds, sampleweb, "--fast", "--http-cache", str(cache)))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert any(cache.rglob("response_body"))

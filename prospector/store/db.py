@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from prospector.errors import DatabaseError, LockedError
-from prospector.models import Candidate, FetchedPage
+from prospector.models import Candidate, FetchedPage, SiteProfile
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -336,6 +336,49 @@ class Store:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+
+    def update_site_facts(self, profiles: Sequence[SiteProfile]) -> None:
+        """Write each site's merged facts; a fact a profile does not know stays as stored."""
+        if not profiles:
+            return
+        rows = []
+        for p in profiles:
+            c = p.community
+            rows.append((
+                p.domain,
+                c.members if c else None, c.topics if c else None, c.posts if c else None,
+                c.online if c else None, c.registration_open if c else None, p.comments,
+                max(p.latest_date, c.last_post if c else ""), p.newsletter,
+                ", ".join(p.signals), p.names[0] if p.names else "", list(p.feeds),
+            ))
+        cols = list(zip(*rows, strict=True))
+        self.con.execute(
+            """
+            UPDATE sites SET
+                members = coalesce(v.members, sites.members),
+                topics = coalesce(v.topics, sites.topics),
+                posts = coalesce(v.posts, sites.posts),
+                online = coalesce(v.online, sites.online),
+                registration_open = coalesce(v.registration_open, sites.registration_open),
+                comments = coalesce(v.comments, sites.comments),
+                latest_date = greatest(v.latest_date, sites.latest_date),
+                newsletter_provider = CASE WHEN v.newsletter <> '' THEN v.newsletter
+                                           ELSE sites.newsletter_provider END,
+                deal_signals = CASE WHEN v.signals <> '' THEN v.signals
+                                    ELSE sites.deal_signals END,
+                owner_name = CASE WHEN v.owner <> '' THEN v.owner ELSE sites.owner_name END,
+                feeds = CASE WHEN len(v.feeds) > 0 THEN v.feeds ELSE sites.feeds END
+            FROM (SELECT unnest(?::VARCHAR[]) AS domain, unnest(?::INTEGER[]) AS members,
+                         unnest(?::INTEGER[]) AS topics, unnest(?::INTEGER[]) AS posts,
+                         unnest(?::INTEGER[]) AS online,
+                         unnest(?::BOOLEAN[]) AS registration_open,
+                         unnest(?::INTEGER[]) AS comments, unnest(?::VARCHAR[]) AS latest_date,
+                         unnest(?::VARCHAR[]) AS newsletter, unnest(?::VARCHAR[]) AS signals,
+                         unnest(?::VARCHAR[]) AS owner, unnest(?::VARCHAR[][]) AS feeds) v
+            WHERE sites.domain = v.domain
+            """,
+            [list(c) for c in cols],
+        )
 
     # -- incremental crawls and resume ---------------------------------------------------
     def mark_sites_crawled(self, run_id: int, domains: Sequence[str]) -> None:

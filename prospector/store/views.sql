@@ -30,7 +30,9 @@ SELECT s.domain, s.url, s.kind, s.platform, s.title, s.source, s.why, s.status, 
        b.kind AS channel, b.value AS contact, b.role AS contact_role,
        (SELECT count(*) FROM contacts c WHERE c.domain = s.domain) AS contacts,
        s.first_run, s.last_run, s.first_seen, s.last_seen,
-       o.contacted_at, o.note AS contacted_note, coalesce(o.in_cooldown, false) AS in_cooldown
+       o.contacted_at, o.note AS contacted_note, coalesce(o.in_cooldown, false) AS in_cooldown,
+       s.members, s.topics, s.posts, s.online, s.registration_open, s.comments, s.latest_date,
+       s.newsletter_provider, s.deal_signals, s.owner_name
 FROM sites s
 LEFT JOIN scores sc USING (domain)
 LEFT JOIN best_contacts b USING (domain)
@@ -76,7 +78,7 @@ CREATE OR REPLACE VIEW newsletters AS
 SELECT p.*, coalesce(a.inlinks, 0) AS inlinks, a.linked_from
 FROM prospects p
 LEFT JOIN site_authority a USING (domain)
-WHERE (p.kind = 'newsletter'
+WHERE (p.kind = 'newsletter' OR p.newsletter_provider <> ''
    OR EXISTS (SELECT 1 FROM contacts c
               WHERE c.domain = p.domain AND (c.kind = 'newsletter' OR c.role = 'newsletter')))
   AND NOT p.in_cooldown

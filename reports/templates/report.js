@@ -67,6 +67,7 @@
       }
       td.appendChild(name);
       if (site.new) { td.appendChild(el("span", "badge", "new")); }
+      if (site.contacted) { td.appendChild(el("span", "badge contacted", "contacted " + site.contacted)); }
       if (site.name) { td.appendChild(el("div", "title", site.name)); }
     },
     kindplat: function (td, site) {
