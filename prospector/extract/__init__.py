@@ -79,7 +79,7 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
     platform, generator = detect_platform(tree, raw, url, doc.lower())
     platform = platform or platform_from_headers(headers)
     contacts = emails_of(doc) + forms + find_social(url, tree, base, doc=doc)
-    kind = detect_kind(platform, tree, text, url)
+    kind = detect_kind(platform, tree, text, url, blog_class=doc.attrs().blog_class)
     jsonld = jsonld_data(doc)
     dates = page_dates(doc, jsonld)
     text_lower = text.lower()

@@ -8,6 +8,7 @@ need, and memoises href resolution.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -27,6 +28,48 @@ from prospector.urls import registered_domain
 
 # Elements bucketed by the single walk: links, metadata, scripts, forms and dates.
 _BUCKET_TAGS = ("a", "area", "link", "meta", "script", "form", "time", "title", "base")
+# Class tokens of byline elements (see `Attrs.bylines`).
+BYLINE_CLASSES = frozenset({"author", "byline", "author-name", "fn"})
+# XPath's normalize-space() whitespace: class tokens are split on exactly these.
+_XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
+
+
+@dataclass(slots=True)
+class Attrs:
+    """What one walk over every attribute of the (stripped) tree finds. It replaces four
+    libxml2 XPaths with `//` and string predicates, each of which walked the whole
+    document and cost about as much as this single walk together."""
+
+    # (element, attribute name, value) of every attribute value holding an '@'.
+    at_values: list[tuple[etree._Element, str, str]] = field(default_factory=list)
+    # Elements whose class has the token author, byline, author-name or fn.
+    bylines: list[etree._Element] = field(default_factory=list)
+    # Elements whose itemprop mentions 'email' (any case).
+    itemprops: list[etree._Element] = field(default_factory=list)
+    # Blog-post markup: a 'hentry' class token, or 'blog-post'/'post-body' in a class.
+    blog_class: bool = False
+
+
+def scan_attributes(tree: etree._Element) -> Attrs:
+    """One pass over every element's attributes, in document order."""
+    found = Attrs()
+    at_values, bylines, itemprops = found.at_values, found.bylines, found.itemprops
+    blog = False
+    for el in tree.iter():
+        for name, value in el.items():
+            if "@" in value:
+                at_values.append((el, name, value))
+            if name == "class":
+                if ("author" in value or "byline" in value or "fn" in value) and \
+                        not BYLINE_CLASSES.isdisjoint(_XML_SPACE_RE.split(value)):
+                    bylines.append(el)
+                if not blog and ("blog-post" in value or "post-body" in value or (
+                        "hentry" in value and "hentry" in _XML_SPACE_RE.split(value))):
+                    blog = True
+            elif name == "itemprop" and "email" in value.lower():
+                itemprops.append(el)
+    found.blog_class = blog
+    return found
 
 
 @dataclass(slots=True)
@@ -51,6 +94,7 @@ class Doc:
     _visible_nodes: list[str] | None = None
     _email_text: str | None = None
     _lower: bytes | None = None
+    _attrs: Attrs | None = None
     _resolved: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def lower(self) -> bytes:
@@ -80,6 +124,13 @@ class Doc:
             visible = list(body.itertext())
             break
         self._email_nodes, self._visible_nodes = email, visible
+
+    def attrs(self) -> Attrs:
+        """The attribute walk, done once on first use. Every reader that uses it runs
+        after `strip_hidden` (or never strips), so all see the same tree."""
+        if self._attrs is None:
+            self._attrs = scan_attributes(self.tree)
+        return self._attrs
 
     def email_text(self) -> str:
         if self._email_text is None:

@@ -37,10 +37,6 @@ _METHOD_RANK = {m: i for i, m in enumerate(
 )}
 
 _TEMPLATE_TAGS = frozenset({"template"})
-_AT_ATTRIBUTES_XPATH = etree.XPath("//@*[contains(., '@')]")
-_ITEMPROP_EMAIL_XPATH = etree.XPath(
-    "//*[contains(translate(@itemprop, 'EMAIL', 'email'), 'email')]"
-)
 _MAX_SCAN_CHARS = 3_000_000
 
 
@@ -236,22 +232,18 @@ def _jsonld(doc: Doc) -> Iterator[tuple[str, str]]:
                     yield address, "jsonld"
 
 
-def _attributes(tree: etree._Element) -> Iterator[tuple[str, str]]:
-    # One C-level pass over all attribute values holding an '@', then the cheap
-    # per-attribute rule in Python (see EMAIL_ATTRIBUTES).
-    for value in _AT_ATTRIBUTES_XPATH(tree):
-        name = value.attrname
-        parent = value.getparent()
-        if parent is None or not P.email_attribute(str(parent.tag), name,
-                                                   str(parent.get("type", ""))):
+def _attributes(doc: Doc) -> Iterator[tuple[str, str]]:
+    # The attribute values holding an '@' (from the page's one attribute walk), then
+    # the cheap per-attribute rule (see EMAIL_ATTRIBUTES).
+    for parent, name, text in doc.attrs().at_values:
+        if not P.email_attribute(str(parent.tag), name, str(parent.get("type", ""))):
             continue
-        text = str(value)
         if "://" not in text:
             yield from _text(text)
 
 
-def _microdata(tree: etree._Element) -> Iterator[tuple[str, str]]:
-    for el in _ITEMPROP_EMAIL_XPATH(tree):
+def _microdata(doc: Doc) -> Iterator[tuple[str, str]]:
+    for el in doc.attrs().itemprops:
         if "email" not in str(el.get("itemprop", "")).lower().split():
             continue
         if _in_template(el):
@@ -265,24 +257,57 @@ def _microdata(tree: etree._Element) -> Iterator[tuple[str, str]]:
                 yield address, "microdata"
 
 
+def _in_run(char: str) -> bool:
+    # A superset of every character EMAIL_RE can consume or its look-arounds test
+    # (with IGNORECASE, [a-z] also matches a few non-ASCII letters: all are alnum).
+    return char.isalnum() or char in _RUN_PUNCT
+
+
+_RUN_PUNCT = frozenset("._%+'@-")
+
+
 def _text(text: str) -> Iterator[tuple[str, str]]:
-    if "@" not in text:
-        return
-    for match in P.EMAIL_RE.finditer(text):
-        if _in_url(text, match.start()):
-            continue
-        address = normalize_email(match.group(0))
-        if address:
-            yield address, "text"
+    """Plain addresses. EMAIL_RE is run only over the maximal runs of address-like
+    characters around each '@', not over the whole text: a match consists of run
+    characters, and the look-arounds see the non-run characters at a run's ends
+    exactly as they see them in the full text, so the matches are the same."""
+    at = text.find("@")
+    size = len(text)
+    while at >= 0:
+        lo = at
+        while lo > 0 and _in_run(text[lo - 1]):
+            lo -= 1
+        hi = at + 1
+        while hi < size and _in_run(text[hi]):
+            hi += 1
+        for match in P.EMAIL_RE.finditer(text, lo, hi):
+            if _in_url(text, match.start()):
+                continue
+            address = normalize_email(match.group(0))
+            if address:
+                yield address, "text"
+        at = text.find("@", hi)
+
+
+def _spaced(text: str, word: str) -> bool:
+    """True when `word` occurs with whitespace on both sides (regex '\\s' is
+    `str.isspace`): the cheap pre-check of the spaced-'@' and ' AT ' disguises."""
+    at = text.find(word)
+    end = len(text) - len(word)
+    while at >= 0:
+        if 0 < at < end and text[at - 1].isspace() and text[at + len(word)].isspace():
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def _obfuscated(text: str) -> Iterator[tuple[str, str]]:
     regexes = []
     if P.OBFUSCATED_BRACKET_HINT_RE.search(text):
         regexes.append(P.OBFUSCATED_BRACKET_RE)
-    if P.SPACED_AT_HINT_RE.search(text):
+    if _spaced(text, "@"):
         regexes.append(P.OBFUSCATED_SPACED_AT_RE)
-    if "AT" in text:
+    if _spaced(text, "AT"):
         regexes.append(P.OBFUSCATED_UPPER_RE)
     if " at " in text and " dot " in text:
         regexes.append(P.OBFUSCATED_LOWER_RE)
@@ -296,6 +321,11 @@ def _obfuscated(text: str) -> Iterator[tuple[str, str]]:
 
 def _entities(raw: str) -> Iterator[tuple[str, str]]:
     if "&#" not in raw and "&commat;" not in raw:
+        return
+    # ENTITY_AT_RE needs ';@', '@&', '&#..64;', '&#x..40;' or '&commat;' (any case).
+    if ";@" not in raw and "@&" not in raw and not (
+        "&#" in raw and ("64;" in raw or "40;" in raw)
+    ) and not any(end in raw for end in ("at;", "AT;", "At;", "aT;")):
         return
     for at in P.ENTITY_AT_RE.finditer(raw):
         start, end = at.start(), at.end()
@@ -390,8 +420,8 @@ def emails_of(doc: Doc) -> tuple[Contact, ...]:
         found.extend(_mailto(doc))
         found.extend(_jsonld(doc))
         if b"itemprop" in lower and b"email" in lower:
-            found.extend(_microdata(tree))
-        found.extend(_attributes(tree))
+            found.extend(_microdata(doc))
+        found.extend(_attributes(doc))
         found.extend(_cfemail(tree, raw, lower))
         found.extend(_entities(raw))
         found.extend(_text(text))

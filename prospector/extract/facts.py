@@ -105,7 +105,8 @@ def find_names(doc: Doc, jsonld: list[Any]) -> tuple[str, ...]:
         rel = el.get("rel")
         if rel is not None and "author" in str(rel).lower().split():
             found.append("".join(el.itertext()))
-    for el in _BYLINE_XPATH(doc.tree)[: P.MAX_BYLINES]:
+    bylines = [el for el in doc.attrs().bylines if not _byline_container(el)]
+    for el in bylines[: P.MAX_BYLINES]:
         found.append("".join(el.itertext()))
     out: list[str] = []
     seen: set[str] = set()
@@ -117,13 +118,12 @@ def find_names(doc: Doc, jsonld: list[Any]) -> tuple[str, ...]:
     return tuple(out[: P.MAX_NAMES])
 
 
-_BYLINE_XPATH = etree.XPath(
-    "//*[@class][contains(concat(' ', normalize-space(@class), ' '), ' author ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' author-name ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' fn ')]"
-    "[not(self::body or self::article or self::div[.//p])]"
-)
+def _byline_container(el: etree._Element) -> bool:
+    """A body, article or paragraph-holding div: a whole post, not a byline."""
+    tag = el.tag
+    if tag == "body" or tag == "article":
+        return True
+    return tag == "div" and next(el.iter("p"), None) is not None
 
 # -------------------------------------------------------------------- community
 
@@ -133,7 +133,18 @@ def _number(text: str) -> int | None:
     return int(digits) if digits and len(digits) <= 10 else None
 
 
-def _first(regexes: tuple[re.Pattern[str], ...], text: str) -> int | None:
+# Words each group of forum-number regexes cannot match without (checked on the
+# lower-cased text first: the regexes have no literal prefix and scan slowly).
+_MEMBERS_KEYS = ("members", "mitglieder", "membres", "miembros", "users")
+_TOPICS_KEYS = ("topics", "threads", "themen", "discussions")
+_POSTS_KEYS = ("posts", "messages", "beiträge")
+_ONLINE_KEYS = ("online",)
+
+
+def _first(regexes: tuple[re.Pattern[str], ...], text: str, lower: str = "",
+           keys: tuple[str, ...] = ()) -> int | None:
+    if keys and not any(k in lower for k in keys):
+        return None
     for regex in regexes:
         match = regex.search(text)
         if match:
@@ -146,16 +157,17 @@ def _first(regexes: tuple[re.Pattern[str], ...], text: str) -> int | None:
 def find_community(doc: Doc, text: str, dates: list[str]) -> Community:
     """Forum numbers as the board index or footer states them."""
     lower = doc.lower()
+    text_lower = text.lower()
     registration: bool | None = None
     if any(m in lower for m in P.REGISTRATION_CLOSED_MARKERS):
         registration = False
     elif any(m in lower for m in P.REGISTRATION_OPEN_MARKERS):
         registration = True
     return Community(
-        members=_first(P.MEMBERS_RES, text),
-        topics=_first(P.TOPICS_RES, text),
-        posts=_first(P.POSTS_RES, text),
-        online=_first(P.ONLINE_RES, text),
+        members=_first(P.MEMBERS_RES, text, text_lower, _MEMBERS_KEYS),
+        topics=_first(P.TOPICS_RES, text, text_lower, _TOPICS_KEYS),
+        posts=_first(P.POSTS_RES, text, text_lower, _POSTS_KEYS),
+        online=_first(P.ONLINE_RES, text, text_lower, _ONLINE_KEYS),
         registration_open=registration,
         last_post=max(dates) if dates else "",
     )
@@ -204,21 +216,29 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
     if platform in P.SHOP_PLATFORMS:
         found.add("shop")
     site = registered_domain(doc.url)
+    deal_paths: dict[str, str] = {}  # target -> its path when it names a deal, else ''
     for el, href in doc.anchors:
         target, domain = doc.target(href)
         if not target or domain != site:
             continue
-        path = target.split("://", 1)[-1].partition("/")[2].lower()
+        path = deal_paths.get(target)
+        if path is None:
+            path = target.split("://", 1)[-1].partition("/")[2].lower()
+            path = deal_paths[target] = path if P.DEAL_ANY_RE.search(path) else ""
         # Menu entries carry their label as direct text; the cheap read is enough.
         anchor = (el.text or "").strip().lower()
         anchor = anchor if len(anchor) <= P.MAX_CONTACT_ANCHOR else ""
-        if not (P.DEAL_ANY_RE.search(path) or (anchor and P.DEAL_ANY_RE.search(anchor))):
+        if not (path or (anchor and P.DEAL_ANY_RE.search(anchor))):
             continue
+        if not path:  # no deal in the path: only the anchor can name one
+            path = target.split("://", 1)[-1].partition("/")[2].lower()
         for signal, regex in P.DEAL_RULES:
             if signal not in found and (regex.search(path) or regex.search(anchor)):
                 found.add(signal)
     for signal, regex in P.DEAL_TEXT_RULES:
-        if signal not in found and regex.search(text_lower):
+        keys = P.DEAL_TEXT_KEYS[signal]
+        if signal not in found and any(k in text_lower for k in keys) \
+                and regex.search(text_lower):
             found.add(signal)
     return tuple(s for s in P.DEAL_SIGNALS if s in found)
 

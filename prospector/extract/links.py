@@ -169,14 +169,18 @@ def find_links(
     follow: list[str] = []
     follow_seen: set[str] = {url}
     cache: dict[etree._Element, str] = {}
+    contact_urls: dict[str, bool] = {}  # a menu repeats the same targets
     for el, href in doc.anchors:
         target, target_domain = doc.target(href)
         if not target_domain:
             continue
         if target_domain == domain:
-            if len(follow) < MAX_FOLLOW and target not in follow_seen and (
-                contact_like_url(target) or contact_like_anchor(_anchor_text(el))
-            ):
+            if len(follow) >= MAX_FOLLOW or target in follow_seen:
+                continue
+            by_url = contact_urls.get(target)
+            if by_url is None:
+                by_url = contact_urls[target] = contact_like_url(target)
+            if by_url or contact_like_anchor(_anchor_text(el)):
                 follow.append(target)
                 follow_seen.add(target)
             continue

@@ -594,3 +594,12 @@ DEAL_TEXT_RULES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("write_for_us", re.compile(r"write for us|guest posts? (?:are )?welcome|accepting guest")),
     ("ebook", re.compile(r"(?:free|our|my|download the) e-?book")),
 )
+# A literal every alternative of each DEAL_TEXT_RULES regex contains: the regex only
+# runs on text holding one of them.
+DEAL_TEXT_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "advertise": ("advertis",),
+    "sponsor": ("sponsor",),
+    "affiliate": ("affiliate",),
+    "write_for_us": ("write for us", "guest"),
+    "ebook": ("book",),
+}

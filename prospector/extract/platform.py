@@ -33,6 +33,71 @@ _BLOG_CLASS_XPATH = etree.XPath(
 )
 _BY_NAME = {rule[0]: rule for rule in _COMPILED}
 
+# Substring scans of a 70 KB page cost ~30 µs each and there are over a hundred
+# fingerprints. Most share a short key ('vbulletin_', 'clientscript/vbulletin' and
+# 'powered by vbulletin' all contain 'vbulletin'): when the key is absent, none of the
+# fingerprints holding it can be present, so one scan settles the whole group. Exact:
+# a fingerprint is only ever tested directly once its key has been seen.
+_KEYS: tuple[bytes, ...] = (
+    b"xenforo", b"xf", b"vbulletin", b"vb", b"phpbb", b"subsilver", b"discourse", b"smf",
+    b"simple machines", b"mybb", b"vanilla", b"ipb", b"ips", b"invision", b"flarum",
+    b"nodebb", b"pun", b"fluxbb", b"phorum", b"kunena", b"woltlab", b"wcf.", b"bbpress",
+    b"insided", b"inyoka", b"mw-", b"wgpagename", b"woocommerce", b"wc-", b"shopify",
+    b"shopware", b"mage", b"substack", b"medium.com", b"ghost", b"blogger",
+    b"_widgetmanager", b"tumblr", b"squarespace", b"wix", b"data-wf-", b"webflow",
+    b"jimdo", b"wp-", b"wordpress", b"gatsby", b"jekyll", b"drupal", b"joomla", b"/com_",
+    b"typo3", b"contao", b"system/modules",
+)
+
+
+def _key_of(needle: bytes) -> bytes:
+    """The longest (rarest) key inside `needle` (b"" when none: scanned directly)."""
+    keys = [k for k in _KEYS if k in needle and k != needle]
+    return max(keys, key=len) if keys else b""
+
+
+_NEEDLE_KEY: dict[bytes, bytes] = {
+    s: _key_of(s) for _, _, subs, _ in _COMPILED for s in subs
+}
+
+
+# A literal each fingerprint regex cannot match without (none listed: always run).
+_REGEX_KEYS: dict[str, bytes] = {
+    r"powered by <a[^>]*>\s*vbulletin": b"vbulletin",
+    r'<body[^>]+class="[^"]*\bbbpress\b': b"bbpress",
+    r'class="[^"]*\bwoocommerce\b': b"woocommerce",
+    r"s\d\.wp\.com": b".wp.com",
+}
+
+
+class _Markup:
+    """Fingerprint tests over one page's lower-cased markup, key scans memoised."""
+
+    __slots__ = ("_keys", "sample")
+
+    def __init__(self, sample: bytes) -> None:
+        self.sample = sample
+        self._keys: dict[bytes, bool] = {}
+
+    def has(self, needle: bytes) -> bool:
+        if not needle:
+            return True
+        key = _NEEDLE_KEY.get(needle, b"")
+        if key:
+            present = self._keys.get(key)
+            if present is None:
+                present = self._keys[key] = key in self.sample
+            if not present:
+                return False
+        return needle in self.sample
+
+    def matches(self, name: str) -> bool:
+        _, _, subs, regexes = _BY_NAME[name]
+        return any(self.has(s) for s in subs) or any(
+            self.has(_REGEX_KEYS.get(m.pattern.decode(), b"")) and m.search(self.sample)
+            for m in regexes
+        )
+
 
 def generator_meta(tree: etree._Element | None) -> str:
     """All distinct <meta name="generator"> values, '; '-joined."""
@@ -69,9 +134,7 @@ def detect_platform(tree: etree._Element | None, html: str, url: str = "",
         lowered[:_HEAD_CHARS] + lowered[-_TAIL_CHARS:]
     )
 
-    def markup(name: str) -> bool:
-        _, _, subs, regexes = _BY_NAME[name]
-        return any(s in sample for s in subs) or any(m.search(sample) for m in regexes)
+    markup = _Markup(sample).matches
 
     for name, _, _, _ in _COMPILED:
         if name in P.FORUM_PLATFORMS and markup(name):
@@ -86,8 +149,10 @@ def detect_platform(tree: etree._Element | None, html: str, url: str = "",
     return found, generator
 
 
-def detect_kind(platform: str, tree: etree._Element | None, text: str, url: str = "") -> str:
-    """forum | blog | newsletter | shop | other."""
+def detect_kind(platform: str, tree: etree._Element | None, text: str, url: str = "",
+                blog_class: bool | None = None) -> str:
+    """forum | blog | newsletter | shop | other. `blog_class` is the page's blog-post
+    class test when the caller already has it (`Doc.attrs().blog_class`)."""
     if platform in P.SHOP_PLATFORMS:
         return "shop"
     if platform in P.FORUM_PLATFORMS:
@@ -105,7 +170,9 @@ def detect_kind(platform: str, tree: etree._Element | None, text: str, url: str 
         return "blog"
     if tree is not None and P.BLOG_HINT_RE.search(url):
         return "blog"
-    if tree is not None and _BLOG_CLASS_XPATH(tree):
+    if tree is not None and (
+        _BLOG_CLASS_XPATH(tree) if blog_class is None else blog_class
+    ):
         return "blog"
     return "other"
 
