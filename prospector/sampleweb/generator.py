@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 
 from . import content
 from .blogs import BLOG_ENGINES, WordPress
-from .contacts import DECOY_KINDS, PROFILES, plan
+from .contacts import DECOY_KINDS, PROFILES, ContactPlan, plan
 from .forums import FORUM_ENGINES
 from .model import SampleWeb, Site
-from .others import Plain, Shopify, WooCommerce
+from .others import FARM_EMAIL, LinkFarm, Plain, Shopify, WooCommerce
 from .render import Builder, Engine
 
 # (kind, platform, how many, of which link_only)
@@ -50,6 +50,11 @@ FORUM_ROBOTS: dict[str, tuple[str, ...]] = {
     "mybb": ("/memberlist.php", "/search.php"),
 }
 REGIONS: tuple[str, ...] = ("northvale", "eastmere", "westbrook", "southdown", "highfield")
+# The link farm: 20 thin keyword-stuffed sites of one owner linking each other and one
+# target; the first is in the search index, the rest are reached through it.
+FARM_PREFIXES: tuple[str, ...] = ("best", "cheap", "top", "easy", "free")
+FARM_TOPICS: tuple[str, ...] = ("tips", "guide", "secrets", "hacks")
+FARM_TARGET = "beekeeping-supplies-online"
 
 
 def build(seed: int = 7, today: date | None = None) -> SampleWeb:
@@ -58,6 +63,7 @@ def build(seed: int = 7, today: date | None = None) -> SampleWeb:
     sites = _plan_sites(rng)
     _plan_links(rng, sites)
     _plan_contacts(rng, sites)
+    _plan_farm(random.Random(f"sampleweb:{seed}:farm"), sites)
     for site in sites:
         _render(site, seed, today)
     sites.sort(key=lambda s: s.domain)
@@ -171,7 +177,35 @@ def _plan_contacts(rng: random.Random, sites: list[Site]) -> None:
         s.robots_disallow = (*s.robots_disallow, "/private/")
 
 
+def _plan_farm(rng: random.Random, sites: list[Site]) -> None:
+    """On topic by its words (in_niche), worthless by design (kind linkfarm)."""
+    farm: list[Site] = []
+    labels = [f"{a}-beekeeping-{b}" for b in FARM_TOPICS for a in FARM_PREFIXES]
+    for i, label in enumerate([*labels, FARM_TARGET]):
+        domain = f"{label}.test"
+        farm.append(Site(index=len(sites), domain=domain, host=domain, aliases=(),
+                         name=_title(domain), kind="linkfarm", platform="none",
+                         topic=content.KEYWORD, in_niche=True, link_only=i > 0, fresh=False,
+                         profile="text"))
+        sites.append(farm[-1])
+    target = farm[-1]
+    for site in farm[:-1]:
+        others = [t for t in farm[:-1] if t is not site]
+        site.targets = [*rng.sample(others, len(others)), target]
+    target.targets = rng.sample(farm[:-1], 3)
+
+
+def _farm_plan(site: Site) -> ContactPlan:
+    p = ContactPlan(owner="Rank Fast")
+    p.put("contact", f"<p>Email: {FARM_EMAIL}</p>")
+    site.emails.add(FARM_EMAIL)
+    site.methods.add("text")
+    return p
+
+
 def _engine(site: Site) -> Engine:
+    if site.kind == "linkfarm":
+        return LinkFarm()
     if site.kind == "forum":
         return FORUM_ENGINES[site.platform]()
     if site.platform == "wordpress":
@@ -211,8 +245,9 @@ def _render(site: Site, seed: int, today: date) -> None:
     decoy = None
     if site.in_niche and not site.disallow_all and site.index % 3 == 0:
         decoy = DECOY_KINDS[(site.index // 3) % len(DECOY_KINDS)]
-    contact_plan = plan(site, rng, decoy, private="/private/" in site.robots_disallow,
-                        deals=bool(deals))
+    contact_plan = (_farm_plan(site) if site.kind == "linkfarm" else
+                    plan(site, rng, decoy, private="/private/" in site.robots_disallow,
+                         deals=bool(deals)))
     engine = _engine(site)
     b = Builder(site=site, engine=engine, rng=rng, today=today, plan=contact_plan, deals=deals,
                 impressum=site.index % 11 == 5)

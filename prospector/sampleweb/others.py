@@ -211,3 +211,29 @@ class Plain:
         elif links:
             home += f'<h2>Elsewhere</h2><ul class="links">{links}</ul>'
         b.page("/", f"{s.name} - {self.topic(b)}", home, b.plan.html("head"))
+
+
+# -- the link farm ------------------------------------------------------------------------
+FARM_EMAIL = "rankfast.seo@gmail.com"  # one owner behind every farm site
+FARM_TEXT = (
+    "Beekeeping tips for beekeeping beginners: the best beekeeping guide for beekeeping at "
+    "home. Beekeeping supplies, beekeeping equipment and beekeeping hives for beekeeping. "
+    "Learn beekeeping fast with our beekeeping secrets, beekeeping hacks and beekeeping advice."
+)
+
+
+class LinkFarm(Plain):
+    """A thin, keyword-stuffed page whose only purpose is its links: every farm site
+    links every other and the farm's one target."""
+
+    def titles(self, b: Builder) -> tuple[str, ...]:
+        return content.POST_TITLES
+
+    def content(self, b: Builder) -> None:
+        s = b.site
+        b.make_posts(3, content.POST_TITLES)
+        links = "".join(f"<li>{b.link(t, f'{t.name} beekeeping')}</li>" for t in s.targets)
+        home = (f"<h1>{esc(s.name)}: best beekeeping tips</h1>"
+                + f"<p>{esc(FARM_TEXT)}</p>" * 3
+                + f'<h2>More beekeeping sites</h2><ul class="links">{links}</ul>')
+        b.page("/", f"{s.name} - beekeeping beekeeping beekeeping", home, "")

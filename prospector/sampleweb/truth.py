@@ -7,9 +7,49 @@ from datetime import date
 from typing import Any
 
 from ..urls import registered_domain
+from .contacts import EMAIL_METHODS
 from .generator import build
-from .model import SampleWeb
+from .model import SampleWeb, Site
 from .search import page_url
+
+# Grades (0 = not one, 1 = weak, 2 = good, 3 = ideal) decided from each site's designed
+# facts, apart from the scoring code: what a person who knows the sample web would say.
+PUBLISHING_KINDS = frozenset({"blog", "newsletter", "association"})  # they post, so can go stale
+
+
+def _reach(s: Site) -> int:
+    """2: an address to write to; 1: a contact form only; 0: social only, nothing, or a
+    site whose robots.txt shuts every polite crawler out."""
+    if s.disallow_all:
+        return 0
+    if s.profile in EMAIL_METHODS:
+        return 2
+    return 1 if s.profile == "form_only" else 0
+
+
+def partner_grade(s: Site) -> int:
+    """A JV partner is a niche site other than a forum (forums are communities to join)
+    with an owner who can be written to and is open to deals, and, for sites that
+    publish, still active. 1 for any niche non-forum site, +1 when open to deals and
+    reachable at all, +1 when reachable by email and active."""
+    if not s.in_niche or s.kind in ("forum", "linkfarm"):
+        return 0
+    open_to_deals = bool(s.deal_pages)
+    active = s.fresh or s.kind not in PUBLISHING_KINDS
+    reach = _reach(s)
+    return 1 + int(open_to_deals and reach >= 1) + int(reach == 2 and active)
+
+
+def community_grade(s: Site) -> int:
+    """A community to join is a niche forum (1, +1 when active, +1 when large: 1,000
+    members or more) or an active niche blog (1: its comments are a small community)."""
+    if not s.in_niche:
+        return 0
+    if s.kind == "forum":
+        return 1 + int(s.fresh) + int((s.members or 0) >= 1000)
+    if s.kind == "blog":
+        return int(s.fresh)
+    return 0
 
 
 def truth(web: SampleWeb) -> dict[str, Any]:
@@ -40,6 +80,8 @@ def truth(web: SampleWeb) -> dict[str, Any]:
             "members": s.members,
             "deal_pages": sorted(s.deal_pages),
             "pages": sorted(page_url(s, p) for p, pg in s.pages.items() if pg.is_html),
+            "partner_grade": partner_grade(s),
+            "community_grade": community_grade(s),
         })
     return {
         "seed": web.seed,

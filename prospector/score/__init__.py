@@ -1,0 +1,237 @@
+"""Score sites as JV partners and as communities: pure factors (`factors`), authority
+over the crawl's link graph (`graph`), relevance by BM25 (`relevance`), one weighted
+sum per score with a breakdown a person can read (`explain`).
+
+Every factor is 0..1; a score's weights say how many of its 100 points each carries.
+Relevance also gates the others: a site far below the run's typical relevance has every
+other factor scaled down with it (an off-niche site is worthless however reachable).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from prospector.config import Config
+from prospector.score import factors as f
+from prospector.score.graph import Edge, analyse
+from prospector.score.relevance import TITLE_BOOST, bm25, reference, term_pattern, terms
+from prospector.store.db import Store
+
+# The weights' reasons are in the README's scores section; keep them in step.
+JV_WEIGHTS: Mapping[str, float] = {
+    "openness": 25.0,      # a deal page is the owner saying yes before being asked
+    "reachability": 25.0,  # a partner nobody can write to cannot be acted on
+    "relevance": 15.0,     # same niche, same readers; also gates the other factors
+    "activity": 15.0,      # a dormant site's owner rarely answers or has readers left
+    "authority": 10.0,     # the niche links to it: its word carries weight
+    "audience": 10.0,      # members, comments, a newsletter: reach the deal buys
+}
+COMMUNITY_WEIGHTS: Mapping[str, float] = {
+    "activity": 30.0,      # a community is only worth joining while people post
+    "audience": 30.0,      # members and posts: who reads what one writes there
+    "relevance": 20.0,     # the niche's own forum, not a general one
+    "authority": 15.0,     # the rest of the niche points people to it
+    "registration": 5.0,   # open sign-up (unknown counts half)
+}
+DEFAULT_WEIGHTS: Mapping[str, Mapping[str, float]] = {
+    "jv": JV_WEIGHTS, "community": COMMUNITY_WEIGHTS,
+}
+SCORES = tuple(DEFAULT_WEIGHTS)
+FACTORS: Mapping[str, tuple[str, ...]] = {k: tuple(v) for k, v in DEFAULT_WEIGHTS.items()}
+# Kinds each score applies to: forums are communities, not partners; a community
+# is a forum or a blog.
+JV_KINDS = frozenset({"blog", "newsletter", "shop", "other"})
+COMMUNITY_KINDS = frozenset({"forum", "blog"})
+
+
+@dataclass(frozen=True)
+class Score:
+    total: float
+    breakdown: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class SiteScores:
+    jv: Score
+    community: Score
+    overall: Score = field(init=False)
+
+    def __post_init__(self) -> None:
+        best = self.jv if self.jv.total >= self.community.total else self.community
+        object.__setattr__(self, "overall", best)
+
+    @property
+    def total(self) -> float:
+        return self.overall.total
+
+    @property
+    def breakdown(self) -> dict[str, dict[str, Any]]:
+        return self.overall.breakdown
+
+
+def keyword_regex(keywords: tuple[str, ...]) -> str:
+    return "|".join(re.escape(k.lower()) for k in keywords if k.strip())
+
+
+def factor_values(features: Mapping[str, Any]) -> dict[str, tuple[Any, float]]:
+    """Factor → (raw, value) for one site's features."""
+    today = features.get("today") or datetime.now(UTC).date()
+    days = f.days_since(features.get("latest_date"), today)
+    deals = f.deal_list(features.get("deal_signals"))
+    channel, role = features.get("channel"), features.get("role")
+    members, posts = features.get("members"), features.get("posts")
+    comments, letter = features.get("comments"), features.get("newsletter_provider")
+    pr, groups = float(features.get("pagerank") or 0), int(features.get("groups") or 1)
+    hits_auth = float(features.get("hits_authority") or 0)
+    reg = features.get("registration_open")
+    return {
+        "relevance": (round(float(features.get("bm25") or 0), 4),
+                      float(features.get("relevance") or 0)),
+        "reachability": (f"{channel} ({role})" if channel and role else channel or "none",
+                         f.reachability(channel, role)),
+        "openness": (", ".join(deals) or "none", f.openness(features.get("deal_signals"))),
+        "activity": (f"{features.get('latest_date')} ({days} days)" if days is not None
+                     else "no date", f.activity(days)),
+        "audience": (_audience_raw(members, posts, comments, letter),
+                     f.audience(members, posts, comments, letter)),
+        "authority": (f"pagerank {pr * groups:.2f}x average, hits {hits_auth:.2f}, "
+                      f"{int(features.get('inlinks') or 0)} linking sites",
+                      f.authority(pr, groups, hits_auth)),
+        "registration": ("unknown" if reg is None else "open" if reg else "closed",
+                         f.registration(reg)),
+    }
+
+
+def _audience_raw(members: Any, posts: Any, comments: Any, letter: Any) -> str:
+    parts = [f"{name} {value}" for name, value in
+             (("members", members), ("posts", posts), ("comments", comments)) if value]
+    if letter:
+        parts.append(f"newsletter {letter}")
+    return ", ".join(parts) or "none"
+
+
+def _weighted(values: Mapping[str, tuple[Any, float]], weights: Mapping[str, float],
+              gate: float, applies: bool) -> Score:
+    breakdown: dict[str, dict[str, Any]] = {}
+    for name, weight in weights.items():
+        raw, value = values[name]
+        scale = 1.0 if name == "relevance" else gate
+        points = round(value * weight * scale, 2) if applies else 0.0
+        entry: dict[str, Any] = {"raw": raw, "value": round(value, 4), "weight": weight,
+                                 "points": points}
+        if scale < 1.0:
+            entry["gate"] = round(scale, 4)
+        breakdown[name] = entry
+    total = round(sum(float(b["points"]) for b in breakdown.values()), 2)
+    return Score(min(100.0, total), breakdown)
+
+
+def score_site(features: Mapping[str, Any],
+               weights: Mapping[str, Mapping[str, float]] = DEFAULT_WEIGHTS) -> SiteScores:
+    """Both scores of one site from its features (see `factor_values`)."""
+    values = factor_values(features)
+    ok = features.get("status") in ("ok", None)
+    gate = f.niche_gate(values["relevance"][1])
+    kind = str(features.get("kind") or "other")
+    return SiteScores(
+        jv=_weighted(values, weights["jv"], gate, ok and kind in JV_KINDS),
+        community=_weighted(values, weights["community"], gate, ok and kind in COMMUNITY_KINDS),
+    )
+
+
+def check_weights(weights: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    """Defaults overridden by `weights`; ValueError naming the problem."""
+    out = {k: dict(v) for k, v in DEFAULT_WEIGHTS.items()}
+    for score, table in weights.items():
+        if score not in out:
+            raise ValueError(f"unknown score weights.{score} (jv, community)")
+        for name, value in table.items():
+            if name not in out[score]:
+                raise ValueError(f"unknown factor weights.{score}.{name} "
+                                 f"({', '.join(out[score])})")
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise ValueError(f"weights.{score}.{name} must be a number ≥ 0")
+            out[score][name] = float(value)
+        total = sum(out[score].values())
+        if abs(total - 100.0) > 0.01:
+            raise ValueError(f"weights.{score} must add up to 100 (they add up to {total:g})")
+    return out
+
+
+def _today(store: Store) -> date:
+    started = store.run_date()
+    return started.date() if started else datetime.now(UTC).date()
+
+
+def rescore(store: Store, config: Config | None = None,
+            weights: Mapping[str, Mapping[str, float]] | None = None) -> int:
+    """Score every site in the DB for the last run's keyword; returns sites scored.
+
+    Stores the domain graph (`site_links`), each site's metrics (`site_metrics`) and
+    both scores with their breakdowns (`scores`)."""
+    if config is not None:
+        keywords = config.keywords
+        weights = weights or config.weights
+    else:
+        row = store.rows("SELECT keyword, config FROM runs ORDER BY run_id DESC LIMIT 1")
+        keywords = (str(row[0]["keyword"]),) if row else ()
+        if row and weights is None:
+            weights = _stored_weights(row[0].get("config"))
+    used = check_weights(weights or {})
+    sites = store.score_inputs()
+    domains = [str(s["domain"]) for s in sites]
+    # Relevance: BM25 of each keyword stem over titles (boosted) and text.
+    tf: dict[str, dict[str, float]] = {}
+    lengths: dict[str, float] = dict.fromkeys(domains, 0.0)
+    for term in terms(keywords):
+        counts = store.term_counts(term_pattern(term))
+        tf[term] = {str(r["domain"]): float(TITLE_BOOST * (r["title_hits"] or 0)
+                                            + (r["text_hits"] or 0)) for r in counts}
+        for r in counts:
+            lengths[str(r["domain"])] = float(r["words"] or 0)
+    relevance_raw = bm25(tf, lengths)
+    yardstick = reference(list(relevance_raw.values()))
+    # Authority: the domain graph with owners collapsed.
+    edges = [Edge(str(e["source_domain"]), str(e["target_domain"]), int(e["links"]),
+                  int(e["pages"]), tuple(e["anchors"] or ()), tuple(e["sections"] or ()))
+             for e in store.link_edges()]
+    shared = [list(r["domains"]) for r in store.shared_contacts()]
+    g = analyse(domains, edges, shared)
+    today = _today(store)
+    scores, metrics = [], []
+    for site in sites:
+        d = str(site["domain"])
+        raw = relevance_raw.get(d, 0.0)
+        s = score_site({**site, "today": today, "bm25": raw,
+                        "relevance": f.relevance(raw, yardstick),
+                        "pagerank": g.pagerank[d], "groups": g.groups,
+                        "hits_authority": g.authority[d], "inlinks": g.inlinks[d]}, used)
+        scores.append((d, s.total, json.dumps(s.breakdown), s.jv.total,
+                       json.dumps(s.jv.breakdown), s.community.total,
+                       json.dumps(s.community.breakdown)))
+        metrics.append((d, g.group[d], g.pagerank[d], g.hub[d], g.authority[d],
+                        g.inlinks[d], raw))
+    graph = [(e.source, e.target, e.links, e.pages, list(e.anchors[:5]), list(e.sections),
+              g.weights.get((e.source, e.target), 0.0),
+              g.group.get(e.source) == g.group.get(e.target)) for e in edges]
+    store.write_site_scores(store.last_run_id(), graph, metrics, scores)
+    return len(scores)
+
+
+def _stored_weights(config_json: Any) -> Mapping[str, Mapping[str, float]] | None:
+    """The weights the last run was configured with (a re-score keeps them)."""
+    try:
+        data = json.loads(config_json) if isinstance(config_json, str) else {}
+    except ValueError:
+        return None
+    found = data.get("weights") if isinstance(data, dict) else None
+    return found if isinstance(found, dict) else None
+
+
+__all__ = ["DEFAULT_WEIGHTS", "Score", "SiteScores", "check_weights", "keyword_regex",
+           "rescore", "score_site"]

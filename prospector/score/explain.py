@@ -1,0 +1,67 @@
+"""`prospector explain DOMAIN`: why a site ranks where it does, from the stored scores."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from prospector.errors import InputError
+from prospector.store.db import Store
+from prospector.urls import registered_domain
+
+LISTS = (("jv_partners", "JV partners", "jv_breakdown", "jv_score"),
+         ("communities", "communities", "community_breakdown", "community_score"))
+
+
+def _rank(store: Store, view: str, domain: str) -> tuple[int, int] | None:
+    rows = store.rows(f"SELECT rank, (SELECT count(*) FROM {view}) AS n FROM {view}"
+                      " WHERE domain = ?", [domain])
+    return (int(rows[0]["rank"]), int(rows[0]["n"])) if rows else None
+
+
+def explain(store: Store, target: str) -> str:
+    """Each score of `target`: its rank, and per factor raw value, value, weight, points."""
+    text = target.strip().lower()
+    domain = registered_domain(text.split("/")[2] if "://" in text else text) or text
+    sites = store.rows("SELECT s.domain, s.kind, s.status, sc.jv_score, sc.jv_breakdown,"
+                       " sc.community_score, sc.community_breakdown"
+                       " FROM sites s LEFT JOIN scores sc USING (domain) WHERE s.domain = ?",
+                       [domain])
+    if not sites:
+        raise InputError(f"no site {domain} in {store.path}")
+    site = sites[0]
+    metrics = store.rows("SELECT * FROM site_metrics WHERE domain = ?", [domain])
+    lines = [f"{domain}  kind {site['kind']}, status {site['status']}"]
+    if metrics:
+        m = metrics[0]
+        linking = store.rows("SELECT source_domain, weight, sections FROM site_links"
+                             " WHERE target_domain = ? AND weight > 0"
+                             " ORDER BY weight DESC, source_domain LIMIT 5", [domain])
+        group = ("" if m["owner_group"] == domain
+                 else f"; same owner as {m['owner_group']} (links between them ignored)")
+        lines.append(f"  bm25 {m['bm25']:.3f}, pagerank {m['pagerank']:.5f}, hub {m['hub']:.3f},"
+                     f" authority {m['authority']:.3f}, {m['inlinks']} linking owners{group}")
+        if linking:
+            lines.append("  linked from " + ", ".join(
+                f"{r['source_domain']} ({'/'.join(r['sections'])}, {r['weight']:g})"
+                for r in linking))
+    for view, title, column, score_column in LISTS:
+        where = _rank(store, view, domain)
+        place = f"#{where[0]} of {where[1]}" if where else "not listed"
+        lines.append(f"{title}: {float(site[score_column] or 0):.1f}/100, {place}")
+        lines += _factor_lines(site[column])
+    return "\n".join(lines)
+
+
+def _factor_lines(breakdown: Any) -> list[str]:
+    parts = json.loads(breakdown) if isinstance(breakdown, str) else breakdown or {}
+    if not isinstance(parts, dict) or not parts:
+        return ["  (not scored: run `prospector crawl` to score the sites)"]
+    width = max(len(name) for name in parts)
+    out = []
+    for name, part in parts.items():
+        gate = f"  × niche gate {part['gate']:.2f}" if "gate" in part else ""
+        out.append(f"  {name:<{width}}  {float(part['points']):5.1f} pts = value "
+                   f"{float(part['value']):.2f} × weight {float(part['weight']):g}{gate}"
+                   f"   raw: {part['raw']}")
+    return out
