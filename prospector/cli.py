@@ -22,6 +22,7 @@ EXIT_CODES_HELP = """exit codes:
   4    database locked by another process
   5    search backend unavailable
   6    partial run: the crawl stopped before the end
+  7    no space left on the device during a write (nothing stored is lost)
   130  interrupted
 """
 
@@ -86,7 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="development: cache HTTP responses in DIR and replay them")
     crawl.add_argument("--no-progress", action="store_true",
                        help="no progress display or periodic progress lines")
+    crawl.add_argument("--redis", metavar="URL",
+                       help="distributed: share the frontier with `prospector worker`s "
+                       "through scrapy-redis on this Redis server")
     crawl.add_argument("--proxy", metavar="URL", help="send every request through this proxy")
+    crawl.add_argument("--allow-private", action="store_true",
+                       help="let requests reach loopback, private, link-local and multicast "
+                       "addresses (refused by default)")
     crawl.add_argument("--fast", action="store_true",
                        help="no politeness delays: only for servers you own (the sample web)")
     crawl.add_argument("--log-level", default="WARNING",
@@ -118,6 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("out/report.html"))
     demo.add_argument("--max-sites", type=_positive, default=100)
 
+    worker = sub.add_parser("worker", help="join the distributed crawl running on a Redis "
+                            "server (started by `prospector crawl --redis`)")
+    worker.add_argument("--redis", metavar="URL", required=True)
+    worker.add_argument("--job", help="the job's Redis key prefix (default: the current job)")
+    worker.add_argument("--log-level", default="WARNING",
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
     runs = sub.add_parser("runs", help="list the crawls recorded in a DB")
     runs.add_argument("--db", type=Path, required=True)
     runs.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -137,6 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
     contacted.add_argument("--cooldown-days", type=_positive, metavar="N",
                            help="days a contacted site stays out of the to-contact lists "
                            "(stored in the DB; 90 until set)")
+
+    explain = sub.add_parser("explain", help="why a site ranks where it does: each factor, "
+                             "its raw value, its weight")
+    explain.add_argument("domain", metavar="DOMAIN")
+    explain.add_argument("--db", type=Path, required=True)
 
     extract = sub.add_parser("extract", help="print the facts of one saved page as JSON")
     extract.add_argument("file", metavar="FILE", help="saved HTML page, or - for stdin")
@@ -169,7 +188,7 @@ def _config(args: argparse.Namespace) -> Any:
         "max_sites": args.max_sites, "max_pages_per_site": args.max_pages,
         "max_distance": args.max_distance,
         "seeds_path": args.seeds, "max_age_days": args.max_age, "job_dir": args.job_dir,
-        "http_cache_dir": args.http_cache,
+        "http_cache_dir": args.http_cache, "redis_url": args.redis,
     }
     values.update({k: v for k, v in flags.items() if v is not None})
     values["variants"] = (*values.get("variants", ()), *args.variant)
@@ -189,6 +208,8 @@ def _config(args: argparse.Namespace) -> Any:
             and not values.get("search_backend")):
         raise InputError("nothing to crawl: give --search URL, --backend, --seeds FILE, "
                          "or an include list")
+    if args.allow_private:
+        values["allow_private"] = True
     config = Config(db_path=args.db, log_level=args.log_level, refresh=args.refresh,
                     progress=not args.no_progress, **values)
     return config.fast() if args.fast else config
@@ -198,6 +219,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from prospector.crawl import run_crawl
 
     result = run_crawl(_config(args))
+    if result.workers:
+        print(f"distributed: {result.fetched} URLs fetched ({result.distinct} distinct) "
+              f"by {result.workers} workers")
     how = "resumed, " if result.resumed else ""
     print(f"run {result.run_id} {result.status}: {how}{result.sites} sites "
           f"({result.skipped} recent, not fetched), {result.pages} pages, "
@@ -299,6 +323,14 @@ def cmd_sampleweb(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    from prospector.crawl import run_worker
+
+    prefix = run_worker(args.redis, args.job, args.log_level)
+    print(f"worker done: {prefix}")
+    return ExitCode.OK
+
+
 def cmd_runs(args: argparse.Namespace) -> int:
     args.query = ("SELECT run_id, keyword, status, started_at, finished_at, sites, pages, contacts"
                   " FROM runs ORDER BY run_id")
@@ -365,6 +397,20 @@ def cmd_mark_contacted(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from prospector.score.explain import explain
+    from prospector.store.db import Store
+
+    with Store.open(args.db, read_only=True) as store:
+        text = explain(store, args.domain)
+    print(_clean_lines(text))
+    return ExitCode.OK
+
+
+def _clean_lines(text: str) -> str:
+    return "\n".join(_clean(line) for line in text.splitlines())
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from prospector.extract.report import extract_json
 
@@ -373,10 +419,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "extract": cmd_extract,
+    "extract": cmd_extract, "explain": cmd_explain,
     "crawl": cmd_crawl, "report": cmd_report, "sql": cmd_sql, "demo": cmd_demo,
     "sampleweb": cmd_sampleweb, "export": cmd_export, "runs": cmd_runs,
-    "suppress": cmd_suppress, "mark-contacted": cmd_mark_contacted,
+    "suppress": cmd_suppress, "mark-contacted": cmd_mark_contacted, "worker": cmd_worker,
 }
 
 
@@ -392,6 +438,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         return int(ExitCode.OK)
+    except (duckdb.Error, OSError) as exc:
+        # A write that failed under the command: full disk, read-only file, lock.
+        from prospector.store.db import explain_storage_error
+
+        error = explain_storage_error(exc, getattr(args, "db", "") or "")
+        if error is None:
+            raise
+        print(f"prospector: error: {error}", file=sys.stderr)
+        return int(error.code)
 
 
 if __name__ == "__main__":

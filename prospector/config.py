@@ -54,6 +54,15 @@ class Config:
     http_cache_dir: Path | None = None  # development: replay responses from disk
     progress: bool = True
     flush_seconds: float = 5.0  # the most crawl work a kill can lose
+    # Requests to loopback, private, link-local and multicast addresses are refused
+    # unless this is set (prospector.guard); the proxy the user names is always used.
+    allow_private: bool = False
+    # Score weights from the config file: {"jv"|"community": {factor: weight}}, each
+    # score's weights adding up to 100 (prospector.score.check_weights); None: defaults.
+    weights: dict[str, dict[str, float]] | None = None
+    # Distributed mode: workers share one frontier through scrapy-redis on this server.
+    redis_url: str | None = None
+    keep_redis: bool = False  # leave the job's keys in Redis after the run (debugging)
 
     def __post_init__(self) -> None:
         if not self.keyword or not self.keyword.strip():
@@ -95,6 +104,7 @@ class Config:
             "PROSPECTOR_EXCLUDE": list(self.exclude),
             "PROSPECTOR_PROGRESS": self.progress,
             "PROSPECTOR_FLUSH_SECONDS": self.flush_seconds,
+            "PROSPECTOR_ALLOW_PRIVATE": self.allow_private,
         }
         if self.http_cache_dir is not None:
             settings["HTTPCACHE_ENABLED"] = True

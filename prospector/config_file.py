@@ -64,7 +64,9 @@ def load_config_file(path: Path) -> dict[str, Any]:
         raise InputError(f"config file {path} is not valid TOML: {exc}") from None
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if isinstance(value, dict) and key in _SCHEMA and key:
+        if key == "weights":
+            values["weights"] = _weights(path, value)
+        elif isinstance(value, dict) and key in _SCHEMA and key:
             _take(path, key, value, values)
         elif key in _SCHEMA[""]:
             _take(path, "", {key: value}, values)
@@ -89,3 +91,18 @@ def _take(path: Path, section: str, table: dict[str, Any], values: dict[str, Any
                 raise InputError(f"config file {path}: {name} must be a list of strings")
             value = tuple(v.strip() for v in value)
         values[field] = str(value) if field == "marginalia_index" else value
+
+
+def _weights(path: Path, table: Any) -> dict[str, dict[str, float]]:
+    """`[weights.jv]` / `[weights.community]`: factor = points; each score's weights,
+    with the defaults for the factors not named, must add up to 100."""
+    from prospector.score import check_weights
+
+    if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
+        raise InputError(f"config file {path}: weights must be tables [weights.jv], "
+                         "[weights.community]")
+    try:
+        check_weights(table)
+    except ValueError as exc:
+        raise InputError(f"config file {path}: {exc}") from None
+    return {score: {k: float(v) for k, v in factors.items()} for score, factors in table.items()}

@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,9 @@ class CrawlResult:
     contacts: int
     resumed: bool = False
     skipped: int = 0
+    fetched: int = 0  # distributed: URLs fetched by all workers
+    distinct: int = 0  # distributed: distinct URLs among them
+    workers: int = 0  # distributed: workers that fetched anything
 
 
 def build_settings(config: Config) -> Settings:
@@ -146,6 +149,8 @@ def _plan(store: Store, config: Config) -> _Plan:
 
 def run_crawl(config: Config) -> CrawlResult:
     """Discover (or resume), crawl and score; blocks until done. One call per process."""
+    if config.redis_url:
+        return run_distributed(config)
     with run_lock(config.db_path):
         # The DB is opened first so that an unusable path fails fast with one line,
         # before any search quota is spent; search pages are cached in it. It is closed
@@ -167,3 +172,74 @@ def run_crawl(config: Config) -> CrawlResult:
                              [plan.run_id])[0]
     return CrawlResult(plan.run_id, str(row["status"]), int(row["sites"]), int(row["pages"]),
                        int(row["contacts"]), plan.resumed, len(plan.skip))
+
+
+def _start_spider(settings: Settings, **spider_args: Any) -> Any:
+    process = CrawlerProcess(settings)
+    one_line_logs()
+    crawler = process.create_crawler("prospect")
+    process.crawl(crawler, **spider_args)
+    process.start()
+    return crawler
+
+
+def run_distributed(config: Config) -> CrawlResult:
+    """The coordinator of a distributed crawl: discover, publish the job, crawl as one
+    of the workers, wait for the others, load every worker's items, score, clean up."""
+    from prospector.distributed import (
+        cleanup,
+        connect,
+        distributed_settings,
+        fetch_counts,
+        load_items,
+        publish_job,
+        wait_for_workers,
+    )
+    from prospector.sink import StoreSink
+
+    assert config.redis_url
+    server = connect(config.redis_url)
+    with run_lock(config.db_path):
+        with Store.open(config.db_path) as store:
+            candidates = discover(config, store)
+            if not candidates:
+                raise ProspectorError("no sites to crawl: the search found nothing and no "
+                                      "seed file was given", ExitCode.BACKEND)
+            run_id = store.start_run(config.keyword, config.to_json())
+            store.record_discoveries(run_id, candidates)
+            claim_queries(store, run_id)
+        prefix = publish_job(server, config, run_id)
+        settings = build_settings(config)
+        distributed_settings(settings, config.redis_url, prefix)
+        crawler = _start_spider(settings, keyword=config.keyword, candidates=candidates,
+                                keywords=config.keywords)
+        assert crawler.stats is not None
+        reason = crawler.stats.get_value("finish_reason", "finished")
+        wait_for_workers(server, prefix)
+        with Store.open(config.db_path) as store:
+            sink = StoreSink(store, run_id)
+            load_items(server, prefix, sink)
+            sink.close("done" if reason == "finished" else "partial")
+            rescore(store, config)
+            row = store.rows("SELECT status, sites, pages, contacts FROM runs WHERE run_id = ?",
+                             [run_id])[0]
+        fetched, distinct = fetch_counts(server, prefix)
+        workers = len(server.hkeys(f"{prefix}:fetched_by"))
+        if not config.keep_redis:
+            cleanup(server, prefix)
+    return CrawlResult(run_id, str(row["status"]), int(row["sites"]), int(row["pages"]),
+                       int(row["contacts"]), fetched=fetched, distinct=distinct, workers=workers)
+
+
+def run_worker(redis_url: str, job: str | None = None, log_level: str | None = None) -> str:
+    """An extra worker for the job running on this Redis; returns when the crawl rests."""
+    from prospector.distributed import connect, distributed_settings, job_config
+
+    server = connect(redis_url)
+    prefix, config = job_config(server, job)
+    if log_level:
+        config = replace(config, log_level=log_level)
+    settings = build_settings(config)
+    distributed_settings(settings, redis_url, prefix)
+    _start_spider(settings, keyword=config.keyword, candidates=[], keywords=config.keywords)
+    return prefix

@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     LOCKED = 4  # another process holds the DB
     BACKEND = 5  # search backend unreachable or refusing
     PARTIAL = 6  # the run finished but some sites failed
+    NO_SPACE = 7  # the disk filled up during a write: free space, run again; nothing stored is lost
     INTERRUPTED = 130
 
 

@@ -1,5 +1,6 @@
-"""Downloader middleware: send every request (robots.txt included) through the
-configured proxy. The bundled sample web is reached this way, without DNS."""
+"""Downloader middlewares: send every request (robots.txt included) through the
+configured proxy (the bundled sample web is reached this way, without DNS); refuse
+requests to non-public addresses (`AddressGuard`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.dupefilters import RFPDupeFilter
+from scrapy.exceptions import IgnoreRequest
 
 
 class ProxyMiddleware:
@@ -20,3 +23,65 @@ class ProxyMiddleware:
     def process_request(self, request: Request, spider: Any = None) -> None:
         if self.proxy and "proxy" not in request.meta:
             request.meta["proxy"] = self.proxy
+
+
+class AddressGuard:
+    """Refuse requests to loopback, private, link-local, multicast and other non-public
+    addresses, and to non-web schemes (file:, ftp:…), unless PROSPECTOR_ALLOW_PRIVATE.
+
+    Literal addresses and `localhost` names are refused whether or not a proxy carries
+    the request (a proxy would fetch them as readily). A name is resolved here only for
+    direct requests: through a proxy, the proxy resolves it (the sample web's `*.test`
+    names resolve nowhere else). Runs first (priority 50), so a refused request never
+    even asks for robots.txt; redirects pass through again and are checked too.
+    The refusal is an IgnoreRequest whose message the spider records as the page's error.
+    """
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+        self.resolved: dict[str, str | None] = {}  # host → refusal, per crawl
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AddressGuard:
+        return cls(crawler.settings.getbool("PROSPECTOR_ALLOW_PRIVATE", False))
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        if self.allow_private:
+            return
+        from prospector import guard
+
+        refused = guard.url_refusal(request.url)
+        if refused is None and not request.url.startswith("data:") and not request.meta.get("proxy"):
+            refused = await self._resolve(guard.url_host(request.url))
+        if refused is not None:
+            raise IgnoreRequest(refused)
+
+    async def _resolve(self, host: str) -> str | None:
+        if host not in self.resolved:
+            import asyncio
+            import socket
+
+            from prospector import guard
+
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(host, None,
+                                                                     type=socket.SOCK_STREAM)
+            except OSError:
+                infos = []  # unresolvable: the download fails with its own DNS error
+            self.resolved[host] = guard.resolved_refusal(host, (str(i[4][0]) for i in infos))
+        return self.resolved[host]
+
+
+class RedirectDupeFilter(RFPDupeFilter):
+    """Scrapy's duplicate filter, except that it lets redirects through.
+
+    A redirect loop (/a → /b → /a) would otherwise be dropped silently at its first
+    repeat, and the site would vanish from the run without a reason. Let through, the
+    loop ends at REDIRECT_MAX_TIMES with an IgnoreRequest the spider records as the
+    page's error. The spider never requests a URL twice itself (it keeps its own set).
+    """
+
+    def request_seen(self, request: Request) -> bool:
+        if request.meta.get("redirect_times"):
+            return False
+        return bool(super().request_seen(request))

@@ -40,9 +40,9 @@ class Progress:
         stats = self.crawler.stats
         assert stats is not None
         spider: Any = self.crawler.spider
-        frontier = getattr(spider, "frontier", None)
-        found = len(getattr(frontier, "_known", ())) if frontier is not None else 0
-        released = frontier.released if frontier is not None else 0
+        state = getattr(spider, "state", None)
+        found = state.known if state is not None else 0
+        released = state.released if state is not None else 0
         elapsed = int(time.monotonic() - self.started)
         return (f"progress: {found} sites found, {released} started, "
                 f"{stats.get_value(SITES_DONE_STAT, 0)} done, "

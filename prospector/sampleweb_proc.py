@@ -17,6 +17,7 @@ class SampleWebProcess:
     seed: int = 7
     host: str = "127.0.0.1"
     port: int = 0
+    hostile: bool = False  # also serve the hostile hosts (prospector/sampleweb/hostile.py)
     process: subprocess.Popen[str] | None = None
 
     @property
@@ -26,7 +27,8 @@ class SampleWebProcess:
     def start(self, timeout: float = 30.0) -> SampleWebProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "prospector.sampleweb", "--host", self.host,
-             "--port", str(self.port), "--seed", str(self.seed)],
+             "--port", str(self.port), "--seed", str(self.seed),
+             *(["--hostile"] if self.hostile else [])],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         assert self.process.stdout is not None

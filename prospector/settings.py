@@ -24,6 +24,10 @@ DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 RETRY_TIMES = 1
 REDIRECT_MAX_TIMES = 5
+# Redirects are never dropped as duplicates: a redirect loop ends at REDIRECT_MAX_TIMES
+# with a reason recorded for its site instead of vanishing.
+DUPEFILTER_CLASS = "prospector.middlewares.RedirectDupeFilter"
+PROSPECTOR_ALLOW_PRIVATE = False  # --allow-private: let requests reach non-public addresses
 # No depth limit: Scrapy's depth counts every callback hop, so a site released from
 # another site's page would inherit that page's depth and its own pages be dropped
 # silently. The spider bounds the crawl itself: pages per site, link distance, sites.
@@ -32,8 +36,13 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    # First of all (before robots.txt at 100): no request to a loopback, private,
+    # link-local or multicast address, nor to a file: URL, unless PROSPECTOR_ALLOW_PRIVATE.
+    "prospector.middlewares.AddressGuard": 50,
     # Before HttpProxyMiddleware (750) so robots.txt requests get the proxy too.
     "prospector.middlewares.ProxyMiddleware": 740,
+    # Distributed mode only (NotConfigured otherwise): a log of fetched URLs in Redis.
+    "prospector.distributed.FetchLog": 950,
 }
 EXTENSIONS = {
     "prospector.progress.Progress": 500,

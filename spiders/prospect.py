@@ -8,7 +8,6 @@ bodies to `prospector.extract`; ranking lives in `prospector.discover.frontier`.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from prospector.config import Config
+from prospector.crawlstate import CrawlState, LocalState
 from prospector.discover import discover
 from prospector.discover.frontier import Frontier, keyword_pattern, link_priority, relevance
 from prospector.extract import extract_page
@@ -65,12 +65,8 @@ class ProspectSpider(scrapy.Spider):
         self.pattern = keyword_pattern(keywords or (keyword,))
         self.max_pages = 6
         self.parallel_sites = 16
-        self.frontier = Frontier(max_sites=self.max_sites)
-        self.scheduled: Counter[str] = Counter()  # pages requested per site
-        self.outstanding: Counter[str] = Counter()  # requests in flight per site
-        self.site_relevance: dict[str, float] = {}
-        self.pending_announce: dict[str, Candidate] = {}
-        self.requested: set[str] = set()  # so the duplicate filter never drops one of ours
+        # Frontier, budgets and in-flight counts: in memory, or in Redis when distributed.
+        self.state: CrawlState = LocalState(Frontier(max_sites=self.max_sites))
         self.skip = skip or set()  # crawled recently, or earlier in a resumed run
         self.skip_links = skip_links or []
         self.validators = validators or {}
@@ -82,11 +78,19 @@ class ProspectSpider(scrapy.Spider):
         spider.max_pages = settings.getint("PROSPECTOR_MAX_PAGES_PER_SITE", 6)
         spider.max_sites = settings.getint("PROSPECTOR_MAX_SITES", spider.max_sites)
         spider.parallel_sites = max(1, settings.getint("CONCURRENT_REQUESTS", 16))
-        spider.frontier = Frontier(
+        frontier = Frontier(
             max_sites=spider.max_sites,
             max_distance=settings.getint("PROSPECTOR_MAX_DISTANCE", 2),
             exclude=frozenset(settings.getlist("PROSPECTOR_EXCLUDE")),
         )
+        if settings.get("PROSPECTOR_REDIS_URL"):
+            from prospector.distributed import RedisState
+
+            spider.state = RedisState.from_settings(settings, frontier)
+            crawler.signals.connect(spider.state.opened, signal=signals.spider_opened)
+            crawler.signals.connect(spider.state.closed, signal=signals.spider_closed)
+        else:
+            spider.state = LocalState(frontier)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
@@ -104,12 +108,14 @@ class ProspectSpider(scrapy.Spider):
         )
         return discover(config)
 
-    def _request(self, url: str, site: str, priority: int) -> scrapy.Request:
-        self.requested.add(url)
-        self.scheduled[site] += 1
-        self.outstanding[site] += 1
+    def _request(self, url: str, site: str, priority: int,
+                 candidate: Candidate | None = None) -> scrapy.Request:
+        self.state.add_scheduled(site)
+        self.state.add_outstanding(site, 1)
         headers: dict[str, str] = {}
-        meta: dict[str, Any] = {}
+        # The site's Candidate rides with its home request: whichever process handles
+        # that response announces the site, once, before its first page is stored.
+        meta: dict[str, Any] = {"candidate": candidate} if candidate else {}
         etag, modified = self.validators.get(url, ("", ""))
         if priority == _FOLLOW_PRIORITY and (etag or modified):
             # Only leaf pages are asked conditionally: a home page is always read in full
@@ -119,29 +125,32 @@ class ProspectSpider(scrapy.Spider):
             meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(url, callback=self.parse, errback=self.failed,
                               cb_kwargs={"site": site}, priority=priority, headers=headers,
-                              meta=meta)
+                              meta=meta, dont_filter=self.state.refetching(site))
 
     def _refill(self) -> Iterator[scrapy.Request]:
         """Release the best queued sites while fewer than `parallel_sites` are active."""
-        active = sum(1 for n in self.outstanding.values() if n > 0)
-        room = self.parallel_sites - active
+        room = self.parallel_sites - self.state.active_sites()
         if room <= 0:
             return
-        for candidate, _distance in self.frontier.pop(room):
-            self.pending_announce[candidate.domain] = candidate
-            if candidate.domain in self.skip:
-                # Not fetched again, but still part of this run. Items can only come
-                # from callbacks, so a local data: request carries the site to one.
-                self.outstanding[candidate.domain] += 1
-                yield scrapy.Request("data:,", callback=self.skipped, dont_filter=True,
-                                     cb_kwargs={"site": candidate.domain})
-            else:
-                yield self._request(candidate.url, candidate.domain, 0)
+        for candidate, _distance in self.state.pop(room):
+            yield self.site_request(candidate)
+
+    def site_request(self, candidate: Candidate) -> scrapy.Request:
+        """The first request of a released site."""
+        if candidate.domain in self.skip:
+            # Not fetched again, but still part of this run. Items can only come from
+            # callbacks, so a local data: request carries the site to one.
+            self.state.add_outstanding(candidate.domain, 1)
+            return scrapy.Request("data:,", callback=self.skipped, dont_filter=True,
+                                  cb_kwargs={"site": candidate.domain},
+                                  meta={"candidate": candidate})
+        self.state.claim_url(candidate.url)
+        return self._request(candidate.url, candidate.domain, 0, candidate)
 
     async def start(self) -> AsyncIterator[Any]:
         candidates = self._candidates()
         for order, candidate in enumerate(candidates):
-            self.frontier.push(candidate, seed_priority(candidate, order, len(candidates)),
+            self.state.push(candidate, seed_priority(candidate, order, len(candidates)),
                                candidate.distance)
         for row in self.skip_links:
             # A skipped site is not parsed again; its stored links still lead on.
@@ -152,10 +161,15 @@ class ProspectSpider(scrapy.Spider):
             yield request
 
     def on_idle(self) -> None:
-        # Idle means nothing is in flight, whatever the counts say: a request dropped
-        # on the way (duplicate filter, a middleware) never reaches a callback.
-        self.outstanding.clear()
+        if not self.state.distributed:
+            # Idle means nothing is in flight, whatever the counts say: a request
+            # dropped on the way (a middleware) never reaches a callback.
+            self.state.reset_outstanding()
         requests = list(self._refill())
+        if not requests and self.state.distributed:
+            requests = self.state.recover(self)  # type: ignore[attr-defined]
+            if not requests and not self.state.all_quiet():  # type: ignore[attr-defined]
+                raise DontCloseSpider  # other workers may still add work
         if not requests:
             return
         assert self.crawler.engine is not None
@@ -163,25 +177,26 @@ class ProspectSpider(scrapy.Spider):
             self.crawler.engine.crawl(request)
         raise DontCloseSpider
 
-    def _announce(self, site: str) -> Iterator[Candidate]:
-        """The site's Candidate item, once, before its first page reaches the store."""
-        candidate = self.pending_announce.pop(site, None)
-        if candidate is not None:
+    @staticmethod
+    def _announce(meta: dict[str, Any]) -> Iterator[Candidate]:
+        """The site's Candidate item, before its first page reaches the store."""
+        candidate = meta.get("candidate")
+        if isinstance(candidate, Candidate):
             yield candidate
 
     def _finish(self, site: str) -> Iterator[Any]:
-        self.outstanding[site] -= 1
-        if self.outstanding[site] <= 0:
+        if self.state.add_outstanding(site, -1) <= 0:
             yield SiteDone(site)
 
     # -- callbacks --------------------------------------------------------------------------
     def skipped(self, response: Response, site: str) -> Iterator[Any]:
-        self.outstanding[site] -= 1
-        yield from self._announce(site)
+        self.state.add_outstanding(site, -1)
+        yield from self._announce(response.meta)
         yield from self._refill()
 
     def parse(self, response: Response, site: str) -> Iterator[Any]:
-        yield from self._announce(site)
+        self.state.touch(site)
+        yield from self._announce(response.meta)
         if response.status == 304:
             yield PageUnchanged(site, canonicalize(response.url))
             yield from self._finish(site)
@@ -206,9 +221,11 @@ class ProspectSpider(scrapy.Spider):
             last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1"),
         )
         for url in facts.follow:
-            if self.scheduled[site] >= self.max_pages:
+            if self.state.scheduled(site) >= self.max_pages:
                 break
-            if url not in self.requested and registered_domain(url) == site:
+            # Claimed URLs are never asked twice, so no request of ours is dropped by a
+            # duplicate filter on the way and the in-flight counts stay true.
+            if registered_domain(url) == site and self.state.claim_url(url):
                 yield self._request(url, site, _FOLLOW_PRIORITY)
         self._expand(site, facts)
         yield from self._finish(site)
@@ -217,9 +234,8 @@ class ProspectSpider(scrapy.Spider):
     def _expand(self, site: str, facts: PageFacts) -> None:
         """Offer the sites this page links to, if this site is on-topic."""
         page_relevance = relevance(f"{facts.title} {facts.text}", self.pattern)
-        site_relevance = max(page_relevance, self.site_relevance.get(site, 0.0))
-        self.site_relevance[site] = site_relevance
-        distance = self.frontier.distance_of(site)
+        site_relevance = self.state.relevance(site, page_relevance)
+        distance = self.state.distance_of(site)
         if site_relevance <= 0.0 or distance is None:
             return  # off-topic sites are recorded, never expanded from
         for link in facts.links:
@@ -227,7 +243,7 @@ class ProspectSpider(scrapy.Spider):
 
     def _offer(self, site: str, link: Link, site_relevance: float, distance: int) -> None:
         target = link.target_domain
-        if not target or target == site or self.frontier.is_known(target):
+        if not target or target == site or self.state.is_known(target):
             return
         anchor = link.anchor[:80] or link.target_url
         candidate = Candidate(
@@ -235,13 +251,14 @@ class ProspectSpider(scrapy.Spider):
             why=f"linked from {site} ({link.section or 'page'}): {anchor}",
             source="link", distance=distance + 1, via=site,
         )
-        self.frontier.push(candidate, link_priority(link, site_relevance, self.pattern),
-                           distance + 1)
+        self.state.push(candidate, link_priority(link, site_relevance, self.pattern),
+                        distance + 1)
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         site = request.cb_kwargs.get("site", "")
-        yield from self._announce(site)
+        self.state.touch(site)
+        yield from self._announce(request.meta)
         yield from self._finish(site)
         url = canonicalize(request.url)
         status = 0

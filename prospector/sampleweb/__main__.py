@@ -1,4 +1,4 @@
-"""`python -m prospector.sampleweb [--host H] [--port N] [--seed N] [--today YYYY-MM-DD]`
+"""`python -m prospector.sampleweb [--host H] [--port N] [--seed N] [--today YYYY-MM-DD] [--hostile]`
 
 Prints exactly one line `PORT=<n>` once listening, then serves until SIGINT/SIGTERM.
 """
@@ -21,12 +21,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--today", type=date.fromisoformat, default=None,
                     help="date the web is built for (default: current UTC date)")
     ap.add_argument("--access-log", action="store_true", help="log every request to stderr")
+    ap.add_argument("--hostile", action="store_true",
+                    help="also serve the hostile hosts (traps, bombs, poisoned pages; see hostile.py)")
     args = ap.parse_args(argv)
 
     def ready(port: int) -> None:
         print(f"PORT={port}", flush=True)
 
-    serve(args.host, args.port, args.seed, args.today, ready, args.access_log)
+    serve(args.host, args.port, args.seed, args.today, ready, args.access_log, args.hostile)
     return 0
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from . import hostile
 from .generator import build
 from .model import HTML, SampleWeb
 from .search import Index
@@ -50,6 +51,11 @@ def _target(request: web.Request) -> tuple[str, str]:
 async def handle(request: web.Request) -> web.StreamResponse:
     host, path = _target(request)
     sw = request.app[WEB_KEY]
+    if hostile.is_enabled(request.app):
+        hostile.record(request.app, host, path)
+        answer = await hostile.handle(request, host, path)
+        if answer is not None:
+            return answer
     if host in CONTROL_HOSTS:
         return _control(request, path)
     site = sw.hosts.get(host)
@@ -81,6 +87,9 @@ def _control(request: web.Request, path: str) -> web.Response:
         return web.Response(text="ok", content_type="text/plain")
     if route == "/truth.json":
         return web.Response(body=request.app[TRUTH_KEY], content_type="application/json")
+    if route == "/hostile-log.json" and hostile.is_enabled(request.app):
+        return web.Response(text=json.dumps(request.app[hostile.SEEN_KEY]),
+                            content_type="application/json")
     if route == "/search":
         q = request.query.get("q", "").strip()
         if not q:
@@ -96,9 +105,12 @@ def _control(request: web.Request, path: str) -> web.Response:
     return web.Response(status=404, body=NOT_FOUND, headers={"Content-Type": HTML})
 
 
-def make_app(seed: int = 7, today: date | None = None) -> web.Application:
+def make_app(seed: int = 7, today: date | None = None, hostile_web: bool = False) -> web.Application:
+    """The sample web's app; `hostile_web` adds the hostile hosts (see hostile.py)."""
     sw = build(seed, today or datetime.now(UTC).date())
     app = web.Application()
+    if hostile_web:
+        hostile.install(app)
     app[WEB_KEY] = sw
     app[INDEX_KEY] = Index(sw)
     app[TRUTH_KEY] = json.dumps(truth(sw), indent=1, sort_keys=True).encode()
@@ -112,13 +124,15 @@ async def start(
     seed: int = 7,
     today: date | None = None,
     access_log: bool = False,
+    hostile_web: bool = False,
 ) -> tuple[web.AppRunner, int]:
     """Start serving in the running loop; returns the runner (call `cleanup()`) and port."""
     log = None
     if access_log:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
         log = logging.getLogger("aiohttp.access")
-    runner = web.AppRunner(make_app(seed, today), access_log=log, handle_signals=False)
+    runner = web.AppRunner(make_app(seed, today, hostile_web), access_log=log,
+                           handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
@@ -134,20 +148,21 @@ def serve(
     today: date | None = None,
     ready: Callable[[int], None] | None = None,
     access_log: bool = False,
+    hostile_web: bool = False,
 ) -> None:
     """Serve until SIGINT/SIGTERM; `ready(port)` is called once the socket listens."""
-    asyncio.run(_serve(host, port, seed, today, ready, access_log))
+    asyncio.run(_serve(host, port, seed, today, ready, access_log, hostile_web))
 
 
 async def _serve(
     host: str, port: int, seed: int, today: date | None,
-    ready: Callable[[int], None] | None, access_log: bool,
+    ready: Callable[[int], None] | None, access_log: bool, hostile_web: bool = False,
 ) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    runner, bound = await start(host, port, seed, today, access_log)
+    runner, bound = await start(host, port, seed, today, access_log, hostile_web)
     try:
         if ready is not None:
             ready(bound)

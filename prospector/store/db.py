@@ -6,6 +6,7 @@ one statement per table per batch: executemany manages ~1.6 k rows/s here, this 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from prospector.errors import DatabaseError, LockedError
+from prospector.errors import DatabaseError, ExitCode, LockedError, ProspectorError
 from prospector.models import Candidate, FetchedPage, SiteProfile
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -63,10 +64,38 @@ def _explain_open_error(path: Path, exc: duckdb.Error) -> Exception:
     message = str(exc)
     if "lock" in message.lower():
         return LockedError(f"database {path} is in use by another process (locked); try again later")
-    if "read-only" in message.lower() or "permission denied" in message.lower():
+    if any(m in message.lower() for m in _NOT_WRITABLE):
         return DatabaseError(f"database {path} cannot be written: permission denied")
     first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
     return DatabaseError(f"cannot open database {path}: {first}")
+
+
+_NO_SPACE = ("no space left on device", "disk full", "disk quota exceeded")
+_NOT_WRITABLE = ("read-only file system", "permission denied", "operation not permitted",
+                 "read-only", "readonly")
+
+
+def explain_storage_error(exc: BaseException, path: str | Path = "") -> ProspectorError | None:
+    """A one-line error for a failed DB (or lock file) read or write, or None when `exc`
+    is not one: a full disk (exit 7), a read-only or forbidden path (3), a lock (4)."""
+    import errno
+
+    if not isinstance(exc, duckdb.Error | OSError):
+        return None
+    where = f"database {path}" if path else "the database"
+    message = str(exc).lower()
+    code = exc.errno if isinstance(exc, OSError) else None
+    if code in (errno.ENOSPC, errno.EDQUOT) or any(m in message for m in _NO_SPACE):
+        return ProspectorError(f"no space left on the device writing {where}: free some space "
+                               "and run again (what was stored before is kept)", ExitCode.NO_SPACE)
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or any(m in message for m in _NOT_WRITABLE):
+        return DatabaseError(f"{where} cannot be written: read-only or permission denied")
+    if isinstance(exc, OSError):
+        return None  # not a storage condition we know: a bug, let it show
+    if "lock" in message:
+        return LockedError(f"{where} is in use by another process (locked); try again later")
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return DatabaseError(f"{where} failed: {first}")
 
 
 class Store:
@@ -102,6 +131,9 @@ class Store:
                 store._check_schema()
             else:
                 store.migrate()
+        except duckdb.Error as exc:  # migrate writes: a full disk or read-only file shows here
+            con.close()
+            raise explain_storage_error(exc, text) or DatabaseError(str(exc)) from None
         except BaseException:
             con.close()
             raise
@@ -334,7 +366,10 @@ class Store:
             )
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            # A COMMIT that failed (a full disk) has already ended the transaction: the
+            # ROLLBACK must not hide the original error.
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
             raise
 
     def update_site_facts(self, profiles: Sequence[SiteProfile]) -> None:
@@ -527,3 +562,88 @@ class Store:
     def last_run_id(self) -> int | None:
         row = self.con.execute("SELECT max(run_id) FROM runs").fetchone()
         return int(row[0]) if row and row[0] is not None else None
+
+    # -- issue 5: link graph, site metrics, two scores ---------------------------------
+    def score_inputs(self) -> list[dict[str, Any]]:
+        """Per site, the facts the scores read: kind, status, community numbers,
+        activity, newsletter, deal signals and the best channel."""
+        return self.rows(
+            """
+            SELECT s.domain, s.kind, s.platform, s.status, s.pages, s.members, s.topics,
+                   s.posts, s.online, s.registration_open, s.comments, s.latest_date,
+                   s.newsletter_provider, s.deal_signals, b.kind AS channel, b.role AS role
+            FROM sites s LEFT JOIN best_contacts b USING (domain)
+            ORDER BY s.domain
+            """)
+
+    def term_counts(self, pattern: str) -> list[dict[str, Any]]:
+        """Per site: matches of `pattern` (a regex over lower-cased text) in its pages'
+        titles and in their text, and its length in words."""
+        return self.rows(
+            """
+            SELECT domain,
+                   sum(len(regexp_extract_all(lower(title), ?))) AS title_hits,
+                   sum(len(regexp_extract_all(lower(text), ?))) AS text_hits,
+                   sum(len(string_split(title, ' ')) + len(string_split(text, ' '))) AS words
+            FROM pages WHERE status BETWEEN 200 AND 299
+            GROUP BY domain ORDER BY domain
+            """,
+            [pattern, pattern])
+
+    def link_edges(self) -> list[dict[str, Any]]:
+        """The crawl's links between stored sites, one row per (source, target) site."""
+        return self.rows(
+            """
+            SELECT l.source_domain, l.target_domain, count(*) AS links,
+                   count(DISTINCT l.source_url) AS pages,
+                   list_sort(list_distinct(list(l.anchor) FILTER (WHERE l.anchor <> '')))
+                       AS anchors,
+                   list_sort(list_distinct(list(l.section))) AS sections
+            FROM links l
+            WHERE l.source_domain <> l.target_domain
+              AND l.source_domain IN (SELECT domain FROM sites)
+              AND l.target_domain IN (SELECT domain FROM sites)
+            GROUP BY l.source_domain, l.target_domain
+            ORDER BY l.source_domain, l.target_domain
+            """)
+
+    def shared_contacts(self) -> list[dict[str, Any]]:
+        """Email addresses published on more than one site: one owner behind them."""
+        return self.rows(
+            """
+            SELECT value, list_sort(list_distinct(list(domain))) AS domains
+            FROM contacts WHERE kind = 'email'
+            GROUP BY value HAVING count(DISTINCT domain) > 1
+            ORDER BY value
+            """)
+
+    def run_date(self) -> datetime | None:
+        """When the latest run started: activity is measured from it, not from now."""
+        row = self.con.execute(
+            "SELECT started_at FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
+        return row[0] if row and isinstance(row[0], datetime) else None
+
+    def write_site_scores(self, run_id: int | None, graph: Sequence[tuple[Any, ...]],
+                          metrics: Sequence[tuple[Any, ...]],
+                          scores: Sequence[tuple[Any, ...]]) -> None:
+        """Replace the link graph, the site metrics and the scores at once.
+
+        graph: (source, target, links, pages, anchors, sections, weight, same_owner);
+        metrics: (domain, owner_group, pagerank, hub, authority, inlinks, bm25);
+        scores: (domain, score, breakdown, jv_score, jv_breakdown, community_score,
+        community_breakdown)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in ("site_links", "site_metrics", "scores"):
+                self.con.execute(f"DELETE FROM {table}")
+            self._insert("site_links", ("source_domain", "target_domain", "links", "pages",
+                                        "anchors", "sections", "weight", "same_owner"), graph)
+            self._insert("site_metrics", ("domain", "owner_group", "pagerank", "hub",
+                                          "authority", "inlinks", "bm25"), metrics)
+            self._insert("scores", ("domain", "run_id", "score", "breakdown", "jv_score",
+                                    "jv_breakdown", "community_score", "community_breakdown"),
+                         [(d, run_id, *rest) for d, *rest in scores])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise

@@ -40,49 +40,73 @@ LEFT JOIN outreach o USING (domain)
 WHERE s.domain NOT IN (SELECT value FROM suppressions WHERE kind = 'domain')
 ORDER BY score DESC, s.domain;
 
--- Authority until issue 5 stores PageRank: how many distinct sites link to a domain,
--- and a few of them (the "why" of a site found through links).
+-- Authority inside the niche (issue 5): distinct linking sites, a few of them, and the
+-- PageRank / HITS the last scoring computed over the collapsed domain graph.
 CREATE OR REPLACE VIEW site_authority AS
-SELECT target_domain AS domain,
-       count(DISTINCT source_domain) AS inlinks,
-       list_sort(list_distinct(list(source_domain)))[1:3] AS linked_from
-FROM links
-WHERE source_domain <> target_domain
-GROUP BY target_domain;
+SELECT l.domain, l.inlinks, l.linked_from,
+       coalesce(m.pagerank, 0) AS pagerank, coalesce(m.hub, 0) AS hub,
+       coalesce(m.authority, 0) AS authority, coalesce(m.inlinks, 0) AS owner_inlinks
+FROM (
+    SELECT target_domain AS domain,
+           count(DISTINCT source_domain) AS inlinks,
+           list_sort(list_distinct(list(source_domain)))[1:3] AS linked_from
+    FROM links
+    WHERE source_domain <> target_domain
+    GROUP BY target_domain
+) l
+LEFT JOIN site_metrics m USING (domain);
 
 -- The report's three lists, ranked here so ad-hoc SQL sees what the report shows.
--- A first cut on `prospects`; issue 5 refines their ranking. Column names are stable:
--- everything of `prospects` (domain, url, title, kind, platform, score, breakdown,
--- channel, contact, contact_role, why, source, first_seen, ...) plus inlinks, linked_from.
+-- Each exposes everything of `prospects` (domain, url, title, kind, platform, score,
+-- breakdown, channel, contact, contact_role, why, source, first_seen, ...) plus inlinks,
+-- linked_from, rank, and both scores (jv_score, jv_breakdown, community_score,
+-- community_breakdown); `score` and `breakdown` are the list's own score.
 
--- Partners for joint ventures: publishers and sites with an owner to deal with.
--- Forums are communities to join rather than partners, so they are left to `communities`.
+-- Partners for joint ventures: publishers, shops and sites with an owner to deal with,
+-- ranked by the JV score. Forums are communities to join rather than partners.
 CREATE OR REPLACE VIEW jv_partners AS
-SELECT p.*, coalesce(a.inlinks, 0) AS inlinks, a.linked_from
+SELECT row_number() OVER (ORDER BY coalesce(sc.jv_score, 0) DESC, p.domain) AS rank,
+       p.* REPLACE (coalesce(sc.jv_score, 0) AS score, sc.jv_breakdown AS breakdown),
+       coalesce(a.inlinks, 0) AS inlinks, a.linked_from,
+       coalesce(sc.jv_score, 0) AS jv_score, sc.jv_breakdown,
+       coalesce(sc.community_score, 0) AS community_score, sc.community_breakdown
 FROM prospects p
+LEFT JOIN scores sc USING (domain)
 LEFT JOIN site_authority a USING (domain)
 WHERE p.kind <> 'forum' AND NOT p.in_cooldown  -- contacted lately: not again yet
-ORDER BY p.score DESC, p.domain;
+ORDER BY rank;
 
--- Communities to join: forums and blogs.
+-- Communities to join: forums and blogs, ranked by the community score.
 CREATE OR REPLACE VIEW communities AS
-SELECT p.*, coalesce(a.inlinks, 0) AS inlinks, a.linked_from
+SELECT row_number() OVER (ORDER BY coalesce(sc.community_score, 0) DESC, p.domain) AS rank,
+       p.* REPLACE (coalesce(sc.community_score, 0) AS score,
+                    sc.community_breakdown AS breakdown),
+       coalesce(a.inlinks, 0) AS inlinks, a.linked_from,
+       coalesce(sc.jv_score, 0) AS jv_score, sc.jv_breakdown,
+       coalesce(sc.community_score, 0) AS community_score, sc.community_breakdown
 FROM prospects p
+LEFT JOIN scores sc USING (domain)
 LEFT JOIN site_authority a USING (domain)
 WHERE p.kind IN ('forum', 'blog')
-ORDER BY p.score DESC, p.domain;
+ORDER BY rank;
 
 -- Newsletters and e-zines: candidates for ad swaps and sponsorship. A site counts when
--- its kind is newsletter or when it offers a newsletter contact.
+-- its kind is newsletter, it names a newsletter provider, or it offers a newsletter
+-- contact; ranked by the JV score (a swap or a sponsorship is a deal).
 CREATE OR REPLACE VIEW newsletters AS
-SELECT p.*, coalesce(a.inlinks, 0) AS inlinks, a.linked_from
+SELECT row_number() OVER (ORDER BY coalesce(sc.jv_score, 0) DESC, p.domain) AS rank,
+       p.* REPLACE (coalesce(sc.jv_score, 0) AS score, sc.jv_breakdown AS breakdown),
+       coalesce(a.inlinks, 0) AS inlinks, a.linked_from,
+       coalesce(sc.jv_score, 0) AS jv_score, sc.jv_breakdown,
+       coalesce(sc.community_score, 0) AS community_score, sc.community_breakdown
 FROM prospects p
+LEFT JOIN scores sc USING (domain)
 LEFT JOIN site_authority a USING (domain)
 WHERE (p.kind = 'newsletter' OR p.newsletter_provider <> ''
    OR EXISTS (SELECT 1 FROM contacts c
               WHERE c.domain = p.domain AND (c.kind = 'newsletter' OR c.role = 'newsletter')))
   AND NOT p.in_cooldown
-ORDER BY p.score DESC, p.domain;
+ORDER BY rank;
 
 -- What changed since the previous run: sites first found by the latest run ('new', only
 -- when an earlier run exists) and sites earlier runs found that the latest did not ('lost').

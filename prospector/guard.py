@@ -1,0 +1,121 @@
+"""What the crawl may ask for: never a loopback, private, link-local, multicast or
+otherwise non-public address, nor a local file, unless the user allows it
+(`--allow-private`).
+
+A scraped page chooses the URLs the crawl follows and the redirects it takes, so a
+hostile site could point it at 127.0.0.1, at the LAN, or at a cloud metadata service
+(169.254.169.254). The predicates here are pure; `prospector.middlewares.AddressGuard`
+applies them to every request, robots.txt and redirects included.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+# Schemes that never leave the process: the spider uses `data:` for sites it skips.
+LOCAL_SCHEMES = frozenset({"data"})
+WEB_SCHEMES = frozenset({"http", "https"})
+# inet_aton's legacy spellings of IPv4 (2130706433, 0x7f.1, 127.1): a proxy or resolver
+# takes them as addresses, so they are checked as addresses.
+_LEGACY_IPV4 = re.compile(r"[0-9a-fx.]+", re.IGNORECASE)
+ALLOW_HINT = "use --allow-private to allow"
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def address_kind(ip: IPAddress) -> str | None:
+    """Why `ip` is not a public address (loopback, private…), or None when it is."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        mapped = ip.ipv4_mapped or ip.sixtofour
+        if mapped is not None:
+            return address_kind(mapped)
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local"
+    if ip.is_multicast:
+        return "multicast"
+    if ip.is_unspecified:
+        return "unspecified"
+    if ip.is_private:
+        return "private"
+    if ip.is_reserved or not ip.is_global:
+        return "reserved"
+    return None
+
+
+def literal_address(host: str) -> IPAddress | None:
+    """The address `host` spells literally (brackets, zone ids and legacy IPv4 forms
+    allowed), or None for a name."""
+    text = host.strip().strip("[]").rstrip(".")
+    try:
+        return ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        pass
+    if _LEGACY_IPV4.fullmatch(text) and any(ch.isdigit() for ch in text):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(text))
+        except OSError:
+            return None
+    return None
+
+
+def is_local_name(host: str) -> bool:
+    """`localhost` and every `*.localhost` name are loopback by definition (RFC 6761)."""
+    name = host.strip().rstrip(".").lower()
+    return name == "localhost" or name.endswith(".localhost")
+
+
+def host_refusal(host: str) -> str | None:
+    """Why a request to `host` is refused without asking DNS, or None."""
+    if not host:
+        return "refused: no host"
+    if is_local_name(host):
+        return f"refused: {host} is a loopback name ({ALLOW_HINT})"
+    ip = literal_address(host)
+    if ip is not None:
+        kind = address_kind(ip)
+        if kind is not None:
+            return f"refused: {host} is a {kind} address ({ALLOW_HINT})"
+    return None
+
+
+def resolved_refusal(host: str, addresses: Iterable[str]) -> str | None:
+    """Why a request to `host` is refused given the addresses its name resolves to:
+    one non-public address is enough (a resolver may answer with any of them)."""
+    for text in addresses:
+        ip = literal_address(text)
+        if ip is None:
+            continue
+        kind = address_kind(ip)
+        if kind is not None:
+            return f"refused: {host} resolves to {text}, a {kind} address ({ALLOW_HINT})"
+    return None
+
+
+def scheme_refusal(url: str) -> str | None:
+    """Why `url`'s scheme is refused (local files, FTP, anything but http(s)), or None."""
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme in WEB_SCHEMES or scheme in LOCAL_SCHEMES:
+        return None
+    return f"refused: {scheme or 'no'} scheme in {url[:80]!r}; only http and https are fetched"
+
+
+def url_host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
+def url_refusal(url: str) -> str | None:
+    """Why `url` is refused without DNS: its scheme, a loopback name or a literal
+    non-public address. None for web URLs whose host is a name (DNS decides) or public."""
+    refused = scheme_refusal(url)
+    if refused or url.split(":", 1)[0].lower() in LOCAL_SCHEMES:
+        return refused
+    return host_refusal(url_host(url))

@@ -1,0 +1,67 @@
+"""What the crawl's items do to the DB, in one place: used by the single-process
+pipeline and by the distributed loader alike, so both store exactly the same rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prospector.extract import merge_site
+from prospector.models import Candidate, FetchedPage, PageFacts, PageUnchanged, SiteDone, SiteProfile
+from prospector.store.db import Store
+
+
+class StoreSink:
+    """Buffers items and writes them in batches; `flush` commits what is buffered."""
+
+    def __init__(self, store: Store, run_id: int) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.pending: list[FetchedPage] = []
+        self.done: list[str] = []
+        self.unchanged: list[str] = []
+        # Each site's page facts until its crawl ends, then merged into one profile.
+        self.site_pages: dict[str, list[PageFacts]] = {}
+        self.profiles: list[SiteProfile] = []
+
+    def add(self, item: Any) -> None:
+        if isinstance(item, FetchedPage):
+            self.pending.append(item)
+            if 200 <= item.status < 300:
+                self.site_pages.setdefault(item.site, []).append(item.facts)
+        elif isinstance(item, Candidate):
+            # Candidates come once, before their pages: written at once so that a site
+            # row exists for every page of the next batch.
+            self.store.add_candidates(self.run_id, [item])
+        elif isinstance(item, SiteDone):
+            self.done.append(item.site)
+            self._merge(item.site)
+        elif isinstance(item, PageUnchanged):
+            self.unchanged.append(item.url)
+
+    def __len__(self) -> int:
+        return len(self.pending)
+
+    def _merge(self, site: str) -> None:
+        pages = self.site_pages.pop(site, [])
+        if pages:
+            self.profiles.append(merge_site(pages))
+
+    def flush(self) -> None:
+        """Pages first, then the sites they complete: a site is marked crawled only
+        once everything fetched from it is stored, so a killed crawl redoes it."""
+        batch, self.pending = self.pending, []
+        done, self.done = self.done, []
+        unchanged, self.unchanged = self.unchanged, []
+        profiles, self.profiles = self.profiles, []
+        self.store.add_pages(self.run_id, batch)
+        self.store.update_site_facts(profiles)
+        self.store.touch_pages(self.run_id, unchanged)
+        self.store.mark_sites_crawled(self.run_id, done)
+
+    def close(self, status: str) -> None:
+        """Flush everything, merging sites whose end was never signalled, and finish
+        the run."""
+        for site in list(self.site_pages):
+            self._merge(site)
+        self.flush()
+        self.store.finish_run(self.run_id, status)

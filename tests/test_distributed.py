@@ -1,0 +1,184 @@
+"""Distributed crawls on a real redis-server (Debian package), started by the harness on
+a free loopback port: two workers store what one process stores, fetch no URL twice,
+and survive the death of one of them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from prospector.distributed import CURRENT_JOB_KEY, load_items
+from prospector.itemcodec import encode
+from prospector.models import Candidate, Contact, FetchedPage, PageFacts, SiteDone
+from prospector.sampleweb_proc import SampleWebProcess
+from prospector.sink import StoreSink
+from prospector.store.db import Store
+from tests.conftest import REPO, run_cli
+
+pytestmark = pytest.mark.crawl
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("redis-server is not installed (make test installs the Debian package)")
+        pytest.skip("redis-server not installed: distributed tests skipped (run make test as root)")
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder), "--protected-mode", "yes"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        client.close()
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _args(db: Path, web: SampleWebProcess, redis_url: str | None, *extra: str) -> list[str]:
+    args = ["crawl", "beekeeping", "--db", str(db), "--search", web.url, "--backend", "sampleweb",
+            "--proxy", web.url, "--no-progress", *extra]
+    return [*args, "--redis", redis_url] if redis_url else args
+
+
+def _popen(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "prospector", *args], cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _result(db: Path) -> tuple[set[str], set[tuple[str, str, str]]]:
+    with Store.open(db, read_only=True) as store:
+        sites = {r[0] for r in store.query("SELECT domain FROM sites")[1]}
+        contacts = set(store.query("SELECT domain, kind, value FROM contacts")[1])
+    return sites, contacts
+
+
+def _start_worker(url: str) -> subprocess.Popen[str]:
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 60
+    while not client.get(CURRENT_JOB_KEY) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    client.close()
+    return _popen("worker", "--redis", url)
+
+
+@pytest.fixture(scope="module")
+def single(sampleweb: SampleWebProcess, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("single") / "one.duckdb"
+    result = run_cli(*_args(db, sampleweb, None, "--fast"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    return db
+
+
+def test_two_workers_store_what_one_process_stores(single: Path, sampleweb: SampleWebProcess,
+                                                   redis_url: str, tmp_path: Path) -> None:
+    db = tmp_path / "two.duckdb"
+    coordinator = _popen(*_args(db, sampleweb, redis_url, "--fast"))
+    worker = _start_worker(redis_url)
+    out, err = coordinator.communicate(timeout=600)
+    _, w_err = worker.communicate(timeout=120)
+    assert coordinator.returncode == 0, err[-3000:]
+    assert worker.returncode == 0, w_err[-3000:]
+    match = re.search(r"(\d+) URLs fetched \((\d+) distinct\) by (\d+) workers", out)
+    assert match, out
+    fetched, distinct, workers = map(int, match.groups())
+    print(f"two workers: {fetched} fetches, {distinct} distinct URLs, {workers} workers")
+    assert fetched == distinct and workers == 2
+    got, want = _result(db), _result(single)
+    assert got[0] == want[0], (sorted(got[0] - want[0]), sorted(want[0] - got[0]))
+    assert got[1] == want[1], (sorted(got[1] - want[1]), sorted(want[1] - got[1]))
+    assert redis.Redis.from_url(redis_url).keys("prospector:job:*") == []  # cleaned up
+
+
+def test_killed_worker_loses_nothing(single: Path, sampleweb: SampleWebProcess, redis_url: str,
+                                     tmp_path: Path) -> None:
+    db, config = tmp_path / "kill.duckdb", tmp_path / "slow.toml"
+    config.write_text("[politeness]\ndownload_delay = 0.3\nautothrottle = false\n"
+                      "concurrent_per_domain = 1\n")
+    coordinator = _popen(*_args(db, sampleweb, redis_url, "--config", str(config)))
+    worker = _start_worker(redis_url)
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 120
+    fetched_by_worker = 0
+    while time.monotonic() < deadline and worker.poll() is None:
+        prefix = (client.get(CURRENT_JOB_KEY) or b"").decode()
+        counts = client.hgetall(f"{prefix}:fetched_by") if prefix else {}
+        mine = [int(v) for k, v in counts.items() if k.decode().endswith(f":{worker.pid}")]
+        fetched_by_worker = mine[0] if mine else 0
+        if fetched_by_worker >= 5:
+            break
+        time.sleep(0.2)
+    assert worker.poll() is None and fetched_by_worker >= 5, "the worker never got going"
+    worker.send_signal(signal.SIGKILL)
+    worker.communicate(timeout=30)
+    out, err = coordinator.communicate(timeout=600)
+    assert coordinator.returncode == 0, err[-3000:]
+    print(f"killed worker after {fetched_by_worker} fetches; coordinator: {out.strip()}")
+    got, want = _result(db), _result(single)
+    assert got[0] == want[0], (got[0] ^ want[0])
+    assert got[1] == want[1], (sorted(got[1] - want[1]), sorted(want[1] - got[1]))
+
+
+def test_loading_a_batch_twice_stores_nothing_twice(redis_url: str, tmp_path: Path) -> None:
+    client = redis.Redis.from_url(redis_url)
+    prefix = "prospector:job:test-load"
+    facts = PageFacts(url="http://a.test/", domain="a.test", title="Bees",
+                      contacts=(Contact("email", "jo@a.test", "http://a.test/", "mailto", 0.9,
+                                        "personal"),))
+    items: list[Any] = [Candidate("http://a.test/", "a.test", "seed"),
+                        FetchedPage("a.test", "http://a.test/", 200, "text/html", 5, facts),
+                        SiteDone("a.test")]
+    with Store.open(tmp_path / "l.duckdb") as store:
+        run_id = store.start_run("beekeeping", "{}")
+        for _ in range(2):
+            client.rpush(f"{prefix}:items", *[encode(i) for i in items])
+            sink = StoreSink(store, run_id)
+            assert load_items(client, prefix, sink) == len(items)
+            sink.close("done")
+        counts = [store.query(f"SELECT count(*) FROM {t}")[1][0][0]
+                  for t in ("sites", "pages", "contacts")]
+    assert counts == [1, 1, 1]
+    assert client.llen(f"{prefix}:items") == 0
+
+
+def test_worker_without_a_job_is_one_line(redis_url: str) -> None:
+    redis.Redis.from_url(redis_url).delete(CURRENT_JOB_KEY)
+    result = run_cli("worker", "--redis", redis_url)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "no distributed crawl" in result.stderr
+
+
+def test_unreachable_redis_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("worker", "--redis", f"redis://127.0.0.1:{_free_port()}/0")
+    assert result.returncode == 5 and result.stderr.count("\n") == 1
+    assert "unreachable" in result.stderr
