@@ -268,7 +268,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
     if args.format == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(rows)
+        # Scraped text may carry control characters; a CSV read in a terminal must not
+        # run them.
+        writer.writerows([[_clean(v) if isinstance(v, str) else v for v in r] for r in rows])
     elif args.format == "json":
         json.dump([dict(zip(columns, r, strict=True)) for r in rows], out, default=str,
                   ensure_ascii=False)

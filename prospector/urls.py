@@ -74,7 +74,14 @@ def canonicalize(url: str) -> str:
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
         return url
-    port = parts.port if parts.port and parts.port != _DEFAULT_PORTS.get(scheme) else None
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number or out of range: leave the URL be
+        return url
+    if port == _DEFAULT_PORTS.get(scheme):
+        port = None
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
     netloc = f"{host}:{port}" if port else host
     path = parts.path or "/"
     return urlunsplit((scheme, netloc, path, parts.query, ""))

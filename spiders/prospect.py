@@ -265,7 +265,9 @@ class ProspectSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         if response is not None:
             status = int(response.status)
-        reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+        # Some Twisted errors carry no message: say what they are rather than nothing.
+        message = failure.getErrorMessage() or (failure.value.__doc__ or "").strip().split("\n")[0]
+        reason = f"{type(failure.value).__name__}: {message or 'no detail'}"
         yield FetchedPage(
             site=site,
             url=url,

@@ -93,10 +93,7 @@ def test_canonicalize_is_idempotent(url: str) -> None:
     assert canonicalize(once) == once
 
 
-@pytest.mark.xfail(raises=ValueError, strict=True,
-                   reason="prospector/urls.py canonicalize reads parts.port outside its try: "
-                   "a malformed or out-of-range port raises ValueError; an IPv6 literal loses "
-                   "its brackets, so canonicalising again raises (found by hypothesis)")
+# Found by hypothesis: malformed or out-of-range ports and IPv6 literals once raised.
 @pytest.mark.parametrize("url", ["A://0::", "http://bees.test:99999/", "http://bees.test:x/",
                                  "http://[fe80::1]/"])
 def test_canonicalize_survives_malformed_ports(url: str) -> None:
