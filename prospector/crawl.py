@@ -18,6 +18,7 @@ from prospector.config import SETTINGS_PRIORITY, Config
 from prospector.discover import discover
 from prospector.errors import ExitCode, InputError, LockedError, ProspectorError
 from prospector.logs import one_line_logs
+from prospector.pipelines import STORAGE_CODE_STAT, STORAGE_ERROR_STAT
 from prospector.score import keyword_regex, rescore
 from prospector.store.db import Store
 from prospector.store.search_cache import claim_queries
@@ -166,6 +167,11 @@ def run_crawl(config: Config) -> CrawlResult:
                       keywords=config.keywords, skip=plan.skip, skip_links=plan.skip_links,
                       validators=plan.validators)
         process.start()
+        assert crawler.stats is not None
+        failed = crawler.stats.get_value(STORAGE_ERROR_STAT)
+        if failed:
+            code = ExitCode(crawler.stats.get_value(STORAGE_CODE_STAT, ExitCode.DATABASE))
+            raise ProspectorError(str(failed), code)
         with Store.open(config.db_path) as store:
             rescore(store, config)
             row = store.rows("SELECT status, sites, pages, contacts FROM runs WHERE run_id = ?",

@@ -9,15 +9,20 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import duckdb
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
+from prospector.errors import ProspectorError
 from prospector.models import FetchedPage
 from prospector.sink import StoreSink
-from prospector.store.db import Store
+from prospector.store.db import Store, explain_storage_error
 
 RUN_ID_STAT = "prospector/run_id"
 CONTACTS_STAT = "prospector/contacts"
 SITES_DONE_STAT = "prospector/sites_done"
+STORAGE_ERROR_STAT = "prospector/storage_error"
+STORAGE_CODE_STAT = "prospector/storage_error_code"
 
 
 def _count(crawler: Crawler, item: Any) -> None:
@@ -38,6 +43,7 @@ class StorePipeline:
         self.batch_size = batch_size
         self.run_id = run_id
         self.sink: StoreSink | None = None
+        self.failure: ProspectorError | None = None
         # A slow crawl still reaches the DB every few seconds: a kill loses at most that.
         self.flush_seconds = flush_seconds
         self.last_flush = time.monotonic()
@@ -71,13 +77,31 @@ class StorePipeline:
 
     def process_item(self, item: Any) -> Any:
         assert self.sink is not None
+        if self.failure is not None:
+            return item  # the DB cannot take more; the crawl is closing
         _count(self.crawler, item)
-        self.sink.add(item)
-        if len(self.sink) and (len(self.sink) >= self.batch_size
-                               or time.monotonic() - self.last_flush >= self.flush_seconds):
-            self.last_flush = time.monotonic()
-            self.sink.flush()
+        try:
+            self.sink.add(item)
+            if len(self.sink) and (len(self.sink) >= self.batch_size
+                                   or time.monotonic() - self.last_flush >= self.flush_seconds):
+                self.last_flush = time.monotonic()
+                self.sink.flush()
+        except (duckdb.Error, OSError) as exc:
+            self._storage_failed(exc)
         return item
+
+    def _storage_failed(self, exc: BaseException) -> None:
+        """A write failed (a full disk, a read-only file): stop the crawl, keep what was
+        committed, and leave one line for the CLI to print instead of tracebacks."""
+        error = explain_storage_error(exc, self.db_path)
+        if error is None:
+            raise exc
+        self.failure = error
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value(STORAGE_ERROR_STAT, str(error))
+        self.crawler.stats.set_value(STORAGE_CODE_STAT, int(error.code))
+        assert self.crawler.engine is not None
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
 
     def close_spider(self) -> None:
         if self.sink is None:
@@ -85,7 +109,20 @@ class StorePipeline:
         try:
             assert self.crawler.stats is not None
             reason = self.crawler.stats.get_value("finish_reason", "finished")
-            self.sink.close("done" if reason == "finished" else "partial")
+            if self.failure is None:
+                try:
+                    self.sink.close("done" if reason == "finished" else "partial")
+                except (duckdb.Error, OSError) as exc:
+                    self._record_only(exc)
         finally:
             self.sink.store.close()
             self.sink = None
+
+    def _record_only(self, exc: BaseException) -> None:
+        error = explain_storage_error(exc, self.db_path)
+        if error is None:
+            raise exc
+        self.failure = error
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value(STORAGE_ERROR_STAT, str(error))
+        self.crawler.stats.set_value(STORAGE_CODE_STAT, int(error.code))

@@ -245,5 +245,6 @@ def test_full_disk_during_a_crawl(small_disk: Path, tmp_path: Path) -> None:
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("prospector: error: ")]
     assert len(errors) == 1 and "no space left" in errors[0]
     assert result.stderr.rstrip().splitlines()[-1] == errors[0]
+    assert "Traceback" not in result.stderr
     filler.unlink()
     _assert_kept(db)

@@ -17,15 +17,22 @@ DEFAULT_FOOTPRINTS: tuple[str, ...] = (
     '{kw} "powered by Simple Machines"',
     '{kw} "powered by MyBB"',
     "{kw} forum",
-    # Blogs: comment prompts and blogrolls are blog furniture.
+    "{kw} inurl:forum",
+    # Blogs: the engine's footer, comment prompts and blogrolls are blog furniture.
+    '{kw} "powered by WordPress"',
     '{kw} "leave a comment"',
+    "{kw} blogroll",
     "{kw} blog",
     # Joint-venture prospects say they want partners.
     '{kw} "write for us"',
     '{kw} "advertise"',
     '{kw} "affiliate program"',
-    # Newsletters: audiences for ad swaps.
+    "{kw} partners",
+    "{kw} sponsor",
+    # Newsletters and e-zines: audiences for ad swaps and sponsorship.
     "{kw} newsletter",
+    "{kw} e-zine",
+    "{kw} subscribe",
 )
 
 
