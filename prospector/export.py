@@ -12,14 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from prospector.errors import InputError
+from prospector.files import check_out_path, write_atomic
 from prospector.report import _ensure_views
 from prospector.store.db import Store
 
@@ -101,25 +100,8 @@ def serialise(rows: Sequence[Mapping[str, Any]], fmt: str, *, bom: bool = False)
 
 def write_export(store: Store, out: Path, fmt: str, which: str = "jv", *, bom: bool = False) -> int:
     """Write one list to `out` atomically; returns the number of rows written."""
-    if out.is_dir():
-        raise InputError(f"export path {out} is a directory; give a file path")
-    if not out.parent.exists():
-        raise InputError(f"folder {out.parent} does not exist")
+    check_out_path(out, "export")
     rows = export_rows(store, which)
-    text = serialise(rows, fmt, bom=bom)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=f".{fmt}", dir=out.parent)
-    except OSError as exc:
-        raise InputError(f"cannot write in {out.parent}: {exc.strerror}") from None
-    try:
-        # newline="" keeps CSV's CRLF row ends exactly as the csv module wrote them.
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # newline="" keeps CSV's CRLF row ends exactly as the csv module wrote them.
+    write_atomic(out, serialise(rows, fmt, bom=bom), newline="")
     return len(rows)

@@ -93,13 +93,7 @@ class StorePipeline:
     def _storage_failed(self, exc: BaseException) -> None:
         """A write failed (a full disk, a read-only file): stop the crawl, keep what was
         committed, and leave one line for the CLI to print instead of tracebacks."""
-        error = explain_storage_error(exc, self.db_path)
-        if error is None:
-            raise exc
-        self.failure = error
-        assert self.crawler.stats is not None
-        self.crawler.stats.set_value(STORAGE_ERROR_STAT, str(error))
-        self.crawler.stats.set_value(STORAGE_CODE_STAT, int(error.code))
+        self._record_failure(exc)
         assert self.crawler.engine is not None
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
 
@@ -113,12 +107,12 @@ class StorePipeline:
                 try:
                     self.sink.close("done" if reason == "finished" else "partial")
                 except (duckdb.Error, OSError) as exc:
-                    self._record_only(exc)
+                    self._record_failure(exc)
         finally:
             self.sink.store.close()
             self.sink = None
 
-    def _record_only(self, exc: BaseException) -> None:
+    def _record_failure(self, exc: BaseException) -> None:
         error = explain_storage_error(exc, self.db_path)
         if error is None:
             raise exc

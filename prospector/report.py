@@ -12,9 +12,7 @@ views carry them and shown as "—" when they do not.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -24,7 +22,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from prospector.errors import InputError
+from prospector.files import check_out_path, write_atomic
 from prospector.store.db import Store
 from reports.linkmap import LinkMap, SiteNode, choose, layout
 
@@ -247,21 +245,6 @@ def render(data: dict[str, Any]) -> str:
 
 def write_report(store: Store, out: Path) -> Path:
     """Write the report atomically: a half-written report never replaces a good one."""
-    if out.is_dir():
-        raise InputError(f"report path {out} is a directory; give a file path")
-    if not out.parent.exists():
-        raise InputError(f"folder {out.parent} does not exist")
-    html = render(report_data(store))
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(html)
-        # mkstemp creates 0600; a report is meant to be read like any file the user writes.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    check_out_path(out, "report")
+    write_atomic(out, render(report_data(store)))
     return out
