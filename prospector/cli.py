@@ -167,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8800)
     serve.add_argument("--seed", type=int, default=7)
+    serve.add_argument("--hostile", action="store_true",
+                       help="also serve the hostile part (traps, bombs, payloads)")
     truth = web_sub.add_parser("truth", help="print its ground truth as JSON")
     truth.add_argument("--seed", type=int, default=7)
     return parser
@@ -320,7 +322,7 @@ def cmd_sampleweb(args: argparse.Namespace) -> int:
         return ExitCode.OK
     from prospector.sampleweb.server import serve
 
-    serve(host=args.host, port=args.port, seed=args.seed,
+    serve(host=args.host, port=args.port, seed=args.seed, hostile_web=args.hostile,
           ready=lambda port: print(f"sample web on http://{args.host}:{port}", flush=True))
     return ExitCode.OK
 
