@@ -39,6 +39,9 @@ DOWNLOADER_MIDDLEWARES = {
     # First of all (before robots.txt at 100): no request to a loopback, private,
     # link-local or multicast address, nor to a file: URL, unless PROSPECTOR_ALLOW_PRIVATE.
     "prospector.middlewares.AddressGuard": 50,
+    # Scrapy's robots.txt middleware has a race (see the class); ours replaces it.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "prospector.middlewares.RobotsTxtMiddleware": 100,
     # Before HttpProxyMiddleware (750) so robots.txt requests get the proxy too.
     "prospector.middlewares.ProxyMiddleware": 740,
     # Distributed mode only (NotConfigured otherwise): a log of fetched URLs in Redis.
