@@ -38,7 +38,8 @@ unit: install-test
 test: install-test system-packages lint unit
 
 bench: install-test
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/extract.py bench/store.py bench/bench_report.py bench/scaleout.py; do \
+		echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
