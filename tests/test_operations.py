@@ -265,3 +265,37 @@ def test_http_cache_for_development(sampleweb: SampleWebProcess, truth: dict[str
     result = run_cli(*_crawl_args(db, seeds, sampleweb, "--fast", "--http-cache", str(cache)))
     assert result.returncode == 0, result.stderr[-2000:]
     assert any(cache.rglob("response_body"))
+
+
+def test_live_progress_on_a_terminal(sampleweb: SampleWebProcess, truth: dict[str, Any],
+                                     tmp_path: Path) -> None:
+    """On a terminal the progress line is redrawn in place (carriage return, erase line)."""
+    import pty
+
+    db, seeds = tmp_path / "p.duckdb", _seeds(truth, tmp_path, 3)
+    main, child = pty.openpty()
+    config = tmp_path / "slow.toml"
+    config.write_text("[politeness]\ndownload_delay = 0.7\nautothrottle = false\n")
+    proc = subprocess.Popen([sys.executable, "-m", "prospector",
+                             *_crawl_args(db, seeds, sampleweb, "--config", str(config))],
+                            cwd=REPO, stdin=child, stdout=child, stderr=child)
+    os.close(child)
+    output = b""
+    try:
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        os.close(main)
+        proc.wait(timeout=120)
+    text = output.decode("utf-8", "replace")
+    assert proc.returncode == 0, text[-2000:]
+    assert "\r\x1b[2Kprogress: " in text
+    redraws = text.count("\r\x1b[2Kprogress: ")
+    print(f"live progress: {redraws} redraws on a terminal")
+    assert redraws >= 2
