@@ -160,13 +160,9 @@ def run_crawl(config: Config) -> CrawlResult:
             plan = _plan(store, config)
         settings = build_settings(config)
         settings.set("PROSPECTOR_RUN_ID", plan.run_id, priority=SETTINGS_PRIORITY)
-        process = CrawlerProcess(settings)
-        one_line_logs()
-        crawler = process.create_crawler("prospect")
-        process.crawl(crawler, keyword=config.keyword, candidates=plan.candidates,
-                      keywords=config.keywords, skip=plan.skip, skip_links=plan.skip_links,
-                      validators=plan.validators)
-        process.start()
+        crawler = _start_spider(settings, keyword=config.keyword, candidates=plan.candidates,
+                                keywords=config.keywords, skip=plan.skip,
+                                skip_links=plan.skip_links, validators=plan.validators)
         assert crawler.stats is not None
         failed = crawler.stats.get_value(STORAGE_ERROR_STAT)
         if failed:

@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from prospector.errors import ProspectorError
-from prospector.models import FetchedPage
+from prospector.models import FetchedPage, SiteDone
 from prospector.sink import StoreSink
 from prospector.store.db import Store, explain_storage_error
 
@@ -29,7 +29,7 @@ def _count(crawler: Crawler, item: Any) -> None:
     assert crawler.stats is not None
     if isinstance(item, FetchedPage):
         crawler.stats.inc_value(CONTACTS_STAT, len(item.facts.contacts))
-    elif type(item).__name__ == "SiteDone":
+    elif isinstance(item, SiteDone):
         crawler.stats.inc_value(SITES_DONE_STAT)
 
 

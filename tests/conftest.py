@@ -43,3 +43,19 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subpro
         [sys.executable, "-m", "prospector", *args],
         capture_output=True, text=True, timeout=timeout, cwd=cwd or REPO, env=env,
     )
+
+
+def store_earlier_run(db: Path) -> None:
+    """What a previous run stored, for tests that check nothing already stored is lost:
+    one site, one page (title "Kept apiary"), one contact (keeper@kept.test)."""
+    from prospector.models import Candidate, Contact, FetchedPage, PageFacts
+    from prospector.store.db import Store
+
+    with Store.open(db) as store:
+        run = store.start_run("beekeeping", "{}")
+        store.add_candidates(run, [Candidate("http://kept.test/", "kept.test", "seed file")])
+        facts = PageFacts(url="http://kept.test/", domain="kept.test", title="Kept apiary",
+                          contacts=(Contact("email", "keeper@kept.test", "http://kept.test/"),))
+        store.add_pages(run, [FetchedPage(site="kept.test", url="http://kept.test/", status=200,
+                                          content_type="text/html", size=10, facts=facts)])
+        store.finish_run(run, "done")

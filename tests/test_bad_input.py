@@ -17,10 +17,9 @@ from pathlib import Path
 import pytest
 
 from prospector.errors import ExitCode
-from prospector.models import Candidate, Contact, FetchedPage, PageFacts
 from prospector.sampleweb_proc import SampleWebProcess
 from prospector.store.db import Store
-from tests.conftest import run_cli
+from tests.conftest import run_cli, store_earlier_run
 
 
 def _unavailable(message: str) -> None:
@@ -38,14 +37,8 @@ def _one_line(result: subprocess.CompletedProcess[str], code: int) -> str:
 
 
 def _store_earlier(db: Path) -> None:
-    with Store.open(db) as store:
-        run = store.start_run("beekeeping", "{}")
-        store.add_candidates(run, [Candidate("http://kept.test/", "kept.test", "seed file")])
-        facts = PageFacts(url="http://kept.test/", domain="kept.test", title="Kept apiary",
-                          contacts=(Contact("email", "keeper@kept.test", "http://kept.test/"),))
-        store.add_pages(run, [FetchedPage(site="kept.test", url="http://kept.test/", status=200,
-                                          content_type="text/html", size=10, facts=facts)])
-        store.finish_run(run, "done")
+    """What a previous run stored: nothing of it may be lost."""
+    store_earlier_run(db)
 
 
 def _assert_kept(db: Path) -> None:

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from prospector.discover.backends.searxng import SearxngBackend
 from prospector.discover.footprints import DEFAULT_FOOTPRINTS, expand
-from prospector.discover.searxng import search
+from prospector.discover.http import RetryPolicy
 from prospector.discover.seeds import parse_seed_line, read_seeds
 from prospector.errors import BackendError, InputError
 
@@ -67,5 +68,6 @@ def test_unreachable_backend_is_one_line() -> None:
     port = sock.getsockname()[1]
     sock.close()  # nothing listens there now
     with pytest.raises(BackendError, match="unreachable") as info:
-        search(f"http://127.0.0.1:{port}", "bees", timeout=2)
+        SearxngBackend(f"http://127.0.0.1:{port}", timeout=2,
+                       retry=RetryPolicy(max_retries=0)).search("bees", 1)
     assert "\n" not in str(info.value)

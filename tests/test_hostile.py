@@ -24,11 +24,10 @@ from scrapy.exceptions import IgnoreRequest
 
 from prospector import guard
 from prospector.middlewares import AddressGuard
-from prospector.models import Candidate, Contact, FetchedPage, PageFacts
 from prospector.sampleweb import hostile
 from prospector.sampleweb_proc import SampleWebProcess
 from prospector.store.db import Store
-from tests.conftest import REPO
+from tests.conftest import REPO, store_earlier_run
 
 MAX_PAGES = 6
 TIME_BUDGET_S = 120.0
@@ -85,15 +84,8 @@ def hostile_web() -> Iterator[SampleWebProcess]:
 
 
 def _earlier_data(db: Path) -> None:
-    """What a previous run stored: the hostile crawl must not lose any of it."""
-    with Store.open(db) as store:
-        run = store.start_run("beekeeping", "{}")
-        store.add_candidates(run, [Candidate("http://kept.test/", "kept.test", "seed file")])
-        facts = PageFacts(url="http://kept.test/", domain="kept.test", title="Kept apiary",
-                          contacts=(Contact("email", "keeper@kept.test", "http://kept.test/"),))
-        store.add_pages(run, [FetchedPage(site="kept.test", url="http://kept.test/", status=200,
-                                          content_type="text/html", size=10, facts=facts)])
-        store.finish_run(run, "done")
+    """What a previous run stored: nothing of it may be lost."""
+    store_earlier_run(db)
 
 
 @pytest.fixture(scope="module")

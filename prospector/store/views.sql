@@ -62,50 +62,45 @@ LEFT JOIN site_metrics m USING (domain);
 -- linked_from, rank, and both scores (jv_score, jv_breakdown, community_score,
 -- community_breakdown); `score` and `breakdown` are the list's own score.
 
--- Partners for joint ventures: publishers, shops and sites with an owner to deal with,
--- ranked by the JV score. Forums are communities to join rather than partners.
-CREATE OR REPLACE VIEW jv_partners AS
-SELECT row_number() OVER (ORDER BY coalesce(sc.jv_score, 0) DESC, p.domain) AS rank,
-       p.* REPLACE (coalesce(sc.jv_score, 0) AS score, sc.jv_breakdown AS breakdown),
+-- Every prospect with both scores and its authority: the three lists below are this,
+-- filtered and ranked by one of the scores.
+CREATE OR REPLACE VIEW scored_prospects AS
+SELECT p.*,
        coalesce(a.inlinks, 0) AS inlinks, a.linked_from,
        coalesce(sc.jv_score, 0) AS jv_score, sc.jv_breakdown,
        coalesce(sc.community_score, 0) AS community_score, sc.community_breakdown
 FROM prospects p
 LEFT JOIN scores sc USING (domain)
-LEFT JOIN site_authority a USING (domain)
-WHERE p.kind <> 'forum' AND NOT p.in_cooldown  -- contacted lately: not again yet
+LEFT JOIN site_authority a USING (domain);
+
+-- Partners for joint ventures: publishers, shops and sites with an owner to deal with,
+-- ranked by the JV score. Forums are communities to join rather than partners.
+CREATE OR REPLACE VIEW jv_partners AS
+SELECT row_number() OVER (ORDER BY jv_score DESC, domain) AS rank,
+       * REPLACE (jv_score AS score, jv_breakdown AS breakdown)
+FROM scored_prospects
+WHERE kind <> 'forum' AND NOT in_cooldown  -- contacted lately: not again yet
 ORDER BY rank;
 
 -- Communities to join: forums and blogs, ranked by the community score.
 CREATE OR REPLACE VIEW communities AS
-SELECT row_number() OVER (ORDER BY coalesce(sc.community_score, 0) DESC, p.domain) AS rank,
-       p.* REPLACE (coalesce(sc.community_score, 0) AS score,
-                    sc.community_breakdown AS breakdown),
-       coalesce(a.inlinks, 0) AS inlinks, a.linked_from,
-       coalesce(sc.jv_score, 0) AS jv_score, sc.jv_breakdown,
-       coalesce(sc.community_score, 0) AS community_score, sc.community_breakdown
-FROM prospects p
-LEFT JOIN scores sc USING (domain)
-LEFT JOIN site_authority a USING (domain)
-WHERE p.kind IN ('forum', 'blog')
+SELECT row_number() OVER (ORDER BY community_score DESC, domain) AS rank,
+       * REPLACE (community_score AS score, community_breakdown AS breakdown)
+FROM scored_prospects
+WHERE kind IN ('forum', 'blog')
 ORDER BY rank;
 
 -- Newsletters and e-zines: candidates for ad swaps and sponsorship. A site counts when
 -- its kind is newsletter, it names a newsletter provider, or it offers a newsletter
 -- contact; ranked by the JV score (a swap or a sponsorship is a deal).
 CREATE OR REPLACE VIEW newsletters AS
-SELECT row_number() OVER (ORDER BY coalesce(sc.jv_score, 0) DESC, p.domain) AS rank,
-       p.* REPLACE (coalesce(sc.jv_score, 0) AS score, sc.jv_breakdown AS breakdown),
-       coalesce(a.inlinks, 0) AS inlinks, a.linked_from,
-       coalesce(sc.jv_score, 0) AS jv_score, sc.jv_breakdown,
-       coalesce(sc.community_score, 0) AS community_score, sc.community_breakdown
-FROM prospects p
-LEFT JOIN scores sc USING (domain)
-LEFT JOIN site_authority a USING (domain)
-WHERE (p.kind = 'newsletter' OR p.newsletter_provider <> ''
+SELECT row_number() OVER (ORDER BY jv_score DESC, domain) AS rank,
+       * REPLACE (jv_score AS score, jv_breakdown AS breakdown)
+FROM scored_prospects s
+WHERE (kind = 'newsletter' OR newsletter_provider <> ''
    OR EXISTS (SELECT 1 FROM contacts c
-              WHERE c.domain = p.domain AND (c.kind = 'newsletter' OR c.role = 'newsletter')))
-  AND NOT p.in_cooldown
+              WHERE c.domain = s.domain AND (c.kind = 'newsletter' OR c.role = 'newsletter')))
+  AND NOT in_cooldown
 ORDER BY rank;
 
 -- What changed since the previous run: sites first found by the latest run ('new', only

@@ -5,12 +5,20 @@ from __future__ import annotations
 import html
 import os
 import re
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from prospector.discover.searxng import SearchResult
 from prospector.errors import BackendError
 
 __all__ = ["SearchBackend", "SearchResult", "clean_snippet", "env", "require_page", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    url: str
+    title: str
+    content: str
+    engine: str
 
 
 @runtime_checkable
