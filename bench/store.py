@@ -1,26 +1,42 @@
-"""Store benchmark: rows/s of the pipeline's DuckDB writes (Store.add_pages, batches of
-200 pages with their contacts and links) against DuckDB's own `read_json` of the same
-rows, measured in the same run.
+"""Store benchmark: rows/s of the pipeline's DuckDB writes against DuckDB's own `read_json`
+of the same rows, measured in the same run.
 
-    .venv/bin/python bench/store.py [--pages N]
+    .venv/bin/python bench/store.py [--pages N] [--rounds N] [--batches 200,1000]
 
-Prints figures and the ratio; asserts nothing (these machines are shared and noisy).
+The store side is the crawl's own path: every page goes through `StoreSink.add` and the
+sink is flushed every BATCH pages, as the pipeline does (its PROSPECTOR_BATCH_SIZE is
+200), so each flush is `Store.add_pages`: one transaction a batch, idempotent upserts
+into the keyed `pages`, `contacts` and `links` tables, suppressions applied; the
+connection has the memory limit the pipeline gives it (DuckDB's defaults for the baseline).
+
+The baseline is DuckDB's bulk path for exactly the rows the store wrote (every column):
+JSONL files, written before the clock starts, loaded by `read_json` into plain tables
+(CREATE TABLE AS) and, separately, into a fresh store's own keyed tables (INSERT). The
+ratio is against the faster of the two. Rounds are interleaved, best of N each.
+
+After the timed writes the bench checks the store holds each row once, and that loading
+a batch again stores nothing twice. It asserts no speed (these machines are shared).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from prospector.models import Contact, FetchedPage, Link, PageFacts  # noqa: E402
+from prospector.sink import StoreSink  # noqa: E402
 from prospector.store.db import Store  # noqa: E402
+
+TABLES = ("pages", "contacts", "links")
 
 
 def make_pages(n: int) -> list[FetchedPage]:
@@ -34,7 +50,8 @@ def make_pages(n: int) -> list[FetchedPage]:
             links=tuple(Link(url, f"http://other{(i + k) % 997}.test/", f"other{(i + k) % 997}.test",
                              "a link", "content") for k in range(5)),
             platform="wordpress", kind="blog")
-        pages.append(FetchedPage(site, url, 200, "text/html", 19_000, facts))
+        pages.append(FetchedPage(site, url, 200, "text/html", 19_000, facts,
+                                 fetched_at=f"2026-11-29T10:{i // 60 % 60:02d}:{i % 60:02d}.000001+00:00"))
     return pages
 
 
@@ -42,55 +59,115 @@ def rows_of(pages: list[FetchedPage]) -> int:
     return sum(1 + len(p.facts.contacts) + len(p.facts.links) for p in pages)
 
 
-def bench_store(pages: list[FetchedPage], folder: Path) -> float:
-    with Store.open(folder / "store.duckdb") as store:
-        run = store.start_run("beekeeping", "{}")
-        started = time.perf_counter()
-        for i in range(0, len(pages), 200):
-            store.add_pages(run, pages[i:i + 200])
-        return time.perf_counter() - started
+def counts(store: Store) -> dict[str, int]:
+    return {t: int(store.query(f"SELECT count(*) FROM {t}")[1][0][0]) for t in TABLES}
 
 
-def bench_read_json(pages: list[FetchedPage], folder: Path) -> float:
-    """DuckDB's own bulk path for the same rows: JSONL files read by read_json."""
-    files = {"pages": folder / "pages.jsonl", "contacts": folder / "contacts.jsonl",
-             "links": folder / "links.jsonl"}
-    with files["pages"].open("w") as fp, files["contacts"].open("w") as fc, \
-            files["links"].open("w") as fl:
-        for p in pages:
-            fp.write(json.dumps({"url": p.url, "domain": p.site, "status": p.status,
-                                 "title": p.facts.title, "text": p.facts.text}) + "\n")
-            for c in p.facts.contacts:
-                fc.write(json.dumps({"domain": p.site, "kind": c.kind, "value": c.value,
-                                     "source_url": c.source_url}) + "\n")
-            for link in p.facts.links:
-                fl.write(json.dumps({"source_url": link.source_url,
-                                     "target_url": link.target_url}) + "\n")
-    with Store.open(folder / "json.duckdb") as store:
+def bench_store(pages: list[FetchedPage], batch: int, folder: Path) -> tuple[float, Store]:
+    """The crawl's path: items into the sink, a flush every `batch` pages."""
+    store = Store.open(folder / "store.duckdb")
+    limit = crawl_memory_limit()
+    if limit:
+        store.con.execute(f"SET memory_limit = '{limit}'")
+    run = store.start_run("beekeeping", "{}")
+    sink = StoreSink(store, run)
+    started = time.perf_counter()
+    for page in pages:
+        sink.add(page)
+        if len(sink) >= batch:
+            sink.flush()
+    sink.flush()
+    return time.perf_counter() - started, store
+
+
+def crawl_memory_limit() -> str:
+    """The memory limit the crawl's pipeline sets on its connection, if it sets one
+    (a constant of the code, not data)."""
+    from prospector import pipelines
+
+    return str(getattr(pipelines, "DB_MEMORY_LIMIT", "") or "")
+
+
+def check_idempotent(store: Store, pages: list[FetchedPage], batch: int) -> str:
+    expected = {"pages": len(pages), "contacts": sum(len(p.facts.contacts) for p in pages),
+                "links": sum(len(p.facts.links) for p in pages)}
+    stored = counts(store)
+    run = store.start_run("beekeeping", "{}")
+    store.add_pages(run, pages[:batch])  # a batch loaded twice
+    again = counts(store)
+    ok = stored == expected == again
+    return f"stored {stored}, after a batch loaded again {again}: {'ok' if ok else 'WRONG'}"
+
+
+def dump_rows(store: Store, folder: Path) -> dict[str, Path]:
+    """The rows the store wrote, every column, as JSONL (untimed)."""
+    files = {}
+    for table in TABLES:
+        path = folder / f"{table}.jsonl"
+        columns, rows = store.query(f"SELECT * FROM {table}")
+        with path.open("w") as out:
+            for row in rows:
+                out.write(json.dumps(dict(zip(columns, row, strict=True)), default=str) + "\n")
+        files[table] = path
+    return files
+
+
+def bench_read_json(files: dict[str, Path], folder: Path, *, keyed: bool) -> float:
+    """DuckDB's own bulk path for the same rows: into plain tables (CREATE TABLE AS) or
+    into a fresh store's keyed tables."""
+    with Store.open(folder / f"json-{keyed}.duckdb") as store:
         started = time.perf_counter()
         for table, path in files.items():
-            store.con.execute(f"CREATE TABLE bench_{table} AS SELECT * FROM read_json(?)",
-                              [str(path)])
-        return time.perf_counter() - started
+            if keyed:
+                store.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_json(?)",
+                                  [str(path)])
+            else:
+                store.con.execute(f"CREATE TABLE bench_{table} AS SELECT * FROM read_json(?)",
+                                  [str(path)])
+        elapsed = time.perf_counter() - started
+    (folder / f"json-{keyed}.duckdb").unlink()
+    return elapsed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--batches", default="200,1000",
+                        help="pages a flush, comma-separated (the pipeline's default is 200)")
     args = parser.parse_args()
+    batches = [int(b) for b in args.batches.split(",")]
     pages = make_pages(args.pages)
     rows = rows_of(pages)
-    store_best = json_best = float("inf")
+    load_before = os.getloadavg()
+    best: dict[Any, float] = {}
+    checks: dict[int, str] = {}
     for _ in range(args.rounds):
-        with tempfile.TemporaryDirectory() as tmp:
-            store_best = min(store_best, bench_store(pages, Path(tmp)))
-        with tempfile.TemporaryDirectory() as tmp:
-            json_best = min(json_best, bench_read_json(pages, Path(tmp)))
-    print(f"{args.pages} pages = {rows} rows (pages + contacts + links)")
-    print(f"Store.add_pages (batches of 200): {store_best:.2f} s = {rows / store_best:,.0f} rows/s")
-    print(f"DuckDB read_json of the same rows: {json_best:.2f} s = {rows / json_best:,.0f} rows/s")
-    print(f"ratio store / read_json = {json_best / store_best:.2f} (goal >= 0.5)")
+        for batch in batches:
+            with tempfile.TemporaryDirectory() as tmp:
+                folder = Path(tmp)
+                elapsed, store = bench_store(pages, batch, folder)
+                best[batch] = min(best.get(batch, float("inf")), elapsed)
+                with store:
+                    files = dump_rows(store, folder)
+                    checks[batch] = check_idempotent(store, pages, batch)
+                for keyed in (False, True):
+                    took = bench_read_json(files, folder, keyed=keyed)
+                    best[keyed] = min(best.get(keyed, float("inf")), took)
+    load_after = os.getloadavg()
+    baseline = min(best[False], best[True])
+    print(f"{args.pages} pages = {rows} rows (pages + contacts + links), best of {args.rounds}")
+    print(f"read_json into plain tables (CREATE TABLE AS): {best[False]:.2f} s = "
+          f"{rows / best[False]:,.0f} rows/s")
+    print(f"read_json into the store's keyed tables:      {best[True]:.2f} s = "
+          f"{rows / best[True]:,.0f} rows/s")
+    for batch in batches:
+        took = best[batch]
+        print(f"StoreSink, flush every {batch} pages: {took:.2f} s = {rows / took:,.0f} rows/s;"
+              f" ratio store / read_json = {baseline / took:.2f} (goal >= 0.5)")
+        print(f"  {checks[batch]}")
+    print("load average before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}".format(
+        *load_before, *load_after))
 
 
 if __name__ == "__main__":

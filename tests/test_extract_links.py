@@ -274,3 +274,33 @@ def test_title_fallbacks(head: str, body: str, title: str) -> None:
 def test_text_is_capped() -> None:
     facts = page("<p>" + "honey " * 20_000 + "</p>")
     assert len(facts.text) <= 20_000
+
+
+@pytest.mark.parametrize("html", [
+    "<html><head><title>T</title></head><body>foo<noscript>n@x.test</noscript>bar"
+    "<script>s</script> baz<textarea>t</textarea></body></html>",
+    "<html>lead<head><meta name=a content=b></head>mid<body><p>x<b>y</b></p>tail</body>"
+    "after</html>",
+    "<p>no html or body tags</p>",
+    "<html><body><div><noscript><a href=/n>n</a></noscript>k</div></body></html>",
+])
+def test_text_nodes_match_the_stripped_tree(html: str) -> None:
+    """The spliced text walk gives what walking the stripped tree gives."""
+    from lxml import etree
+
+    from prospector.extract.doc import make_doc
+    from prospector.extract.dom import EMAIL_SKIP_TAGS, parse_html
+
+    reference = parse_html(html)
+    assert reference is not None
+    etree.strip_elements(reference, *EMAIL_SKIP_TAGS, with_tail=False)
+    email = list(reference.itertext())
+    etree.strip_elements(reference, "noscript", with_tail=False)
+    body = next(reference.iter("body"), None)
+    visible = [] if body is None else list(body.itertext())
+    tree = parse_html(html)
+    assert tree is not None
+    doc = make_doc("http://x.test/", tree, html)
+    doc.strip_hidden()
+    assert doc._email_nodes == email
+    assert doc._visible_nodes == visible

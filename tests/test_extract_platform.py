@@ -92,3 +92,12 @@ def test_extract_page_platform() -> None:
     facts = extract_page("http://beeblog.test/2020/bees", html.encode())
     assert (facts.platform, facts.kind, facts.generator) == ("wordpress", "blog",
                                                              "WordPress 6.2")
+
+
+def test_generator_inside_stripped_elements_is_ignored() -> None:
+    """The bucketed <meta> elements give what walking the stripped tree gives."""
+    html = ('<html><head><noscript><meta name="generator" content="Joomla"></noscript>'
+            '<meta name="generator" content="Hugo 0.1"></head><body>x</body></html>')
+    facts = extract_page("http://x.test/", html, "text/html")
+    assert facts.generator == "Hugo 0.1"
+    assert facts.platform == "hugo"

@@ -1,6 +1,8 @@
 """Properties, checked with hypothesis over generated input: extraction never raises,
 email normalisation and URL canonicalisation are idempotent, Cloudflare's email
-encoding round-trips, and the address guard never raises."""
+encoding round-trips, the address guard never raises, and extraction's fast paths
+(anchored literal scans, bracket hints, href resolution, visible text) give what the
+plain computations they replace give."""
 
 from __future__ import annotations
 
@@ -9,8 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prospector import guard
-from prospector.extract import extract_page
-from prospector.extract.emails import cf_decode, cf_encode, normalize_email
+from prospector.extract import extract_page, needles
+from prospector.extract import patterns as P
+from prospector.extract.dom import (
+    absolute_http,
+    base_directory,
+    fold,
+    join_visible_text,
+    origin,
+    resolve_http,
+)
+from prospector.extract.emails import _bracket_hint, cf_decode, cf_encode, normalize_email
 from prospector.models import PageFacts
 from prospector.urls import canonicalize
 
@@ -105,3 +116,73 @@ def test_canonicalize_survives_malformed_ports(url: str) -> None:
 def test_the_guard_never_raises(url: str) -> None:
     refusal = guard.url_refusal(url)
     assert refusal is None or refusal.startswith("refused:")
+
+
+# ------------------------------------------------------- fast paths equal slow ones
+
+_NEEDLES = sorted(needles.PAGE_NEEDLES.anchor_of)
+_NEEDLE_BYTES = sorted({b for n in _NEEDLES for b in n})
+
+
+@SETTINGS
+@given(pieces=st.lists(st.one_of(
+    st.sampled_from(_NEEDLES),
+    st.binary(max_size=6),
+    st.lists(st.sampled_from(_NEEDLE_BYTES), max_size=8).map(bytes),
+), max_size=30))
+def test_anchored_needle_scan_is_exact(pieces: list[bytes]) -> None:
+    """One pass per anchor finds exactly the literals a substring test finds, also
+    when literals overlap, repeat or are cut, and when a pass gives up early."""
+    text = b"".join(pieces)
+    for limit in (300, 1):
+        needles._MAX_VISITS, saved = limit, needles._MAX_VISITS
+        try:
+            for anchor in needles.ANCHORS:
+                found = needles.PAGE_NEEDLES.scan(text, anchor)
+                for needle in needles.PAGE_NEEDLES.group(anchor):
+                    assert (needle in found) == (needle in text)
+        finally:
+            needles._MAX_VISITS = saved
+
+
+@SETTINGS
+@given(text=st.lists(st.one_of(st.sampled_from(
+    ["[", "(", "{", "<", "]", ")", "}", ">", " ", "at", "AT", "dot", "@", "ät", ".", "ſ"]),
+    st.text(max_size=5)), max_size=30).map("".join))
+def test_bracket_hint_equals_its_regex(text: str) -> None:
+    assert _bracket_hint(text) == bool(P.OBFUSCATED_BRACKET_HINT_RE.search(text))
+
+
+_HREF_PIECES = st.sampled_from(["./", "../", "//", "/", ".", "x", "a:b", "?q=1", "#f",
+                                "h.test", "H.TEST", " ", "%7e", "ü", "\\", ":8080", "@"])
+
+
+@SETTINGS
+@given(href=st.lists(_HREF_PIECES, max_size=8).map("".join), base=st.sampled_from(
+    ["http://h.test/a/b/c", "https://h.test/", "http://h.test", "http://h.test/a//b/c",
+     "http://h.test/a/b/?q=1", "https://h.test:8443/x/"]))
+def test_resolve_fast_paths_agree_with_urljoin(href: str, base: str) -> None:
+    """Protocol-relative and './' hrefs resolve as urljoin + canonicalize do (for a
+    plain relative path on a base with an empty segment the fast path keeps the empty
+    segment, as browsers do, where urljoin drops it: not compared)."""
+    if not href.startswith(("//", "./")):
+        return
+    assert resolve_http(base, href, origin(base), base_directory(base)) == \
+        absolute_http(base, href)
+
+
+@SETTINGS
+@given(nodes=st.lists(st.one_of(st.text(max_size=12), st.sampled_from(
+    [" ", "\n\n", "\u3000", "", "a  b", " x "])), max_size=40),
+       limit=st.integers(min_value=1, max_value=60))
+def test_visible_text_join_equals_the_capped_loop(nodes: list[str], limit: int) -> None:
+    parts: list[str] = []
+    size = 0
+    for chunk in nodes:
+        if chunk.isspace():
+            continue
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit * 2:
+            break
+    assert join_visible_text(nodes, limit) == fold(" ".join(parts))[:limit]

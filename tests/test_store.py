@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import duckdb
@@ -10,7 +11,7 @@ import pytest
 
 from prospector.errors import DatabaseError, LockedError
 from prospector.models import Candidate, Contact, FetchedPage, Link, PageFacts
-from prospector.store.db import Store, migrations
+from prospector.store.db import Store, is_suppressed, migrations
 
 
 def _page(url: str, site: str, emails: tuple[str, ...] = (), links: tuple[str, ...] = ()) -> FetchedPage:
@@ -138,3 +139,129 @@ def test_scores_round_trip() -> None:
     store.add_candidates(run, [Candidate("http://a.test/", "a.test", "q")])
     store.write_scores(run, [("a.test", 42.0, json.dumps({"relevance": {"points": 42}}))])
     assert store.rows("SELECT domain, score FROM prospects") == [{"domain": "a.test", "score": 42.0}]
+
+
+# The upserts add_pages made before it wrote through appenders, kept as the reference its
+# faster path must agree with.
+_REFERENCE_SQL = {
+    "pages": ("url, domain, run_id, status, content_type, bytes, title, platform, kind,"
+              " generator, text, fetched_at, error, etag, last_modified",
+              "ON CONFLICT (url) DO UPDATE SET run_id = excluded.run_id,"
+              " status = excluded.status, content_type = excluded.content_type,"
+              " bytes = excluded.bytes, title = excluded.title, platform = excluded.platform,"
+              " kind = excluded.kind, generator = excluded.generator, text = excluded.text,"
+              " fetched_at = excluded.fetched_at, error = excluded.error,"
+              " etag = excluded.etag, last_modified = excluded.last_modified"),
+    "contacts": ("domain, kind, value, source_url, method, confidence, role, first_run, last_run",
+                 "ON CONFLICT (domain, kind, value) DO UPDATE SET last_run = excluded.last_run,"
+                 " confidence = greatest(contacts.confidence, excluded.confidence)"),
+    "links": ("source_url, target_url, source_domain, target_domain, anchor, section, run_id",
+              "ON CONFLICT (source_url, target_url) DO UPDATE SET run_id = excluded.run_id"),
+}
+
+
+def _reference_add_pages(store: Store, run: int, pages: list[FetchedPage]) -> None:
+    by_url = {p.url: p for p in pages}
+    blocked = store.suppressions()
+    rows: dict[str, dict[tuple[str, ...], tuple[object, ...]]] = {
+        "pages": {}, "contacts": {}, "links": {}}
+    for p in by_url.values():
+        f = p.facts
+        rows["pages"][(p.url,)] = (p.url, p.site, run, p.status, p.content_type, p.size, f.title,
+                                   f.platform, f.kind, f.generator, f.text, p.fetched_at,
+                                   p.error, p.etag, p.last_modified)
+        for c in f.contacts:
+            if is_suppressed(blocked, p.site, c.kind, c.value):
+                continue
+            old = rows["contacts"].get((p.site, c.kind, c.value))
+            if old is None or c.confidence > float(str(old[5])):
+                rows["contacts"][(p.site, c.kind, c.value)] = (
+                    p.site, c.kind, c.value, c.source_url, c.method, c.confidence, c.role, run, run)
+        for link in f.links:
+            if link.target_domain != p.site:
+                rows["links"][(link.source_url, link.target_url)] = (
+                    link.source_url, link.target_url, p.site, link.target_domain, link.anchor,
+                    link.section, run)
+    for table, (columns, conflict) in _REFERENCE_SQL.items():
+        for row in rows[table].values():
+            marks = ", ".join("?" for _ in row)
+            store.con.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks}) {conflict}",
+                              list(row))
+
+
+def _random_batches(seed: int) -> list[tuple[int, list[FetchedPage]]]:
+    """Runs of batches over a few sites whose pages, addresses and links recur: re-fetched
+    pages, contacts seen again (surer or not), links seen again, batches loaded twice."""
+    rnd = random.Random(seed)
+    batches = []
+    for run in (1, 1, 1, 2, 2, 3):
+        pages = []
+        for _ in range(rnd.randint(1, 8)):
+            site = f"s{rnd.randint(0, 3)}.test"
+            url = f"http://{site}/p{rnd.randint(0, 5)}"
+            contacts = tuple(
+                Contact("email", f"m{rnd.randint(0, 3)}@{site}", url, rnd.choice(("mailto", "text")),
+                        rnd.choice((0.5, 0.7, 0.9)), "personal") for _ in range(rnd.randint(0, 3)))
+            links = tuple(
+                Link(url, f"http://t{n}.test/", f"t{n}.test", f"anchor {rnd.randint(0, 9)}",
+                     rnd.choice(("content", "footer"))) for n in rnd.sample(range(6), rnd.randint(0, 4)))
+            facts = PageFacts(url=url, domain=site, title=f"t{rnd.randint(0, 9)}", text="bees",
+                              contacts=contacts, links=links, kind="blog")
+            pages.append(FetchedPage(site, url, rnd.choice((200, 404)), "text/html",
+                                     rnd.randint(1, 99), facts,
+                                     fetched_at=f"2026-11-0{run}T10:00:0{rnd.randint(0, 9)}"))
+        batches.append((run, pages))
+        if rnd.random() < 0.3:
+            batches.append((run, pages))  # loaded twice
+    return batches
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_batched_writes_match_the_plain_upserts(seed: int) -> None:
+    fast, reference = Store.open(":memory:"), Store.open(":memory:")
+    for store in (fast, reference):
+        store.suppress([("m3@s1.test", "email"), ("s2.test", "domain")])
+    for run, pages in _random_batches(seed):
+        fast.add_pages(run, pages)
+        _reference_add_pages(reference, run, pages)
+    for table, order in (("pages", "url"), ("contacts", "domain, kind, value"),
+                         ("links", "source_url, target_url")):
+        sql = f"SELECT * FROM {table} ORDER BY {order}"
+        assert fast.query(sql) == reference.query(sql), table
+
+
+def test_recrawl_updates_what_was_stored() -> None:
+    store = Store.open(":memory:")
+    first = _page("http://a.test/", "a.test", ("jo@a.test",), ("b.test",))
+    store.add_pages(1, [first])
+    again = FetchedPage(site="a.test", url="http://a.test/", status=200, content_type="text/html",
+                        size=99, facts=PageFacts(
+                            url="http://a.test/", domain="a.test", title="New title",
+                            contacts=(Contact("email", "jo@a.test", "http://a.test/", "text", 1.0),),
+                            links=(Link("http://a.test/", "http://b.test/", "b.test", "other", "footer"),)))
+    store.add_pages(2, [again])
+    assert store.query("SELECT title, bytes, run_id FROM pages")[1] == [("New title", 99, 2)]
+    assert store.query("SELECT method, confidence, first_run, last_run FROM contacts")[1] == [
+        ("mailto", 1.0, 1, 2)]
+    assert store.query("SELECT anchor, section, run_id FROM links")[1] == [("b.test", "blogroll", 2)]
+
+
+def test_a_stored_link_from_another_page_is_not_stored_twice() -> None:
+    """Links are looked up for new pages only when their source is not the page: a link
+    stored under another page's batch still makes no duplicate (nor an error)."""
+    store = Store.open(":memory:")
+    odd = FetchedPage(site="a.test", url="http://a.test/", status=200, content_type="text/html",
+                      size=1, facts=PageFacts(url="http://a.test/", domain="a.test", links=(
+                          Link("http://a.test/x", "http://b.test/", "b.test", "b", "content"),)))
+    store.add_pages(1, [odd])
+    store.add_pages(2, [_page("http://a.test/x", "a.test", (), ("b.test",))])
+    assert store.query("SELECT source_url, run_id FROM links")[1] == [("http://a.test/x", 2)]
+    assert store.query("SELECT count(*) FROM pages")[1] == [(2,)]
+
+
+def test_suppressed_contacts_are_not_stored() -> None:
+    store = Store.open(":memory:")
+    store.suppress([("no@a.test", "email"), ("b.test", "domain")])
+    store.add_pages(1, [_page("http://a.test/", "a.test", ("no@a.test", "yes@a.test")),
+                        _page("http://b.test/", "b.test", ("jo@b.test",))])
+    assert store.query("SELECT value FROM contacts")[1] == [("yes@a.test",)]

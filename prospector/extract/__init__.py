@@ -11,7 +11,7 @@ from lxml import etree
 
 from prospector.extract import patterns as P
 from prospector.extract.doc import make_doc
-from prospector.extract.dom import MAX_BODY_BYTES, decode_body, parse_html
+from prospector.extract.dom import MAX_BODY_BYTES, ascii_transparent, decode_body_as, parse_html
 from prospector.extract.emails import emails_of, find_emails
 from prospector.extract.facts import (
     find_comments,
@@ -61,13 +61,14 @@ def extract_page(url: str, body: bytes | str, content_type: str = "",
 
 def _extract(url: str, domain: str, body: bytes | str, content_type: str,
              headers: dict[str, str]) -> PageFacts:
-    raw = decode_body(body if isinstance(body, bytes | str) else b"", content_type)
+    raw, codec = decode_body_as(body if isinstance(body, bytes | str) else b"", content_type)
     tree: etree._Element | None = parse_html(raw) if raw else None
     if tree is None:
         return PageFacts(url=url, domain=domain)
     doc = make_doc(url, tree, raw)
     if isinstance(body, bytes):
         doc.raw_bytes = body[:MAX_BODY_BYTES]
+        doc.ascii_bytes = ascii_transparent(codec)
     base = doc.base
     title = find_title(tree, doc.titles)
     forms = find_contact_forms(url, tree, title, doc.forms)
@@ -76,7 +77,8 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
     page_is_resources = bool(P.RESOURCES_HEADING_RE.search(title))
     links, follow = find_links(url, tree, base, page_is_resources=page_is_resources,
                                doc=doc)
-    platform, generator = detect_platform(tree, raw, url, doc.lower())
+    platform, generator = detect_platform(tree, raw, url, doc.lower(), doc.contains,
+                                          doc.metas)
     platform = platform or platform_from_headers(headers)
     contacts = emails_of(doc) + forms + find_social(url, tree, base, doc=doc)
     kind = detect_kind(platform, tree, text, url, blog_class=doc.attrs().blog_class)

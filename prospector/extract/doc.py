@@ -24,6 +24,7 @@ from prospector.extract.dom import (
     text_nodes,
 )
 from prospector.extract.links import is_skipped_href, url_host
+from prospector.extract.needles import PAGE_NEEDLES
 from prospector.urls import registered_domain
 
 # Elements bucketed by the single walk: links, metadata, scripts, forms and dates.
@@ -90,11 +91,14 @@ class Doc:
     times: list[etree._Element] = field(default_factory=list)
     titles: list[etree._Element] = field(default_factory=list)
     raw_bytes: bytes | None = None
+    # `raw_bytes` is in an encoding that keeps ASCII as is (see `may_contain`).
+    ascii_bytes: bool = True
     _email_nodes: list[str] | None = None
     _visible_nodes: list[str] | None = None
     _email_text: str | None = None
     _lower: bytes | None = None
     _attrs: Attrs | None = None
+    seen: dict[bytes, bool] = field(default_factory=dict)
     _resolved: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def lower(self) -> bytes:
@@ -104,6 +108,31 @@ class Doc:
                 self.raw.encode("utf-8", "replace")
             self._lower = data.lower()
         return self._lower
+
+    def contains(self, needle: bytes) -> bool:
+        """`needle in self.lower()`, memoised: several readers test the same markers.
+        A literal of `PAGE_NEEDLES` is answered with the rest of its anchor group, by
+        one pass over the anchor's occurrences (see needles.py)."""
+        present = self.seen.get(needle)
+        if present is None:
+            anchor = PAGE_NEEDLES.anchor_of.get(needle)
+            if anchor is None:
+                present = self.seen[needle] = needle in self.lower()
+            else:
+                found = PAGE_NEEDLES.scan(self.lower(), anchor)
+                for other in PAGE_NEEDLES.group(anchor):
+                    self.seen[other] = other in found
+                present = needle in found
+        return present
+
+    def may_contain(self, text: str) -> bool:
+        """False only when `text` is surely not in `self.raw`: an ASCII string is
+        looked up (case-insensitively, so a hit may be a false alarm) in the memoised
+        lower-cased bytes when their encoding keeps ASCII as is. Cheaper than a scan
+        of the decoded text, which is often two bytes a character."""
+        if self.ascii_bytes and text.isascii():
+            return self.contains(text.lower().encode("ascii"))
+        return text in self.raw
 
     def _nodes(self) -> tuple[list[str], list[str]]:
         if self._email_nodes is None or self._visible_nodes is None:
@@ -117,12 +146,30 @@ class Doc:
         elements has run (the bucketed elements stay usable)."""
         tree = self.tree
         etree.strip_elements(tree, *EMAIL_SKIP_TAGS, with_tail=False)
-        email = list(tree.itertext())
-        etree.strip_elements(tree, "noscript", with_tail=False)
-        visible: list[str] = []
-        for body in tree.iter("body"):
-            visible = list(body.itertext())
-            break
+        body = next(tree.iter("body"), None)
+        if body is None or body.getparent() is not tree:
+            email = list(tree.itertext())
+            etree.strip_elements(tree, "noscript", with_tail=False)
+            visible = [] if body is None else list(body.itertext())
+        else:
+            # The body's text nodes are most of the page's: walk them once and splice
+            # them into the document's (what `tree.itertext()` gives, in order). They
+            # are the visible ones too unless the body holds a <noscript>.
+            inner = list(body.itertext())
+            email = [tree.text] if tree.text else []
+            for child in tree:
+                if child is body:
+                    email.extend(inner)
+                else:
+                    email.extend(child.itertext())
+                tail = child.tail
+                if tail:
+                    email.append(tail)
+            # (Once a <noscript> is gone, the texts around it are one node: the visible
+            # nodes are then taken again.)
+            noscript = next(body.iter("noscript"), None) is not None
+            etree.strip_elements(tree, "noscript", with_tail=False)
+            visible = list(body.itertext()) if noscript else inner
         self._email_nodes, self._visible_nodes = email, visible
 
     def attrs(self) -> Attrs:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -15,9 +16,9 @@ from prospector.urls import canonicalize, is_http_url
 MAX_BODY_BYTES = 8_000_000
 
 _CT_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([a-z0-9_.:-]+)", re.IGNORECASE)
-_META_CHARSET_RE = re.compile(
-    rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)", re.IGNORECASE
-)
+# Searched in the lower-cased head of the page (the literal '<meta' then lets the regex
+# engine skip ahead; the codec name is lower-cased before lookup anyway).
+_META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # '<html ... />' (seen on real XHTML-ish pages) makes libxml2 close the document at once
 # and drop everything after it; the slash is removed from these structural tags.
@@ -42,8 +43,13 @@ def decode_body(body: bytes | str, content_type: str = "") -> str:
 
     Never raises; undecodable bytes become U+FFFD.
     """
+    return decode_body_as(body, content_type)[0]
+
+
+def decode_body_as(body: bytes | str, content_type: str = "") -> tuple[str, str]:
+    """`decode_body`, and the codec it used ('' when `body` was already text)."""
     if isinstance(body, str):
-        return body
+        return body, ""
     raw = bytes(body[:MAX_BODY_BYTES])
     candidates: list[str] = []
     match = _CT_CHARSET_RE.search(content_type or "")
@@ -53,7 +59,7 @@ def decode_body(body: bytes | str, content_type: str = "") -> str:
         candidates.append("utf-8-sig")
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates.append("utf-16")
-    meta = _META_CHARSET_RE.search(raw[:8192])
+    meta = _META_CHARSET_RE.search(raw[:8192].lower())
     if meta:
         candidates.append(meta.group(1).decode("ascii", "replace"))
     for name in candidates:
@@ -63,13 +69,32 @@ def decode_body(body: bytes | str, content_type: str = "") -> str:
         if codec in ("ascii", "latin-1", "iso8859-1"):
             codec = "cp1252"  # what browsers do for these labels
         try:
-            return raw.decode(codec)
+            return raw.decode(codec), codec
         except (UnicodeDecodeError, LookupError):
             try:
-                return raw.decode(codec, "replace")
+                return raw.decode(codec, "replace"), codec
             except (LookupError, ValueError):
                 continue
-    return raw.decode("utf-8", "replace")
+    return raw.decode("utf-8", "replace"), "utf-8"
+
+
+@lru_cache(maxsize=256)
+def ascii_transparent(codec: str) -> bool:
+    """True when `codec` decodes every ASCII byte to the same character and encodes
+    every ASCII character to the same byte, and is not a codec whose multi-byte
+    sequences can stand for ASCII text (UTF-7). Then an ASCII string found in text
+    decoded with it is also in the raw bytes: a byte test can rule it out."""
+    if codec in ("utf-7", "utf_7"):
+        return False
+    if codec in ("utf-8-sig", "utf_8_sig"):
+        return True  # UTF-8 after a leading BOM
+    try:
+        chars = "".join(map(chr, range(128)))
+        return chars.encode(codec) == chars.encode("ascii") and all(
+            bytes([i]).decode(codec) == chr(i) for i in range(128)
+        )
+    except (LookupError, ValueError):
+        return False
 
 
 def parse_html(text: str) -> etree._Element | None:
@@ -78,7 +103,7 @@ def parse_html(text: str) -> etree._Element | None:
     head = text[:4096]
     if "/>" in head:
         text = _SELF_CLOSED_ROOT_RE.sub(r"<\1>", head) + text[4096:]
-    if not text.strip():
+    if not text or text.isspace():  # (no copy of the page, unlike strip())
         return None
     # Plain etree elements (not lxml.html's HtmlElement): no per-element class lookup,
     # which costs about a tenth of the extraction time on big pages.
@@ -170,15 +195,26 @@ def resolve_http(base: str, href: str, base_origin: str = "", base_dir: str = ""
         if fast:
             return fast
     elif href[:1] == "/":
-        if base_origin and _SIMPLE_REL_RE.fullmatch(href) and "/." not in href:
+        if href[:2] == "//":
+            # Protocol-relative: urljoin keeps it whole under the base's scheme.
+            if base_origin:
+                fast = fast_canonical(base_origin[: base_origin.find(":") + 1] + href)
+                if fast:
+                    return fast
+        elif base_origin and _SIMPLE_REL_RE.fullmatch(href) and "/." not in href:
             fast = fast_canonical(base_origin + href)
             if fast:
                 return fast
-    elif base_dir and _SIMPLE_PATH_RE.fullmatch(href) and "/." not in href \
-            and "//" not in href:
-        fast = fast_canonical(base_dir + href)
-        if fast:
-            return fast
+    elif base_dir:
+        # './page' resolves as 'page' does (unless the base path has an empty segment,
+        # which urljoin drops when it merges a relative path).
+        rest = href[2:] if href[:2] == "./" and "//" not in base_dir[
+            base_dir.find("://") + 3:] else href
+        if rest and _SIMPLE_PATH_RE.fullmatch(rest) and "/." not in rest \
+                and "//" not in rest:
+            fast = fast_canonical(base_dir + rest)
+            if fast:
+                return fast
     return absolute_http(base, href)
 
 
@@ -258,6 +294,10 @@ def join_email_text(nodes: list[str]) -> str:
 
 def join_visible_text(nodes: list[str], limit: int) -> str:
     """Whitespace-folded text, capped at `limit` characters."""
+    if sum(map(len, nodes)) <= limit * 2:
+        # Nothing to cut before folding: whitespace-only nodes only add whitespace,
+        # which folding collapses, so one C-level join gives the same text.
+        return fold(" ".join(nodes))[:limit]
     parts: list[str] = []
     size = 0
     for chunk in nodes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -160,16 +160,16 @@ def _in_template(el: etree._Element) -> bool:
     return False
 
 
-def _cfemail(tree: etree._Element, raw: str, lower: bytes) -> Iterator[tuple[str, str]]:
-    if b"data-cfemail" not in lower:
+def _cfemail(doc: Doc, raw: str) -> Iterator[tuple[str, str]]:
+    if not doc.contains(b"data-cfemail"):
         values: list[Any] = []
     else:
-        values = tree.xpath("//@data-cfemail")
+        values = doc.tree.xpath("//@data-cfemail")
     for value in values:
         address = normalize_email(cf_decode(str(value)))
         if address:
             yield address, "cfemail"
-    if "email-protection" in raw:
+    if doc.may_contain("email-protection") and "email-protection" in raw:
         for match in P.CF_PROTECTION_RE.finditer(raw):
             address = normalize_email(cf_decode(match.group(1)))
             if address:
@@ -301,9 +301,23 @@ def _spaced(text: str, word: str) -> bool:
     return False
 
 
+def _bracket_hint(text: str) -> bool:
+    """`OBFUSCATED_BRACKET_HINT_RE.search(text)`, tried only where an opening bracket
+    is (every match starts with one): a regex search with a leading character class
+    walks the whole text slowly, `str.find` does not."""
+    match = P.OBFUSCATED_BRACKET_HINT_RE.match
+    for bracket in "[({<":
+        at = text.find(bracket)
+        while at >= 0:
+            if match(text, at):
+                return True
+            at = text.find(bracket, at + 1)
+    return False
+
+
 def _obfuscated(text: str) -> Iterator[tuple[str, str]]:
     regexes = []
-    if P.OBFUSCATED_BRACKET_HINT_RE.search(text):
+    if _bracket_hint(text):
         regexes.append(P.OBFUSCATED_BRACKET_RE)
     if _spaced(text, "@"):
         regexes.append(P.OBFUSCATED_SPACED_AT_RE)
@@ -319,13 +333,15 @@ def _obfuscated(text: str) -> Iterator[tuple[str, str]]:
                 yield address, "obfuscated"
 
 
-def _entities(raw: str) -> Iterator[tuple[str, str]]:
-    if "&#" not in raw and "&commat;" not in raw:
+def _entities(raw: str, may: Callable[[str], bool] | None = None) -> Iterator[tuple[str, str]]:
+    """`may(s)` is False only when `raw` surely lacks `s` (default: `s in raw`)."""
+    may = may or raw.__contains__
+    if not may("&#") and not may("&commat;"):
         return
     # ENTITY_AT_RE needs ';@', '@&', '&#..64;', '&#x..40;' or '&commat;' (any case).
-    if ";@" not in raw and "@&" not in raw and not (
-        "&#" in raw and ("64;" in raw or "40;" in raw)
-    ) and not any(end in raw for end in ("at;", "AT;", "At;", "aT;")):
+    if not may(";@") and not may("@&") and not (
+        may("&#") and (may("64;") or may("40;"))
+    ) and not may("at;") and not any(may(end) for end in ("AT;", "At;", "aT;")):
         return
     for at in P.ENTITY_AT_RE.finditer(raw):
         start, end = at.start(), at.end()
@@ -414,16 +430,14 @@ def emails_of(doc: Doc) -> tuple[Contact, ...]:
     try:
         raw = doc.raw[:_MAX_SCAN_CHARS]
         text = doc.email_text()[:_MAX_SCAN_CHARS]
-        tree = doc.tree
-        lower = doc.lower()
         found: list[tuple[str, str]] = []
         found.extend(_mailto(doc))
         found.extend(_jsonld(doc))
-        if b"itemprop" in lower and b"email" in lower:
+        if doc.contains(b"itemprop") and doc.contains(b"email"):
             found.extend(_microdata(doc))
         found.extend(_attributes(doc))
-        found.extend(_cfemail(tree, raw, lower))
-        found.extend(_entities(raw))
+        found.extend(_cfemail(doc, raw))
+        found.extend(_entities(raw, doc.may_contain))
         found.extend(_text(text))
         found.extend(_obfuscated(text))
         found.extend(_scripts(doc))

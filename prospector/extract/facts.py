@@ -156,12 +156,11 @@ def _first(regexes: tuple[re.Pattern[str], ...], text: str, lower: str = "",
 
 def find_community(doc: Doc, text: str, dates: list[str]) -> Community:
     """Forum numbers as the board index or footer states them."""
-    lower = doc.lower()
     text_lower = text.lower()
     registration: bool | None = None
-    if any(m in lower for m in P.REGISTRATION_CLOSED_MARKERS):
+    if any(doc.contains(m) for m in P.REGISTRATION_CLOSED_MARKERS):
         registration = False
-    elif any(m in lower for m in P.REGISTRATION_OPEN_MARKERS):
+    elif any(doc.contains(m) for m in P.REGISTRATION_OPEN_MARKERS):
         registration = True
     return Community(
         members=_first(P.MEMBERS_RES, text, text_lower, _MEMBERS_KEYS),
@@ -190,9 +189,8 @@ def find_comments(text: str, jsonld: list[Any]) -> int | None:
 def find_newsletter(doc: Doc, text_lower: str) -> str:
     """Newsletter provider the page embeds or links, 'form' for a plain sign-up form
     (a form with an email field near newsletter/subscribe words), '' for none."""
-    lower = doc.lower()
     for provider, markers in P.NEWSLETTER_PROVIDERS:
-        if any(m in lower for m in markers):
+        if any(doc.contains(m) for m in markers):
             return provider
     for form in doc.forms:
         marks = " ".join(str(form.get(a, "")) for a in ("id", "class", "action", "name"))
@@ -204,7 +202,8 @@ def find_newsletter(doc: Doc, text_lower: str) -> str:
             or P.NEWSLETTER_WORD_RE.search(fold(" ".join(form.itertext()))[:300])
         ):
             return "form"
-    if P.NEWSLETTER_TEXT_RE.search(text_lower):
+    if any(k in text_lower for k in P.NEWSLETTER_TEXT_KEYS) and \
+            P.NEWSLETTER_TEXT_RE.search(text_lower):
         return "form"
     return ""
 
@@ -217,6 +216,7 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
         found.add("shop")
     site = registered_domain(doc.url)
     deal_paths: dict[str, str] = {}  # target -> its path when it names a deal, else ''
+    deal_anchors: dict[str, bool] = {}  # a menu repeats the same labels
     for el, href in doc.anchors:
         target, domain = doc.target(href)
         if not target or domain != site:
@@ -228,8 +228,12 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
         # Menu entries carry their label as direct text; the cheap read is enough.
         anchor = (el.text or "").strip().lower()
         anchor = anchor if len(anchor) <= P.MAX_CONTACT_ANCHOR else ""
-        if not (path or (anchor and P.DEAL_ANY_RE.search(anchor))):
-            continue
+        if not path:
+            deal = deal_anchors.get(anchor)
+            if deal is None:
+                deal = deal_anchors[anchor] = bool(anchor and P.DEAL_ANY_RE.search(anchor))
+            if not deal:
+                continue
         if not path:  # no deal in the path: only the anchor can name one
             path = target.split("://", 1)[-1].partition("/")[2].lower()
         for signal, regex in P.DEAL_RULES:

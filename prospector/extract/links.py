@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -75,6 +76,15 @@ def contact_like_anchor(anchor: str) -> bool:
     )
 
 
+def _folded_contact_anchor(anchor: str) -> bool:
+    """`contact_like_anchor` of an `_anchor_text` (folded already: folding it again
+    changes it only where the 200-character cut left a trailing space, far over the
+    length limit either way)."""
+    return bool(anchor) and len(anchor) <= P.MAX_CONTACT_ANCHOR and bool(
+        P.CONTACT_ANCHOR_RE.search(anchor)
+    )
+
+
 def _class_id(el: etree._Element) -> str:
     return f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}".lower()
 
@@ -96,11 +106,17 @@ def _heading_text(el: etree._Element) -> str:
     return ""
 
 
+# Matches where one of SECTION_CLASS_RULES does: most class/id strings match none, and
+# one search then settles them instead of one per rule.
+_ANY_SECTION_CLASS = re.compile("|".join(f"(?:{r.pattern})" for _, r in P.SECTION_CLASS_RULES))
+assert all(r.flags == _ANY_SECTION_CLASS.flags for _, r in P.SECTION_CLASS_RULES)
+
+
 def classify_element(el: etree._Element) -> str:
     """The section one element marks by its own tag, class/id or heading; '' if none."""
     tag = el.tag.lower() if isinstance(el.tag, str) else ""
     marks = _class_id(el)
-    if marks.strip():
+    if marks.strip() and _ANY_SECTION_CLASS.search(marks):
         for section, regex in P.SECTION_CLASS_RULES:
             if regex.search(marks):
                 return section
@@ -133,7 +149,8 @@ def link_section(el: etree._Element, cache: dict[etree._Element, str] | None = N
 
 
 def _anchor_text(el: etree._Element) -> str:
-    text = fold("".join(el.itertext()))
+    # A childless anchor (most menu entries) has its text in .text: no iteration.
+    text = fold(el.text or "" if len(el) == 0 else "".join(el.itertext()))
     if not text:
         text = fold(str(el.get("title", "")))
     if not text:
@@ -180,7 +197,7 @@ def find_links(
             by_url = contact_urls.get(target)
             if by_url is None:
                 by_url = contact_urls[target] = contact_like_url(target)
-            if by_url or contact_like_anchor(_anchor_text(el)):
+            if by_url or _folded_contact_anchor(_anchor_text(el)):
                 follow.append(target)
                 follow_seen.add(target)
             continue

@@ -460,6 +460,10 @@ NEWSLETTER_TEXT_RE: Final = re.compile(
     r"subscribe to (?:our|my|the) newsletter|join \d[\d,]* (?:other )?subscribers|"
     r"newsletter abonnieren", re.IGNORECASE
 )
+# Literals one of which every match of NEWSLETTER_TEXT_RE in lower-cased text contains
+# ('ubscr' with the 's' also as 'ſ', which case-insensitive matching takes for an 's'):
+# the regex only runs on text holding one of them.
+NEWSLETTER_TEXT_KEYS: Final = ("ubscr", "ub\u017fcr", "letter")
 # Blog signals in markup of sites without a known platform.
 BLOG_HINT_RE: Final = re.compile(
     r"class=\"[^\"]*\b(?:hentry|blog-post|post-entry|entry-content|post-body)\b|"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
 from prospector.extract import patterns as P
 from prospector.extract.dom import fold
+from prospector.extract.needles import PAGE_NEEDLES
 
 # The head and tail of a page carry nearly every fingerprint (generator, assets,
 # "powered by" footer); scanning only them bounds the cost on huge forum threads.
@@ -37,22 +39,26 @@ _BY_NAME = {rule[0]: rule for rule in _COMPILED}
 # fingerprints. Most share a short key ('vbulletin_', 'clientscript/vbulletin' and
 # 'powered by vbulletin' all contain 'vbulletin'): when the key is absent, none of the
 # fingerprints holding it can be present, so one scan settles the whole group. Exact:
-# a fingerprint is only ever tested directly once its key has been seen.
+# a fingerprint is only ever tested directly once its key has been seen. A fingerprint
+# that is a key itself is scanned once ('phpbb'). A scan costs about the page length
+# over the needle length, so short keys ('xf', 'vb', 'ips', 'wc-') cost more than the
+# two or three longer fingerprints they would guard, and keys present on most pages
+# ('mage', in every 'image') only add a scan: neither kind is listed.
 _KEYS: tuple[bytes, ...] = (
-    b"xenforo", b"xf", b"vbulletin", b"vb", b"phpbb", b"subsilver", b"discourse", b"smf",
-    b"simple machines", b"mybb", b"vanilla", b"ipb", b"ips", b"invision", b"flarum",
-    b"nodebb", b"pun", b"fluxbb", b"phorum", b"kunena", b"woltlab", b"wcf.", b"bbpress",
-    b"insided", b"inyoka", b"mw-", b"wgpagename", b"woocommerce", b"wc-", b"shopify",
-    b"shopware", b"mage", b"substack", b"medium.com", b"ghost", b"blogger",
-    b"_widgetmanager", b"tumblr", b"squarespace", b"wix", b"data-wf-", b"webflow",
-    b"jimdo", b"wp-", b"wordpress", b"gatsby", b"jekyll", b"drupal", b"joomla", b"/com_",
+    b"xenforo", b"vbulletin", b"phpbb", b"subsilver", b"discourse", b"smf",
+    b"simple machines", b"mybb", b"vanilla", b"invision", b"flarum",
+    b"nodebb", b"fluxbb", b"phorum", b"kunena", b"woltlab", b"wcf.", b"bbpress",
+    b"insided", b"inyoka", b"wgpagename", b"woocommerce", b"shopify",
+    b"shopware", b"magento", b"substack", b"medium.com", b"ghost", b"blogger",
+    b"_widgetmanager", b"tumblr", b"squarespace", b"data-wf-", b"webflow",
+    b"jimdo", b"wordpress", b"gatsby", b"jekyll", b"drupal", b"joomla",
     b"typo3", b"contao", b"system/modules",
 )
 
 
 def _key_of(needle: bytes) -> bytes:
     """The longest (rarest) key inside `needle` (b"" when none: scanned directly)."""
-    keys = [k for k in _KEYS if k in needle and k != needle]
+    keys = [k for k in _KEYS if k in needle]
     return max(keys, key=len) if keys else b""
 
 
@@ -71,25 +77,33 @@ _REGEX_KEYS: dict[str, bytes] = {
 
 
 class _Markup:
-    """Fingerprint tests over one page's lower-cased markup, key scans memoised."""
+    """Fingerprint tests over one page's lower-cased markup, every scan memoised. With
+    `contains` (the page's shared, memoised `Doc.contains`) the literals of
+    `PAGE_NEEDLES` are looked up by anchor groups, without their keys."""
 
-    __slots__ = ("_keys", "sample")
+    __slots__ = ("_contains", "_grouped", "_seen", "sample")
 
-    def __init__(self, sample: bytes) -> None:
+    def __init__(self, sample: bytes, contains: Callable[[bytes], bool] | None = None
+                 ) -> None:
         self.sample = sample
-        self._keys: dict[bytes, bool] = {}
+        self._seen: dict[bytes, bool] = {}
+        self._contains = contains or self._scan
+        self._grouped = contains is not None
+
+    def _scan(self, needle: bytes) -> bool:
+        present = self._seen.get(needle)
+        if present is None:
+            present = self._seen[needle] = needle in self.sample
+        return present
 
     def has(self, needle: bytes) -> bool:
         if not needle:
             return True
-        key = _NEEDLE_KEY.get(needle, b"")
-        if key:
-            present = self._keys.get(key)
-            if present is None:
-                present = self._keys[key] = key in self.sample
-            if not present:
+        if not (self._grouped and needle in PAGE_NEEDLES.anchor_of):
+            key = _NEEDLE_KEY.get(needle, b"")
+            if key and not self._contains(key):
                 return False
-        return needle in self.sample
+        return self._contains(needle)
 
     def matches(self, name: str) -> bool:
         _, _, subs, regexes = _BY_NAME[name]
@@ -99,17 +113,32 @@ class _Markup:
         )
 
 
-def generator_meta(tree: etree._Element | None) -> str:
-    """All distinct <meta name="generator"> values, '; '-joined."""
+def generator_meta(tree: etree._Element | None,
+                   metas: list[etree._Element] | None = None) -> str:
+    """All distinct <meta name="generator"> values, '; '-joined. `metas` are the page's
+    <meta> elements bucketed before the tree was stripped: those no longer in `tree`
+    are skipped, so that the result is the same as walking `tree`."""
     if tree is None:
         return ""
     values: list[str] = []
-    for el in tree.iter("meta"):
+    for el in tree.iter("meta") if metas is None else metas:
         if str(el.get("name", "")).strip().lower() == "generator":
+            if metas is not None and not _attached(el, tree):
+                continue
             value = fold(str(el.get("content", "")))
             if value and value not in values:
                 values.append(value)
     return "; ".join(values)[:300]
+
+
+def _attached(el: etree._Element, root: etree._Element) -> bool:
+    """True when `el` is `root` or still one of its descendants."""
+    node: etree._Element | None = el
+    while node is not None:
+        if node is root:
+            return True
+        node = node.getparent()
+    return False
 
 
 def _powered_by(text: bytes) -> str:
@@ -122,11 +151,16 @@ def _powered_by(text: bytes) -> str:
 
 
 def detect_platform(tree: etree._Element | None, html: str, url: str = "",
-                    lowered: bytes | None = None) -> tuple[str, str]:
+                    lowered: bytes | None = None,
+                    contains: Callable[[bytes], bool] | None = None,
+                    metas: list[etree._Element] | None = None) -> tuple[str, str]:
     """(platform, generator meta) of a page; platform '' when nothing conclusive.
     `lowered` is the page's markup as ASCII-lower-cased bytes when the caller has it
-    (bytes: lower-casing and substring search are several times cheaper than on str)."""
-    generator = generator_meta(tree)
+    (bytes: lower-casing and substring search are several times cheaper than on str);
+    `contains` is the page's memoised `lowered` substring test (`Doc.contains`, shared
+    with the page's other readers);
+    `metas` are the page's bucketed <meta> elements (see `generator_meta`)."""
+    generator = generator_meta(tree, metas)
     generators = [g.strip() for g in generator.split(";") if g.strip()]
     if lowered is None:
         lowered = html.encode("utf-8", "replace").lower()
@@ -134,7 +168,7 @@ def detect_platform(tree: etree._Element | None, html: str, url: str = "",
         lowered[:_HEAD_CHARS] + lowered[-_TAIL_CHARS:]
     )
 
-    markup = _Markup(sample).matches
+    markup = _Markup(sample, contains if sample is lowered else None).matches
 
     for name, _, _, _ in _COMPILED:
         if name in P.FORUM_PLATFORMS and markup(name):

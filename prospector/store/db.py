@@ -1,8 +1,10 @@
 """The only module that writes SQL: connect, migrate, batched writes, named queries.
 
-Data always travels as parameters. Batches are written column-wise through `unnest`,
-one statement per table per batch: executemany manages ~1.6 k rows/s here, this ~24 k
-for whole page batches with upserts (bench/store.py).
+Data always travels as parameters. Small batches are written column-wise through
+`unnest`, one statement per table (executemany manages ~1.6 k rows/s here). Page batches,
+the crawl's bulk, go through DuckDB's appender with upserts done by hand (add_pages):
+ON CONFLICT would make each statement a MERGE that scans the whole table
+(bench/store.py, bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -99,12 +101,75 @@ def explain_storage_error(exc: BaseException, path: str | Path = "") -> Prospect
     return DatabaseError(f"{where} failed: {first}")
 
 
+# add_pages: the tables' columns in the order its rows are built.
+_PAGE_COLUMNS = ("url", "domain", "run_id", "status", "content_type", "bytes", "title",
+                 "platform", "kind", "generator", "text", "fetched_at", "error", "etag",
+                 "last_modified")
+_CONTACT_COLUMNS = ("domain", "kind", "value", "source_url", "method", "confidence", "role",
+                    "first_run", "last_run")
+_LINK_COLUMNS = ("source_url", "target_url", "source_domain", "target_domain", "anchor",
+                 "section", "run_id")
+
+# Which keys of a batch are stored already, and the suppressions, in one statement:
+# (tag, key parts…, confidence, run). $1 the page URLs, $2 the sites (contacts' domains).
+# Links are looked up only for pages stored already (_STORED_LINKS) or links whose source
+# is not their page: links are written with their page, so a new page has no stored link.
+_STORED_KEYS = """
+    SELECT 'page' AS tag, url AS a, NULL AS b, NULL AS c, NULL::DOUBLE AS number,
+           NULL::INTEGER AS run
+    FROM pages WHERE url IN (SELECT unnest($1::VARCHAR[]))
+    UNION ALL
+    SELECT 'contact', domain, kind, value, confidence, last_run
+    FROM contacts WHERE domain IN (SELECT unnest($2::VARCHAR[]))
+    UNION ALL
+    SELECT 'suppression', value, kind, NULL, NULL, NULL FROM suppressions
+"""
+_STORED_LINKS = """
+    SELECT source_url, target_url, run_id FROM links
+    WHERE source_url IN (SELECT unnest(?::VARCHAR[]))
+"""
+
+# A page fetched again replaces what was stored of it (its site stays).
+_UPDATE_PAGES = """
+    UPDATE pages SET run_id = v.run_id, status = v.status, content_type = v.content_type,
+        bytes = v.bytes, title = v.title, platform = v.platform, kind = v.kind,
+        generator = v.generator, text = v.text, fetched_at = v.fetched_at, error = v.error,
+        etag = v.etag, last_modified = v.last_modified
+    FROM (SELECT unnest(?::VARCHAR[]) AS url, unnest(?::VARCHAR[]) AS domain,
+                 unnest(?::INTEGER[]) AS run_id, unnest(?::INTEGER[]) AS status,
+                 unnest(?::VARCHAR[]) AS content_type, unnest(?::INTEGER[]) AS bytes,
+                 unnest(?::VARCHAR[]) AS title, unnest(?::VARCHAR[]) AS platform,
+                 unnest(?::VARCHAR[]) AS kind, unnest(?::VARCHAR[]) AS generator,
+                 unnest(?::VARCHAR[]) AS text, unnest(?::TIMESTAMP[]) AS fetched_at,
+                 unnest(?::VARCHAR[]) AS error, unnest(?::VARCHAR[]) AS etag,
+                 unnest(?::VARCHAR[]) AS last_modified) v
+    WHERE pages.url = v.url
+"""
+
+# A stored contact seen again: this run saw it, at the best confidence seen so far.
+_UPDATE_CONTACTS = """
+    UPDATE contacts SET last_run = ?, confidence = greatest(contacts.confidence, v.confidence)
+    FROM (SELECT unnest(?::VARCHAR[]) AS domain, unnest(?::VARCHAR[]) AS kind,
+                 unnest(?::VARCHAR[]) AS value, unnest(?::DOUBLE[]) AS confidence) v
+    WHERE contacts.domain = v.domain AND contacts.kind = v.kind AND contacts.value = v.value
+"""
+
+# A stored link seen again: this run saw it.
+_UPDATE_LINKS = """
+    UPDATE links SET run_id = ?
+    FROM (SELECT unnest(?::VARCHAR[]) AS source_url, unnest(?::VARCHAR[]) AS target_url) v
+    WHERE links.source_url = v.source_url AND links.target_url = v.target_url
+"""
+
+
 class Store:
     """A DuckDB file (or ':memory:') with the project schema."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
         self.con = con
         self.path = path
+        # add_pages' appenders, one a table, made at its first use (each call flushes).
+        self._appenders: dict[str, Any] = {}
 
     # -- opening -----------------------------------------------------------------
     @classmethod
@@ -141,6 +206,7 @@ class Store:
         return store
 
     def close(self) -> None:
+        self._appenders.clear()
         self.con.close()
 
     def __enter__(self) -> Store:
@@ -309,62 +375,94 @@ class Store:
         return len(rows)
 
     def add_pages(self, run_id: int, pages: Sequence[FetchedPage]) -> None:
-        """Store a batch of fetched pages with their contacts and links, atomically."""
+        """Store a batch of fetched pages with their contacts and links, atomically.
+
+        Idempotent upserts without ON CONFLICT: DuckDB 2.0 plans those as a MERGE (a hash
+        join over the whole table, several ms a statement even for one row). Instead one
+        query finds which of the batch's keys are stored already (and the suppressions);
+        new rows go in through appenders (plain inserts: the primary keys still refuse a
+        duplicate), stored ones are updated, and only when something changed. The rows
+        are those the ON CONFLICT statements stored (tests/test_store.py compares them)."""
         if not pages:
             return
         by_url = {p.url: p for p in pages}
-        contacts: dict[tuple[str, str, str], tuple[Any, ...]] = {}
-        links: dict[tuple[str, str], tuple[Any, ...]] = {}
-        blocked = self.suppressions()
-        for p in by_url.values():
-            f = p.facts
-            for c in f.contacts:
-                if is_suppressed(blocked, p.site, c.kind, c.value):
-                    continue
-                key = (p.site, c.kind, c.value)
-                old = contacts.get(key)
-                if old is None or c.confidence > old[5]:
-                    contacts[key] = (p.site, c.kind, c.value, c.source_url, c.method,
-                                     c.confidence, c.role, run_id, run_id)
-            for link in f.links:
-                if link.target_domain == p.site:
-                    continue
-                links[(link.source_url, link.target_url)] = (
-                    link.source_url, link.target_url, p.site, link.target_domain,
-                    link.anchor, link.section, run_id)
+        try:
+            self._write_pages(run_id, by_url, check_all_links=False)
+        except duckdb.ConstraintException:
+            # A key stored where the quick look did not look: a link whose source is not
+            # its page's URL (extraction writes none) under a new page. Look everything up.
+            self._write_pages(run_id, by_url, check_all_links=True)
+
+    def _write_pages(self, run_id: int, by_url: dict[str, FetchedPage], *,
+                     check_all_links: bool) -> None:
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self._insert(
-                "pages",
-                ("url", "domain", "run_id", "status", "content_type", "bytes", "title",
-                 "platform", "kind", "generator", "text", "fetched_at", "error", "etag",
-                 "last_modified"),
-                [(p.url, p.site, run_id, p.status, p.content_type, p.size,
-                  p.facts.title, p.facts.platform, p.facts.kind, p.facts.generator,
-                  p.facts.text, p.fetched_at or _now(), p.error, p.etag, p.last_modified)
-                 for p in by_url.values()],
-                "ON CONFLICT (url) DO UPDATE SET run_id = excluded.run_id,"
-                " status = excluded.status, content_type = excluded.content_type,"
-                " bytes = excluded.bytes, title = excluded.title, platform = excluded.platform,"
-                " kind = excluded.kind, generator = excluded.generator, text = excluded.text,"
-                " fetched_at = excluded.fetched_at, error = excluded.error,"
-                " etag = excluded.etag, last_modified = excluded.last_modified",
-            )
-            self._insert(
-                "contacts",
-                ("domain", "kind", "value", "source_url", "method", "confidence", "role",
-                 "first_run", "last_run"),
-                list(contacts.values()),
-                "ON CONFLICT (domain, kind, value) DO UPDATE SET last_run = excluded.last_run,"
-                " confidence = greatest(contacts.confidence, excluded.confidence)",
-            )
-            self._insert(
-                "links",
-                ("source_url", "target_url", "source_domain", "target_domain", "anchor",
-                 "section", "run_id"),
-                list(links.values()),
-                "ON CONFLICT (source_url, target_url) DO UPDATE SET run_id = excluded.run_id",
-            )
+            stored_pages: set[str] = set()
+            stored_contacts: dict[tuple[str, str, str], tuple[float, int | None]] = {}
+            blocked: dict[str, set[str]] = {"email": set(), "domain": set(), "email_domain": set()}
+            sites = sorted({p.site for p in by_url.values()})
+            for tag, a, b, c, number, run in self.con.execute(
+                    _STORED_KEYS, [list(by_url), sites]).fetchall():
+                if tag == "page":
+                    stored_pages.add(a)
+                elif tag == "contact":
+                    stored_contacts[(a, b, c)] = (number, run)
+                else:
+                    blocked.setdefault(b, set()).add(a)
+            link_sources = sorted({
+                link.source_url for p in by_url.values() for link in p.facts.links
+                if check_all_links or link.source_url != p.url or p.url in stored_pages})
+            stored_links: dict[tuple[str, str], int | None] = {}
+            if link_sources:
+                stored_links = {(a, b): run for a, b, run in self.con.execute(
+                    _STORED_LINKS, [link_sources]).fetchall()}
+
+            new_pages: list[tuple[Any, ...]] = []
+            old_pages: list[tuple[Any, ...]] = []
+            contacts: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+            links: dict[tuple[str, str], tuple[Any, ...]] = {}
+            for p in by_url.values():
+                f = p.facts
+                (old_pages if p.url in stored_pages else new_pages).append((
+                    p.url, p.site, run_id, p.status, p.content_type, p.size, f.title,
+                    f.platform, f.kind, f.generator, f.text,
+                    p.fetched_at or _now().isoformat(), p.error, p.etag, p.last_modified))
+                for contact in f.contacts:
+                    if is_suppressed(blocked, p.site, contact.kind, contact.value):
+                        continue
+                    key = (p.site, contact.kind, contact.value)
+                    old = contacts.get(key)
+                    if old is None or contact.confidence > old[5]:
+                        contacts[key] = (p.site, contact.kind, contact.value, contact.source_url,
+                                         contact.method, contact.confidence, contact.role,
+                                         run_id, run_id)
+                for link in f.links:
+                    if link.target_domain == p.site:
+                        continue
+                    links[(link.source_url, link.target_url)] = (
+                        link.source_url, link.target_url, p.site, link.target_domain,
+                        link.anchor, link.section, run_id)
+            new_contacts = [row for key, row in contacts.items() if key not in stored_contacts]
+            # A stored contact changes only when this run first sees it or sees it surer.
+            old_contacts = [(*key, row[5]) for key, row in contacts.items()
+                            if key in stored_contacts
+                            and (stored_contacts[key][1] != run_id
+                                 or row[5] > stored_contacts[key][0])]
+            new_links = [row for key, row in links.items() if key not in stored_links]
+            old_links = [key for key in links if key in stored_links
+                         and stored_links[key] != run_id]
+
+            self._append("pages", _PAGE_COLUMNS, new_pages)
+            self._append("contacts", _CONTACT_COLUMNS, new_contacts)
+            self._append("links", _LINK_COLUMNS, new_links)
+            if old_pages:
+                self.con.execute(_UPDATE_PAGES, [list(c) for c in zip(*old_pages, strict=True)])
+            if old_contacts:
+                self.con.execute(_UPDATE_CONTACTS,
+                                 [run_id, *(list(c) for c in zip(*old_contacts, strict=True))])
+            if old_links:
+                self.con.execute(_UPDATE_LINKS,
+                                 [run_id, *(list(c) for c in zip(*old_links, strict=True))])
             self.con.execute("COMMIT")
         except BaseException:
             # A COMMIT that failed (a full disk) has already ended the transaction: the
@@ -372,6 +470,24 @@ class Store:
             with contextlib.suppress(duckdb.Error):
                 self.con.execute("ROLLBACK")
             raise
+
+    def _append(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Plain insert of `rows` through DuckDB's appender (one statement, no parameter
+        lists to build); older DuckDBs without one get the column-wise `_insert`."""
+        if not rows:
+            return
+        appender = self._appenders.get(table)
+        if appender is None:
+            make = getattr(self.con, "appender", None)
+            if make is None:
+                self._insert(table, columns, rows)
+                return
+            appender = self._appenders[table] = make(table, columns=list(columns))
+        try:
+            appender.append_rows(rows)
+            appender.flush()
+        finally:
+            appender.clear()
 
     def update_site_facts(self, profiles: Sequence[SiteProfile]) -> None:
         """Write each site's merged facts; a fact a profile does not know stays as stored."""
