@@ -1,22 +1,39 @@
 """Scale-out benchmark: pages/s of one plain process, one distributed worker and two
-distributed workers over the same sample-web crawl, measured in the same run.
+distributed workers over the same crawls, measured in the same run.
 
-    .venv/bin/python bench/scaleout.py [--rounds N]
+    .venv/bin/python bench/scaleout.py [--rounds N] [--bulk-sites N] [--bulk-pages N]
 
-Starts the sample web and a redis-server (Debian package) on free loopback ports.
+Two crawls: the ≈300-page sample web (discovery through its search backend), and, when
+the sample web has its bulk part (prospector/sampleweb/bulk.py), `--bulk-sites` bulk
+sites of `--bulk-pages` pages given as seeds (0 sites: skipped). Each is timed two ways:
+
+- whole command: from starting `prospector crawl` to its exit (discovery, start-up of
+  every process, the end-of-crawl agreement, loading and scoring included);
+- crawl phase: from the first page fetched to the last (the stored `fetched_at`), the
+  throughput once the workers are running;
+- CPU: user + system seconds of all the crawl's processes, per page (what a crawl costs
+  whatever else the machine is doing; two workers can only beat one process where there
+  is a free core for each).
+
+The extra worker is started as a user would, once the coordinator has published the
+job. Starts the sample web and a redis-server (Debian package) on free loopback ports.
 Prints figures and ratios; asserts nothing (machines here are shared and noisy).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import redis
@@ -27,6 +44,17 @@ sys.path.insert(0, str(REPO))
 from prospector.sampleweb_proc import SampleWebProcess  # noqa: E402
 from prospector.store.db import Store  # noqa: E402
 
+MODES = (("plain", False, 1), ("1 worker", True, 1), ("2 workers", True, 2))
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    elapsed: float  # whole command
+    phase: float  # first fetch to last fetch
+    pages: int
+    cpu: float  # user + system seconds of the crawl's processes (coordinator and workers)
+    fetched: str  # the coordinator's "N URLs fetched (M distinct) by K workers"
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -34,11 +62,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def crawl(db: Path, web: str, redis_url: str | None, workers: int) -> tuple[float, int, str]:
-    args = [sys.executable, "-m", "prospector", "crawl", "beekeeping", "--db", str(db),
-            "--search", web, "--backend", "sampleweb", "--proxy", web, "--fast", "--no-progress"]
+def crawl(db: Path, args: list[str], redis_url: str | None, workers: int) -> Run:
+    args = [sys.executable, "-m", "prospector", "crawl", "beekeeping", "--db", str(db), *args,
+            "--fast", "--no-progress"]
     if redis_url:
         args += ["--redis", redis_url]
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     coordinator = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
@@ -47,6 +76,7 @@ def crawl(db: Path, web: str, redis_url: str | None, workers: int) -> tuple[floa
         client = redis.Redis.from_url(redis_url)
         while not client.get("prospector:current") and coordinator.poll() is None:
             time.sleep(0.02)
+        client.close()
         extra = [subprocess.Popen([sys.executable, "-m", "prospector", "worker", "--redis",
                                    redis_url], cwd=REPO, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL) for _ in range(workers - 1)]
@@ -54,21 +84,59 @@ def crawl(db: Path, web: str, redis_url: str | None, workers: int) -> tuple[floa
     for proc in extra:
         proc.wait()
     elapsed = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
     if coordinator.returncode != 0:
         raise SystemExit(f"crawl failed: {err[-500:]}")
     with Store.open(db, read_only=True) as store:
-        pages = int(store.query("SELECT count(*) FROM pages")[1][0][0])
+        pages, first, last = store.query(
+            "SELECT count(*), epoch(min(fetched_at)), epoch(max(fetched_at)) FROM pages")[1][0]
     match = re.search(r"\d+ URLs fetched \(\d+ distinct\) by \d+ workers", out)
-    return elapsed, pages, match.group(0) if match else "-"
+    return Run(elapsed, float(last) - float(first), int(pages), cpu,
+               match.group(0) if match else "-")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def report(title: str, results: dict[str, list[Run]], rounds: int) -> None:
+    print(f"## {title} (best of {rounds})")
+    for name, runs in results.items():
+        whole = min(runs, key=lambda r: r.elapsed)
+        phase = min(runs, key=lambda r: r.phase)
+        cpu = min(run.cpu for run in runs)
+        print(f"{name:10} {whole.pages:6d} pages: whole command {whole.elapsed:6.2f} s = "
+              f"{whole.pages / whole.elapsed:6.1f} pages/s; crawl phase {phase.phase:6.2f} s = "
+              f"{phase.pages / phase.phase:6.1f} pages/s; CPU {cpu:6.2f} s = "
+              f"{1000 * cpu / whole.pages:5.1f} ms/page; {whole.fetched}")
+    for metric in ("whole command", "crawl phase"):
+        def rate(name: str, metric: str = metric) -> float:
+            if metric == "whole command":
+                best = min(results[name], key=lambda r: r.elapsed)
+                return best.pages / best.elapsed
+            best = min(results[name], key=lambda r: r.phase)
+            return best.pages / best.phase
+
+        plain = rate("plain")
+        print(f"{metric}: " + ", ".join(f"{name} / plain = {rate(name) / plain:.2f}"
+                                        for name in ("1 worker", "2 workers")))
+    print()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=2)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--bulk-sites", type=int, default=300,
+                        help="bulk sites to crawl as a second workload (0: none)")
+    parser.add_argument("--bulk-pages", type=int, default=10, help="pages per bulk site")
+    options = parser.parse_args()
+    rounds = options.rounds
     binary = shutil.which("redis-server")
     if binary is None:
         raise SystemExit("redis-server is not installed")
+    bulk = options.bulk_sites if "bulk_sites" in {
+        f.name for f in dataclasses.fields(SampleWebProcess)} else 0
     port = free_port()
     folder = tempfile.mkdtemp(prefix="bench-redis-")
     server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
@@ -76,22 +144,28 @@ def main() -> None:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
     time.sleep(0.5)
+    web_options = {"bulk_sites": bulk, "bulk_pages": options.bulk_pages} if bulk else {}
     try:
-        with SampleWebProcess() as web, tempfile.TemporaryDirectory() as tmp:
-            results: dict[str, list[tuple[float, int, str]]] = {}
-            for n in range(rounds):
-                for name, redis_url, workers in (("plain", None, 1), ("1 worker", url, 1),
-                                                 ("2 workers", url, 2)):
-                    db = Path(tmp) / f"{name.replace(' ', '_')}-{n}.duckdb"
-                    results.setdefault(name, []).append(crawl(db, web.url, redis_url, workers))
-            best = {name: min(runs) for name, runs in results.items()}
-            for name, (elapsed, pages, fetched) in best.items():
-                print(f"{name:10} {pages:5d} pages in {elapsed:6.2f} s = {pages / elapsed:6.1f} "
-                      f"pages/s (whole command, best of {rounds}); {fetched}")
-            plain = best["plain"][1] / best["plain"][0]
-            for name in ("1 worker", "2 workers"):
-                rate = best[name][1] / best[name][0]
-                print(f"{name} / plain = {rate / plain:.2f}")
+        with SampleWebProcess(**web_options) as web, tempfile.TemporaryDirectory() as tmp:
+            workloads = {"sample web (search, ≈300 pages)":
+                         ["--search", web.url, "--backend", "sampleweb", "--proxy", web.url]}
+            if bulk:
+                seeds = Path(tmp) / "seeds.txt"
+                with urllib.request.urlopen(f"{web.url}/bulk-seeds.txt") as answer:
+                    seeds.write_bytes(answer.read())
+                workloads[f"bulk web ({bulk} sites x {options.bulk_pages} pages, seeds)"] = [
+                    "--seeds", str(seeds), "--proxy", web.url, "--max-sites", str(bulk),
+                    "--max-pages", str(options.bulk_pages)]
+            print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            for index, (title, args) in enumerate(workloads.items()):
+                results: dict[str, list[Run]] = {}
+                for n in range(rounds):
+                    for name, distributed, workers in MODES:
+                        db = Path(tmp) / f"{index}-{name.replace(' ', '_')}-{n}.duckdb"
+                        results.setdefault(name, []).append(
+                            crawl(db, args, url if distributed else None, workers))
+                report(title, results, rounds)
+            print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         server.terminate()
         server.wait()

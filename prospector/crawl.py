@@ -189,11 +189,11 @@ def run_distributed(config: Config) -> CrawlResult:
     """The coordinator of a distributed crawl: discover, publish the job, crawl as one
     of the workers, wait for the others, load every worker's items, score, clean up."""
     from prospector.distributed import (
+        ItemLoader,
         cleanup,
         connect,
         distributed_settings,
         fetch_counts,
-        load_items,
         publish_job,
         wait_for_workers,
     )
@@ -213,14 +213,22 @@ def run_distributed(config: Config) -> CrawlResult:
         prefix = publish_job(server, config, run_id)
         settings = build_settings(config)
         distributed_settings(settings, config.redis_url, prefix)
-        crawler = _start_spider(settings, keyword=config.keyword, candidates=candidates,
-                                keywords=config.keywords)
-        assert crawler.stats is not None
-        reason = crawler.stats.get_value("finish_reason", "finished")
-        wait_for_workers(server, prefix)
         with Store.open(config.db_path) as store:
             sink = StoreSink(store, run_id)
-            load_items(server, prefix, sink)
+            # The workers' items are loaded while the crawl runs (in a thread: DuckDB
+            # works without the GIL), not all at the end.
+            loader = ItemLoader(connect(config.redis_url), prefix, sink)
+            loader.start()
+            try:
+                crawler = _start_spider(settings, keyword=config.keyword,
+                                        candidates=candidates, keywords=config.keywords)
+                assert crawler.stats is not None
+                reason = crawler.stats.get_value("finish_reason", "finished")
+                wait_for_workers(server, prefix)
+            finally:
+                loader.finish()
+            loader.load(final=True)
+            loader.server.close()
             sink.close("done" if reason == "finished" else "partial")
             rescore(store, config)
             row = store.rows("SELECT status, sites, pages, contacts FROM runs WHERE run_id = ?",

@@ -3,35 +3,86 @@ per-site page budget, in-flight counts, URLs claimed and site relevance.
 
 `LocalState` keeps it in memory for a single process; `prospector.distributed.RedisState`
 keeps it in Redis so that every worker of a distributed crawl shares one frontier and
-one budget."""
+one budget. The interface is shaped by pages, not by links: the spider asks once when a
+page arrives (`begin_page`) and once when it has been handled (`end_page`), so a
+distributed worker pays two Redis round trips a page, whatever the number of links.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from prospector.discover.frontier import Frontier
 from prospector.models import Candidate
 
+# A site offered to the frontier: (candidate, priority, link distance).
+Offer = tuple[Candidate, float, int]
+Released = list[tuple[Candidate, int]]
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """What the state says when a page of `site` arrives."""
+
+    follow: list[str]  # same-site URLs claimed for this page, within the page budget
+    refetch: bool  # the site is crawled again after a worker died: bypass the dupefilter
+    relevance: float  # the site's relevance so far, this page included
+    distance: int | None  # link hops of the site from a seed; None if never released
+
+
+@dataclass(frozen=True)
+class PageEnd:
+    done: bool  # the site's last outstanding request has been handled
+    released: Released = field(default_factory=list)  # sites to start now
+
 
 class CrawlState(Protocol):
     distributed: bool
 
-    def push(self, candidate: Candidate, priority: float, distance: int) -> bool: ...
-    def pop(self, n: int) -> list[tuple[Candidate, int]]: ...
-    def distance_of(self, domain: str) -> int | None: ...
-    def is_known(self, domain: str) -> bool: ...
-    def claim_url(self, url: str) -> bool: ...
-    def add_scheduled(self, site: str, n: int = 1) -> int: ...
-    def scheduled(self, site: str) -> int: ...
-    def add_outstanding(self, site: str, n: int) -> int: ...
-    def active_sites(self) -> int: ...
+    def push_many(self, offers: Sequence[Offer]) -> int:
+        """Offer sites; those already known are skipped. Returns how many were taken."""
+        ...
+
+    def push(self, candidate: Candidate, priority: float, distance: int) -> bool:
+        """A seed or search result: a better offer for a queued site re-ranks it."""
+        ...
+
+    def refill(self, parallel_sites: int) -> Released:
+        """Release the best queued sites while fewer than `parallel_sites` are active.
+        A released site is started: its home URL claimed, its request counted."""
+        ...
+
+    def begin_page(self, site: str, url: str, page_relevance: float, follow: Sequence[str],
+                   max_pages: int) -> PageStart:
+        """A page of `site` arrived at `url` (after redirects): claim `url` and what to
+        follow, within the page budget; fold in its relevance. Until the page's item is
+        shipped, the site's result depends on this worker staying alive."""
+        ...
+
+    def end_page(self, site: str, offers: Sequence[Offer], parallel_sites: int) -> PageEnd:
+        """Offer the page's links, count its request as handled, release new sites."""
+        ...
+
+    # The same two, awaitable: a distributed worker goes on with other pages while its
+    # round trip to Redis is under way.
+    async def abegin_page(self, site: str, url: str, page_relevance: float,
+                          follow: Sequence[str], max_pages: int) -> PageStart: ...
+
+    async def aend_page(self, site: str, offers: Sequence[Offer],
+                        parallel_sites: int) -> PageEnd: ...
+
     def reset_outstanding(self) -> None: ...
-    def touch(self, site: str) -> None: ...
-    def refetching(self, site: str) -> bool: ...
-    def relevance(self, site: str, value: float) -> float: ...
+
+    def maybe_new(self, domain: str) -> bool:
+        """False when `domain` is surely known already (a local check, no I/O)."""
+        ...
+
     @property
     def released(self) -> int: ...
+
     @property
     def known(self) -> int: ...
 
@@ -39,58 +90,70 @@ class CrawlState(Protocol):
 class LocalState:
     distributed = False
 
-    def __init__(self, frontier: Frontier) -> None:
+    def __init__(self, frontier: Frontier, skip: set[str] | None = None) -> None:
         self.frontier = frontier
+        self.skip = skip if skip is not None else set()  # released, but not fetched
         self._scheduled: Counter[str] = Counter()
         self._outstanding: Counter[str] = Counter()
         self._claimed: set[str] = set()
         self._relevance: dict[str, float] = {}
 
+    def push_many(self, offers: Sequence[Offer]) -> int:
+        taken = 0
+        for candidate, priority, distance in offers:
+            # First offer wins, as across workers: a known site is not re-ranked.
+            if not self.frontier.is_known(candidate.domain):
+                taken += self.frontier.push(candidate, priority, distance)
+        return taken
+
     def push(self, candidate: Candidate, priority: float, distance: int) -> bool:
+        """A seed or search result: a better offer for a queued site re-ranks it."""
         return self.frontier.push(candidate, priority, distance)
 
-    def pop(self, n: int) -> list[tuple[Candidate, int]]:
-        return self.frontier.pop(n)
+    def refill(self, parallel_sites: int) -> Released:
+        room = parallel_sites - sum(1 for v in self._outstanding.values() if v > 0)
+        released = self.frontier.pop(room) if room > 0 else []
+        for candidate, _distance in released:
+            if candidate.domain not in self.skip:
+                self._claimed.add(candidate.url)
+                self._scheduled[candidate.domain] += 1
+            self._outstanding[candidate.domain] += 1
+        return released
 
-    def distance_of(self, domain: str) -> int | None:
-        return self.frontier.distance_of(domain)
-
-    def is_known(self, domain: str) -> bool:
-        return self.frontier.is_known(domain)
-
-    def claim_url(self, url: str) -> bool:
-        if url in self._claimed:
-            return False
+    def begin_page(self, site: str, url: str, page_relevance: float, follow: Sequence[str],
+                   max_pages: int) -> PageStart:
         self._claimed.add(url)
-        return True
+        claimed = []
+        for url in follow:
+            if self._scheduled[site] >= max_pages:
+                break
+            if url not in self._claimed:
+                self._claimed.add(url)
+                self._scheduled[site] += 1
+                self._outstanding[site] += 1
+                claimed.append(url)
+        best = max(page_relevance, self._relevance.get(site, 0.0))
+        self._relevance[site] = best
+        return PageStart(claimed, False, best, self.frontier.distance_of(site))
 
-    def add_scheduled(self, site: str, n: int = 1) -> int:
-        self._scheduled[site] += n
-        return self._scheduled[site]
+    def end_page(self, site: str, offers: Sequence[Offer], parallel_sites: int) -> PageEnd:
+        self.push_many(offers)
+        self._outstanding[site] -= 1
+        return PageEnd(self._outstanding[site] <= 0, self.refill(parallel_sites))
 
-    def scheduled(self, site: str) -> int:
-        return self._scheduled[site]
+    async def abegin_page(self, site: str, url: str, page_relevance: float,
+                          follow: Sequence[str], max_pages: int) -> PageStart:
+        return self.begin_page(site, url, page_relevance, follow, max_pages)
 
-    def add_outstanding(self, site: str, n: int) -> int:
-        self._outstanding[site] += n
-        return self._outstanding[site]
-
-    def active_sites(self) -> int:
-        return sum(1 for v in self._outstanding.values() if v > 0)
+    async def aend_page(self, site: str, offers: Sequence[Offer],
+                        parallel_sites: int) -> PageEnd:
+        return self.end_page(site, offers, parallel_sites)
 
     def reset_outstanding(self) -> None:
         self._outstanding.clear()
 
-    def touch(self, site: str) -> None:
-        """Nothing to do in one process: its items reach the store or die with it."""
-
-    def refetching(self, site: str) -> bool:
-        return False
-
-    def relevance(self, site: str, value: float) -> float:
-        best = max(value, self._relevance.get(site, 0.0))
-        self._relevance[site] = best
-        return best
+    def maybe_new(self, domain: str) -> bool:
+        return not self.frontier.is_known(domain)
 
     @property
     def released(self) -> int:

@@ -20,7 +20,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from prospector.config import Config
-from prospector.crawlstate import CrawlState, LocalState
+from prospector.crawlstate import CrawlState, LocalState, Offer, PageEnd
 from prospector.discover import discover
 from prospector.discover.frontier import Frontier, keyword_pattern, link_priority, relevance
 from prospector.extract import extract_page
@@ -90,8 +90,9 @@ class ProspectSpider(scrapy.Spider):
             crawler.signals.connect(spider.state.opened, signal=signals.spider_opened)
             crawler.signals.connect(spider.state.closed, signal=signals.spider_closed)
         else:
-            spider.state = LocalState(frontier)
+            spider.state = LocalState(frontier, spider.skip)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         return spider
 
     # -- releasing sites ----------------------------------------------------------------
@@ -109,9 +110,8 @@ class ProspectSpider(scrapy.Spider):
         return discover(config)
 
     def _request(self, url: str, site: str, priority: int,
-                 candidate: Candidate | None = None) -> scrapy.Request:
-        self.state.add_scheduled(site)
-        self.state.add_outstanding(site, 1)
+                 candidate: Candidate | None = None, refetch: bool = False) -> scrapy.Request:
+        """A request the state has already claimed and counted."""
         headers: dict[str, str] = {}
         # The site's Candidate rides with its home request: whichever process handles
         # that response announces the site, once, before its first page is stored.
@@ -125,38 +125,37 @@ class ProspectSpider(scrapy.Spider):
             meta["handle_httpstatus_list"] = [304]
         return scrapy.Request(url, callback=self.parse, errback=self.failed,
                               cb_kwargs={"site": site}, priority=priority, headers=headers,
-                              meta=meta, dont_filter=self.state.refetching(site))
+                              meta=meta, dont_filter=refetch)
 
     def _refill(self) -> Iterator[scrapy.Request]:
         """Release the best queued sites while fewer than `parallel_sites` are active."""
-        room = self.parallel_sites - self.state.active_sites()
-        if room <= 0:
-            return
-        for candidate, _distance in self.state.pop(room):
+        for candidate, _distance in self.state.refill(self.parallel_sites):
             yield self.site_request(candidate)
 
-    def site_request(self, candidate: Candidate) -> scrapy.Request:
-        """The first request of a released site."""
+    def site_request(self, candidate: Candidate, refetch: bool = False) -> scrapy.Request:
+        """The first request of a released site (the state has counted it)."""
         if candidate.domain in self.skip:
             # Not fetched again, but still part of this run. Items can only come from
             # callbacks, so a local data: request carries the site to one.
-            self.state.add_outstanding(candidate.domain, 1)
             return scrapy.Request("data:,", callback=self.skipped, dont_filter=True,
                                   cb_kwargs={"site": candidate.domain},
                                   meta={"candidate": candidate})
-        self.state.claim_url(candidate.url)
-        return self._request(candidate.url, candidate.domain, 0, candidate)
+        return self._request(candidate.url, candidate.domain, 0, candidate, refetch)
 
     async def start(self) -> AsyncIterator[Any]:
         candidates = self._candidates()
         for order, candidate in enumerate(candidates):
             self.state.push(candidate, seed_priority(candidate, order, len(candidates)),
                                candidate.distance)
+        offers = []
         for row in self.skip_links:
             # A skipped site is not parsed again; its stored links still lead on.
             link = Link(row["source_url"], row["target_url"], row["target_domain"],
                         row["anchor"], row["section"])
-            self._offer(row["source_domain"], link, 0.5, int(row["distance"]))
+            offer = self._offer(row["source_domain"], link, 0.5, int(row["distance"]))
+            if offer is not None:
+                offers.append(offer)
+        self.state.push_many(offers)
         for request in self._refill():
             yield request
 
@@ -184,23 +183,42 @@ class ProspectSpider(scrapy.Spider):
         if isinstance(candidate, Candidate):
             yield candidate
 
-    def _finish(self, site: str) -> Iterator[Any]:
-        if self.state.add_outstanding(site, -1) <= 0:
+    def _finish(self, end: PageEnd, site: str) -> Iterator[Any]:
+        if end.done:
             yield SiteDone(site)
+        for candidate, _distance in end.released:
+            yield self.site_request(candidate)
+
+    def on_dropped(self, request: scrapy.Request) -> None:
+        """A request of ours refused by the scheduler (a duplicate filter) never reaches
+        a callback: count it as handled, through one, so its site can finish."""
+        site = request.cb_kwargs.get("site") if request.callback == self.parse else None
+        if site and self.crawler.engine is not None:
+            self.crawler.engine.crawl(scrapy.Request(
+                "data:,", callback=self.dropped, dont_filter=True,
+                cb_kwargs={"site": site}, meta={"candidate": request.meta.get("candidate")}))
 
     # -- callbacks --------------------------------------------------------------------------
-    def skipped(self, response: Response, site: str) -> Iterator[Any]:
-        self.state.add_outstanding(site, -1)
+    def dropped(self, response: Response, site: str) -> Iterator[Any]:
         yield from self._announce(response.meta)
-        yield from self._refill()
+        yield from self._finish(self.state.end_page(site, [], self.parallel_sites), site)
 
-    def parse(self, response: Response, site: str) -> Iterator[Any]:
-        self.state.touch(site)
+    def skipped(self, response: Response, site: str) -> Iterator[Any]:
+        end = self.state.end_page(site, [], self.parallel_sites)
         yield from self._announce(response.meta)
+        for candidate, _distance in end.released:
+            yield self.site_request(candidate)
+
+    async def parse(self, response: Response, site: str) -> AsyncIterator[Any]:
         if response.status == 304:
+            await self.state.abegin_page(site, canonicalize(response.url), 0.0, [],
+                                         self.max_pages)
+            for item in self._announce(response.meta):
+                yield item
             yield PageUnchanged(site, canonicalize(response.url))
-            yield from self._finish(site)
-            yield from self._refill()
+            for item in self._finish(await self.state.aend_page(site, [], self.parallel_sites),
+                                     site):
+                yield item
             return
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         mime = content_type.split(";", 1)[0].strip().lower()
@@ -209,6 +227,14 @@ class ProspectSpider(scrapy.Spider):
         else:
             url = canonicalize(response.url)
             facts = PageFacts(url=url, domain=registered_domain(url))
+        follow = [url for url in facts.follow if registered_domain(url) == site]
+        # Claimed URLs are never asked twice, so no request of ours is dropped by a
+        # duplicate filter on the way and the in-flight counts stay true.
+        start = await self.state.abegin_page(
+            site, facts.url, relevance(f"{facts.title} {facts.text}", self.pattern), follow,
+            self.max_pages)
+        for item in self._announce(response.meta):
+            yield item
         yield FetchedPage(
             site=site,
             url=facts.url,
@@ -220,47 +246,45 @@ class ProspectSpider(scrapy.Spider):
             etag=(response.headers.get("ETag") or b"").decode("latin-1"),
             last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1"),
         )
-        for url in facts.follow:
-            if self.state.scheduled(site) >= self.max_pages:
-                break
-            # Claimed URLs are never asked twice, so no request of ours is dropped by a
-            # duplicate filter on the way and the in-flight counts stay true.
-            if registered_domain(url) == site and self.state.claim_url(url):
-                yield self._request(url, site, _FOLLOW_PRIORITY)
-        self._expand(site, facts)
-        yield from self._finish(site)
-        yield from self._refill()
+        for url in start.follow:
+            yield self._request(url, site, _FOLLOW_PRIORITY, refetch=start.refetch)
+        offers: list[Offer] = []
+        if start.relevance > 0.0 and start.distance is not None:
+            # Only on-topic sites are expanded from; off-topic ones are just recorded.
+            # A site already known is skipped here, before any work (the first offer
+            # of a site wins).
+            seen = {site}
+            for link in facts.links:
+                target = link.target_domain
+                if target and target not in seen and self.state.maybe_new(target):
+                    seen.add(target)
+                    offer = self._offer(site, link, start.relevance, start.distance)
+                    if offer is not None:
+                        offers.append(offer)
+        end = await self.state.aend_page(site, offers, self.parallel_sites)
+        for item in self._finish(end, site):
+            yield item
 
-    def _expand(self, site: str, facts: PageFacts) -> None:
-        """Offer the sites this page links to, if this site is on-topic."""
-        page_relevance = relevance(f"{facts.title} {facts.text}", self.pattern)
-        site_relevance = self.state.relevance(site, page_relevance)
-        distance = self.state.distance_of(site)
-        if site_relevance <= 0.0 or distance is None:
-            return  # off-topic sites are recorded, never expanded from
-        for link in facts.links:
-            self._offer(site, link, site_relevance, distance)
-
-    def _offer(self, site: str, link: Link, site_relevance: float, distance: int) -> None:
+    def _offer(self, site: str, link: Link, site_relevance: float,
+               distance: int) -> Offer | None:
         target = link.target_domain
-        if not target or target == site or self.state.is_known(target):
-            return
+        if not target or target == site:
+            return None
         anchor = link.anchor[:80] or link.target_url
         candidate = Candidate(
             url=site_root(link.target_url), domain=target,
             why=f"linked from {site} ({link.section or 'page'}): {anchor}",
             source="link", distance=distance + 1, via=site,
         )
-        self.state.push(candidate, link_priority(link, site_relevance, self.pattern),
-                        distance + 1)
+        return candidate, link_priority(link, site_relevance, self.pattern), distance + 1
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         site = request.cb_kwargs.get("site", "")
-        self.state.touch(site)
-        yield from self._announce(request.meta)
-        yield from self._finish(site)
         url = canonicalize(request.url)
+        self.state.begin_page(site, url, 0.0, [], self.max_pages)
+        yield from self._announce(request.meta)
+        end = self.state.end_page(site, [], self.parallel_sites)
         status = 0
         response = getattr(failure.value, "response", None)
         if response is not None:
@@ -278,4 +302,4 @@ class ProspectSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC).isoformat(),
             error=reason[:500],
         )
-        yield from self._refill()
+        yield from self._finish(end, site)

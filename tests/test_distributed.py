@@ -4,6 +4,7 @@ and survive the death of one of them."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -19,9 +20,12 @@ from typing import Any
 import pytest
 import redis
 
-from prospector.distributed import CURRENT_JOB_KEY, load_items
+from prospector.crawlstate import CrawlState, LocalState
+from prospector.discover.frontier import Frontier
+from prospector.distributed import CURRENT_JOB_KEY, RedisState, cleanup, load_items
 from prospector.itemcodec import encode
 from prospector.models import Candidate, Contact, FetchedPage, PageFacts, SiteDone
+from prospector.politeness import SharedPoliteness
 from prospector.sampleweb_proc import SampleWebProcess
 from prospector.sink import StoreSink
 from prospector.store.db import Store
@@ -83,13 +87,13 @@ def _result(db: Path) -> tuple[set[str], set[tuple[str, str, str]]]:
     return sites, contacts
 
 
-def _start_worker(url: str) -> subprocess.Popen[str]:
+def _start_worker(url: str, *extra: str) -> subprocess.Popen[str]:
     client = redis.Redis.from_url(url)
     deadline = time.monotonic() + 60
     while not client.get(CURRENT_JOB_KEY) and time.monotonic() < deadline:
         time.sleep(0.1)
     client.close()
-    return _popen("worker", "--redis", url)
+    return _popen("worker", "--redis", url, *extra)
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +186,106 @@ def test_unreachable_redis_is_one_line(tmp_path: Path) -> None:
     result = run_cli("worker", "--redis", f"redis://127.0.0.1:{_free_port()}/0")
     assert result.returncode == 5 and result.stderr.count("\n") == 1
     assert "unreachable" in result.stderr
+
+
+def _timed_web(log: Path) -> tuple[subprocess.Popen[str], str]:
+    web = subprocess.Popen([sys.executable, str(REPO / "tests" / "timed_sampleweb.py"), str(log)],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert web.stdout is not None
+    line = web.stdout.readline().strip()
+    assert line.startswith("PORT="), line
+    return web, f"http://127.0.0.1:{line.removeprefix('PORT=')}"
+
+
+def test_politeness_holds_across_workers(redis_url: str, tmp_path: Path) -> None:
+    """Two workers on a polite crawl (0.5 s a host): measured where the requests arrive,
+    no host is ever asked twice within the delay, though both workers fetch from the
+    same hosts (robots.txt included)."""
+    delay = 0.5
+    log, db, config = tmp_path / "requests.log", tmp_path / "polite.duckdb", tmp_path / "p.toml"
+    # 8 requests at a time per worker, 24 sites: the queue holds more than one worker
+    # takes, so both workers fetch pages of the same sites.
+    config.write_text(f"[politeness]\ndownload_delay = {delay}\nautothrottle = false\n"
+                      "concurrent_per_domain = 1\nconcurrent_requests = 8\n")
+    web, url = _timed_web(log)
+    try:
+        coordinator = _popen("crawl", "beekeeping", "--db", str(db), "--search", url,
+                             "--backend", "sampleweb", "--proxy", url, "--no-progress",
+                             "--config", str(config), "--max-sites", "24",
+                             "--log-level", "DEBUG", "--redis", redis_url)
+        worker = _start_worker(redis_url, "--log-level", "DEBUG")
+        out, err = coordinator.communicate(timeout=600)
+        _, w_err = worker.communicate(timeout=120)
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+        assert web.stdout is not None
+        web.stdout.close()
+    assert coordinator.returncode == 0, err[-3000:]
+    assert worker.returncode == 0, w_err[-3000:]
+    times: dict[str, list[float]] = {}
+    for line in log.read_text().splitlines():
+        stamp, host, _path = line.split(" ", 2)
+        if host not in ("127.0.0.1", "localhost", "search.test"):
+            times.setdefault(host, []).append(float(stamp))
+    gaps = {host: min(b - a for a, b in itertools.pairwise(sorted(ts)))
+            for host, ts in times.items() if len(ts) > 1}
+    crawled = re.compile(r"Crawled \(\d+\) <GET https?://([^/:>]+)")
+    by = [set(crawled.findall(text)) for text in (err, w_err)]
+    shared = by[0] & by[1]
+    host, smallest = min(gaps.items(), key=lambda kv: kv[1])
+    print(f"politeness: {sum(map(len, times.values()))} requests to {len(times)} hosts; "
+          f"{len(shared)} hosts fetched by both workers; smallest gap {smallest:.3f} s "
+          f"({host}), delay {delay} s")
+    assert shared, (by, out)
+    assert smallest >= delay, sorted(gaps.items(), key=lambda kv: kv[1])[:5]
+
+
+def _state_story(state: CrawlState) -> list[Any]:
+    """One small crawl's calls on a state; what it answers."""
+    state.push(Candidate("http://a.test/", "a.test", "seed"), 10.0, 0)
+    state.push(Candidate("http://b.test/", "b.test", "search"), 5.0, 0)
+    answers: list[Any] = [[c.domain for c, _ in state.refill(1)]]
+    start = state.begin_page("a.test", "http://a.test/", 0.5,
+                             ["http://a.test/", "http://a.test/about", "http://a.test/contact"],
+                             max_pages=2)
+    answers.append((start.follow, start.refetch, start.relevance, start.distance))
+    offers = [(Candidate("http://c.test/", "c.test", "link", distance=1), 9.0, 1),
+              (Candidate("http://b.test/", "b.test", "link", distance=1), 99.0, 1),
+              (Candidate("http://far.test/", "far.test", "link", distance=3), 50.0, 3)]
+    end = state.end_page("a.test", offers, 2)
+    answers.append((end.done, [(c.domain, d) for c, d in end.released]))
+    end = state.end_page("a.test", [], 2)
+    answers.append((end.done, [(c.domain, d) for c, d in end.released], state.released))
+    return answers
+
+
+def test_redis_state_answers_as_the_local_state(redis_url: str) -> None:
+    """The batched Redis scripts keep the single-process semantics: page budget, URLs
+    claimed once, first offer of a site wins, distance cap, parallel sites, site budget."""
+    server = redis.Redis.from_url(redis_url)
+    prefix = "prospector:job:test-state"
+    local = _state_story(LocalState(Frontier(max_sites=2)))
+    shared = _state_story(RedisState(server, prefix, Frontier(max_sites=2), "w1", redis_url))
+    cleanup(server, prefix)
+    assert local == shared
+    assert local == [["a.test"], (["http://a.test/about"], False, 0.5, 0),
+                     (False, [("c.test", 1)]), (True, [], 2)]
+
+
+def test_shared_politeness_slots(redis_url: str) -> None:
+    """One request per host at a time across workers; the next one `delay` after the
+    previous answer; other hosts are not held up."""
+    server = redis.Redis.from_url(redis_url)
+    polite = SharedPoliteness(server, "prospector:job:test-polite", delay=0.3, hold=5.0)
+    try:
+        assert polite.wait_ms("a.test", "w1:1") == 0
+        assert polite.wait_ms("a.test", "w2:1") == round(polite.poll * 1000)  # held
+        assert polite.wait_ms("b.test", "w2:2") == 0
+        polite.release("a.test", "w1:1")
+        wait = polite.wait_ms("a.test", "w2:1")
+        assert 200 < wait <= 300
+        time.sleep(wait / 1000 + 0.01)
+        assert polite.wait_ms("a.test", "w2:1") == 0
+    finally:
+        cleanup(server, "prospector:job:test-polite")
