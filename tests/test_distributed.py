@@ -29,6 +29,7 @@ from prospector.politeness import SharedPoliteness
 from prospector.sampleweb_proc import SampleWebProcess
 from prospector.sink import StoreSink
 from prospector.store.db import Store
+from tests import timed_sampleweb
 from tests.conftest import REPO, run_cli
 
 pytestmark = pytest.mark.crawl
@@ -188,15 +189,6 @@ def test_unreachable_redis_is_one_line(tmp_path: Path) -> None:
     assert "unreachable" in result.stderr
 
 
-def _timed_web(log: Path) -> tuple[subprocess.Popen[str], str]:
-    web = subprocess.Popen([sys.executable, str(REPO / "tests" / "timed_sampleweb.py"), str(log)],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert web.stdout is not None
-    line = web.stdout.readline().strip()
-    assert line.startswith("PORT="), line
-    return web, f"http://127.0.0.1:{line.removeprefix('PORT=')}"
-
-
 def test_politeness_holds_across_workers(redis_url: str, tmp_path: Path) -> None:
     """Two workers on a polite crawl (0.5 s a host): measured where the requests arrive,
     no host is ever asked twice within the delay, though both workers fetch from the
@@ -207,7 +199,7 @@ def test_politeness_holds_across_workers(redis_url: str, tmp_path: Path) -> None
     # takes, so both workers fetch pages of the same sites.
     config.write_text(f"[politeness]\ndownload_delay = {delay}\nautothrottle = false\n"
                       "concurrent_per_domain = 1\nconcurrent_requests = 8\n")
-    web, url = _timed_web(log)
+    web, url = timed_sampleweb.start(log)
     try:
         coordinator = _popen("crawl", "beekeeping", "--db", str(db), "--search", url,
                              "--backend", "sampleweb", "--proxy", url, "--no-progress",
@@ -219,8 +211,6 @@ def test_politeness_holds_across_workers(redis_url: str, tmp_path: Path) -> None
     finally:
         web.terminate()
         web.wait(timeout=30)
-        assert web.stdout is not None
-        web.stdout.close()
     assert coordinator.returncode == 0, err[-3000:]
     assert worker.returncode == 0, w_err[-3000:]
     times: dict[str, list[float]] = {}

@@ -21,6 +21,7 @@ import pytest
 from prospector.errors import ExitCode
 from prospector.sampleweb_proc import SampleWebProcess
 from prospector.store.db import Store
+from tests import timed_sampleweb
 from tests.conftest import REPO, run_cli
 
 pytestmark = pytest.mark.crawl
@@ -114,18 +115,32 @@ def test_overlapping_crawl_exits_at_once(sampleweb: SampleWebProcess, truth: dic
     assert slow.returncode in (0, ExitCode.PARTIAL)
 
 
-def test_sigkill_then_resume_loses_nothing(sampleweb: SampleWebProcess, truth: dict[str, Any],
-                                           tmp_path: Path) -> None:
-    db, job = tmp_path / "p.duckdb", tmp_path / "job"
+def test_sigkill_then_resume_loses_nothing(truth: dict[str, Any], tmp_path: Path) -> None:
+    db, job, log = tmp_path / "p.duckdb", tmp_path / "job", tmp_path / "requests.log"
     config = tmp_path / "slow.toml"
     config.write_text("[politeness]\ndownload_delay = 0.5\nautothrottle = false\n"
                       "[store]\nflush_seconds = 0.5\n")
-    args = ["crawl", "beekeeping", "--db", str(db), "--search", sampleweb.url, "--backend", "sampleweb",
-            "--proxy", sampleweb.url, "--config", str(config), "--job-dir", str(job),
-            "--no-progress"]
-    first = _popen(args)
-    time.sleep(6.0)
-    assert first.poll() is None, "the crawl ended before it could be killed"
+    web, url = timed_sampleweb.start(log)
+    try:
+        args = ["crawl", "beekeeping", "--db", str(db), "--search", url, "--backend", "sampleweb",
+                "--proxy", url, "--config", str(config), "--job-dir", str(job), "--no-progress"]
+        first = _popen(args)
+        # Kill once pages have been served and a flush (0.5 s) has had time to store them:
+        # counted where the requests arrive, so a slow start on a loaded machine waits.
+        deadline = time.monotonic() + 120
+        while timed_sampleweb.pages_logged(log) < 40 and time.monotonic() < deadline:
+            assert first.poll() is None, "the crawl ended before it could be killed"
+            time.sleep(0.2)
+        time.sleep(2.0)
+        assert first.poll() is None, "the crawl ended before it could be killed"
+        _kill_and_resume(first, args, db, truth)
+    finally:
+        web.terminate()
+        web.wait(timeout=10)
+
+
+def _kill_and_resume(first: subprocess.Popen[str], args: list[str], db: Path,
+                     truth: dict[str, Any]) -> None:
     first.send_signal(signal.SIGKILL)
     first.communicate(timeout=30)
     with Store.open(db, read_only=True) as store:

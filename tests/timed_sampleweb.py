@@ -7,6 +7,7 @@ request (the politeness tests measure the gaps between requests to one host from
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -41,6 +42,27 @@ async def serve(log_path: str) -> None:
     port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
     print(f"PORT={port}", flush=True)
     await asyncio.Event().wait()
+
+
+def start(log: Path) -> tuple[subprocess.Popen[str], str]:
+    """Start this server in a subprocess logging to LOG; returns it and its base URL."""
+    web_proc = subprocess.Popen([sys.executable, __file__, str(log)], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+    assert web_proc.stdout is not None
+    line = web_proc.stdout.readline().strip()
+    web_proc.stdout.close()  # the server prints nothing after its port
+    assert line.startswith("PORT="), line
+    return web_proc, f"http://127.0.0.1:{line.removeprefix('PORT=')}"
+
+
+def pages_logged(log: Path) -> int:
+    """Requests for site pages so far (search queries and robots.txt not counted)."""
+    try:
+        lines = log.read_text().splitlines()
+    except FileNotFoundError:
+        return 0
+    paths = (line.split(" ", 2)[-1] for line in lines)
+    return sum(1 for path in paths if not path.startswith(("/search", "/robots.txt")))
 
 
 if __name__ == "__main__":
