@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prospector.extract import extract_page
 from prospector.extract.emails import (
+    MAX_ENTITY_CANDIDATES,
+    _entity_candidates,
+    _entity_left,
     cf_decode,
     cf_encode,
     email_role,
@@ -244,3 +252,72 @@ def test_charset_from_content_type() -> None:
 def test_charset_from_meta() -> None:
     body = '<meta charset="windows-1252"><p>Grüße</p>'.encode("cp1252")
     assert "Grüße" in extract_page(URL, body).text
+
+
+# ------------------------------------------------------------ entity-encoded addresses
+
+FORWARD_LEFT_RE = re.compile(r"(?:&#x?[0-9a-f]{1,6};|[a-z0-9._%+-]){1,200}$", re.IGNORECASE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["&#64;", "&#x40;", "&#46;", "&#1a;", "&#a;", "&#1234567;", "&#x;", "&", "#", ";", "x",
+     "\n", " ", "@", "ann", ".", "_", "%", "+", "-", "ı", "K", "é", "a" * 120, "&#98;" * 50]),
+    max_size=40).map("".join), st.integers(min_value=0, max_value=10_000))
+def test_entity_left_is_the_forward_search(text: str, cut: int) -> None:
+    """The one-pass backwards read finds what the old forward `...{1,200}$` search found
+    in the 400 characters before the '@' (newline quirk of `$` included)."""
+    start = cut % (len(text) + 1)
+    forward = FORWARD_LEFT_RE.search(text, max(0, start - 400), start)
+    assert _entity_left(text, start) == (forward.group(0) if forward else None)
+
+
+ENTITY_PAGE = (
+    "<html><body><h1>Contact</h1>"
+    "<p>Shop: shop&#64;beeshop.test</p>"
+    "<p>Press: &#112;&#114;&#101;&#115;&#115;&#x40;&#98;&#101;&#101;&#115;&#104;&#111;"
+    "&#112;&#46;&#116;&#101;&#115;&#116;</p>"
+    "<p>Sales: sales&#064;bee-shop&#46;co&#46;uk and ann@hive.test</p>"
+    "</body></html>"
+)
+
+
+def test_entity_addresses_on_a_normal_page() -> None:
+    facts = extract_page(URL, ENTITY_PAGE.encode())
+    found = {c.value: c for c in facts.contacts if c.kind == "email"}
+    for address in ("shop@beeshop.test", "press@beeshop.test", "sales@bee-shop.co.uk"):
+        assert found[address].method == "entity"
+        assert found[address].source_url == URL
+        assert found[address].confidence == pytest.approx(0.9)
+    assert found["ann@hive.test"].method == "text"  # written plainly
+
+
+# Hostile pages: a million encoded '@' (and 200,000 'a&#64;b&#46;' fragments). Each
+# candidate '@' used to cost a window scan and a decode of ~380 references (~1 ms), so
+# these took minutes. The bound is deterministic: at most MAX_ENTITY_CANDIDATES are
+# examined, whatever the page holds.
+HOSTILE_ENTITY_PAGES = {
+    "1M &#64;": "<html><body><p>" + "&#64;" * 1_000_000 + "</p></body></html>",
+    "200k a&#64;b&#46;": "<html><body><p>" + "a&#64;b&#46;" * 200_000 + "</p></body></html>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_ENTITY_PAGES))
+def test_entity_flood_is_bounded(name: str) -> None:
+    page = HOSTILE_ENTITY_PAGES[name]
+    assert sum(1 for _ in _entity_candidates(page)) == MAX_ENTITY_CANDIDATES
+    start = time.process_time()
+    facts = extract_page(URL, page.encode())
+    elapsed = time.process_time() - start
+    print(f"{name}: extract_page {elapsed:.2f} s CPU")  # typically well under 1 s
+    assert elapsed < 20  # generous: the old code took minutes; not a load-sensitive bound
+    assert not [c for c in facts.contacts if c.kind == "email"]
+
+
+def test_entity_address_next_to_a_flood() -> None:
+    # Before the flood: found as encoded. After it (past the candidate cap): not lost,
+    # lxml decodes the references and the text scan reports it.
+    page = ("<html><body><p>shop&#64;beeshop.test</p><p>" + "&#64;" * 200_000 +
+            "</p><p>late&#64;beeshop.test</p></body></html>")
+    found = emails(page)
+    assert found == {"shop@beeshop.test": "entity", "late@beeshop.test": "text"}

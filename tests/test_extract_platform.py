@@ -38,6 +38,15 @@ PLATFORMS = [
     (gen("TYPO3 CMS"), "", "typo3"),
     (gen("Gatsby 2.22.9"), '<link href="/wp-content/uploads/x.css">', "gatsby"),
     (gen("WordPress 6.1"), '<div id="bbpress-forums"></div>', "bbpress"),
+    # A custom bbPress forum home without the wrapper id: the topic loop's classes.
+    ('<link href="/wp-content/themes/x/style.css">',
+     '<article><div class="bbp-topic-title">Stress</div><div class="bbp-topic-meta"></div>'
+     "</article>", "bbpress"),
+    ("", '<div class="bbp-reply-content"><p>Same here.</p></div>', "bbpress"),
+    # A WordPress blog with bbPress installed: its CSS and a recent-topics widget only.
+    (gen("WordPress 6.1"),
+     "<style>#bbpress-forums li.bbp-topic-title{color:red}</style><aside>"
+     '<a class="bbp-forum-title" href="/forums/topic/bees/">Bees</a></aside>', "wordpress"),
     ("", "<p>Powered by Hugs and coffee</p>", ""),
     ("", "<p>hello</p>", ""),
 ]

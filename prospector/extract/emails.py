@@ -9,6 +9,7 @@ import html as htmllib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 from urllib.parse import unquote
 
@@ -333,6 +334,45 @@ def _obfuscated(text: str) -> Iterator[tuple[str, str]]:
                 yield address, "obfuscated"
 
 
+# Why a cap: every entity-encoded address carries exactly one encoded '@' and a page
+# legitimately lists at most a few hundred addresses (the real-page corpus has at most
+# 13 candidates on a page), while each candidate costs a scan of up to 400 characters
+# leftwards, 300 references rightwards and a decode: without a cap a page of a million
+# '&#64;' took minutes. Encoded addresses in text past the cap are not lost: lxml
+# decodes references, so `_text` still reports them (as method 'text').
+MAX_ENTITY_CANDIDATES = 1000
+_ENTITY_LEFT_WINDOW = 400  # characters before the '@' the left part may start at
+# One character reference of a chunk built by `_entities`: every '&' there starts a
+# reference that ends at the next ';' (see ENTITY_AT_RE and its neighbours).
+_CHUNK_REF_RE = re.compile(r"&[^&;]*;")
+
+
+def _entity_candidates(raw: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the '@' (encoded, or plain next to a reference) of each of the
+    first MAX_ENTITY_CANDIDATES matches of ENTITY_AT_RE in `raw`."""
+    for at in islice(P.ENTITY_AT_RE.finditer(raw), MAX_ENTITY_CANDIDATES):
+        start, end = at.span()
+        token = at.group(0)
+        if token == ";@":
+            start += 1
+        elif token == "@&":
+            end -= 1
+        yield start, end
+
+
+def _entity_left(raw: str, start: int) -> str | None:
+    """The address characters and references that end at `start`: what the forward
+    search `(?:&#x?[0-9a-f]{1,6};|[a-z0-9._%+-]){1,200}$` finds in the 400 characters
+    before `start` (including, like `$`, ending before a newline right at `start`),
+    read backwards in one pass with ENTITY_LEFT_REVERSED_RE. The tokens of such a run
+    cut it in one way only ('&' and ';' are no address characters), so the forward
+    search's leftmost start is the end of the reversed greedy match."""
+    lo = max(0, start - _ENTITY_LEFT_WINDOW)
+    stop = start - 1 if start > lo and raw[start - 1] == "\n" else start
+    match = P.ENTITY_LEFT_REVERSED_RE.match(raw[lo:stop][::-1])
+    return None if match is None else raw[stop - match.end():stop]
+
+
 def _entities(raw: str, may: Callable[[str], bool] | None = None) -> Iterator[tuple[str, str]]:
     """`may(s)` is False only when `raw` surely lacks `s` (default: `s in raw`)."""
     may = may or raw.__contains__
@@ -343,23 +383,31 @@ def _entities(raw: str, may: Callable[[str], bool] | None = None) -> Iterator[tu
         may("&#") and (may("64;") or may("40;"))
     ) and not may("at;") and not any(may(end) for end in ("AT;", "At;", "aT;")):
         return
-    for at in P.ENTITY_AT_RE.finditer(raw):
-        start, end = at.start(), at.end()
-        token = at.group(0)
-        if token == ";@":
-            start += 1
-        elif token == "@&":
-            end -= 1
-        left = P.ENTITY_LEFT_RE.search(raw, max(0, start - 400), start)
+    # A chunk's references never run into each other, so `htmllib.unescape(chunk)` is
+    # each reference unescaped alone: once per distinct reference on the page.
+    refs: dict[str, str] = {}
+
+    def unescape_ref(ref: re.Match[str]) -> str:
+        text = ref.group(0)
+        decoded = refs.get(text)
+        if decoded is None:
+            decoded = refs[text] = htmllib.unescape(text)
+        return decoded
+
+    seen: set[str] = set()  # a chunk yields what it yielded before: skip repeats
+    for start, end in _entity_candidates(raw):
+        left = _entity_left(raw, start)
         right = P.ENTITY_RIGHT_RE.match(raw, end)
         if left is None or right is None:
             continue
-        chunk = left.group(0) + raw[start:end] + right.group(0)
-        if "&" not in chunk:
+        chunk = left + raw[start:end] + right.group(0)
+        if "&" not in chunk or chunk in seen:
             continue
-        decoded = htmllib.unescape(chunk)
+        seen.add(chunk)
+        decoded = _CHUNK_REF_RE.sub(unescape_ref, chunk)
+        lowered = chunk.lower()
         for inner in P.EMAIL_RE.finditer(decoded):
-            if inner.group(0).lower() in chunk.lower():
+            if inner.group(0).lower() in lowered:
                 continue  # written plainly; the entity was next to it, not in it
             address = normalize_email(inner.group(0))
             if address:

@@ -75,10 +75,16 @@ OBFUSCATED_DOT_RE: Final = re.compile(
 # Addresses written with character references ('info&#64;x.de', or every character
 # encoded). lxml decodes them in text, so the raw markup is scanned for the encoded
 # form to report the method honestly. Scanning starts at an encoded '@' (or a plain one
-# touching a reference) and grows outwards over address characters and references.
+# touching a reference) and grows outwards over address characters and references:
+# leftwards over at most 200 of `&#x?[0-9a-f]{1,6};|[a-z0-9._%+-]` ending at the '@'
+# (within 400 characters), rightwards over 3 to 300 of ENTITY_RIGHT_RE's tokens.
 ENTITY_AT_RE: Final = re.compile(r"&#0*64;|&#x0*40;|&commat;|;@|@&", re.IGNORECASE)
-ENTITY_LEFT_RE: Final = re.compile(r"(?:&#x?[0-9a-f]{1,6};|[a-z0-9._%+-]){1,200}$",
-                                   re.IGNORECASE)
+# The leftward growth is matched on the reversed text, each token spelled backwards
+# ('&#64;' reads ';46#&'): a forward `(...){1,200}$` search retries from every start
+# position of its window and backtracks over long runs, the reversed `match` reads
+# each character once and stops at the first one that cannot extend the run.
+ENTITY_LEFT_REVERSED_RE: Final = re.compile(r"(?:;[0-9a-f]{1,6}x?#&|[a-z0-9._%+-]){1,200}",
+                                            re.IGNORECASE)
 ENTITY_RIGHT_RE: Final = re.compile(r"(?:&#x?[0-9a-f]{1,6};|[a-z0-9.-]){3,300}",
                                     re.IGNORECASE)
 
@@ -376,7 +382,12 @@ PLATFORM_RULES: Final[tuple[tuple[str, str | None, tuple[str, ...], tuple[str, .
     ("phorum", r"phorum", ("phorum",), ()),
     ("kunena", r"kunena", ("kunena",), ()),
     ("woltlab", r"woltlab", ("woltlab", "wcf."), ()),
-    ("bbpress", r"bbpress", ('id="bbpress-forums"',),
+    # bbPress: its wrapper id and body class, or (themes that drop both, e.g. a custom
+    # forum home page) the classes of its topic-list and reply loops. Not 'bbp-' in
+    # general: blogs with bbPress installed carry its CSS and sidebar widgets, and the
+    # widgets link topics with 'bbp-forum-title', never these loop classes.
+    ("bbpress", r"bbpress",
+     ('id="bbpress-forums"', 'class="bbp-topic-title"', 'class="bbp-reply-content"'),
      (r'<body[^>]+class="[^"]*\bbbpress\b',)),
     ("insided", r"insided", ("insided",), ()),
     ("inyoka", r"inyoka", ("inyoka",), ()),
