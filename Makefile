@@ -37,8 +37,11 @@ unit: install-test
 
 test: install-test system-packages lint unit
 
+# bench/memory.py runs with --quick here (2,000 and 5,000 pages); its full run (5,000,
+# 20,000 and 50,000 pages) takes several minutes: `$(BIN)/python bench/memory.py`.
 bench: install-test
-	@for script in bench/extract.py bench/store.py bench/bench_report.py bench/scaleout.py; do \
+	@for script in bench/extract.py bench/store.py bench/bench_report.py bench/scaleout.py \
+			bench/crawl.py "bench/memory.py --quick"; do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:

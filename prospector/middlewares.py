@@ -41,15 +41,20 @@ class AddressGuard:
     names resolve nowhere else). Runs first (priority 50), so a refused request never
     even asks for robots.txt; redirects pass through again and are checked too.
     The refusal is an IgnoreRequest whose message the spider records as the page's error.
+    The configured proxy (PROSPECTOR_PROXY) counts as the request's proxy: it is set on
+    the request only later, by ProxyMiddleware (740), and names it carries are not
+    looked up here.
     """
 
-    def __init__(self, allow_private: bool) -> None:
+    def __init__(self, allow_private: bool, proxy: str = "") -> None:
         self.allow_private = allow_private
+        self.proxy = proxy
         self.resolved: dict[str, str | None] = {}  # host → refusal, per crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AddressGuard:
-        return cls(crawler.settings.getbool("PROSPECTOR_ALLOW_PRIVATE", False))
+        return cls(crawler.settings.getbool("PROSPECTOR_ALLOW_PRIVATE", False),
+                   crawler.settings.get("PROSPECTOR_PROXY", "") or "")
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         if self.allow_private:
@@ -57,7 +62,8 @@ class AddressGuard:
         from prospector import guard
 
         refused = guard.url_refusal(request.url)
-        if refused is None and not request.url.startswith("data:") and not request.meta.get("proxy"):
+        proxied = request.meta.get("proxy", self.proxy)
+        if refused is None and not request.url.startswith("data:") and not proxied:
             refused = await self._resolve(guard.url_host(request.url))
         if refused is not None:
             raise IgnoreRequest(refused)

@@ -19,6 +19,9 @@ class SampleWebProcess:
     port: int = 0
     hostile: bool = False  # also serve the hostile hosts (prospector/sampleweb/hostile.py)
     process: subprocess.Popen[str] | None = None
+    # Also serve this many bulk sites of bulk_pages pages (prospector/sampleweb/bulk.py).
+    bulk_sites: int = 0
+    bulk_pages: int = 10
 
     @property
     def url(self) -> str:
@@ -28,7 +31,9 @@ class SampleWebProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "prospector.sampleweb", "--host", self.host,
              "--port", str(self.port), "--seed", str(self.seed),
-             *(["--hostile"] if self.hostile else [])],
+             *(["--hostile"] if self.hostile else []),
+             *(["--bulk-sites", str(self.bulk_sites), "--bulk-pages", str(self.bulk_pages)]
+               if self.bulk_sites else [])],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         assert self.process.stdout is not None
