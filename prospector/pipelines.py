@@ -21,6 +21,7 @@ import time
 from typing import Any
 
 import duckdb
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
@@ -73,7 +74,7 @@ class StorePipeline:
             from prospector.distributed import RedisItemPipeline
 
             return RedisItemPipeline.from_crawler(crawler)  # type: ignore[return-value]
-        return cls(
+        pipeline = cls(
             crawler,
             db_path=s.get("PROSPECTOR_DB_PATH") or "prospector.duckdb",
             keyword=s.get("PROSPECTOR_KEYWORD", ""),
@@ -84,6 +85,8 @@ class StorePipeline:
             memory_limit=s.get("PROSPECTOR_DB_MEMORY_LIMIT") or DB_MEMORY_LIMIT,
             db_threads=s.getint("PROSPECTOR_DB_THREADS", DB_THREADS),
         )
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self) -> None:
         store = Store.open(self.db_path)
@@ -134,12 +137,13 @@ class StorePipeline:
         assert self.crawler.engine is not None
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
 
-    def close_spider(self) -> None:
+    def spider_closed(self, reason: str) -> None:
+        """Closes the run once Scrapy knows why the crawl ended: `finish_reason` is not
+        in the stats yet when item pipelines' close_spider runs, so a crawl stopped by
+        SIGTERM ('shutdown') was recorded as done."""
         if self.sink is None:
             return
         try:
-            assert self.crawler.stats is not None
-            reason = self.crawler.stats.get_value("finish_reason", "finished")
             if self.failure is None:
                 try:
                     self._write_candidates()

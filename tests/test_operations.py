@@ -314,3 +314,30 @@ def test_live_progress_on_a_terminal(sampleweb: SampleWebProcess, truth: dict[st
     redraws = text.count("\r\x1b[2Kprogress: ")
     print(f"live progress: {redraws} redraws on a terminal")
     assert redraws >= 2
+
+
+def test_sigterm_stops_cleanly_as_a_partial_run(tmp_path: Path) -> None:
+    """SIGTERM (cron's timeout, systemd stop) ends the crawl gracefully: what was fetched
+    is stored, the run is 'partial' and the exit code says so (it was recorded 'done')."""
+    db, log, config = tmp_path / "p.duckdb", tmp_path / "requests.log", tmp_path / "slow.toml"
+    config.write_text("[politeness]\ndownload_delay = 0.5\nautothrottle = false\n")
+    web, url = timed_sampleweb.start(log)
+    try:
+        crawl = _popen(["crawl", "beekeeping", "--db", str(db), "--search", url, "--backend",
+                        "sampleweb", "--proxy", url, "--config", str(config), "--no-progress"])
+        deadline = time.monotonic() + 120
+        while timed_sampleweb.pages_logged(log) < 20 and time.monotonic() < deadline:
+            assert crawl.poll() is None, "the crawl ended before it could be stopped"
+            time.sleep(0.2)
+        crawl.send_signal(signal.SIGTERM)
+        _, err = crawl.communicate(timeout=120)
+    finally:
+        web.terminate()
+        web.wait(timeout=10)
+    assert crawl.returncode == ExitCode.PARTIAL, err[-2000:]
+    assert "Traceback" not in err
+    with Store.open(db, read_only=True) as store:
+        runs = store.query("SELECT status FROM runs")[1]
+        pages = store.query("SELECT count(*) FROM pages")[1][0][0]
+    print(f"sigterm: exit {crawl.returncode}, run {runs[0][0]}, {pages} pages stored")
+    assert runs == [("partial",)] and pages >= 1

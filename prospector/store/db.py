@@ -701,7 +701,10 @@ class Store:
             SELECT domain,
                    sum(len(regexp_extract_all(lower(title), ?))) AS title_hits,
                    sum(len(regexp_extract_all(lower(text), ?))) AS text_hits,
-                   sum(len(string_split(title, ' ')) + len(string_split(text, ' '))) AS words
+                   -- words = spaces + 1 per string, counted without splitting: a
+                   -- string_split list of every word peaked at ≈400 MB on 5,000 pages
+                   sum(length(title) - length(replace(title, ' ', ''))
+                       + length(text) - length(replace(text, ' ', '')) + 2) AS words
             FROM pages WHERE status BETWEEN 200 AND 299
             GROUP BY domain ORDER BY domain
             """,
