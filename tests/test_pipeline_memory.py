@@ -35,11 +35,11 @@ def test_connection_is_bounded_and_configurable(tmp_path: Path) -> None:
     pipeline = _pipeline(tmp_path)
     limit, threads = _settings(pipeline)
     assert limit.endswith("MiB") and float(limit.split()[0]) < 70 and threads == 1
-    pipeline.close_spider()
+    pipeline.spider_closed("finished")
     pipeline = _pipeline(tmp_path, PROSPECTOR_DB_MEMORY_LIMIT="256MB", PROSPECTOR_DB_THREADS=2)
     limit, threads = _settings(pipeline)
     assert float(limit.split()[0]) > 200 and threads == 2
-    pipeline.close_spider()
+    pipeline.spider_closed("finished")
     with pytest.raises(ProspectorError, match="not a memory size"):
         _pipeline(tmp_path, PROSPECTOR_DB_MEMORY_LIMIT="1GB'; DROP TABLE pages; --")
 
@@ -66,6 +66,6 @@ def test_candidates_are_written_with_the_first_batch(tmp_path: Path) -> None:
     pipeline.process_item(Candidate(url=f"http://{late}/", domain=late, source="link",
                                         why="linked"))
     pipeline.process_item(SiteDone(late))
-    pipeline.close_spider()
+    pipeline.spider_closed("finished")
     with Store.open(tmp_path / "p.duckdb", read_only=True) as db:
         assert {r["domain"] for r in db.rows("SELECT domain FROM sites")} == {*sites, late}
