@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import re
-import socket
 
 import pytest
 
@@ -14,6 +13,7 @@ from prospector.sampleweb.bulk import LINKS_PER_PAGE, PAGE_BYTES, BulkWeb
 from prospector.sampleweb.model import HTML
 from prospector.sampleweb_proc import SampleWebProcess
 from prospector.urls import registered_domain
+from tests.test_sampleweb import _raw
 
 _HREF = re.compile(rb'<a href="([^"]+)"')
 
@@ -81,13 +81,6 @@ def test_names_and_answers() -> None:
     assert len(web.seed_lines()) == 30 and web.total_pages() == 90
 
 
-def _raw(port: int, request: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(request)
-        chunks = []
-        while data := sock.recv(65536):
-            chunks.append(data)
-    return b"".join(chunks)
 
 
 def test_served_over_http_beside_the_normal_web() -> None:

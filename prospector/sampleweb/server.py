@@ -77,13 +77,16 @@ async def handle(request: web.Request) -> web.StreamResponse:
             raise web.HTTPMovedPermanently(location=f"http://{site.host}{path}/")
     if page is None:
         return web.Response(status=404, body=NOT_FOUND, headers={"Content-Type": HTML})
-    # Validators as real servers send them, so conditional re-crawls can be tested:
-    # the body's hash is its ETag; a matching If-None-Match gets 304 with no body.
-    etag = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"'
+    return _validated(request, page.body, page.content_type)
+
+
+def _validated(request: web.Request, body: bytes, content_type: str) -> web.Response:
+    """Validators as real servers send them, so conditional re-crawls can be tested:
+    the body's hash is its ETag; a matching If-None-Match gets 304 with no body."""
+    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
     if request.headers.get("If-None-Match") == etag:
         return web.Response(status=304, headers={"ETag": etag})
-    return web.Response(body=page.body, headers={"Content-Type": page.content_type,
-                                                 "ETag": etag})
+    return web.Response(body=body, headers={"Content-Type": content_type, "ETag": etag})
 
 
 def _bulk(request: web.Request, host: str, path: str) -> web.StreamResponse:
@@ -95,11 +98,7 @@ def _bulk(request: web.Request, host: str, path: str) -> web.StreamResponse:
         raise web.HTTPMovedPermanently(location=page.location)
     if page.status == 404:
         return web.Response(status=404, body=NOT_FOUND, headers={"Content-Type": HTML})
-    etag = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"'
-    if request.headers.get("If-None-Match") == etag:
-        return web.Response(status=304, headers={"ETag": etag})
-    return web.Response(body=page.body, headers={"Content-Type": page.content_type,
-                                                 "ETag": etag})
+    return _validated(request, page.body, page.content_type)
 
 
 def _control(request: web.Request, path: str) -> web.Response:
