@@ -668,12 +668,12 @@ class ItemLoader(threading.Thread):
         return loaded
 
     def _add(self, items: list[Any], final: bool) -> None:
-        # The batch's sites first, in one statement (the sink writes them one by one);
-        # its pages are written by the flush, after them.
+        # The batch's sites first: the sink writes them at the start of the flush that
+        # follows, before the pages.
         candidates = [i for i in items if isinstance(i, Candidate)]
-        if candidates:
-            self.sink.store.add_candidates(self.sink.run_id, candidates)
-            self.announced |= {c.domain for c in candidates}
+        for candidate in candidates:
+            self.sink.add(candidate)
+        self.announced |= {c.domain for c in candidates}
         waiting, self.held = self.held, []
         for item in [*waiting, *(i for i in items if not isinstance(i, Candidate))]:
             site = getattr(item, "site", None)

@@ -1,15 +1,12 @@
 """The only bridge from the crawl to the DB: one connection for the whole crawl,
-opened in open_spider, items written in batches, closed in close_spider.
+opened in open_spider, items written in batches by the StoreSink, the run closed on
+spider_closed (where Scrapy says why the crawl ended).
 
 The connection's memory is bounded (PROSPECTOR_DB_MEMORY_LIMIT, PROSPECTOR_DB_THREADS):
 with DuckDB's defaults (80 % of RAM, a thread per core) its buffer pool keeps what it
 wrote and each checkpoint's peak grows, so a long crawl's memory grows with its pages
 (a 10,000-page write: peak 333 MB by default, 179 MB with 64 MB and one thread); the
 writes are one statement a table a batch and gain nothing from more threads.
-
-Candidates (one a released site) are buffered like pages and written just before each
-batch, ahead of the pages they make a site row for: one small transaction each cost
-≈25 ms of the crawl's one busy thread.
 
 In distributed mode workers do not open the DB (DuckDB has one writer): their items go
 to a Redis list that the coordinator loads (prospector.distributed)."""
@@ -26,7 +23,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from prospector.errors import ProspectorError
-from prospector.models import Candidate, FetchedPage, SiteDone
+from prospector.models import FetchedPage, SiteDone
 from prospector.sink import StoreSink
 from prospector.store.db import Store, explain_storage_error
 
@@ -61,7 +58,6 @@ class StorePipeline:
         self.sink: StoreSink | None = None
         self.memory_limit = memory_limit
         self.db_threads = db_threads
-        self.candidates: list[Candidate] = []  # written ahead of the next batch
         self.failure: ProspectorError | None = None
         # A slow crawl still reaches the DB every few seconds: a kill loses at most that.
         self.flush_seconds = flush_seconds
@@ -110,25 +106,14 @@ class StorePipeline:
             return item  # the DB cannot take more; the crawl is closing
         _count(self.crawler, item)
         try:
-            if isinstance(item, Candidate):
-                self.candidates.append(item)
-            else:
-                self.sink.add(item)
+            self.sink.add(item)
             if len(self.sink) and (len(self.sink) >= self.batch_size
                                    or time.monotonic() - self.last_flush >= self.flush_seconds):
                 self.last_flush = time.monotonic()
-                self._write_candidates()
                 self.sink.flush()
         except (duckdb.Error, OSError) as exc:
             self._storage_failed(exc)
         return item
-
-    def _write_candidates(self) -> None:
-        """The released sites so far, in one transaction, before the pages of the batch."""
-        assert self.sink is not None
-        if self.candidates:
-            batch, self.candidates = self.candidates, []
-            self.sink.store.add_candidates(self.run_id, batch)
 
     def _storage_failed(self, exc: BaseException) -> None:
         """A write failed (a full disk, a read-only file): stop the crawl, keep what was
@@ -146,7 +131,6 @@ class StorePipeline:
         try:
             if self.failure is None:
                 try:
-                    self._write_candidates()
                     self.sink.close("done" if reason == "finished" else "partial")
                 except (duckdb.Error, OSError) as exc:
                     self._record_failure(exc)
