@@ -1,10 +1,12 @@
 """Properties, checked with hypothesis over generated input: extraction never raises,
 email normalisation and URL canonicalisation are idempotent, Cloudflare's email
 encoding round-trips, the address guard never raises, and extraction's fast paths
-(anchored literal scans, bracket hints, href resolution, visible text) give what the
+(one-pass literal search, regex gates, bracket hints, href resolution, visible text) give what the
 plain computations they replace give."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -120,7 +122,7 @@ def test_the_guard_never_raises(url: str) -> None:
 
 # ------------------------------------------------------- fast paths equal slow ones
 
-_NEEDLES = sorted(needles.PAGE_NEEDLES.anchor_of)
+_NEEDLES = sorted(needles.PAGE_NEEDLES.needles)
 _NEEDLE_BYTES = sorted({b for n in _NEEDLES for b in n})
 
 
@@ -130,19 +132,47 @@ _NEEDLE_BYTES = sorted({b for n in _NEEDLES for b in n})
     st.binary(max_size=6),
     st.lists(st.sampled_from(_NEEDLE_BYTES), max_size=8).map(bytes),
 ), max_size=30))
-def test_anchored_needle_scan_is_exact(pieces: list[bytes]) -> None:
-    """One pass per anchor finds exactly the literals a substring test finds, also
-    when literals overlap, repeat or are cut, and when a pass gives up early."""
+def test_one_pass_finds_exactly_the_needles_a_substring_test_finds(
+        pieces: list[bytes]) -> None:
+    """Also when literals overlap, repeat, nest or are cut."""
     text = b"".join(pieces)
-    for limit in (300, 1):
-        needles._MAX_VISITS, saved = limit, needles._MAX_VISITS
-        try:
-            for anchor in needles.ANCHORS:
-                found = needles.PAGE_NEEDLES.scan(text, anchor)
-                for needle in needles.PAGE_NEEDLES.group(anchor):
-                    assert (needle in found) == (needle in text)
-        finally:
-            needles._MAX_VISITS = saved
+    found = needles.PAGE_NEEDLES.present(text)
+    assert found == {needle for needle in _NEEDLES if needle in text}
+
+
+# (regex, the literals one of which its every match holds, whether the gate lower-cases
+# the text first): each gate in extraction that skips a regex when no literal is present.
+_GATES = [
+    (P.DEAL_ANY_RE, P.DEAL_ANY_LITERALS, False),
+    (P.CONTACT_SEGMENT_RE, P.CONTACT_SEGMENT_LITERALS, True),
+    (P.CONTACT_ANCHOR_RE, P.CONTACT_ANCHOR_LITERALS, True),
+    *((regex, P.SECTION_CLASS_LITERALS, False) for _, regex in P.SECTION_CLASS_RULES),
+]
+
+
+@pytest.mark.parametrize(("regex", "literals", "lower"), _GATES,
+                         ids=lambda v: v.pattern[:30] if hasattr(v, "pattern") else None)
+@settings(SETTINGS, max_examples=1000)  # regexes of 40 alternatives: reach them all
+@given(data=st.data())
+def test_every_match_of_a_gated_regex_holds_one_of_its_literals(
+        data: st.DataObject, regex: re.Pattern[str], literals: tuple[str, ...],
+        lower: bool) -> None:
+    text = data.draw(st.from_regex(regex, fullmatch=True))
+    match = regex.search(text)
+    assert match is not None
+    matched = match.group(0)
+    if lower:
+        if not matched.isascii():
+            return  # the gates only lower-case ASCII text (see links.py)
+        matched = matched.lower()
+    assert any(literal in matched for literal in literals), (text, matched)
+
+
+def test_gates_skip_only_text_without_a_match() -> None:
+    gate = needles.GatedRegex(P.DEAL_ANY_RE, P.DEAL_ANY_LITERALS)
+    assert gate.search("/advertise-with-us/") is not None
+    assert gate.search("/e-books/") is not None
+    assert gate.search("/2019/05/keeping-bees/") is None
 
 
 @SETTINGS

@@ -98,6 +98,7 @@ class Doc:
     _email_text: str | None = None
     _lower: bytes | None = None
     _attrs: Attrs | None = None
+    _found: frozenset[bytes] | None = None
     seen: dict[bytes, bool] = field(default_factory=dict)
     _resolved: dict[str, tuple[str, str]] = field(default_factory=dict)
 
@@ -110,19 +111,17 @@ class Doc:
         return self._lower
 
     def contains(self, needle: bytes) -> bool:
-        """`needle in self.lower()`, memoised: several readers test the same markers.
-        A literal of `PAGE_NEEDLES` is answered with the rest of its anchor group, by
-        one pass over the anchor's occurrences (see needles.py)."""
+        """`needle in self.lower()`. The literals of `PAGE_NEEDLES` (what the readers
+        test) are all found by one pass on first use; any other is scanned for once
+        and memoised."""
+        found = self._found
+        if found is None:
+            found = self._found = PAGE_NEEDLES.present(self.lower())
+        if needle in PAGE_NEEDLES.needles:
+            return needle in found
         present = self.seen.get(needle)
         if present is None:
-            anchor = PAGE_NEEDLES.anchor_of.get(needle)
-            if anchor is None:
-                present = self.seen[needle] = needle in self.lower()
-            else:
-                found = PAGE_NEEDLES.scan(self.lower(), anchor)
-                for other in PAGE_NEEDLES.group(anchor):
-                    self.seen[other] = other in found
-                present = needle in found
+            present = self.seen[needle] = needle in self.lower()
         return present
 
     def may_contain(self, text: str) -> bool:

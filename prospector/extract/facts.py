@@ -13,6 +13,7 @@ from prospector.extract import patterns as P
 from prospector.extract.doc import Doc
 from prospector.extract.dom import fold
 from prospector.extract.emails import jsonld_blocks
+from prospector.extract.needles import GatedRegex
 from prospector.models import Community
 from prospector.urls import registered_domain
 
@@ -208,6 +209,9 @@ def find_newsletter(doc: Doc, text_lower: str) -> str:
     return ""
 
 
+_DEAL_ANY = GatedRegex(P.DEAL_ANY_RE, P.DEAL_ANY_LITERALS)
+
+
 def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
     """Deal signals: same-site links (by URL or anchor) and statements naming an
     advertise, sponsor, affiliate, partners, write-for-us, shop or e-book offer."""
@@ -224,14 +228,14 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
         path = deal_paths.get(target)
         if path is None:
             path = target.split("://", 1)[-1].partition("/")[2].lower()
-            path = deal_paths[target] = path if P.DEAL_ANY_RE.search(path) else ""
+            path = deal_paths[target] = path if _DEAL_ANY.search(path) else ""
         # Menu entries carry their label as direct text; the cheap read is enough.
         anchor = (el.text or "").strip().lower()
         anchor = anchor if len(anchor) <= P.MAX_CONTACT_ANCHOR else ""
         if not path:
             deal = deal_anchors.get(anchor)
             if deal is None:
-                deal = deal_anchors[anchor] = bool(anchor and P.DEAL_ANY_RE.search(anchor))
+                deal = deal_anchors[anchor] = bool(anchor and _DEAL_ANY.search(anchor))
             if not deal:
                 continue
         if not path:  # no deal in the path: only the anchor can name one

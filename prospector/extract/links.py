@@ -7,10 +7,12 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+import ahocorasick_rs
 from lxml import etree
 
 from prospector.extract import patterns as P
 from prospector.extract.dom import base_directory, fold, origin
+from prospector.extract.needles import GatedRegex
 from prospector.models import Link
 from prospector.urls import registered_domain
 
@@ -55,6 +57,8 @@ def contact_like_url(href: str) -> bool:
         path, query = parts.path or "", parts.query
     if "%" in path:
         path = unquote(path)
+    if path.isascii() and not _CONTACT_SEGMENT_WORDS.find_matches_as_indexes(path.lower()):
+        path = ""  # no segment can name a contact page: only the query is left
     segments = [s for s in path.split("/") if s]
     if segments and "." in segments[-1]:
         ext = posixpath.splitext(segments[-1])[1]
@@ -80,9 +84,18 @@ def _folded_contact_anchor(anchor: str) -> bool:
     """`contact_like_anchor` of an `_anchor_text` (folded already: folding it again
     changes it only where the 200-character cut left a trailing space, far over the
     length limit either way)."""
-    return bool(anchor) and len(anchor) <= P.MAX_CONTACT_ANCHOR and bool(
-        P.CONTACT_ANCHOR_RE.search(anchor)
-    )
+    if not anchor or len(anchor) > P.MAX_CONTACT_ANCHOR:
+        return False
+    if anchor.isascii() and not _CONTACT_ANCHOR_WORDS.find_matches_as_indexes(
+            anchor.lower()):
+        return False
+    return bool(P.CONTACT_ANCHOR_RE.search(anchor))
+
+
+# Case-insensitive regexes gated on lower-cased text: exact for ASCII text only (with
+# IGNORECASE, 'ſ' matches 's' and the Kelvin sign 'k'), so other text skips the gate.
+_CONTACT_SEGMENT_WORDS = ahocorasick_rs.AhoCorasick(P.CONTACT_SEGMENT_LITERALS)
+_CONTACT_ANCHOR_WORDS = ahocorasick_rs.AhoCorasick(P.CONTACT_ANCHOR_LITERALS)
 
 
 def _class_id(el: etree._Element) -> str:
@@ -108,8 +121,11 @@ def _heading_text(el: etree._Element) -> str:
 
 # Matches where one of SECTION_CLASS_RULES does: most class/id strings match none, and
 # one search then settles them instead of one per rule.
-_ANY_SECTION_CLASS = re.compile("|".join(f"(?:{r.pattern})" for _, r in P.SECTION_CLASS_RULES))
-assert all(r.flags == _ANY_SECTION_CLASS.flags for _, r in P.SECTION_CLASS_RULES)
+_ANY_SECTION_CLASS = GatedRegex(
+    re.compile("|".join(f"(?:{r.pattern})" for _, r in P.SECTION_CLASS_RULES)),
+    P.SECTION_CLASS_LITERALS,
+)
+assert all(r.flags == _ANY_SECTION_CLASS.regex.flags for _, r in P.SECTION_CLASS_RULES)
 
 
 def classify_element(el: etree._Element) -> str:

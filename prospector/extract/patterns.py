@@ -247,6 +247,20 @@ CONTACT_ANCHOR_RE: Final = re.compile(
     r"our\s+team|the\s+team|meet\s+the\s+team|team|staff|work\s+with\s+(?:us|me))\b",
     re.IGNORECASE,
 )
+# Every match of CONTACT_SEGMENT_RE / CONTACT_ANCHOR_RE on lower-cased ASCII text holds
+# one of these ('conta' stands for 'contact', 'contato' and 'contatti'; 'pr' for 'press',
+# 'presse', 'a-propos' and 'pr' itself).
+CONTACT_SEGMENT_LITERALS: Final = (
+    "conta", "kontakt", "about", "ueber", "uber", "wir", "chi", "qui", "pr",
+    "advertis", "werbung", "mediadaten", "media", "write", "guest", "contribut",
+    "submit", "partner", "affiliate", "sponsor", "impressum", "imprint", "legal",
+    "mentions", "team", "staff", "work", "collaborate",
+)
+CONTACT_ANCHOR_LITERALS: Final = (
+    "conta", "get", "kontakt", "about", "ueber", "wir", "impressum", "imprint", "legal",
+    "advertis", "werbung", "mediadaten", "media", "write", "guest", "contribut",
+    "partner", "affiliate", "sponsor", "team", "staff", "work",
+)
 # Anchors longer than this are sentences, not menu entries naming a contact page.
 MAX_CONTACT_ANCHOR: Final = 40
 
@@ -283,6 +297,13 @@ SECTION_CLASS_RULES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
                        r"(?:^|[\s_-])header(?:$|[\s_-])|topbar|pagination")),
     ("sidebar", re.compile(r"sidebar|widget|(?:^|[\s_-])aside|secondary|side-?col|"
                            r"(?:^|[\s_-])rail(?:$|[\s_-])")),
+)
+# Every match of one of SECTION_CLASS_RULES holds one of these (links.py runs the
+# rules only on class/id strings that do).
+SECTION_CLASS_LITERALS: Final = (
+    "sig", "blogroll", "widget", "link", "resources", "directory", "webring", "footer",
+    "colophon", "site-info", "copyright", "bottom-bar", "nav", "menu", "breadcrumb",
+    "masthead", "header", "topbar", "pagination", "side", "secondary", "rail",
 )
 # Tags that decide a section by themselves.
 SECTION_TAGS: Final = {"footer": "footer", "nav": "nav", "aside": "sidebar",
@@ -424,6 +445,14 @@ PLATFORM_RULES: Final[tuple[tuple[str, str | None, tuple[str, ...], tuple[str, .
     ("typo3", r"typo3", ("typo3temp/", "typo3conf/", "/typo3/"), ()),
     ("contao", r"contao", ("contao", "system/modules"), ()),
 )
+# A literal each fingerprint regex of PLATFORM_RULES cannot match without (the regex
+# only runs on markup holding it; a regex not listed always runs).
+PLATFORM_REGEX_KEYS: Final[dict[str, bytes]] = {
+    r"powered by <a[^>]*>\s*vbulletin": b"vbulletin",
+    r'<body[^>]+class="[^"]*\bbbpress\b': b"bbpress",
+    r'class="[^"]*\bwoocommerce\b': b"woocommerce",
+    r"s\d\.wp\.com": b".wp.com",
+}
 # "Powered by X" in the visible text: the footers most engines ship with.
 # (Matched against the lower-cased markup as bytes.)
 POWERED_BY_RE: Final = re.compile(
@@ -561,6 +590,14 @@ REGISTRATION_CLOSED_MARKERS: Final = (
     b"registrierung ist deaktiviert", b"not accepting new members",
 )
 
+# Lower-cased markup without which an address reader has nothing to find: Cloudflare's
+# obfuscation, microdata email fields, and what an entity-encoded '@' is made of
+# ('&#64;', '&#x40;', '&commat;', or a plain '@' next to a reference: ';@', '@&').
+ADDRESS_MARKUP_HINTS: Final = (
+    b"data-cfemail", b"email-protection", b"itemprop", b"email",
+    b"&#", b"&commat;", b";@", b"@&", b"64;", b"40;", b"at;",
+)
+
 # '12 Comments' / '3 Responses to ...' / '5 Kommentare' headings of blog posts.
 COMMENTS_RE: Final = re.compile(
     r"\b(\d{1,6})\s+(?:comments?|responses?|replies|kommentare?|commentaires?|"
@@ -601,6 +638,12 @@ DEAL_RULES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("ebook", re.compile(r"e-?books?\b")),
 )
 DEAL_ANY_RE: Final = re.compile("|".join(f"(?:{r.pattern})" for _, r in DEAL_RULES))
+# Every match of DEAL_ANY_RE holds one of these (it is only run on text that does).
+DEAL_ANY_LITERALS: Final = (
+    "advertis", "media", "werb", "publicit", "sponsor", "affiliate", "partner", "write",
+    "guest", "contribut", "submit", "gastbeitrag", "shop", "store", "cart", "product",
+    "boutique", "book",
+)
 # Statements in the visible text (lower-cased).
 DEAL_TEXT_RULES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("advertise", re.compile(r"advertise (?:with|on) (?:us|our)|advertising opportunities")),

@@ -35,81 +35,29 @@ _BLOG_CLASS_XPATH = etree.XPath(
 )
 _BY_NAME = {rule[0]: rule for rule in _COMPILED}
 
-# Substring scans of a 70 KB page cost ~30 µs each and there are over a hundred
-# fingerprints. Most share a short key ('vbulletin_', 'clientscript/vbulletin' and
-# 'powered by vbulletin' all contain 'vbulletin'): when the key is absent, none of the
-# fingerprints holding it can be present, so one scan settles the whole group. Exact:
-# a fingerprint is only ever tested directly once its key has been seen. A fingerprint
-# that is a key itself is scanned once ('phpbb'). A scan costs about the page length
-# over the needle length, so short keys ('xf', 'vb', 'ips', 'wc-') cost more than the
-# two or three longer fingerprints they would guard, and keys present on most pages
-# ('mage', in every 'image') only add a scan: neither kind is listed.
-_KEYS: tuple[bytes, ...] = (
-    b"xenforo", b"vbulletin", b"phpbb", b"subsilver", b"discourse", b"smf",
-    b"simple machines", b"mybb", b"vanilla", b"invision", b"flarum",
-    b"nodebb", b"fluxbb", b"phorum", b"kunena", b"woltlab", b"wcf.", b"bbpress",
-    b"insided", b"inyoka", b"wgpagename", b"woocommerce", b"shopify",
-    b"shopware", b"magento", b"substack", b"medium.com", b"ghost", b"blogger",
-    b"_widgetmanager", b"tumblr", b"squarespace", b"data-wf-", b"webflow",
-    b"jimdo", b"wordpress", b"gatsby", b"jekyll", b"drupal", b"joomla",
-    b"typo3", b"contao", b"system/modules",
-)
-
-
-def _key_of(needle: bytes) -> bytes:
-    """The longest (rarest) key inside `needle` (b"" when none: scanned directly)."""
-    keys = [k for k in _KEYS if k in needle]
-    return max(keys, key=len) if keys else b""
-
-
-_NEEDLE_KEY: dict[bytes, bytes] = {
-    s: _key_of(s) for _, _, subs, _ in _COMPILED for s in subs
-}
-
-
-# A literal each fingerprint regex cannot match without (none listed: always run).
-_REGEX_KEYS: dict[str, bytes] = {
-    r"powered by <a[^>]*>\s*vbulletin": b"vbulletin",
-    r'<body[^>]+class="[^"]*\bbbpress\b': b"bbpress",
-    r'class="[^"]*\bwoocommerce\b': b"woocommerce",
-    r"s\d\.wp\.com": b".wp.com",
-}
-
-
 class _Markup:
-    """Fingerprint tests over one page's lower-cased markup, every scan memoised. With
-    `contains` (the page's shared, memoised `Doc.contains`) the literals of
-    `PAGE_NEEDLES` are looked up by anchor groups, without their keys."""
+    """Fingerprint tests over one page's lower-cased markup. Every literal of a rule is
+    in `PAGE_NEEDLES`: `contains` answers from its one pass over the page (the page's
+    shared `Doc.contains`, or a pass of its own over `sample`)."""
 
-    __slots__ = ("_contains", "_grouped", "_seen", "sample")
+    __slots__ = ("_contains", "sample")
 
     def __init__(self, sample: bytes, contains: Callable[[bytes], bool] | None = None
                  ) -> None:
         self.sample = sample
-        self._seen: dict[bytes, bool] = {}
-        self._contains = contains or self._scan
-        self._grouped = contains is not None
-
-    def _scan(self, needle: bytes) -> bool:
-        present = self._seen.get(needle)
-        if present is None:
-            present = self._seen[needle] = needle in self.sample
-        return present
+        if contains is None:
+            found = PAGE_NEEDLES.present(sample)
+            contains = found.__contains__
+        self._contains = contains
 
     def has(self, needle: bytes) -> bool:
-        if not needle:
-            return True
-        if not (self._grouped and needle in PAGE_NEEDLES.anchor_of):
-            key = _NEEDLE_KEY.get(needle, b"")
-            if key and not self._contains(key):
-                return False
-        return self._contains(needle)
+        return not needle or self._contains(needle)
 
     def matches(self, name: str) -> bool:
         _, _, subs, regexes = _BY_NAME[name]
-        return any(self.has(s) for s in subs) or any(
-            self.has(_REGEX_KEYS.get(m.pattern.decode(), b"")) and m.search(self.sample)
-            for m in regexes
+        return any(self._contains(s) for s in subs) or any(
+            self.has(P.PLATFORM_REGEX_KEYS.get(m.pattern.decode(), b""))
+            and m.search(self.sample) for m in regexes
         )
 
 
