@@ -16,7 +16,7 @@ class Contact:
     kind: str  # email | form | social | phone
     value: str  # normalised address, form URL, canonical profile URL or E.164 phone
     source_url: str
-    method: str = ""  # how it was written: mailto, text, obfuscated, entity, cfemail, jsonld...
+    method: str = ""  # how it was written: mailto, text, obfuscated, entity, rot13, cfemail, jsonld...
     confidence: float = 1.0  # 0..1
     role: str = ""  # email: role | personal; social: network name
 

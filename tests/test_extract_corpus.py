@@ -175,8 +175,8 @@ def test_no_junk_emails(run: Run) -> None:
 
 
 def test_contacts_are_well_formed(run: Run) -> None:
-    methods = {"mailto", "text", "obfuscated", "entity", "cfemail", "jsonld", "microdata",
-               "script"}
+    methods = {"mailto", "text", "obfuscated", "entity", "rot13", "cfemail", "jsonld",
+               "microdata", "script"}
     for facts in run.facts:
         for contact in facts.contacts:
             assert contact.kind in {"email", "form", "social"}

@@ -117,6 +117,24 @@ JUNK = [
 ]
 
 
+@pytest.mark.parametrize("snippet", [
+    # The Email Address Encoder plugin: a span a page script decodes on load.
+    '<span class="__eae_r13">nyvpr@orrfubc.grfg</span>',
+    '<p>Mail <span class="email rot13">nyvpr@orrfubc.grfg</span></p>',
+])
+def test_rot13_spans_are_decoded_and_their_encoded_form_is_not_an_address(
+        snippet: str) -> None:
+    assert emails(f"<html><body>{snippet}</body></html>") == {"alice@beeshop.test": "rot13"}
+
+
+def test_rot13_needs_the_class_marker() -> None:
+    # Without the marker nothing is decoded (and '.grfg' is no public suffix).
+    assert emails('<html><body><span class="r13x">nyvpr@orrfubc.grfg</span></body></html>'
+                  ) == {}
+    assert emails('<html><body><span class="r13x">nyvpr@orrfubc.grfg</span>'
+                  '<p>bob@beeshop.test</p></body></html>') == {"bob@beeshop.test": "text"}
+
+
 @pytest.mark.parametrize("snippet", JUNK)
 def test_junk_not_found(snippet: str) -> None:
     assert emails(f"<html><body>{snippet}</body></html>") == {}

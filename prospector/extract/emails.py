@@ -28,13 +28,15 @@ CONFIDENCE: dict[str, float] = {
     "microdata": 0.95,
     "cfemail": 0.95,
     "entity": 0.9,
+    "rot13": 0.9,
     "text": 0.9,
     "obfuscated": 0.8,
     "script": 0.6,
 }
 # Tie-break between methods of equal confidence: the more specific one is reported.
 _METHOD_RANK = {m: i for i, m in enumerate(
-    ("mailto", "jsonld", "microdata", "cfemail", "entity", "obfuscated", "text", "script")
+    ("mailto", "jsonld", "microdata", "cfemail", "entity", "rot13", "obfuscated", "text",
+     "script")
 )}
 
 _TEMPLATE_TAGS = frozenset({"template"})
@@ -414,6 +416,31 @@ def _entities(raw: str, may: Callable[[str], bool] | None = None) -> Iterator[tu
                 yield address, "entity"
 
 
+_ROT13 = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "nopqrstuvwxyzabcdefghijklmNOPQRSTUVWXYZABCDEFGHIJKLM",
+)
+_ROT13_XPATH = etree.XPath("//*[contains(@class, 'r13') or contains(@class, 'rot13')]")
+
+
+def _rot13(doc: Doc) -> tuple[list[tuple[str, str]], set[str]]:
+    """(addresses a page script shows ROT13-decoded, the encoded forms the markup
+    holds): the text of elements whose class marks them for decoding (see
+    ROT13_CLASS_RE). The encoded form looks like an address to every other reader, but
+    is none a person is shown."""
+    decoded: list[tuple[str, str]] = []
+    encoded: set[str] = set()
+    if not (doc.contains(b"r13") or doc.contains(b"rot13")):
+        return decoded, encoded
+    for el in _ROT13_XPATH(doc.tree):
+        if not P.ROT13_CLASS_RE.search(str(el.get("class", "")).lower()):
+            continue
+        text = "".join(el.itertext())
+        encoded.update(address for address, _ in _text(text))
+        decoded.extend((address, "rot13") for address, _ in _text(text.translate(_ROT13)))
+    return decoded, encoded
+
+
 def _scripts(doc: Doc) -> Iterator[tuple[str, str]]:
     for script in doc.scripts:
         if script.get("src") is not None:
@@ -489,6 +516,10 @@ def emails_of(doc: Doc) -> tuple[Contact, ...]:
         found.extend(_text(text))
         found.extend(_obfuscated(text))
         found.extend(_scripts(doc))
+        rot13, encoded = _rot13(doc)
+        if encoded:
+            found = [(address, how) for address, how in found if address not in encoded]
+        found.extend(rot13)
         return _best(found, doc.url)
     except (ValueError, RecursionError, MemoryError, etree.Error):
         return ()

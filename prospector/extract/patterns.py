@@ -595,8 +595,11 @@ REGISTRATION_CLOSED_MARKERS: Final = (
 # ('&#64;', '&#x40;', '&commat;', or a plain '@' next to a reference: ';@', '@&').
 ADDRESS_MARKUP_HINTS: Final = (
     b"data-cfemail", b"email-protection", b"itemprop", b"email",
-    b"&#", b"&commat;", b";@", b"@&", b"64;", b"40;", b"at;",
+    b"&#", b"&commat;", b";@", b"@&", b"64;", b"40;", b"at;", b"r13", b"rot13",
 )
+# Class tokens of elements whose text a page script shows ROT13-decoded: the Email
+# Address Encoder plugin's '__eae_r13' and hand-made 'rot13'/'email-rot13' spans.
+ROT13_CLASS_RE: Final = re.compile(r"(?:^|[\s_-])(?:r13|rot13)(?:$|[\s_-])")
 
 # '12 Comments' / '3 Responses to ...' / '5 Kommentare' headings of blog posts.
 COMMENTS_RE: Final = re.compile(
