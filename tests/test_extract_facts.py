@@ -38,6 +38,31 @@ def test_forum_community() -> None:
     assert c.last_post == "2024-05-01" == facts.latest_date
 
 
+def _thread(footer: str) -> bytes:
+    posters = "".join(
+        f'<div class="postprofile"><dl><dt>{name}</dt><dd>Posts: {posts}</dd>'
+        f"<dd>Joined: 2019</dd></dl></div><div class=\"content\">Hive talk.</div>"
+        for name, posts in (("ann", "1,277"), ("bob", 9), ("ann", "1,277")))
+    return (f"<html><body>{posters}{footer}<p>Powered by phpBB</p></body></html>").encode()
+
+
+@pytest.mark.parametrize(("footer", "posts"), [
+    ("", None),  # every 'Posts: N' is a poster's own count
+    ("<p>Total posts 123,456</p>", 123456),  # the board's own line says so
+    ("<p>Posts: 123,456</p>", None),  # one more unlabelled count reads like the rest
+])
+def test_a_posters_post_count_is_not_the_boards(footer: str, posts: int | None) -> None:
+    facts = extract_page("http://board.test/viewtopic.php?t=1", _thread(footer))
+    assert facts.kind == "forum" and facts.community is not None
+    assert facts.community.posts == posts
+
+
+def test_a_single_posts_line_is_the_boards() -> None:
+    page = b"<html><body><p>Posts: 4,321 - Members: 210</p><p>Powered by phpBB</p></body></html>"
+    community = extract_page("http://board.test/", page).community
+    assert community is not None and (community.posts, community.members) == (4321, 210)
+
+
 BLOG = """<html><head><meta name="generator" content="WordPress 6.4">
 <meta name="author" content="Jane Hive">
 <meta property="article:published_time" content="2023-06-07T08:00:00+00:00">

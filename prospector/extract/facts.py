@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
 from lxml import etree
@@ -147,12 +148,27 @@ def _first(regexes: tuple[re.Pattern[str], ...], text: str, lower: str = "",
     if keys and not any(k in lower for k in keys):
         return None
     for regex in regexes:
-        match = regex.search(text)
+        match = _board_total(regex, text) if regex in P.PER_POSTER_RES else \
+            regex.search(text)
         if match:
             value = _number(match.group(1))
             if value is not None:
                 return value
     return None
+
+
+# Matches of a per-poster form read before deciding it is one (a thread page has one
+# per post; a board index has one, or a few 'Total ...' lines).
+_MAX_STAT_MATCHES = 200
+
+
+def _board_total(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The match of a 'Label: number' form that states a board total: the only one on
+    the page, else the first that says 'total' (see PER_POSTER_RES)."""
+    matches = list(islice(regex.finditer(text), _MAX_STAT_MATCHES))
+    if len(matches) == 1:
+        return matches[0]
+    return next((m for m in matches if m.group(0)[:5].lower() == "total"), None)
 
 
 def find_community(doc: Doc, text: str, dates: list[str]) -> Community:

@@ -573,6 +573,10 @@ POSTS_RES: Final = (
                re.IGNORECASE),
     re.compile(rf"\b{_NUM}\s+(?:posts|beiträge)\s+in\b", re.IGNORECASE),
 )
+# The 'Label: number' forms above are also how thread pages show each poster's own
+# numbers ('Posts: 1,234' under every avatar): a page where one of them matches more
+# than once is read for its board total only where 'total' names it.
+PER_POSTER_RES: Final = frozenset({MEMBERS_RES[0], TOPICS_RES[0], POSTS_RES[0]})
 ONLINE_RES: Final = (
     re.compile(rf"\b(?:there\s+are|insgesamt\s+sind)\s+{_NUM}\s+(?:users|benutzer)\s+online",
                re.IGNORECASE),
