@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import islice
 from typing import Any
 
 from lxml import etree
@@ -157,18 +156,21 @@ def _first(regexes: tuple[re.Pattern[str], ...], text: str, lower: str = "",
     return None
 
 
-# Matches of a per-poster form read before deciding it is one (a thread page has one
-# per post; a board index has one, or a few 'Total ...' lines).
-_MAX_STAT_MATCHES = 200
+# Each per-poster form with its 'total' made required: the board's own statement.
+_TOTAL_RES = {
+    regex: re.compile(regex.pattern.replace(r"\b(?:total\s+)?", r"\btotal\s+", 1), regex.flags)
+    for regex in P.PER_POSTER_RES
+}
+assert all(total.pattern != regex.pattern for regex, total in _TOTAL_RES.items())
 
 
 def _board_total(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The match of a 'Label: number' form that states a board total: the only one on
     the page, else the first that says 'total' (see PER_POSTER_RES)."""
-    matches = list(islice(regex.finditer(text), _MAX_STAT_MATCHES))
-    if len(matches) == 1:
-        return matches[0]
-    return next((m for m in matches if m.group(0)[:5].lower() == "total"), None)
+    first = regex.search(text)
+    if first is None or regex.search(text, first.end()) is None:
+        return first
+    return _TOTAL_RES[regex].search(text)
 
 
 def find_community(doc: Doc, text: str, dates: list[str]) -> Community:
