@@ -90,6 +90,37 @@ def test_detect_kind(platform: str, text: str, url: str, kind: str) -> None:
     assert detect_kind(platform, parse_html("<p>x</p>"), text, url) == kind
 
 
+_WP = '<meta name="generator" content="WordPress 6.4">'
+_NEWS = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}'
+         "</script>")
+
+
+@pytest.mark.parametrize(("url", "head", "body", "kind"), [
+    # A company site on WordPress shows no post: not a blog.
+    ("http://plumber.test/", _WP, "<p>Plumbing since 1982. Call us.</p>", "other"),
+    # ...its dated post, its post markup or its publication time make one.
+    ("http://plumber.test/2023/05/new-van/", _WP, "<p>Our new van.</p>", "blog"),
+    ("http://plumber.test/new-van/", _WP, '<article class="post hentry">Van</article>', "blog"),
+    ("http://plumber.test/new-van/",
+     _WP + '<meta property="article:published_time" content="2023-05-01">', "<p>Van</p>",
+     "blog"),
+    ("http://plumber.test/new-van/", _WP, '<div id="comments">2 replies</div>', "blog"),
+    # A newsroom's article declares itself news: not a blog, though on WordPress.
+    ("http://daily.test/2023/05/vote/", _WP + _NEWS, '<article class="hentry">x</article>',
+     "other"),
+    # Medium marks every story NewsArticle: still a blog platform's post.
+    ("https://medium.com/@ann/bees-1a2b", _NEWS,
+     '<img src="https://miro.medium.com/v2/bee.png"><p>Bees</p>', "blog"),
+    # Forums with engines of their own, told by their thread URLs.
+    ("https://www.hifi.test/viewthread-84-87.html", "", "<p>Amp question</p>", "forum"),
+    ("https://www.parents.test/Talk/pregnancy/3749275-names", "", "<p>Names</p>", "forum"),
+    ("https://www.ms.test/multiple-sklerose-forum/?tnr=1", "", "<p>Frage</p>", "forum"),
+])
+def test_kind_of_whole_pages(url: str, head: str, body: str, kind: str) -> None:
+    page = f"<html><head>{head}</head><body>{body}</body></html>".encode()
+    assert extract_page(url, page).kind == kind
+
+
 def test_kind_blog_from_markup() -> None:
     html = '<html><body><article class="post hentry"><p>x</p></article></body></html>'
     assert detect_kind("", parse_html(html), "x", "http://x.test/") == "blog"

@@ -19,8 +19,10 @@ from prospector.extract.facts import (
     find_names,
     find_newsletter,
     find_signals,
+    is_news,
     jsonld_data,
     page_dates,
+    post_evidence,
 )
 from prospector.extract.feeds import parse_feed
 from prospector.extract.links import find_links, is_contact_like
@@ -81,8 +83,10 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
                                           doc.metas)
     platform = platform or platform_from_headers(headers)
     contacts = emails_of(doc) + forms + find_social(url, tree, base, doc=doc)
-    kind = detect_kind(platform, tree, text, url, blog_class=doc.attrs().blog_class)
     jsonld = jsonld_data(doc)
+    blog_class = doc.attrs().blog_class
+    kind = detect_kind(platform, tree, text, url, blog_class=blog_class,
+                       news=is_news(jsonld), post_evidence=post_evidence(doc, blog_class))
     dates = page_dates(doc, jsonld)
     text_lower = text.lower()
     return PageFacts(

@@ -44,6 +44,31 @@ def _jsonld_nodes(data: Any, depth: int = 0) -> Iterable[dict[str, Any]]:
             yield from _jsonld_nodes(item, depth + 1)
 
 
+def is_news(jsonld: list[Any]) -> bool:
+    """The page's JSON-LD says it is news reporting or a newsroom's (NEWS_TYPES)."""
+    for data in jsonld:
+        for node in _jsonld_nodes(data):
+            kind = node.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and k in P.NEWS_TYPES for k in kinds):
+                return True
+    return False
+
+
+def post_evidence(doc: Doc, blog_class: bool) -> bool:
+    """Some sign that the page is, or lists, dated posts: blog-post classes, a post's
+    publication time or Open Graph type, a date in its URL, comments or author links,
+    or 'blog' in its URL."""
+    return (
+        blog_class
+        or any(doc.contains(hint) for hint in P.POST_MARKUP_HINTS)
+        or bool(doc.meta("article:published_time"))
+        or doc.meta("og:type").lower() == "article"
+        or bool(P.DATED_URL_RE.search(doc.url))
+        or "blog" in doc.url.lower()
+    )
+
+
 def page_dates(doc: Doc, jsonld: list[Any]) -> list[str]:
     """Every activity date on the page: <time datetime>, article:published/modified
     metadata, JSON-LD datePublished/dateModified/dateCreated."""

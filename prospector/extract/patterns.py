@@ -469,6 +469,23 @@ SHOP_PLATFORMS: Final = frozenset({"woocommerce", "shopify", "shopware", "magent
 BLOG_PLATFORMS: Final = frozenset({"wordpress", "blogger", "ghost", "medium", "tumblr",
                                    "hugo", "jekyll", "gatsby", "squarespace", "wix"})
 
+# Site builders that run as many company, club and news sites as blogs: a page on one
+# is a blog only with some sign of a dated post (see POST_MARKUP_HINTS, DATED_URL_RE).
+GENERAL_CMS_PLATFORMS: Final = frozenset({"wordpress", "squarespace", "wix"})
+# Lower-cased markup of a blog post or its comments: microformats and theme classes,
+# WordPress's comment form and author archives.
+POST_MARKUP_HINTS: Final = (
+    b"hentry", b'id="comments"', b"class=\"comments", b"comment-respond", b'rel="author"',
+    b"/author/",
+)
+# A post's date in its URL ('/2019/06/19/...', '/2020/10/...').
+DATED_URL_RE: Final = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/")
+# schema.org types of news reporting: a newsroom's article page, not a blog.
+NEWS_TYPES: Final = frozenset({
+    "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BackgroundNewsArticle",
+    "OpinionNewsArticle", "ReviewNewsArticle", "NewsMediaOrganization",
+})
+
 # Response headers (lower-cased name, lower-cased value substring) that name a platform:
 # hosted platforms and some engines announce themselves there.
 PLATFORM_HEADERS: Final[tuple[tuple[str, str, str], ...]] = (
@@ -492,8 +509,8 @@ SHOP_TEXT_PHRASES: Final = (
 )
 # Forum signals in a URL or markup of engines we do not fingerprint.
 FORUM_HINT_RE: Final = re.compile(
-    r"viewtopic|showthread|forumdisplay|/forums?/|/threads?/|/topic/|/board/|"
-    r"index\.php\?topic=", re.IGNORECASE
+    r"viewtopic|viewthread|showthread|forumdisplay|/forums?/|/threads?/|/topic/|/board/|"
+    r"index\.php\?topic=|/discuss/|/talk/|[-_]forums?/", re.IGNORECASE
 )
 # A page that leads with a newsletter sign-up.
 NEWSLETTER_TEXT_RE: Final = re.compile(

@@ -132,9 +132,12 @@ def detect_platform(tree: etree._Element | None, html: str, url: str = "",
 
 
 def detect_kind(platform: str, tree: etree._Element | None, text: str, url: str = "",
-                blog_class: bool | None = None) -> str:
+                blog_class: bool | None = None, news: bool = False,
+                post_evidence: bool = True) -> str:
     """forum | blog | newsletter | shop | other. `blog_class` is the page's blog-post
-    class test when the caller already has it (`Doc.attrs().blog_class`)."""
+    class test when the caller already has it (`Doc.attrs().blog_class`); `news` says
+    the page declares itself news reporting (NEWS_TYPES); `post_evidence` that it shows
+    a sign of a dated post, without which a general site builder is no blog."""
     if platform in P.SHOP_PLATFORMS:
         return "shop"
     if platform in P.FORUM_PLATFORMS:
@@ -148,7 +151,11 @@ def detect_kind(platform: str, tree: etree._Element | None, text: str, url: str 
         return "forum"
     if P.NEWSLETTER_TEXT_RE.search(text[:3000]):
         return "newsletter"
-    if platform in P.BLOG_PLATFORMS:
+    if platform in P.BLOG_PLATFORMS and platform not in P.GENERAL_CMS_PLATFORMS:
+        return "blog"  # (Medium marks every story as a NewsArticle)
+    if news:
+        return "other"
+    if platform in P.GENERAL_CMS_PLATFORMS and post_evidence:
         return "blog"
     if tree is not None and P.BLOG_HINT_RE.search(url):
         return "blog"
