@@ -265,3 +265,23 @@ def test_extract_cli(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert bad.stderr.startswith("prospector: error: cannot read")
     assert bad.stderr.count("\n") == 1
+
+
+_JAPANESE = ("<p>はちみつと巣箱の話。ミツバチの育て方と季節ごとの管理について、"
+             "初心者にもわかりやすく説明します。</p>") * 3
+
+
+@pytest.mark.parametrize(("codec", "title", "body"), [
+    ("cp1251", "Пчеловодство для всех", "<p>Мёд, ульи и пчёлы. Пасека у реки.</p>"),
+    ("shift_jis", "養蜂の森", _JAPANESE),
+    ("euc_jp", "養蜂の森", _JAPANESE),
+    ("cp1252", "Apiculture à Genève", "<p>Miel, abeilles, été. Les ruches près du lac.</p>"),
+    ("utf-8", "Bienenstöcke für alle", "<p>Honig • Waben</p>"),
+])
+def test_pages_that_declare_no_charset_are_read_in_theirs(codec: str, title: str,
+                                                          body: str) -> None:
+    page = f"<html><head><title>{title}</title></head><body>{body}" \
+           f"<p>imker@hive.test</p></body></html>".encode(codec)
+    facts = extract_page("http://hive.test/", page, "text/html")
+    assert facts.title == title
+    assert [c.value for c in facts.contacts] == ["imker@hive.test"]
