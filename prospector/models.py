@@ -16,7 +16,9 @@ class Contact:
     kind: str  # email | form | social | phone
     value: str  # normalised address, form URL, canonical profile URL or E.164 phone
     source_url: str
-    method: str = ""  # how it was written: mailto, text, obfuscated, entity, rot13, cfemail, jsonld...
+    # How it was written: mailto, text, obfuscated, entity, rot13, cfemail, jsonld...;
+    # tel or text for phones.
+    method: str = ""
     confidence: float = 1.0  # 0..1
     role: str = ""  # email: role | personal; social: network name
 
@@ -89,6 +91,7 @@ class SiteProfile:
     emails: tuple[Contact, ...] = ()
     forms: tuple[Contact, ...] = ()
     socials: tuple[Contact, ...] = ()
+    phones: tuple[Contact, ...] = ()
     names: tuple[str, ...] = ()
     community: Community | None = None
     comments: int | None = None  # most comments seen on one post

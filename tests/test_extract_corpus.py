@@ -179,7 +179,7 @@ def test_contacts_are_well_formed(run: Run) -> None:
                "microdata", "script"}
     for facts in run.facts:
         for contact in facts.contacts:
-            assert contact.kind in {"email", "form", "social"}
+            assert contact.kind in {"email", "form", "social", "phone"}
             assert 0.0 < contact.confidence <= 1.0
             if contact.kind == "email":
                 assert contact.method in methods
@@ -188,6 +188,9 @@ def test_contacts_are_well_formed(run: Run) -> None:
             if contact.kind == "social":
                 assert contact.value.startswith("https://")
                 assert not contact.value.endswith("/")
+            if contact.kind == "phone":
+                assert re.fullmatch(r"\+[1-9]\d{6,14}", contact.value), contact
+                assert contact.method in {"tel", "text"}
         assert len(facts.text) <= 20_000
         assert len(facts.follow) <= 10
         assert all(link.target_domain != facts.domain for link in facts.links)

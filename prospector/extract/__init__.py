@@ -26,6 +26,7 @@ from prospector.extract.facts import (
 )
 from prospector.extract.feeds import parse_feed
 from prospector.extract.links import find_links, is_contact_like
+from prospector.extract.phones import find_phones
 from prospector.extract.platform import detect_kind, detect_platform, platform_from_headers
 from prospector.extract.site import merge_site
 from prospector.extract.social import find_social, social_profile
@@ -82,7 +83,8 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
     platform, generator = detect_platform(tree, raw, url, doc.lower(), doc.contains,
                                           doc.metas)
     platform = platform or platform_from_headers(headers)
-    contacts = emails_of(doc) + forms + find_social(url, tree, base, doc=doc)
+    contacts = emails_of(doc) + forms + find_social(url, tree, base, doc=doc) + \
+        find_phones(doc, text, title, str(tree.get("lang") or ""))
     jsonld = jsonld_data(doc)
     blog_class = doc.attrs().blog_class
     kind = detect_kind(platform, tree, text, url, blog_class=blog_class,

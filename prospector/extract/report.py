@@ -31,6 +31,8 @@ def facts_dict(facts: PageFacts) -> dict[str, Any]:
         "contact_forms": [c.value for c in facts.contacts if c.kind == "form"],
         "socials": [{"network": c.role, "url": c.value}
                     for c in facts.contacts if c.kind == "social"],
+        "phones": [{"number": c.value, "method": c.method, "source_url": c.source_url}
+                   for c in facts.contacts if c.kind == "phone"],
         "names": list(facts.names),
         "feeds": list(facts.feeds),
         "newsletter": facts.newsletter,

@@ -89,6 +89,7 @@ def merge_site(pages: Iterable[PageFacts]) -> SiteProfile:
         emails=tuple(c for c in contacts if c.kind == "email"),
         forms=tuple(c for c in contacts if c.kind == "form"),
         socials=tuple(c for c in contacts if c.kind == "social"),
+        phones=tuple(c for c in contacts if c.kind == "phone"),
         names=tuple(names),
         community=community,
         comments=_max(f.comments for f in facts),
