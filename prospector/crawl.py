@@ -137,15 +137,22 @@ def _plan(store: Store, config: Config) -> _Plan:
         if config.job_dir:
             _write_job(config.job_dir, {"run_id": run_id, "db": str(config.db_path.resolve()),
                                         "keyword": config.keyword})
+    skip, skip_links, validators = _recent(store, config, candidates, skip)
+    return _Plan(run_id=run_id, resumed=resumed, candidates=candidates, skip=skip,
+                 skip_links=skip_links, validators=validators)
+
+
+def _recent(store: Store, config: Config, candidates: list[Any], skip: set[str]
+            ) -> tuple[set[str], list[dict[str, Any]], dict[str, tuple[str, str]]]:
+    """(sites not to fetch: `skip` and, unless --refresh, those crawled to the end
+    within --max-age; their stored links, which still lead on; the validators of the
+    other sites' pages, for conditional requests)."""
     if not config.refresh:
-        skip |= store.crawled_sites(max_age_days=config.max_age_days)
+        skip = skip | store.crawled_sites(max_age_days=config.max_age_days)
     pattern = keyword_regex(config.keywords) or "$^"
     domains = {c.domain for c in candidates}
-    return _Plan(
-        run_id=run_id, resumed=resumed, candidates=candidates, skip=skip,
-        skip_links=store.links_from(skip, pattern),
-        validators={} if config.refresh else store.validators(domains - skip),
-    )
+    return (skip, store.links_from(skip, pattern),
+            {} if config.refresh else store.validators(domains - skip))
 
 
 def run_crawl(config: Config) -> CrawlResult:
@@ -210,7 +217,8 @@ def run_distributed(config: Config) -> CrawlResult:
             run_id = store.start_run(config.keyword, config.to_json())
             store.record_discoveries(run_id, candidates)
             claim_queries(store, run_id)
-        prefix = publish_job(server, config, run_id)
+            skip, skip_links, validators = _recent(store, config, candidates, set())
+        prefix = publish_job(server, config, run_id, skip, validators)
         settings = build_settings(config)
         distributed_settings(settings, config.redis_url, prefix)
         with Store.open(config.db_path) as store:
@@ -221,7 +229,9 @@ def run_distributed(config: Config) -> CrawlResult:
             loader.start()
             try:
                 crawler = _start_spider(settings, keyword=config.keyword,
-                                        candidates=candidates, keywords=config.keywords)
+                                        candidates=candidates, keywords=config.keywords,
+                                        skip=skip, skip_links=skip_links,
+                                        validators=validators)
                 assert crawler.stats is not None
                 reason = crawler.stats.get_value("finish_reason", "finished")
                 wait_for_workers(server, prefix)
@@ -238,18 +248,21 @@ def run_distributed(config: Config) -> CrawlResult:
         if not config.keep_redis:
             cleanup(server, prefix)
     return CrawlResult(run_id, str(row["status"]), int(row["sites"]), int(row["pages"]),
-                       int(row["contacts"]), fetched=fetched, distinct=distinct, workers=workers)
+                       int(row["contacts"]), skipped=len(skip), fetched=fetched,
+                       distinct=distinct, workers=workers)
 
 
 def run_worker(redis_url: str, job: str | None = None, log_level: str | None = None) -> str:
     """An extra worker for the job running on this Redis; returns when the crawl rests."""
-    from prospector.distributed import connect, distributed_settings, job_config
+    from prospector.distributed import connect, distributed_settings, job_config, job_plan
 
     server = connect(redis_url)
     prefix, config = job_config(server, job)
+    skip, validators = job_plan(server, prefix)
     if log_level:
         config = replace(config, log_level=log_level)
     settings = build_settings(config)
     distributed_settings(settings, redis_url, prefix)
-    _start_spider(settings, keyword=config.keyword, candidates=[], keywords=config.keywords)
+    _start_spider(settings, keyword=config.keyword, candidates=[], keywords=config.keywords,
+                  skip=skip, validators=validators)
     return prefix

@@ -28,7 +28,7 @@ import threading
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,9 @@ from prospector.models import Candidate, FetchedPage, PageUnchanged
 from prospector.politeness import share_delay
 
 CURRENT_JOB_KEY = "prospector:current"
+# Members a job's skip set and validators are published in per command (a weekly job
+# can skip tens of thousands of sites).
+_PUBLISH_CHUNK = 1000
 # A worker whose heartbeat is older than this is taken for dead.
 STALE_SECONDS = 15.0
 HEARTBEAT_SECONDS = 2.0
@@ -592,11 +595,33 @@ def distributed_settings(settings: Settings, redis_url: str, prefix: str) -> Non
     faster_idle_checks()
 
 
-def publish_job(server: redis.Redis, config: Config, run_id: int) -> str:
+def publish_job(server: redis.Redis, config: Config, run_id: int,
+                skip: Iterable[str] = (),
+                validators: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """Publish a job for workers: its config, the sites not to fetch again (crawled
+    within --max-age) and the validators of the others' stored pages. The job becomes
+    the current one last, so a worker never sees it half written."""
     prefix = f"prospector:job:{run_id}:{uuid.uuid4().hex[:8]}"
     server.set(f"{prefix}:config", config.to_json())
+    sites = sorted(skip)
+    for start in range(0, len(sites), _PUBLISH_CHUNK):
+        server.sadd(f"{prefix}:skip", *sites[start:start + _PUBLISH_CHUNK])
+    pairs = sorted((validators or {}).items())
+    for start in range(0, len(pairs), _PUBLISH_CHUNK):
+        server.hset(f"{prefix}:validators", mapping={
+            url: json.dumps(list(value)) for url, value in pairs[start:start + _PUBLISH_CHUNK]})
     server.set(CURRENT_JOB_KEY, prefix)
     return prefix
+
+
+def job_plan(server: redis.Redis, prefix: str) -> tuple[set[str], dict[str, tuple[str, str]]]:
+    """(sites not to fetch, validators by URL) of a published job."""
+    skip = {_text(site) for site in server.smembers(f"{prefix}:skip")}
+    validators: dict[str, tuple[str, str]] = {}
+    for url, value in server.hgetall(f"{prefix}:validators").items():
+        etag, modified = json.loads(value)
+        validators[_text(url)] = (str(etag), str(modified))
+    return skip, validators
 
 
 def job_config(server: redis.Redis, prefix: str | None) -> tuple[str, Config]:

@@ -20,9 +20,18 @@ from typing import Any
 import pytest
 import redis
 
+from prospector.config import Config
 from prospector.crawlstate import CrawlState, LocalState
 from prospector.discover.frontier import Frontier
-from prospector.distributed import CURRENT_JOB_KEY, RedisState, cleanup, load_items
+from prospector.distributed import (
+    CURRENT_JOB_KEY,
+    RedisState,
+    cleanup,
+    job_config,
+    job_plan,
+    load_items,
+    publish_job,
+)
 from prospector.itemcodec import encode
 from prospector.models import Candidate, Contact, FetchedPage, PageFacts, SiteDone
 from prospector.politeness import SharedPoliteness
@@ -152,6 +161,67 @@ def test_killed_worker_loses_nothing(single: Path, sampleweb: SampleWebProcess, 
     got, want = _result(db), _result(single)
     assert got[0] == want[0], (got[0] ^ want[0])
     assert got[1] == want[1], (sorted(got[1] - want[1]), sorted(want[1] - got[1]))
+
+
+def test_weekly_rerun_skips_recent_sites_across_workers(
+        truth: dict[str, Any], redis_url: str, tmp_path: Path) -> None:
+    """--max-age holds in distributed mode too: a second run, with two workers, asks
+    the web for no page of the sites the first run crawled to the end, stores them
+    untouched, and crawls the new seeds."""
+    homes = [site["home"] for site in truth["sites"] if site["in_niche"]
+             and not site["link_only"] and not site["robots_disallow_all"]][:12]
+    old, new = homes[:6], homes[6:]
+    log = tmp_path / "requests.log"
+    web, url = timed_sampleweb.start(log)
+    try:
+        def crawl(seeds: list[str]) -> list[str]:
+            path = tmp_path / "seeds.txt"
+            path.write_text("\n".join(seeds) + "\n")
+            return ["crawl", "beekeeping", "--db", str(tmp_path / "weekly.duckdb"), "--seeds",
+                    str(path), "--proxy", url, "--max-distance", "0", "--fast",
+                    "--no-progress", "--redis", redis_url]
+
+        first = run_cli(*crawl(old))
+        assert first.returncode == 0, first.stderr[-2000:]
+        with Store.open(tmp_path / "weekly.duckdb", read_only=True) as store:
+            before = dict(store.query("SELECT url, fetched_at FROM pages")[1])
+        served = len(log.read_text().splitlines())
+        coordinator = _popen(*crawl(old + new))
+        worker = _start_worker(redis_url)
+        out, err = coordinator.communicate(timeout=300)
+        _, w_err = worker.communicate(timeout=120)
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+    assert coordinator.returncode == 0, err[-2000:]
+    # (A worker that arrives after the job ended says so and exits 2.)
+    assert worker.returncode == 0 or "no distributed crawl" in w_err, w_err[-2000:]
+    print(f"second distributed run: {out.strip().splitlines()[-1]}")
+    assert "(6 recent, not fetched)" in out
+    hosts = {line.split()[1] for line in log.read_text().splitlines()[served:]}
+    old_hosts = {h.split("://", 1)[1].split("/", 1)[0] for h in old}
+    new_hosts = {h.split("://", 1)[1].split("/", 1)[0] for h in new}
+    assert not hosts & old_hosts, sorted(hosts & old_hosts)
+    assert new_hosts <= hosts
+    with Store.open(tmp_path / "weekly.duckdb", read_only=True) as store:
+        after = dict(store.query("SELECT url, fetched_at FROM pages")[1])
+        assert store.query("SELECT count(*) FROM sites WHERE last_run = 2")[1][0][0] >= 12
+    assert {u: t for u, t in after.items() if u in before} == before
+
+
+def test_a_published_job_carries_its_skip_set_and_validators(redis_url: str) -> None:
+    server = redis.Redis.from_url(redis_url)
+    validators = {f"http://s{i}.test/about": (f'"e{i}"', "") for i in range(1500)}
+    skip = {f"s{i}.test" for i in range(2500)}
+    prefix = publish_job(server, Config(keyword="bees", db_path=Path("x.duckdb")), 99,
+                         skip, validators)
+    try:
+        assert job_config(server, None)[0] == prefix
+        assert job_plan(server, prefix) == (skip, validators)
+    finally:
+        cleanup(server, prefix)
+    assert server.keys(f"{prefix}*") == []
+    server.close()
 
 
 def test_loading_a_batch_twice_stores_nothing_twice(redis_url: str, tmp_path: Path) -> None:
