@@ -193,14 +193,16 @@ def _start_spider(settings: Settings, **spider_args: Any) -> Any:
 
 
 def run_distributed(config: Config) -> CrawlResult:
-    """The coordinator of a distributed crawl: discover, publish the job, crawl as one
-    of the workers, wait for the others, load every worker's items, score, clean up."""
+    """The coordinator of a distributed crawl: discover (or resume the job directory's
+    unfinished run), publish the job, crawl as one of the workers, wait for the others,
+    load every worker's items, score, clean up."""
     from prospector.distributed import (
         ItemLoader,
         cleanup,
         connect,
         distributed_settings,
         fetch_counts,
+        load_items,
         publish_job,
         wait_for_workers,
     )
@@ -210,15 +212,21 @@ def run_distributed(config: Config) -> CrawlResult:
     server = connect(config.redis_url)
     with run_lock(config.db_path):
         with Store.open(config.db_path) as store:
-            candidates = discover(config, store)
-            if not candidates:
-                raise ProspectorError("no sites to crawl: the search found nothing and no "
-                                      "seed file was given", ExitCode.BACKEND)
-            run_id = store.start_run(config.keyword, config.to_json())
-            store.record_discoveries(run_id, candidates)
-            claim_queries(store, run_id)
-            skip, skip_links, validators = _recent(store, config, candidates, set())
+            plan = _plan(store, config)
+            old = str(_read_job(config.job_dir).get("prefix") or "") \
+                if plan.resumed and config.job_dir else ""
+            if old:
+                # The killed run's job: what its workers shipped but it never loaded is
+                # stored now (idempotent), then its state goes. The run goes on as a new
+                # job over the sites it had not finished.
+                load_items(server, old, StoreSink(store, plan.run_id))
+                cleanup(server, old)
+        run_id, candidates = plan.run_id, plan.candidates
+        skip, skip_links, validators = plan.skip, plan.skip_links, plan.validators
         prefix = publish_job(server, config, run_id, skip, validators)
+        if config.job_dir:
+            _write_job(config.job_dir, {"run_id": run_id, "db": str(config.db_path.resolve()),
+                                        "keyword": config.keyword, "prefix": prefix})
         settings = build_settings(config)
         distributed_settings(settings, config.redis_url, prefix)
         with Store.open(config.db_path) as store:
@@ -248,7 +256,7 @@ def run_distributed(config: Config) -> CrawlResult:
         if not config.keep_redis:
             cleanup(server, prefix)
     return CrawlResult(run_id, str(row["status"]), int(row["sites"]), int(row["pages"]),
-                       int(row["contacts"]), skipped=len(skip), fetched=fetched,
+                       int(row["contacts"]), plan.resumed, len(skip), fetched=fetched,
                        distinct=distinct, workers=workers)
 
 

@@ -133,13 +133,13 @@ def test_sigkill_then_resume_loses_nothing(truth: dict[str, Any], tmp_path: Path
             time.sleep(0.2)
         time.sleep(2.0)
         assert first.poll() is None, "the crawl ended before it could be killed"
-        _kill_and_resume(first, args, db, truth)
+        kill_and_resume(first, args, db, truth)
     finally:
         web.terminate()
         web.wait(timeout=10)
 
 
-def _kill_and_resume(first: subprocess.Popen[str], args: list[str], db: Path,
+def kill_and_resume(first: subprocess.Popen[str], args: list[str], db: Path,
                      truth: dict[str, Any]) -> None:
     first.send_signal(signal.SIGKILL)
     first.communicate(timeout=30)
