@@ -5,9 +5,10 @@ of the same rows, measured in the same run.
 
 The store side is the crawl's own path: every page goes through `StoreSink.add` and the
 sink is flushed every BATCH pages, as the pipeline does (its PROSPECTOR_BATCH_SIZE is
-200), so each flush is `Store.add_pages`: one transaction a batch, idempotent upserts
+200), so each flush is `Store.write_batch`: one transaction a batch, idempotent upserts
 into the keyed `pages`, `contacts` and `links` tables, suppressions applied; the
-connection has the memory limit the pipeline gives it (DuckDB's defaults for the baseline).
+connection has the memory limit and the thread count the pipeline gives it (DuckDB's
+defaults for the baseline).
 
 The baseline is DuckDB's bulk path for exactly the rows the store wrote (every column):
 JSONL files, written before the clock starts, loaded by `read_json` into plain tables
@@ -66,9 +67,11 @@ def counts(store: Store) -> dict[str, int]:
 def bench_store(pages: list[FetchedPage], batch: int, folder: Path) -> tuple[float, Store]:
     """The crawl's path: items into the sink, a flush every `batch` pages."""
     store = Store.open(folder / "store.duckdb")
-    limit = crawl_memory_limit()
+    limit, threads = crawl_db_settings()
     if limit:
         store.con.execute(f"SET memory_limit = '{limit}'")
+    if threads > 0:
+        store.con.execute(f"SET threads = {threads}")
     run = store.start_run("beekeeping", "{}")
     sink = StoreSink(store, run)
     started = time.perf_counter()
@@ -80,12 +83,13 @@ def bench_store(pages: list[FetchedPage], batch: int, folder: Path) -> tuple[flo
     return time.perf_counter() - started, store
 
 
-def crawl_memory_limit() -> str:
-    """The memory limit the crawl's pipeline sets on its connection, if it sets one
-    (a constant of the code, not data)."""
+def crawl_db_settings() -> tuple[str, int]:
+    """The memory limit and thread count the crawl's pipeline sets on its connection, if
+    it sets them (constants of the code, not data)."""
     from prospector import pipelines
 
-    return str(getattr(pipelines, "DB_MEMORY_LIMIT", "") or "")
+    return (str(getattr(pipelines, "DB_MEMORY_LIMIT", "") or ""),
+            int(getattr(pipelines, "DB_THREADS", 0) or 0))
 
 
 def check_idempotent(store: Store, pages: list[FetchedPage], batch: int) -> str:

@@ -49,19 +49,17 @@ class StoreSink:
             self.profiles.append(merge_site(pages))
 
     def flush(self) -> None:
-        """Pages first, then the sites they complete: a site is marked crawled only
-        once everything fetched from it is stored, so a killed crawl redoes it."""
+        """Everything buffered in one transaction (one commit, where each kind of item
+        had its own): the candidates first, then the pages, then the sites they
+        complete: a site is marked crawled only once everything fetched from it is
+        stored, so a killed crawl redoes it."""
         batch, self.pending = self.pending, []
         done, self.done = self.done, []
         unchanged, self.unchanged = self.unchanged, []
         profiles, self.profiles = self.profiles, []
         candidates, self.candidates = self.candidates, []
-        if candidates:
-            self.store.add_candidates(self.run_id, candidates)
-        self.store.add_pages(self.run_id, batch)
-        self.store.update_site_facts(profiles)
-        self.store.touch_pages(self.run_id, unchanged)
-        self.store.mark_sites_crawled(self.run_id, done)
+        self.store.write_batch(self.run_id, batch, candidates=candidates, profiles=profiles,
+                               unchanged=unchanged, crawled=done)
 
     def close(self, status: str) -> None:
         """Flush everything, merging sites whose end was never signalled, and finish

@@ -265,3 +265,80 @@ def test_suppressed_contacts_are_not_stored() -> None:
     store.add_pages(1, [_page("http://a.test/", "a.test", ("no@a.test", "yes@a.test")),
                         _page("http://b.test/", "b.test", ("jo@b.test",))])
     assert store.query("SELECT value FROM contacts")[1] == [("yes@a.test",)]
+
+
+def test_a_contact_stored_by_an_earlier_store_is_updated_not_duplicated(tmp_path: Path) -> None:
+    """A new Store takes a batch of new pages for new without looking up: a contact an
+    earlier session stored breaks the primary key and the batch is written again,
+    looking it up."""
+    path = tmp_path / "p.duckdb"
+    with Store.open(path) as store:
+        store.add_pages(1, [_page("http://a.test/", "a.test", ("jo@a.test",), ("b.test",))])
+    surer = FetchedPage(site="a.test", url="http://a.test/about", status=200,
+                        content_type="text/html", size=1, facts=PageFacts(
+                            url="http://a.test/about", domain="a.test", contacts=(
+                                Contact("email", "jo@a.test", "http://a.test/about", "text", 1.0),)))
+    with Store.open(path) as store:
+        store.add_pages(2, [surer, _page("http://c.test/", "c.test", ("al@c.test",))])
+        assert store.query("SELECT value, confidence, first_run, last_run, source_url FROM contacts"
+                           " ORDER BY value")[1] == [
+            ("al@c.test", 0.9, 2, 2, "http://c.test/"), ("jo@a.test", 1.0, 1, 2, "http://a.test/")]
+        assert store.query("SELECT count(*) FROM pages")[1] == [(3,)]
+
+
+def test_a_contact_the_store_remembers_but_is_gone_is_stored_again() -> None:
+    """A contact the Store wrote and remembers, deleted by another writer: the update
+    that counted on it changes no row, and the batch is written again, looking up."""
+    store = Store.open(":memory:")
+    store.add_pages(1, [_page("http://a.test/", "a.test", ("jo@a.test",))])
+    store.con.execute("DELETE FROM contacts")
+    store.add_pages(2, [_page("http://a.test/about", "a.test", ("jo@a.test",))])
+    assert store.query("SELECT value, first_run, last_run, source_url FROM contacts")[1] == [
+        ("jo@a.test", 2, 2, "http://a.test/about")]
+
+
+def test_a_page_fetched_again_in_a_later_batch_is_updated() -> None:
+    store = Store.open(":memory:")
+    store.add_pages(1, [_page("http://a.test/", "a.test", ("jo@a.test",), ("b.test",))])
+    store.add_pages(1, [_page("http://c.test/", "c.test")])  # nothing stored: no lookup next
+    again = _page("http://a.test/", "a.test", ("jo@a.test",), ("b.test", "d.test"))
+    store.add_pages(2, [again, _page("http://e.test/", "e.test")])
+    assert store.query("SELECT url, run_id FROM pages ORDER BY url")[1] == [
+        ("http://a.test/", 2), ("http://c.test/", 1), ("http://e.test/", 2)]
+    assert store.query("SELECT target_domain, run_id FROM links ORDER BY 1")[1] == [
+        ("b.test", 2), ("d.test", 2)]
+    assert store.query("SELECT first_run, last_run FROM contacts")[1] == [(1, 2)]
+
+
+def test_a_flush_is_one_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Candidates, pages, site facts, 304 pages and crawled marks commit together: a
+    failure in the last write leaves none of them, and the same flush retried stores
+    them all."""
+    from prospector.models import PageUnchanged, SiteDone
+    from prospector.sink import StoreSink
+
+    store = Store.open(":memory:")
+    run = store.start_run("bees", "{}")
+    sink = StoreSink(store, run)
+    items = [Candidate(url="http://a.test/", domain="a.test", why="bees"),
+             _page("http://a.test/", "a.test", ("jo@a.test",), ("b.test",)),
+             PageUnchanged(site="a.test", url="http://a.test/old"), SiteDone(site="a.test")]
+    for item in items:
+        sink.add(item)
+
+    def fail(run_id: int, domains: object) -> None:
+        raise duckdb.IOException("disk full")
+
+    monkeypatch.setattr(store, "mark_sites_crawled", fail)
+    with pytest.raises(duckdb.IOException):
+        sink.flush()
+    for table in ("sites", "pages", "contacts", "links"):
+        assert store.query(f"SELECT count(*) FROM {table}")[1] == [(0,)], table
+    monkeypatch.undo()
+    sink = StoreSink(store, run)
+    for item in items:
+        sink.add(item)
+    sink.flush()
+    assert store.query("SELECT domain, crawl_run FROM sites")[1] == [("a.test", run)]
+    assert [store.query(f"SELECT count(*) FROM {t}")[1][0][0]
+            for t in ("pages", "contacts", "links")] == [1, 1, 1]
