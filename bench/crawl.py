@@ -125,6 +125,7 @@ class Bench:
     pages: int
     folder: Path
     url: str = ""
+    keep: Path | None = None  # a folder to move each pipeline DB to (else it is deleted)
 
     @property
     def seeds(self) -> Path:
@@ -147,6 +148,9 @@ class Bench:
             row = con.execute("SELECT count(*), count(*) FILTER (WHERE status <> 200) "
                               "FROM pages").fetchone()
         assert row is not None
+        if self.keep is not None:
+            # For measuring the scoring alone on the same DB afterwards.
+            db.replace(self.keep / f"{tag}-{self.sites * self.pages}.duckdb")
         for path in (db, Path(f"{db}.wal"), Path(f"{db}.lock")):
             path.unlink(missing_ok=True)
         return Run("pipeline", int(row[0]), crawl, child.seconds, child.peak_rss_mb, int(row[1]),

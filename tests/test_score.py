@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from prospector import score
 from prospector.config_file import load_config_file
 from prospector.errors import InputError
 from prospector.score import DEFAULT_WEIGHTS, check_weights, rescore, score_site
@@ -247,9 +248,9 @@ def test_config_file_weights(tmp_path: Path, text: str, error: str | None) -> No
 
 # -- the whole scoring, at scale -------------------------------------------------------------
 
-def _big_store(n: int) -> Store:
+def _big_store(n: int, path: str | Path = ":memory:") -> Store:
     """n sites, one page each, ~5 links a site (blogrolls and footers), one run."""
-    store = Store.open(":memory:")
+    store = Store.open(path)
     store.con.execute("INSERT INTO runs (keyword, started_at, status) VALUES"
                       " ('beekeeping', TIMESTAMP '2024-06-01 00:00:00', 'done')")
     store.con.execute(
@@ -282,6 +283,74 @@ def test_rescore_10000_sites_is_fast_and_stable() -> None:
         rescore(store)
         again = store.query("SELECT domain FROM jv_partners")[1]
         links = store.query("SELECT count(*) FROM site_links")[1][0][0]
+        # Written in slices of a thousand rows: every row arrives once.
+        assert store.query("SELECT count(*), count(DISTINCT domain) FROM scores")[1] == [
+            (10_000, 10_000)]
+        assert store.query("SELECT count(*) FROM site_metrics")[1][0][0] == 10_000
     print(f"rescore of 10,000 sites, {links} site edges: {elapsed:.2f} s")
     assert first == again
     assert elapsed < 15.0  # ≈8 s measured on a loaded 2-CPU machine (README)
+
+
+_ONE_QUERY = """
+    SELECT domain,
+           sum(len(regexp_extract_all(lower(title), ?))) AS title_hits,
+           sum(len(regexp_extract_all(lower(text), ?))) AS text_hits,
+           sum(length(title) - length(replace(title, ' ', ''))
+               + length(text) - length(replace(text, ' ', '')) + 2) AS words
+    FROM pages WHERE status BETWEEN 200 AND 299
+    GROUP BY domain ORDER BY domain
+"""
+
+
+def test_term_counts_in_slices_equal_one_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    with _big_store(500) as store:
+        # Failed pages count nothing; a second page adds to its site's sums.
+        store.con.execute("UPDATE pages SET status = 404 WHERE domain = 's5.test'")
+        store.con.execute("INSERT INTO pages (url, domain, status, title, text) VALUES"
+                          " ('http://s8.test/b', 's8.test', 200, 'Beekeepers', 'beekeeping')")
+        pattern = r"\bbeekeep[a-z]*"
+        whole = store.rows(_ONE_QUERY, [pattern, pattern])
+        monkeypatch.setattr(Store, "TERM_BATCH", 7)
+        assert store.term_counts(pattern) == whole
+        assert [r for r in whole if r["domain"] == "s8.test"] == [
+            {"domain": "s8.test", "title_hits": 1, "text_hits": 2, "words": 68}]
+        assert not any(r["domain"] == "s5.test" for r in whole)
+
+
+def test_scoring_caps_the_connection_and_restores_it(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.con.execute("SET memory_limit = '1GB'")
+        store.con.execute("SET threads = 2")
+        seen: list[tuple[str, int]] = []
+        counts = Store.term_counts
+
+        def spy(self: Store, pattern: str) -> list[dict[str, object]]:
+            row = self.con.execute("SELECT current_setting('memory_limit'),"
+                                   " current_setting('threads')").fetchone()
+            assert row is not None
+            seen.append((str(row[0]), int(row[1])))
+            return counts(self, pattern)
+
+        monkeypatch.setattr(Store, "term_counts", spy)
+        store.con.execute("INSERT INTO runs (keyword, started_at, status)"
+                          " VALUES ('beekeeping', now()::TIMESTAMP, 'done')")
+        rescore(store)
+        limit, threads = seen[0]
+        assert limit.endswith("MiB") and float(limit.split()[0]) < 70 and threads == 1
+        after = store.con.execute("SELECT current_setting('memory_limit'),"
+                                  " current_setting('threads')").fetchone()
+        assert after is not None and after[1] == 2 and str(after[0]).startswith("953")
+
+
+def test_scoring_beyond_the_cap_scores_again_without_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    with _big_store(2_000, tmp_path / "big.duckdb") as store:
+        rescore(store)
+        capped = store.query("SELECT * FROM scores ORDER BY domain")[1]
+        monkeypatch.setattr(score, "SCORE_DB_MEMORY_LIMIT", "1MB")
+        with caplog.at_level("WARNING", logger="prospector.score"):
+            assert rescore(store) == 2_000
+        assert "without the cap" in caplog.text
+        assert store.query("SELECT * FROM scores ORDER BY domain")[1] == capped

@@ -10,11 +10,15 @@ other factor scaled down with it (an off-niche site is worthless however reachab
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
+
+import duckdb
 
 from prospector.config import Config
 from prospector.score import factors as f
@@ -43,6 +47,14 @@ DEFAULT_WEIGHTS: Mapping[str, Mapping[str, float]] = {
 }
 SCORES = tuple(DEFAULT_WEIGHTS)
 FACTORS: Mapping[str, tuple[str, ...]] = {k: tuple(v) for k, v in DEFAULT_WEIGHTS.items()}
+log = logging.getLogger(__name__)
+# DuckDB's memory and threads while scoring, as for the crawl's connection
+# (prospector.pipelines): with DuckDB's defaults (80 % of RAM, a thread per core) the
+# buffer pool keeps every block the scoring scans, so its peak grew with the pages.
+SCORE_DB_MEMORY_LIMIT = "64MB"
+SCORE_DB_THREADS = 1
+# A memory_limit as DuckDB prints it ('18.6 GiB'), checked before it goes back into SQL.
+_SETTING_SIZE = re.compile(r"\d+(\.\d+)? ?[KMGTP]?i?B")
 # Kinds each score applies to: forums are communities, not partners; a community
 # is a forum or a blog.
 JV_KINDS = frozenset({"blog", "newsletter", "shop", "other"})
@@ -163,6 +175,30 @@ def check_weights(weights: Mapping[str, Mapping[str, float]]) -> dict[str, dict[
     return out
 
 
+@contextmanager
+def bounded(store: Store) -> Iterator[None]:
+    """Cap the connection's memory and threads for the scoring; restore them after.
+    An in-memory DB is left alone: its tables live in that memory, a cap would fail it."""
+    if store.path == ":memory:":
+        yield
+        return
+    row = store.con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
+    assert row is not None
+    limit, threads = str(row[0]), int(row[1])
+    # Settings, not data: DuckDB takes no parameter in SET.
+    store.con.execute(f"SET memory_limit = '{SCORE_DB_MEMORY_LIMIT}'")
+    store.con.execute(f"SET threads = {SCORE_DB_THREADS}")
+    try:
+        yield
+    finally:
+        if _SETTING_SIZE.fullmatch(limit):
+            store.con.execute(f"SET memory_limit = '{limit}'")
+        else:
+            store.con.execute("RESET memory_limit")
+        store.con.execute(f"SET threads = {threads}")
+
+
 def _today(store: Store) -> date:
     started = store.run_date()
     return started.date() if started else datetime.now(UTC).date()
@@ -183,6 +219,20 @@ def rescore(store: Store, config: Config | None = None,
         if row and weights is None:
             weights = _stored_weights(row[0].get("config"))
     used = check_weights(weights or {})
+    try:
+        with bounded(store):
+            return _score_all(store, keywords, used)
+    except duckdb.OutOfMemoryException:
+        # Beyond the cap (a slice of the link graph can be one site linking to tens of
+        # thousands): scored as before the cap, unbounded. The write is one transaction,
+        # rolled back on the error, so nothing of the failed attempt stays.
+        log.warning("scoring needed more than %s of DuckDB memory: scoring again "
+                    "without the cap", SCORE_DB_MEMORY_LIMIT)
+        return _score_all(store, keywords, used)
+
+
+def _score_all(store: Store, keywords: Sequence[str],
+               used: Mapping[str, Mapping[str, float]]) -> int:
     sites = store.score_inputs()
     domains = [str(s["domain"]) for s in sites]
     # Relevance: BM25 of each keyword stem over titles (boosted) and text.
@@ -196,31 +246,43 @@ def rescore(store: Store, config: Config | None = None,
             lengths[str(r["domain"])] = float(r["words"] or 0)
     relevance_raw = bm25(tf, lengths)
     yardstick = reference(list(relevance_raw.values()))
-    # Authority: the domain graph with owners collapsed.
-    edges = [Edge(str(e["source_domain"]), str(e["target_domain"]), int(e["links"]),
-                  int(e["pages"]), tuple(e["anchors"] or ()), tuple(e["sections"] or ()))
-             for e in store.link_edges()]
+    # Authority: the domain graph with owners collapsed. Tens of edges a site (149,605
+    # for 5,000 bulk sites): its edges share one copy of each domain, anchor and section
+    # list rather than one a row.
+    same: dict[Any, Any] = {d: d for d in domains}
+
+    def one(value: Any) -> Any:
+        return same.setdefault(value, value)
+
+    edges = [Edge(one(str(source)), one(str(target)), int(links), int(pages),
+                  one(tuple(one(str(a)) for a in anchors or ())),
+                  one(tuple(one(str(x)) for x in sections or ())))
+             for source, target, links, pages, anchors, sections in store.link_edges()]
+    same.clear()
     shared = [list(r["domains"]) for r in store.shared_contacts()]
     g = analyse(domains, edges, shared)
     today = _today(store)
-    scores, metrics = [], []
-    for site in sites:
-        d = str(site["domain"])
-        raw = relevance_raw.get(d, 0.0)
-        s = score_site({**site, "today": today, "bm25": raw,
-                        "relevance": f.relevance(raw, yardstick),
-                        "pagerank": g.pagerank[d], "groups": g.groups,
-                        "hits_authority": g.authority[d], "inlinks": g.inlinks[d]}, used)
-        scores.append((d, s.total, json.dumps(s.breakdown), s.jv.total,
-                       json.dumps(s.jv.breakdown), s.community.total,
-                       json.dumps(s.community.breakdown)))
-        metrics.append((d, g.group[d], g.pagerank[d], g.hub[d], g.authority[d],
-                        g.inlinks[d], raw))
-    graph = [(e.source, e.target, e.links, e.pages, list(e.anchors[:5]), list(e.sections),
+    metrics = [(d, g.group[d], g.pagerank[d], g.hub[d], g.authority[d], g.inlinks[d],
+                relevance_raw.get(d, 0.0)) for d in domains]
+
+    def scored() -> Iterator[tuple[Any, ...]]:
+        # Made while they are written: one site's breakdowns in memory, not every site's.
+        for site in sites:
+            d = str(site["domain"])
+            raw = relevance_raw.get(d, 0.0)
+            s = score_site({**site, "today": today, "bm25": raw,
+                            "relevance": f.relevance(raw, yardstick),
+                            "pagerank": g.pagerank[d], "groups": g.groups,
+                            "hits_authority": g.authority[d], "inlinks": g.inlinks[d]}, used)
+            yield (d, s.total, json.dumps(s.breakdown), s.jv.total,
+                   json.dumps(s.jv.breakdown), s.community.total,
+                   json.dumps(s.community.breakdown))
+
+    graph = ((e.source, e.target, e.links, e.pages, list(e.anchors), list(e.sections),
               g.weights.get((e.source, e.target), 0.0),
-              g.group.get(e.source) == g.group.get(e.target)) for e in edges]
-    store.write_site_scores(store.last_run_id(), graph, metrics, scores)
-    return len(scores)
+              g.group.get(e.source) == g.group.get(e.target)) for e in edges)
+    store.write_site_scores(store.last_run_id(), graph, metrics, scored())
+    return len(sites)
 
 
 def _stored_weights(config_json: Any) -> Mapping[str, Mapping[str, float]] | None:

@@ -5,6 +5,8 @@ fixed iteration caps, results rounded).
 
 from __future__ import annotations
 
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,7 +27,7 @@ HITS_ITERATIONS = 20
 HITS_TOLERANCE = 1e-5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one a pair of linked sites: 88 bytes, not 136
 class Edge:
     source: str
     target: str
@@ -70,6 +72,20 @@ def owner_groups(domains: Iterable[str], shared: Iterable[Sequence[str]]) -> dic
     return {d: find(d) for d in parent}
 
 
+def _flows(index: Mapping[str, int], edges: Mapping[tuple[str, str], float]
+           ) -> tuple[array[int], array[int], array[float]]:
+    """The positive edges in sorted order as three compact arrays (source index, target
+    index, weight): 24 bytes an edge, where a tuple of the three took 160."""
+    sources, targets, weights = array("l"), array("l"), array("d")
+    for key in sorted(edges):
+        w = edges[key]
+        if w > 0:
+            sources.append(index[key[0]])
+            targets.append(index[key[1]])
+            weights.append(w)
+    return sources, targets, weights
+
+
 def pagerank(nodes: Sequence[str], edges: Mapping[tuple[str, str], float]) -> dict[str, float]:
     """Weighted PageRank. A node passes its rank along its edges in proportion to their
     weights, over at least 1.0: a site whose only vote is a footer link (0.3) passes 0.3
@@ -78,21 +94,20 @@ def pagerank(nodes: Sequence[str], edges: Mapping[tuple[str, str], float]) -> di
     if n == 0:
         return {}
     index = {v: i for i, v in enumerate(nodes)}
+    sources, targets, shares = _flows(index, edges)
     out_total = [0.0] * n
-    triples = []
-    for (s, t), w in sorted(edges.items()):
-        if w > 0:
-            out_total[index[s]] += w
-            triples.append((index[s], index[t], w))
+    for a, w in zip(sources, shares, strict=True):
+        out_total[a] += w
     denominator = [max(total, 1.0) for total in out_total]
-    flows = [(a, b, w / denominator[a]) for a, b, w in triples]
+    for k, a in enumerate(sources):
+        shares[k] = shares[k] / denominator[a]
     kept = [total / d for total, d in zip(out_total, denominator, strict=True)]
     rank = [1.0 / n] * n
     for _ in range(MAX_ITERATIONS):
         dangling = sum(rank[i] * (1.0 - kept[i]) for i in range(n))
         base = (1 - DAMPING) / n + DAMPING * dangling / n
         new = [base] * n
-        for a, b, share in flows:
+        for a, b, share in zip(sources, targets, shares, strict=True):
             new[b] += DAMPING * rank[a] * share
         delta = sum(abs(a - b) for a, b in zip(new, rank, strict=True))
         rank = new
@@ -106,17 +121,17 @@ def hits(nodes: Sequence[str], edges: Mapping[tuple[str, str], float]
     """Weighted HITS: (hub, authority), each scaled to max 1."""
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
-    triples = [(index[s], index[t], w) for (s, t), w in sorted(edges.items()) if w > 0]
+    sources, targets, weights = _flows(index, edges)
     hub = [1.0] * n
     auth = [0.0] * n
     for _ in range(HITS_ITERATIONS):
         auth = [0.0] * n
-        for s, t, w in triples:
+        for s, t, w in zip(sources, targets, weights, strict=True):
             auth[t] += w * hub[s]
         top = max(auth, default=0.0) or 1.0
         auth = [a / top for a in auth]
         new_hub = [0.0] * n
-        for s, t, w in triples:
+        for s, t, w in zip(sources, targets, weights, strict=True):
             new_hub[s] += w * auth[t]
         top = max(new_hub, default=0.0) or 1.0
         new_hub = [h / top for h in new_hub]
@@ -146,14 +161,14 @@ def analyse(domains: Sequence[str], edges: Sequence[Edge],
     nodes = sorted(set(group.values()))
     pr = pagerank(nodes, collapsed)
     hub, auth = hits(nodes, collapsed)
-    linking: dict[str, set[str]] = {}
-    for (gs, gt) in collapsed:
-        linking.setdefault(gt, set()).add(gs)
+    # Each (source group, target group) is one key: counting keys counts distinct
+    # linking groups, without a set of them per target.
+    linking = Counter(gt for _, gt in collapsed)
     return GraphResult(
         group=group, weights=weights,
         pagerank={d: pr[g] for d, g in group.items()},
         hub={d: hub[g] for d, g in group.items()},
         authority={d: auth[g] for d, g in group.items()},
-        inlinks={d: len(linking.get(g, ())) for d, g in group.items()},
+        inlinks={d: linking[g] for d, g in group.items()},
         groups=len(nodes),
     )
