@@ -78,3 +78,9 @@ def test_phone_quality_on_webstruct_labels() -> None:
     print(f"\nphones on {len(labels)} WebStruct pages: precision={precision:.3f} "
           f"recall={recall:.3f} ({right} right, {wrong} wrong, {missed} missed)")
     assert precision >= 0.90 and recall >= 0.80
+
+
+def test_dates_are_not_read_as_numbers_but_dotted_numbers_are() -> None:
+    text = ("Posted 2024-01-07 10:15 · 07.01.2024 · 12/31/2023 · "
+            "Appelez le 01.23.45.67.89 ou le +33 1 42 68 53 00")
+    assert list(written_numbers(text, "FR")) == ["+33123456789", "+33142685300"]
