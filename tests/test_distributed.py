@@ -40,7 +40,7 @@ from prospector.sink import StoreSink
 from prospector.store.db import Store
 from tests import timed_sampleweb
 from tests.conftest import REPO, run_cli
-from tests.test_operations import kill_and_resume
+from tests.test_operations import sigkill_then_resume
 
 pytestmark = pytest.mark.crawl
 
@@ -214,28 +214,9 @@ def test_killed_coordinator_resumes_with_job_dir(truth: dict[str, Any], redis_ur
                                                 tmp_path: Path) -> None:
     """--job-dir in distributed mode: a coordinator killed mid-crawl (SIGKILL) and
     started again finishes the same run and loses nothing it had stored (the checks of
-    the one-process resume test)."""
-    db, job, log = tmp_path / "d.duckdb", tmp_path / "job", tmp_path / "requests.log"
-    config = tmp_path / "slow.toml"
-    config.write_text("[politeness]\ndownload_delay = 0.5\nautothrottle = false\n"
-                      "[store]\nflush_seconds = 0.5\n")
-    web, url = timed_sampleweb.start(log)
-    try:
-        args = ["crawl", "beekeeping", "--db", str(db), "--search", url, "--backend",
-                "sampleweb", "--proxy", url, "--config", str(config), "--job-dir", str(job),
-                "--no-progress", "--redis", redis_url]
-        first = _popen(*args)
-        deadline = time.monotonic() + 120
-        while timed_sampleweb.pages_logged(log) < 40 and time.monotonic() < deadline:
-            assert first.poll() is None, "the crawl ended before it could be killed"
-            time.sleep(0.2)
-        time.sleep(2.0)  # a flush (0.5 s) and a load of the items (0.5 s) have run
-        assert first.poll() is None, "the crawl ended before it could be killed"
-        kill_and_resume(first, args, db, truth)
-    finally:
-        web.terminate()
-        web.wait(timeout=10)
-    assert [k for k in redis.Redis.from_url(redis_url).keys("prospector:job:*")] == []
+    the one-process resume test), and leaves no job in Redis."""
+    sigkill_then_resume(truth, tmp_path, "--redis", redis_url)
+    assert redis.Redis.from_url(redis_url).keys("prospector:job:*") == []
 
 
 def test_a_published_job_carries_its_skip_set_and_validators(redis_url: str) -> None:

@@ -116,6 +116,12 @@ def test_overlapping_crawl_exits_at_once(sampleweb: SampleWebProcess, truth: dic
 
 
 def test_sigkill_then_resume_loses_nothing(truth: dict[str, Any], tmp_path: Path) -> None:
+    sigkill_then_resume(truth, tmp_path)
+
+
+def sigkill_then_resume(truth: dict[str, Any], tmp_path: Path, *extra: str) -> None:
+    """A polite crawl with a job directory (and `extra` arguments), killed with SIGKILL
+    once pages have been served, then run again: checked by `kill_and_resume`."""
     db, job, log = tmp_path / "p.duckdb", tmp_path / "job", tmp_path / "requests.log"
     config = tmp_path / "slow.toml"
     config.write_text("[politeness]\ndownload_delay = 0.5\nautothrottle = false\n"
@@ -123,7 +129,8 @@ def test_sigkill_then_resume_loses_nothing(truth: dict[str, Any], tmp_path: Path
     web, url = timed_sampleweb.start(log)
     try:
         args = ["crawl", "beekeeping", "--db", str(db), "--search", url, "--backend", "sampleweb",
-                "--proxy", url, "--config", str(config), "--job-dir", str(job), "--no-progress"]
+                "--proxy", url, "--config", str(config), "--job-dir", str(job), "--no-progress",
+                *extra]
         first = _popen(args)
         # Kill once pages have been served and a flush (0.5 s) has had time to store them:
         # counted where the requests arrive, so a slow start on a loaded machine waits.
