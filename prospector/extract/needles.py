@@ -33,9 +33,6 @@ class NeedleSet:
             self._needles, implementation=ahocorasick_rs.Implementation.DFA
         )
 
-    def __contains__(self, needle: object) -> bool:
-        return needle in self.needles
-
     def present(self, text: bytes) -> frozenset[bytes]:
         """The needles `text` contains (as `needle in text` would say for each)."""
         needles = self._needles

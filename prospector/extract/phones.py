@@ -52,7 +52,7 @@ _CONFIDENCE = {"tel": 0.9, "text": 0.7}
 
 
 def page_region(url: str, lang: str) -> str:
-    """The region a national number on the page at `url` is read in, or None."""
+    """The region a national number on the page at `url` is read in."""
     host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     tld = host.rsplit(".", 1)[-1].lower()
     region = _DOMAIN_REGION.get(tld, tld.upper())
@@ -72,7 +72,7 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def tel_numbers(doc: Doc, region: str | None) -> Iterator[str]:
+def tel_numbers(doc: Doc, region: str) -> Iterator[str]:
     for _, href in doc.anchors:
         head = href[:8].lstrip().lower()
         if not head.startswith(("tel:", "callto:")):
@@ -106,7 +106,7 @@ def _stretches(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-def written_numbers(text: str, region: str | None) -> Iterator[str]:
+def written_numbers(text: str, region: str) -> Iterator[str]:
     """The voice numbers written in `text`, E.164. libphonenumber's matcher runs only
     on the stretches around digit runs: over a whole page of text it cost ≈ 2.6 ms a
     contact page, most of it on text holding no number at all."""
@@ -114,7 +114,7 @@ def written_numbers(text: str, region: str | None) -> Iterator[str]:
     previous_end = 0
     for start, end in _stretches(text):
         matcher = phonenumbers.PhoneNumberMatcher(
-            text[start:end], region or "ZZ", leniency=phonenumbers.Leniency.VALID,
+            text[start:end], region, leniency=phonenumbers.Leniency.VALID,
             max_tries=200,
         )
         for match in matcher:
