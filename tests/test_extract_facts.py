@@ -74,6 +74,18 @@ BLOG = """<html><head><meta name="generator" content="WordPress 6.4">
 <a href="/shop/">Shop</a> <a href="https://other.test/sponsor">elsewhere</a></body></html>"""
 
 
+@pytest.mark.parametrize(("links", "signals"), [
+    ('<a href="/login/facebook">Facebook</a>', ()),
+    ('<a href="/free-ebook/">Get it</a>', ("ebook",)),
+    ('<a href="/x"><i class="icon"></i> Cart</a>', ("shop",)),
+])
+def test_deal_links(links: str, signals: tuple[str, ...]) -> None:
+    """Deal words in same-site link paths and labels ('facebook' holds no e-book; a
+    label after an icon is read)."""
+    facts = extract_page("http://bees.test/", f"<html><body>{links}</body></html>".encode())
+    assert facts.signals == signals
+
+
 def test_blog_facts() -> None:
     facts = extract_page("http://beeblog.test/2023/bees/", BLOG.encode())
     assert facts.kind == "blog"

@@ -276,31 +276,29 @@ def test_text_is_capped() -> None:
     assert len(facts.text) <= 20_000
 
 
-@pytest.mark.parametrize("html", [
-    "<html><head><title>T</title></head><body>foo<noscript>n@x.test</noscript>bar"
-    "<script>s</script> baz<textarea>t</textarea></body></html>",
-    "<html>lead<head><meta name=a content=b></head>mid<body><p>x<b>y</b></p>tail</body>"
-    "after</html>",
-    "<p>no html or body tags</p>",
-    "<html><body><div><noscript><a href=/n>n</a></noscript>k</div></body></html>",
+@pytest.mark.parametrize(("html", "email", "visible"), [
+    ("<html><head><title>T</title></head><body>foo<noscript>n@x.test</noscript>bar"
+     "<script>s</script> baz<textarea>t</textarea></body></html>",
+     "foo\nbar\n baz\nn@x.test", "foo bar baz"),
+    ("<html>lead<head><meta name=a content=b></head>mid<body><p>x<b>y</b></p>tail</body>"
+     "after</html>", "lead\nmid\nx\ny\ntailafter", "lead mid x y tailafter"),
+    ("<p>no html or body tags</p>", "no html or body tags", "no html or body tags"),
+    ("<html><body><div><noscript><a href=/n>n</a></noscript>k</div></body></html>",
+     "k\nn", "k"),
+    ("<p>info<span>@</span>bee.test and <b>x</b>.de</p>", "info@bee.test and \nx.de",
+     "info @ bee.test and x .de"),
 ])
-def test_text_nodes_match_the_stripped_tree(html: str) -> None:
-    """The spliced text walk gives what walking the stripped tree gives."""
-    from lxml import etree
-
+def test_email_and_visible_text(html: str, email: str, visible: str) -> None:
+    """Address text keeps <noscript> text (after the rest) and glues an '@' or '.'
+    split off by markup;
+    visible text is the body's, without scripts, text areas or <noscript>; both
+    without the <title>. The <noscript> links stay usable after its text is gone."""
     from prospector.extract.doc import make_doc
-    from prospector.extract.dom import EMAIL_SKIP_TAGS, parse_html
+    from prospector.extract.dom import parse_html
 
-    reference = parse_html(html)
-    assert reference is not None
-    etree.strip_elements(reference, *EMAIL_SKIP_TAGS, with_tail=False)
-    email = list(reference.itertext())
-    etree.strip_elements(reference, "noscript", with_tail=False)
-    body = next(reference.iter("body"), None)
-    visible = [] if body is None else list(body.itertext())
     tree = parse_html(html)
     assert tree is not None
     doc = make_doc("http://x.test/", tree, html)
-    doc.strip_hidden()
-    assert doc._email_nodes == email
-    assert doc._visible_nodes == visible
+    assert doc.email_text() == email
+    assert doc.visible_text(1000) == visible
+    assert [href for _, href in doc.anchors] == [el.attrs.get("href") for el, _ in doc.anchors]

@@ -84,3 +84,12 @@ def test_dates_are_not_read_as_numbers_but_dotted_numbers_are() -> None:
     text = ("Posted 2024-01-07 10:15 · 07.01.2024 · 12/31/2023 · "
             "Appelez le 01.23.45.67.89 ou le +33 1 42 68 53 00")
     assert list(written_numbers(text, "FR")) == ["+33123456789", "+33142685300"]
+
+
+def test_number_lists_are_skipped_but_a_number_beside_them_is_read() -> None:
+    """An hour picker is a run of many digit groups: no number is read from it (the
+    matcher spent 20 ms a page there), and the number after it is still found."""
+    hours = " ".join(f"{h:02d}" for h in range(24))
+    text = f"Pickup time: {hours} Reservations: (303) 555-0148"
+    assert list(written_numbers(text, "US")) == ["+13035550148"]
+    assert list(written_numbers(f"Pickup time: {hours}", "US")) == []

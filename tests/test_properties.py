@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from prospector import guard
@@ -18,8 +18,8 @@ from prospector.extract import patterns as P
 from prospector.extract.dom import (
     absolute_http,
     base_directory,
+    cap_folded,
     fold,
-    join_visible_text,
     origin,
     resolve_http,
 )
@@ -202,17 +202,171 @@ def test_resolve_fast_paths_agree_with_urljoin(href: str, base: str) -> None:
 
 
 @SETTINGS
-@given(nodes=st.lists(st.one_of(st.text(max_size=12), st.sampled_from(
-    [" ", "\n\n", "\u3000", "", "a  b", " x "])), max_size=40),
+@given(text=st.text(alphabet=st.sampled_from("ab \n\t\u3000x"), max_size=400),
        limit=st.integers(min_value=1, max_value=60))
-def test_visible_text_join_equals_the_capped_loop(nodes: list[str], limit: int) -> None:
-    parts: list[str] = []
-    size = 0
-    for chunk in nodes:
-        if chunk.isspace():
-            continue
-        parts.append(chunk)
-        size += len(chunk)
-        if size > limit * 2:
-            break
-    assert join_visible_text(nodes, limit) == fold(" ".join(parts))[:limit]
+def test_capped_fold_equals_folding_everything(text: str, limit: int) -> None:
+    """`cap_folded` folds only a prefix; it gives the cut of the whole folded text."""
+    assert cap_folded(text, limit) == fold(text)[:limit]
+
+
+_FORUM_PIECES = st.sampled_from([
+    "Members", "members:", "Total members", "registered ", "users", "Users online",
+    "There are", "Posts:", "posts in", "Beiträge", "Threads", "Topics: ", "online",
+    "total ", "12,345", "7", "1.234", " ", "x" * 60, "İ", "99", ": ", "\n",
+    "Subscribe to our newsletter", "join 1,234 other subscribers", "Newsletter abonnieren",
+    "ſubscribe", "comments", "Kommentare", "3 Responses", "replies", "comentarios", "K",
+    "advertise with us", "advertising opportunities", "become a sponsor", "write for us",
+    "guest posts are welcome", "download the e-book", "free ebook", "our", "affiliate program",
+])
+
+
+def _first_over_whole_text(regexes: tuple[re.Pattern[str], ...], text: str) -> int | None:
+    """What `_first` computed before it searched keyword windows only."""
+    from prospector.extract.facts import _TOTAL_RES, _number
+
+    for regex in regexes:
+        match = regex.search(text)
+        if match and regex in P.PER_POSTER_RES and regex.search(text, match.end()):
+            match = _TOTAL_RES[regex].search(text)
+        if match:
+            value = _number(match.group(1))
+            if value is not None:
+                return value
+    return None
+
+
+@SETTINGS
+@given(text=st.lists(_FORUM_PIECES, max_size=60).map("".join).map(fold))
+def test_keyword_window_searches_equal_the_whole_text_search(text: str) -> None:
+    """Each regex searched only around its keywords (`TextWindows`) finds, in folded
+    page text, the match a search of the whole text finds."""
+    deals = [(regex, P.DEAL_TEXT_KEYS[signal], P.DEAL_TEXT_REACH)
+             for signal, regex in P.DEAL_TEXT_RULES]
+    for regex, keys, reach in [(P.NEWSLETTER_TEXT_RE, P.NEWSLETTER_TEXT_KEYS,
+                                P.NEWSLETTER_REACH),
+                               (P.COMMENTS_RE, P.COMMENTS_KEYS, P.COMMENTS_REACH), *deals]:
+        for sample in (text, text.lower()):
+            found = needles.TextWindows(sample, sample.lower(), keys, reach).search(regex)
+            expected = regex.search(sample)
+            assert (found and found.span()) == (expected and expected.span())
+
+
+@SETTINGS
+@given(text=st.lists(_FORUM_PIECES, max_size=60).map("".join).map(fold))
+def test_forum_numbers_from_keyword_windows_equal_the_whole_text_search(text: str) -> None:
+    """Every forum-number match holds one of its group's keywords, so searching the
+    stretches around them finds what searching the whole text finds."""
+    from prospector.extract import facts
+
+    groups = [(P.MEMBERS_RES, facts._MEMBERS_KEYS), (P.TOPICS_RES, facts._TOPICS_KEYS),
+              (P.POSTS_RES, facts._POSTS_KEYS), (P.ONLINE_RES, facts._ONLINE_KEYS)]
+    for regexes, keys in groups:
+        assert facts._first(regexes, text, text.lower(), keys) == \
+            _first_over_whole_text(regexes, text)
+
+
+_URL_PIECES = st.sampled_from([
+    "/", "contact", "Kontakt", "about-us", "impressum", "?", "p=", "sendmail", "&",
+    "action=contact", "%63ontact", "ü", "x", ".html", ".pdf", "team", "-", "#top", "=",
+    "SPONSOR", "mode=imprint",
+])
+
+
+@SETTINGS
+@given(paths=st.lists(st.lists(_URL_PIECES, max_size=8).map("".join), max_size=12))
+def test_batched_contact_urls_equal_one_test_each(paths: list[str]) -> None:
+    """The one automaton pass over a page's targets settles each as the full test
+    would."""
+    from prospector.extract.links import _contact_like_urls, contact_like_url
+
+    targets = {f"http://bees.test/{path}" for path in paths}
+    assert _contact_like_urls(targets) == {t: contact_like_url(t) for t in targets}
+
+
+@SETTINGS
+@given(texts=st.lists(st.lists(st.sampled_from(
+    ["Contact", " us", "\n", "About", "x", "ü", "team", "  ", "Get in touch", "a" * 30]),
+    max_size=6).map("".join), max_size=8),
+       title=st.sampled_from(["", "Contact", "x"]))
+def test_wordless_anchors_are_no_contact_links(texts: list[str], title: str) -> None:
+    """The anchors the one-pass pre-check settles are those the full test rejects."""
+    from prospector.extract.dom import parse_html
+    from prospector.extract.links import (
+        _anchor_text,
+        _folded_contact_anchor,
+        _wordless_anchors,
+    )
+
+    tree = parse_html("<p>" + "".join(f'<a href="/{i}" title="{title}"></a>' for i in
+                                      range(len(texts))))
+    assert tree is not None
+    anchors = tree.css("a")
+    for anchor, text in zip(anchors, texts, strict=True):
+        anchor.insert_child(text)
+    settled = _wordless_anchors([anchor.text() or "" for anchor in anchors])
+    for i, anchor in enumerate(anchors):
+        if i in settled:
+            assert not _folded_contact_anchor(_anchor_text(anchor))
+        elif texts[i].isascii() and texts[i].strip():  # left for the full test
+            assert any(word in texts[i].lower() for word in P.CONTACT_ANCHOR_LITERALS)
+
+
+_OBFUSCATED_PIECES = st.sampled_from([
+    "info", "a.b", "x" * 70, " ", "\n", "[at]", "(at)", " AT ", " at ", " dot ", " DOT ",
+    "@", " @ ", "[dot]", "{punkt}", ".", "example", "com", "de", "-", "ſ", "K", "<", ">",
+    "<at>", "(dot)", "{at}",
+])
+
+
+@SETTINGS
+@given(text=st.lists(_OBFUSCATED_PIECES, max_size=24).map("".join))
+def test_possessive_local_parts_match_as_before(text: str) -> None:
+    """The obfuscation regexes find what they found with a backtracking local part."""
+    for regex in (P.OBFUSCATED_BRACKET_RE, P.OBFUSCATED_SPACED_AT_RE,
+                  P.OBFUSCATED_UPPER_RE, P.OBFUSCATED_LOWER_RE):
+        before = re.compile(regex.pattern.replace("{0,63}+)", "{0,63})"), regex.flags)
+        assert before.pattern != regex.pattern
+        assert [m.groups() for m in regex.finditer(text)] == \
+            [m.groups() for m in before.finditer(text)]
+
+
+@SETTINGS
+@given(text=st.lists(_OBFUSCATED_PIECES, max_size=24).map("".join))
+@example(text="mail info<at>example.com, a.b [at] x [dot] de or c(at)x.de")
+@example(text="write to info @ example.com or INFO AT EXAMPLE DOT COM, a.b at x dot de")
+@example(text="mail info@example [dot] com and {at}")
+def test_obfuscations_found_from_their_separators_as_by_a_scan(text: str) -> None:
+    """Trying each obfuscation regex only where a local part ends before a separator
+    finds what a scan of the whole text finds."""
+    from prospector.extract.emails import _SEPARATOR_MARKS, token_matches
+
+    for regex, marks in _SEPARATOR_MARKS.items():
+        assert [m.span() for m in token_matches(regex, text, marks)] == \
+            [m.span() for m in regex.finditer(text)]
+
+
+@SETTINGS
+@given(raw=st.lists(st.sampled_from(["&#64;", "&#064;", "&#x40;", "&#X0040;", "&commat;",
+                                     "&COMMAT;", "&Commat;", ";", "@", "&", "#", "64;", "x",
+                                     "&amp;", "info", "&#105;"]), max_size=20).map("".join))
+def test_entity_ats_equal_the_one_regex(raw: str) -> None:
+    from prospector.extract.emails import entity_ats
+
+    assert [(s, e, t) for s, e, t in entity_ats(raw)] == \
+        [(m.start(), m.end(), m.group(0)) for m in P.ENTITY_AT_RE.finditer(raw)]
+
+
+@SETTINGS
+@given(text=st.lists(st.sampled_from(["<p>", "a", "1", "<!-- -->", "<!--x-->", "é", "€" * 30,
+                                      "<!--", "-->", " ", "\x00", "<b>", "ü" * 70, ">"]),
+                     min_size=1, max_size=16).map("".join))
+def test_parsing_utf8_bytes_equals_parsing_text(text: str) -> None:
+    """The bytes path makes the same edits (NUL, comments inside text) as the text
+    path, so both give the same tree."""
+    from prospector.extract.dom import parse_html
+
+    from_text = parse_html(text)
+    from_bytes = parse_html(text, text.encode("utf-8"))
+    assert (from_text is None) == (from_bytes is None)
+    if from_text is not None and from_bytes is not None:
+        assert from_bytes.html == from_text.html

@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from lxml import etree
-
 from prospector.extract import patterns as P
 from prospector.extract.doc import make_doc
-from prospector.extract.dom import MAX_BODY_BYTES, ascii_transparent, decode_body_as, parse_html
+from prospector.extract.dom import (
+    MAX_BODY_BYTES,
+    Tree,
+    ascii_transparent,
+    close_self_closed,
+    decode_body_as,
+    parse_html,
+)
 from prospector.extract.emails import emails_of, find_emails
 from prospector.extract.facts import (
     find_comments,
@@ -65,32 +70,44 @@ def extract_page(url: str, body: bytes | str, content_type: str = "",
 def _extract(url: str, domain: str, body: bytes | str, content_type: str,
              headers: dict[str, str]) -> PageFacts:
     raw, codec = decode_body_as(body if isinstance(body, bytes | str) else b"", content_type)
-    tree: etree._Element | None = parse_html(raw) if raw else None
+    utf8 = body[:MAX_BODY_BYTES] if codec == "utf-8" and isinstance(body, bytes) else None
+    tree: Tree | None = parse_html(raw, utf8) if raw else None
     if tree is None:
         return PageFacts(url=url, domain=domain)
     doc = make_doc(url, tree, raw)
+    if doc.swallowers:
+        # Pages saved through an XML serializer write empty raw-text elements
+        # self-closed: parsed as a browser does, they swallow what follows them.
+        closed = close_self_closed(raw, doc.swallowers)
+        fixed = parse_html(closed) if closed != raw else None
+        if fixed is not None:
+            tree, doc = fixed, make_doc(url, fixed, raw)
     if isinstance(body, bytes):
         doc.raw_bytes = body[:MAX_BODY_BYTES]
         doc.ascii_bytes = ascii_transparent(codec)
     base = doc.base
     title = find_title(tree, doc.titles)
     forms = find_contact_forms(url, tree, title, doc.forms)
-    doc.strip_hidden()  # from here on the tree has no script/style/template/title
-    text = doc.visible_text(P.MAX_TEXT_CHARS)
     page_is_resources = bool(P.RESOURCES_HEADING_RE.search(title))
+    # The readers that take anchor text read it before <noscript> text is dropped.
     links, follow = find_links(url, tree, base, page_is_resources=page_is_resources,
                                doc=doc)
-    platform, generator = detect_platform(tree, raw, url, doc.lower(), doc.contains,
+    platform, generator = detect_platform(tree, raw, url, doc.lower(), doc.found(),
                                           doc.metas)
     platform = platform or platform_from_headers(headers)
-    contacts = emails_of(doc) + forms + find_social(url, tree, base, doc=doc) + \
-        find_phones(doc, text, title, str(tree.get("lang") or ""))
+    emails = emails_of(doc)  # (strips the hidden elements: see Doc.strip_hidden)
+    text = doc.visible_text(P.MAX_TEXT_CHARS)
+    root = tree.root
+    lang = (root.attrs.get("lang") or "") if root is not None else ""
+    contacts = emails + forms + find_social(url, tree, base, doc=doc) + \
+        find_phones(doc, text, title, lang)
     jsonld = jsonld_data(doc)
-    blog_class = doc.attrs().blog_class
-    kind = detect_kind(platform, tree, text, url, blog_class=blog_class,
-                       news=is_news(jsonld), post_evidence=post_evidence(doc, blog_class))
-    dates = page_dates(doc, jsonld)
+    blog_class = doc.marked().blog_class
     text_lower = text.lower()
+    kind = detect_kind(platform, tree, text, url, blog_class=blog_class,
+                       news=is_news(jsonld), post_evidence=post_evidence(doc, blog_class),
+                       lowered=text_lower)
+    dates = page_dates(doc, jsonld)
     return PageFacts(
         url=url,
         domain=domain,
@@ -104,7 +121,7 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
         feeds=find_feeds(tree, base, doc.link_tags),
         generator=generator,
         names=find_names(doc, jsonld),
-        community=find_community(doc, text, dates) if kind == "forum" else None,
+        community=find_community(doc, text, dates, text_lower) if kind == "forum" else None,
         comments=find_comments(text, jsonld) if kind == "blog" else None,
         newsletter=find_newsletter(doc, text_lower),
         signals=find_signals(doc, platform, text_lower),

@@ -1,9 +1,11 @@
 """One parsed page and what several readers share: built once per page, read many times.
 
-The readers (emails, links, social, text, platform, site facts) used to walk the tree
-and resolve the same hrefs on their own; on a 70 KB page those repeated walks cost
-several times the parse. `Doc` walks once, buckets the few element kinds the readers
-need, and memoises href resolution.
+The page is parsed by lexbor (selectolax), an HTML5 parser in C that builds the tree a
+browser builds. Every element query walks the whole tree in C (≈ 150 µs on a 66 KB
+page) and every node or attribute read from Python costs ≈ 0.1–0.8 µs, so `Doc` makes
+two queries: one buckets the elements the readers need by tag (links, metadata,
+scripts, forms, dates, the raw-text elements), one finds those they want by attribute
+(`Marked`); href resolution, anchor text and the page's text are made once and shared.
 """
 
 from __future__ import annotations
@@ -11,66 +13,109 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from prospector.extract.dom import (
     EMAIL_SKIP_TAGS,
+    Node,
+    Tree,
     base_directory,
     base_url,
+    cap_folded,
+    deep_text,
+    drop_text,
     join_email_text,
-    join_visible_text,
     origin,
+    page_text,
+    remove_elements,
     resolve_http,
-    text_nodes,
+    swallowed_markup,
 )
 from prospector.extract.links import is_skipped_href, url_host
 from prospector.extract.needles import PAGE_NEEDLES
 from prospector.urls import registered_domain
 
-# Elements bucketed by the single walk: links, metadata, scripts, forms and dates.
-_BUCKET_TAGS = ("a", "area", "link", "meta", "script", "form", "time", "title", "base")
-# Class tokens of byline elements (see `Attrs.bylines`).
+# Elements bucketed by the single query: links, metadata, scripts, forms and dates.
+_BUCKETS = ("a[href], area[href], link, meta, script, form, time, title, base, "
+            "style, textarea, template, noscript, iframe, noembed, noframes, xmp")
+# The bucketed elements whose text is never read as the page's text (dom.EMAIL_SKIP_TAGS).
+_HIDDEN = frozenset(EMAIL_SKIP_TAGS)
+# Elements the readers want by their attributes, found by one more query (each query
+# walks the whole tree: ≈ 150 µs a page) and sorted out in Python (see `Marked`):
+# values with an '@' in the attributes the email reader weighs (EMAIL_ATTRIBUTES),
+# byline and blog-post classes, microdata email fields, rel=me and rel=author links.
+# Each selector costs time on every element (≈ 15 µs a page), so those that need a
+# word the page lacks are left out: (selector, lower-cased literals it needs).
+_MARKED: tuple[tuple[str, tuple[bytes, ...]], ...] = (
+    ("meta[content*='@'], option[value*='@'], input[value*='@'], img[alt*='@'], "
+     "[title*='@'], [rel~=me i]", ()),
+    ("[data-email*='@']", (b"data-email",)),
+    ("[data-mail*='@']", (b"data-mail",)),
+    ("[class~=author], [class~=author-name], a[rel~=author i][href]", (b"author",)),
+    ("[class~=byline]", (b"byline",)),
+    ("[class~=fn]", (b"fn",)),
+    ("[class~=hentry]", (b"hentry",)),
+    ("[class*='blog-post']", (b"blog-post",)),
+    ("[class*='post-body']", (b"post-body",)),
+    ("[itemprop*=email i]", (b"itemprop", b"email")),
+)
+assert all(word in PAGE_NEEDLES.needles for _, needs in _MARKED for word in needs)
+# Class tokens of byline elements.
 BYLINE_CLASSES = frozenset({"author", "byline", "author-name", "fn"})
-# XPath's normalize-space() whitespace: class tokens are split on exactly these.
-_XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
+# What CSS splits class and rel token lists on (HTML's ASCII whitespace).
+_TOKEN_SPLIT = re.compile(r"[ \t\n\f\r]+")
 
 
 @dataclass(slots=True)
-class Attrs:
-    """What one walk over every attribute of the (stripped) tree finds. It replaces four
-    libxml2 XPaths with `//` and string predicates, each of which walked the whole
-    document and cost about as much as this single walk together."""
+class Marked:
+    """The elements of `_MARKED`, sorted out, each list in document order."""
 
     # (element, attribute name, value) of every attribute value holding an '@'.
-    at_values: list[tuple[etree._Element, str, str]] = field(default_factory=list)
-    # Elements whose class has the token author, byline, author-name or fn.
-    bylines: list[etree._Element] = field(default_factory=list)
+    at_values: list[tuple[Node, str, str]] = field(default_factory=list)
+    # Elements whose class has a BYLINE_CLASSES token.
+    bylines: list[Node] = field(default_factory=list)
     # Elements whose itemprop mentions 'email' (any case).
-    itemprops: list[etree._Element] = field(default_factory=list)
+    itemprop_emails: list[Node] = field(default_factory=list)
+    # `mem_id`s of the elements with a rel=me token (any case).
+    rel_me: set[int] = field(default_factory=set)
+    # <a href> elements with a rel=author token (any case).
+    rel_author: list[Node] = field(default_factory=list)
     # Blog-post markup: a 'hentry' class token, or 'blog-post'/'post-body' in a class.
     blog_class: bool = False
 
 
-def scan_attributes(tree: etree._Element) -> Attrs:
-    """One pass over every element's attributes, in document order."""
-    found = Attrs()
-    at_values, bylines, itemprops = found.at_values, found.bylines, found.itemprops
-    blog = False
-    for el in tree.iter():
-        for name, value in el.items():
-            if "@" in value:
-                at_values.append((el, name, value))
-            if name == "class":
-                if ("author" in value or "byline" in value or "fn" in value) and \
-                        not BYLINE_CLASSES.isdisjoint(_XML_SPACE_RE.split(value)):
-                    bylines.append(el)
-                if not blog and ("blog-post" in value or "post-body" in value or (
-                        "hentry" in value and "hentry" in _XML_SPACE_RE.split(value))):
-                    blog = True
-            elif name == "itemprop" and "email" in value.lower():
-                itemprops.append(el)
-    found.blog_class = blog
+def mark(elements: list[Node]) -> Marked:
+    found = Marked()
+    for el in elements:
+        attrs = el.attributes
+        for name, value in attrs.items():
+            if value is not None and "@" in value:
+                found.at_values.append((el, name, value))
+        cls = attrs.get("class")
+        if cls:
+            tokens = _TOKEN_SPLIT.split(cls)
+            if not BYLINE_CLASSES.isdisjoint(tokens):
+                found.bylines.append(el)
+            if "hentry" in tokens or "blog-post" in cls or "post-body" in cls:
+                found.blog_class = True
+        itemprop = attrs.get("itemprop")
+        if itemprop and "email" in itemprop.lower():
+            found.itemprop_emails.append(el)
+        rel = attrs.get("rel")
+        if rel:
+            tokens = _TOKEN_SPLIT.split(rel.lower())
+            if "me" in tokens:
+                found.rel_me.add(el.mem_id)
+            if "author" in tokens and el.tag == "a" and "href" in attrs:
+                found.rel_author.append(el)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """What readers take from a <script>, read before `Doc.strip_hidden` removes it."""
+
+    src: str | None
+    type: str
+    text: str
 
 
 @dataclass(slots=True)
@@ -79,28 +124,37 @@ class Doc:
 
     url: str
     raw: str
-    tree: etree._Element
+    tree: Tree
     base: str = ""
     origin: str = ""
     base_dir: str = ""
-    anchors: list[tuple[etree._Element, str]] = field(default_factory=list)
-    link_tags: list[etree._Element] = field(default_factory=list)
-    metas: list[etree._Element] = field(default_factory=list)
-    scripts: list[etree._Element] = field(default_factory=list)
-    forms: list[etree._Element] = field(default_factory=list)
-    times: list[etree._Element] = field(default_factory=list)
-    titles: list[etree._Element] = field(default_factory=list)
+    anchors: list[tuple[Node, str]] = field(default_factory=list)
+    link_tags: list[Node] = field(default_factory=list)
+    metas: list[Node] = field(default_factory=list)
+    scripts: list[Script] = field(default_factory=list)
+    forms: list[Node] = field(default_factory=list)
+    times: list[Node] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
     raw_bytes: bytes | None = None
     # `raw_bytes` is in an encoding that keeps ASCII as is (see `may_contain`).
     ascii_bytes: bool = True
-    _email_nodes: list[str] | None = None
-    _visible_nodes: list[str] | None = None
+    stripped: bool = False
+    # Tags of raw-text elements that may have swallowed markup (dom.RAW_TEXT_TAGS).
+    swallowers: frozenset[str] = frozenset()
     _email_text: str | None = None
+    _page_text: str = ""
+    _visible_text: str | None = None
     _lower: bytes | None = None
-    _attrs: Attrs | None = None
+    _marked: Marked | None = None
     _found: frozenset[bytes] | None = None
     seen: dict[bytes, bool] = field(default_factory=dict)
     _resolved: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _base_domain: str | None = None
+    _resolved_anchors: list[tuple[Node, str, str, str]] | None = None
+    _non_web: list[tuple[Node, str]] | None = None
+    _anchor_texts: dict[int, str] = field(default_factory=dict)
+    _hidden: list[Node] = field(default_factory=list)
+    _noscripts: list[Node] = field(default_factory=list)
 
     def lower(self) -> bytes:
         """The markup as ASCII-lower-cased bytes (for fingerprints and pre-checks)."""
@@ -109,6 +163,21 @@ class Doc:
                 self.raw.encode("utf-8", "replace")
             self._lower = data.lower()
         return self._lower
+
+    def set_lower(self, lowered: bytes, found: frozenset[bytes]) -> None:
+        """Take `lower()` and the `PAGE_NEEDLES` it holds from a caller that has them."""
+        self._lower, self._found = lowered, found
+
+    def found(self) -> frozenset[bytes]:
+        """The `PAGE_NEEDLES` literals the lower-cased markup holds."""
+        if self._found is None:
+            self._found = PAGE_NEEDLES.present(self.lower())
+        return self._found
+
+    def holds_any(self, needles: tuple[bytes, ...]) -> bool:
+        """`any(self.contains(n) for n in needles)` for literals of `PAGE_NEEDLES`:
+        one set operation."""
+        return not self.found().isdisjoint(needles)
 
     def contains(self, needle: bytes) -> bool:
         """`needle in self.lower()`. The literals of `PAGE_NEEDLES` (what the readers
@@ -133,58 +202,45 @@ class Doc:
             return self.contains(text.lower().encode("ascii"))
         return text in self.raw
 
-    def _nodes(self) -> tuple[list[str], list[str]]:
-        if self._email_nodes is None or self._visible_nodes is None:
-            self._email_nodes, self._visible_nodes = text_nodes(self.tree)
-        return self._email_nodes, self._visible_nodes
-
     def strip_hidden(self) -> None:
         """Remove from the tree what is never read as text (scripts, styles, templates,
-        text areas, the title) and take the text nodes with two C-level walks instead
-        of a Python one. Mutates the tree: call it once every reader that needs those
-        elements has run (the bucketed elements stay usable)."""
+        text areas, the title) and take the text for address scanning; then drop the
+        text of <noscript> elements and take the visible text. Only the removed
+        elements go (their content is raw text, no element): every bucketed node
+        stays valid, <script> and <title> having been read into plain values."""
+        if self.stripped:
+            return
+        self.stripped = True
         tree = self.tree
-        etree.strip_elements(tree, *EMAIL_SKIP_TAGS, with_tail=False)
-        body = next(tree.iter("body"), None)
-        if body is None or body.getparent() is not tree:
-            email = list(tree.itertext())
-            etree.strip_elements(tree, "noscript", with_tail=False)
-            visible = [] if body is None else list(body.itertext())
-        else:
-            # The body's text nodes are most of the page's: walk them once and splice
-            # them into the document's (what `tree.itertext()` gives, in order). They
-            # are the visible ones too unless the body holds a <noscript>.
-            inner = list(body.itertext())
-            email = [tree.text] if tree.text else []
-            for child in tree:
-                if child is body:
-                    email.extend(inner)
-                else:
-                    email.extend(child.itertext())
-                tail = child.tail
-                if tail:
-                    email.append(tail)
-            # (Once a <noscript> is gone, the texts around it are one node: the visible
-            # nodes are then taken again.)
-            noscript = next(body.iter("noscript"), None) is not None
-            etree.strip_elements(tree, "noscript", with_tail=False)
-            visible = list(body.itertext()) if noscript else inner
-        self._email_nodes, self._visible_nodes = email, visible
-
-    def attrs(self) -> Attrs:
-        """The attribute walk, done once on first use. Every reader that uses it runs
-        after `strip_hidden` (or never strips), so all see the same tree."""
-        if self._attrs is None:
-            self._attrs = scan_attributes(self.tree)
-        return self._attrs
+        remove_elements(self._hidden)
+        self._hidden = []
+        hidden = drop_text(self._noscripts)
+        self._page_text = page_text(tree)
+        # The <noscript> text is read for addresses (the readable fallback of a
+        # scripted one), after the rest: one text extraction serves both readers.
+        self._email_text = join_email_text(
+            "\x00".join([self._page_text, *hidden]) if hidden else self._page_text)
 
     def email_text(self) -> str:
-        if self._email_text is None:
-            self._email_text = join_email_text(self._nodes()[0])
-        return self._email_text
+        self.strip_hidden()
+        return self._email_text or ""
 
     def visible_text(self, limit: int) -> str:
-        return join_visible_text(self._nodes()[1], limit)
+        self.strip_hidden()
+        if self._visible_text is None:
+            self._visible_text = cap_folded(self._page_text.replace("\x00", " "), limit) \
+                if self.tree.body is not None else ""
+        return self._visible_text[:limit]
+
+    def marked(self) -> Marked:
+        """The elements of `_MARKED`, queried once after `strip_hidden` (a removed
+        element itself may carry such an attribute)."""
+        if self._marked is None:
+            self.strip_hidden()
+            query = ", ".join(selector for selector, needs in _MARKED
+                              if all(self.contains(word) for word in needs))
+            self._marked = mark(self.tree.css(query))
+        return self._marked
 
     def target(self, href: str) -> tuple[str, str]:
         """(absolute canonical http URL, its registered domain) of an href, or
@@ -194,36 +250,87 @@ class Doc:
             url = "" if is_skipped_href(href) else resolve_http(
                 self.base, href, self.origin, self.base_dir
             )
-            hit = (url, registered_domain(url_host(url)) if url else "")
+            if not url:
+                hit = ("", "")
+            elif self.origin and url.startswith(self.origin) and \
+                    url[len(self.origin):len(self.origin) + 1] == "/":
+                # Same origin as the base (most links): its domain, looked up once.
+                if self._base_domain is None:
+                    self._base_domain = registered_domain(url_host(url))
+                hit = (url, self._base_domain)
+            else:
+                hit = (url, registered_domain(url_host(url)))
             self._resolved[href] = hit
         return hit
+
+    def resolved_anchors(self) -> list[tuple[Node, str, str, str]]:
+        """(element, href, target, target domain) of every anchor (see `target`), made
+        once for the several readers that walk them."""
+        if self._resolved_anchors is None:
+            known, target = self._resolved, self.target
+            self._resolved_anchors = [
+                (el, href, *(known.get(href) or target(href))) for el, href in self.anchors
+            ]
+        return self._resolved_anchors
+
+    def anchor_text(self, index: int) -> str:
+        """All the text inside anchor `index` of `anchors`, read once for the links and
+        deal readers."""
+        text = self._anchor_texts.get(index)
+        if text is None:
+            text = self._anchor_texts[index] = deep_text(self.anchors[index][0])
+        return text
+
+    def non_web_anchors(self) -> list[tuple[Node, str]]:
+        """(element, href) of the anchors that are no web link: mailto:, tel:,
+        javascript:, '#top'... (where the address and phone readers look)."""
+        if self._non_web is None:
+            self._non_web = [(el, href) for el, href, target, _ in self.resolved_anchors()
+                             if not target]
+        return self._non_web
 
     def meta(self, *names: str) -> str:
         """Content of the first <meta> whose name or property is one of `names`."""
         for el in self.metas:
-            key = str(el.get("name") or el.get("property") or el.get("itemprop") or "")
+            attrs = el.attributes
+            key = attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or ""
             if key.strip().lower() in names:
-                value = str(el.get("content") or "").strip()
+                value = (attrs.get("content") or "").strip()
                 if value:
                     return value
         return ""
 
 
-def make_doc(url: str, tree: etree._Element, raw: str) -> Doc:
-    """Walk `tree` once and bucket what the readers need."""
+def make_doc(url: str, tree: Tree, raw: str) -> Doc:
+    """Query `tree` once and bucket what the readers need."""
     doc = Doc(url=url, raw=raw, tree=tree)
-    bases: list[etree._Element] = []
-    buckets = {"link": doc.link_tags, "meta": doc.metas, "script": doc.scripts,
-               "form": doc.forms, "time": doc.times, "title": doc.titles, "base": bases}
+    bases: list[Node] = []
+    scripts: list[Node] = []
+    titles: list[Node] = []
+    buckets = {"link": doc.link_tags, "meta": doc.metas, "script": scripts,
+               "form": doc.forms, "time": doc.times, "title": titles, "base": bases}
     anchors = doc.anchors
-    for el in tree.iter(*_BUCKET_TAGS):
-        tag = el.tag
+    swallowers: set[str] = set()
+    for el in tree.css(_BUCKETS):
+        tag = el.tag or ""
         if tag == "a" or tag == "area":
-            href = el.get("href")
-            if href is not None:
-                anchors.append((el, str(href)))
-        else:
-            buckets[str(tag)].append(el)
+            anchors.append((el, el.attrs["href"] or ""))  # (the query wants an href)
+        elif tag in buckets:
+            buckets[tag].append(el)
+        elif tag == "noscript":
+            doc._noscripts.append(el)
+        elif tag != "template" and swallowed_markup(tag, el.text() or ""):
+            swallowers.add(tag)
+        if tag in _HIDDEN:
+            doc._hidden.append(el)
+    doc.scripts = [Script(attrs.get("src"), (attrs.get("type") or ""), el.text() or "")
+                   for el in scripts for attrs in (el.attributes,)]
+    doc.titles = [el.text() or "" for el in titles]
+    if any(swallowed_markup("script", script.text) for script in doc.scripts):
+        swallowers.add("script")
+    if any(swallowed_markup("title", title) for title in doc.titles):
+        swallowers.add("title")
+    doc.swallowers = frozenset(swallowers)
     base = base_url(bases[0] if bases else None, url)
     doc.base, doc.origin, doc.base_dir = base, origin(base), base_directory(base)
     return doc

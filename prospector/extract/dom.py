@@ -8,28 +8,44 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
-from lxml import etree
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from prospector.urls import canonicalize, is_http_url
+
+# A parsed page and one of its nodes.
+Tree = LexborHTMLParser
+Node = LexborNode
 
 # Pages are truncated to this size before parsing: enough for any real page, and it
 # bounds the time one pathological response can take.
 MAX_BODY_BYTES = 8_000_000
 
 _CT_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([a-z0-9_.:-]+)", re.IGNORECASE)
-# Searched in the lower-cased head of the page (the literal '<meta' then lets the regex
-# engine skip ahead; the codec name is lower-cased before lookup anyway).
-_META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)")
-_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-# '<html ... />' (seen on real XHTML-ish pages) makes libxml2 close the document at once
-# and drop everything after it; the slash is removed from these structural tags.
-_SELF_CLOSED_ROOT_RE = re.compile(r"<((?:html|head|body)\b[^<>]*?)\s*/>", re.IGNORECASE)
+# What follows 'charset' in a <meta> of the lower-cased head of the page.
+_CHARSET_VALUE_RE = re.compile(rb"\s*=\s*[\"']?\s*([a-z0-9_.:-]+)")
+
 
 def fold(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends."""
     # str.split() splits on the same (Unicode) whitespace as '\s' and is several
     # times faster than a regex substitution on the many short strings of a page.
     return " ".join(text.split())
+
+
+def meta_charset(head: bytes) -> str:
+    """The charset a <meta> of the lower-cased `head` declares, '' for none: the first
+    'charset=' inside a '<meta' tag. (Found from each 'charset', of which a page has
+    one or two: a regex from each '<meta' scanned every tag to its end and back.)"""
+    at = head.find(b"charset")
+    while at >= 0:
+        tag = head.rfind(b"<", 0, at)
+        if tag >= 0 and head.startswith(b"<meta", tag) and at > tag + 5 \
+                and b">" not in head[tag:at]:
+            value = _CHARSET_VALUE_RE.match(head, at + 7)
+            if value:
+                return value.group(1).decode("ascii", "replace")
+        at = head.find(b"charset", at + 7)
+    return ""
 
 
 def _codec(name: str) -> str | None:
@@ -60,9 +76,9 @@ def decode_body_as(body: bytes | str, content_type: str = "") -> tuple[str, str]
         candidates.append("utf-8-sig")
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates.append("utf-16")
-    meta = _META_CHARSET_RE.search(raw[:8192].lower())
+    meta = meta_charset(raw[:8192].lower())
     if meta:
-        candidates.append(meta.group(1).decode("ascii", "replace"))
+        candidates.append(meta)
     for name in candidates:
         codec = _codec(name)
         if codec is None:
@@ -123,35 +139,88 @@ def ascii_transparent(codec: str) -> bool:
         return False
 
 
-def parse_html(text: str) -> etree._Element | None:
-    """Parse markup with lxml's forgiving HTML parser; None when nothing parses."""
-    text = _XML_DECL_RE.sub("", text, count=1).replace("\x00", "")
-    head = text[:4096]
-    if "/>" in head:
-        text = _SELF_CLOSED_ROOT_RE.sub(r"<\1>", head) + text[4096:]
+def parse_html(text: str, utf8: bytes | None = None) -> Tree | None:
+    """Parse markup as a browser does (lexbor's HTML5 parser, scripting off, so that
+    <noscript> content is markup); None when there is no markup at all. `utf8` is
+    `text` as the UTF-8 bytes it was decoded from, when the caller has them: the
+    parser reads those without encoding `text` again (≈ 140 µs a page)."""
     if not text or text.isspace():  # (no copy of the page, unlike strip())
         return None
-    # Plain etree elements (not lxml.html's HtmlElement): no per-element class lookup,
-    # which costs about a tenth of the extraction time on big pages.
-    parser = etree.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, recover=True,
-        huge_tree=True, default_doctype=False,
-    )
-    try:
-        root = etree.fromstring(text.encode("utf-8", "replace"), parser)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
-    if root is None or not isinstance(root.tag, str):
-        return None
-    return root
+    if utf8 is not None:
+        # The same two edits as below, on the bytes.
+        if b"\x00" in utf8:
+            utf8 = utf8.replace(b"\x00", b"")
+        if b"<!--" in utf8:
+            utf8 = _INLINE_COMMENT_BYTES_RE.sub(_drop_inline_comment_bytes, utf8)
+        return LexborHTMLParser(utf8)
+    # NUL never reaches a reader: `join_email_text` uses it as its node separator.
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if "<!--" in text:
+        text = _INLINE_COMMENT_RE.sub(_drop_inline_comment, text)
+    return LexborHTMLParser(text)
 
 
-def base_url(tree: etree._Element | None, url: str) -> str:
-    """The URL relative links resolve against: <base href> when valid, else `url`.
-    `tree` may be the document or its first <base> element itself."""
-    if tree is not None:
-        hrefs = [tree.get("href")] if tree.tag == "base" else tree.xpath("//base/@href")
-        for href in [h for h in hrefs if h is not None][:1]:
+# Elements whose content is raw text up to their end tag. Pages saved through an XML
+# serializer write them self-closed when empty ('<textarea name=m/>', '<script src=x/>',
+# '<iframe .../>' in a <noscript>): an HTML5 parser ignores the slash, and the markup
+# after it becomes the element's text, up to the next end tag of its kind.
+RAW_TEXT_TAGS = ("script", "style", "textarea", "title", "iframe", "noembed", "noframes",
+                 "xmp")
+# Comments inside a run of text (React's '1<!-- -->2'): a parsed comment node would split
+# the text in two nodes, and node boundaries separate words (see `join_email_text`).
+_INLINE_COMMENT_RE = re.compile(r"<!--[^<>]{0,64}?-->")
+
+
+def swallowed_markup(tag: str, text: str) -> bool:
+    """True when the text of a `tag` raw-text element may hold markup it swallowed
+    (see RAW_TEXT_TAGS): a script's holds the next '<script' (in the usual cases: a
+    script's text is often long, and lower-casing it a copy), any other's a '<'."""
+    if "<" not in text:
+        return False
+    return tag != "script" or "<script" in text or "<SCRIPT" in text or "<Script" in text
+
+
+@lru_cache(maxsize=64)
+def _self_closed_re(tags: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(r"<(" + "|".join(sorted(tags)) + r")(\s[^<>]*)?/>", re.IGNORECASE)
+
+
+def close_self_closed(text: str, tags: frozenset[str] = frozenset(RAW_TEXT_TAGS)) -> str:
+    """`text` with every self-closed element of `tags` (raw-text elements) closed
+    where it was written."""
+    return _self_closed_re(tags).sub(r"<\1\2></\1>", text)
+
+
+# _INLINE_COMMENT_RE on UTF-8 bytes: 64 characters are at most 256 bytes, and a longer
+# comment is left as the text version leaves it.
+_INLINE_COMMENT_BYTES_RE = re.compile(rb"<!--[^<>]{0,256}?-->")
+_SPACE_OR_TAG_BYTES = frozenset(b" \t\r\n<>")
+
+
+def _drop_inline_comment_bytes(match: re.Match[bytes]) -> bytes:
+    data, start, end = match.string, match.start(), match.end()
+    if start > 0 and end < len(data) and data[start - 1] not in _SPACE_OR_TAG_BYTES \
+            and data[end] not in _SPACE_OR_TAG_BYTES \
+            and len(match.group(0)[4:-3].decode("utf-8", "replace")) <= 64:
+        return b""
+    return match.group(0)
+
+
+def _drop_inline_comment(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    if start > 0 and end < len(text) and text[start - 1] not in " \t\r\n<>" \
+            and text[end] not in " \t\r\n<>":
+        return ""
+    return match.group(0)
+
+
+def base_url(base: Node | None, url: str) -> str:
+    """The URL relative links resolve against: the first <base href> when valid, else
+    `url`."""
+    if base is not None:
+        href = base.attrs.get("href")
+        if href is not None:
             resolved = safe_urljoin(url, str(href).strip())
             if resolved and is_http_url(resolved):
                 return resolved
@@ -166,14 +235,14 @@ def safe_urljoin(base: str, href: str) -> str:
         return ""
 
 
-# An absolute http(s) URL simple enough to canonicalize without urllib: ASCII host, no
-# port, no user info, no whitespace or control characters anywhere. Anything else takes
-# the general (urllib) path, which gives the same result more slowly.
-_SIMPLE_ABS_RE = re.compile(
-    r"(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[^\x00-\x20\x7f?#]*)?(\?[^\x00-\x20\x7f#]*)?"
-    r"(#[^\x00-\x20\x7f]*)?",
-    re.IGNORECASE,
-)
+# An absolute http(s) URL simple enough to canonicalize without urllib (see
+# `fast_canonical`): ASCII host, no port, no user info, no whitespace or control
+# characters anywhere. Anything else takes the general (urllib) path, which gives the
+# same result more slowly.
+# A host `fast_canonical` takes as is (lower-cased): ASCII labels, no port, no user.
+_SIMPLE_HOST_RE = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*", re.IGNORECASE)
+# What no simple URL holds anywhere: controls and spaces.
+_UNSAFE_RE = re.compile(r"[\x00-\x20\x7f]")
 # A root-relative href that urljoin would copy verbatim: no '//', no dot segments.
 _SIMPLE_REL_RE = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
 # A path-relative href ('page.html', 'forum/t-1?x=2') that urljoin appends to the base
@@ -183,13 +252,27 @@ _SIMPLE_PATH_RE = re.compile(r"[a-z0-9_~!$&'()*+,;=@%-][^\x00-\x20\x7f\\:]*", re
 
 def fast_canonical(url: str) -> str:
     """`prospector.urls.canonicalize` for the common simple absolute http(s) URL, ''
-    when `url` is not of that simple shape (the caller then takes the slow path)."""
-    match = _SIMPLE_ABS_RE.fullmatch(url)
-    if match is None:
+    when `url` is not of that simple shape (the caller then takes the slow path).
+    (String operations and two small regexes: one regex over the whole URL with five
+    groups took twice as long, and most of a page's links are absolute.)"""
+    head = url[:8].lower()
+    if head[:7] == "http://":
+        scheme, rest = "http", url[7:]
+    elif head == "https://":
+        scheme, rest = "https", url[8:]
+    else:
         return ""
-    scheme, host, path, query, _ = match.groups()
-    query = query if query and len(query) > 1 else ""
-    return f"{scheme.lower()}://{host.lower()}{path or '/'}{query}"
+    end = len(rest)
+    for mark in "/?#":
+        at = rest.find(mark, 0, end)
+        if at >= 0:
+            end = at
+    host = rest[:end]
+    tail = rest[end:]
+    if not _SIMPLE_HOST_RE.fullmatch(host) or _UNSAFE_RE.search(tail):
+        return ""
+    path, _, query = tail.split("#", 1)[0].partition("?")
+    return f"{scheme}://{host.lower()}{path or '/'}{'?' + query if query else ''}"
 
 
 def origin(url: str) -> str:
@@ -210,7 +293,7 @@ def base_directory(base: str) -> str:
 
 
 def base_origin_ok(base: str) -> bool:
-    return bool(_SIMPLE_ABS_RE.fullmatch(base))
+    return bool(fast_canonical(base))
 
 
 def resolve_http(base: str, href: str, base_origin: str = "", base_dir: str = "") -> str:
@@ -259,98 +342,82 @@ def absolute_http(base: str, href: str) -> str:
 
 
 # Elements whose text is neither an address nor read by people (a <title> is read, but
-# the title finder handles it; <textarea> holds sample input). <noscript> is kept for
-# addresses (the readable fallback of JS-obfuscated ones) but not for visible text.
-EMAIL_SKIP_TAGS = ("script", "style", "template", "textarea", "title")
-_EMAIL_SKIP = frozenset(EMAIL_SKIP_TAGS)
-_VISIBLE_SKIP = frozenset({"script", "style", "template", "noscript", "textarea", "title"})
-# Deeper than this the walk stops recursing and takes the subtree's text whole:
-# pathological nesting must not hit Python's recursion limit.
-_MAX_DEPTH = 400
+# the title finder handles it; <textarea> holds sample input). They hold no elements in
+# an HTML5 tree (their content is raw text; a <template>'s is a separate fragment), so
+# removing them leaves every other element of the page in place. <noscript> is kept
+# for addresses (the readable fallback of JS-obfuscated ones) but not for visible text.
+EMAIL_SKIP_TAGS = ["script", "style", "template", "textarea", "title"]
 
 
-def _collect(el: etree._Element, email: list[str], visible: list[str],
-             in_body: bool, depth: int) -> None:
-    text = el.text
-    if text:
-        email.append(text)
-        if in_body:
-            visible.append(text)
-    for child in el:
-        tag = child.tag
-        if isinstance(tag, str) and tag not in _EMAIL_SKIP:
-            vis = (in_body or tag == "body") and tag not in _VISIBLE_SKIP
-            if depth < _MAX_DEPTH:
-                _collect(child, email, visible, vis, depth + 1)
-            else:
-                inner = "".join(child.itertext())
-                email.append(inner)
-                if vis:
-                    visible.append(inner)
-        tail = child.tail
-        if tail:
-            email.append(tail)
-            if in_body:
-                visible.append(tail)
+def remove_elements(elements: list[Node]) -> None:
+    """Remove `elements` (EMAIL_SKIP_TAGS ones) and their text from the tree. One that
+    holds an element (a <title> or <style> inside SVG, whose content is markup) stays:
+    a reader may hold a node inside it."""
+    for el in elements:
+        child = el.child
+        while child is not None and not child.is_element_node:
+            child = child.next
+        if child is None:
+            el.decompose()
 
 
-def text_nodes(tree: etree._Element) -> tuple[list[str], list[str]]:
-    """(text nodes for address scanning, text nodes a reader sees in the body), in
-    document order, from one walk of the tree."""
-    email: list[str] = []
-    visible: list[str] = []
-    _collect(tree, email, visible, tree.tag == "body", 0)
-    return email, visible
+def drop_text(elements: list[Node]) -> list[str]:
+    """Remove the text inside `elements` (<noscript> ones, whose text a reader with
+    scripts on never sees) and return it. Only text nodes go: the elements inside
+    (links, metas) stay where readers hold them."""
+    nodes = [node for el in elements
+             for node in el.traverse(include_text=True) if node.is_text_node]
+    texts = [node.text_content or "" for node in nodes]
+    for node in nodes:
+        node.decompose()
+    return texts
 
 
-def join_email_text(nodes: list[str]) -> str:
-    """Node boundaries become newlines, so that table cells and paragraphs never merge
-    into one token and the spaced ' at '/' dot ' disguise cannot span two of them;
-    except around an '@' (or before a leading '.') split off by markup, as in
-    'info<span>@</span>x.de', which is glued."""
-    # Joined with NUL (parse_html removed every NUL from the markup), glued where an
-    # '@' or '.' touches a boundary, the rest made newlines: four C-level passes
-    # instead of a Python loop over thousands of nodes.
-    text = "\x00".join(nodes)
+def deep_text(node: Node) -> str:
+    """All the text inside `node`, concatenated (lxml's ''.join(itertext()))."""
+    return node.text(deep=True) or ""
+
+
+def join_email_text(text: str) -> str:
+    """`text` is the page's text nodes joined with NUL (parse_html removed every NUL
+    from the markup). Node boundaries become newlines, so that table cells and
+    paragraphs never merge into one token and the spaced ' at '/' dot ' disguise
+    cannot span two of them; except around an '@' (or before a leading '.') split off
+    by markup, as in 'info<span>@</span>x.de', which is glued."""
+    # Four C-level passes instead of a Python loop over thousands of nodes.
     if "\x00" in text:
         text = text.replace("@\x00", "@").replace("\x00@", "@").replace("\x00.", ".")
         text = text.replace("\x00", "\n")
     return text
 
 
-def join_visible_text(nodes: list[str], limit: int) -> str:
-    """Whitespace-folded text, capped at `limit` characters."""
-    if sum(map(len, nodes)) <= limit * 2:
-        # Nothing to cut before folding: whitespace-only nodes only add whitespace,
-        # which folding collapses, so one C-level join gives the same text.
-        return fold(" ".join(nodes))[:limit]
-    parts: list[str] = []
-    size = 0
-    for chunk in nodes:
-        if chunk.isspace():
-            continue
-        parts.append(chunk)
-        size += len(chunk)
-        if size > limit * 2:
-            break
-    return fold(" ".join(parts))[:limit]
+def cap_folded(text: str, limit: int) -> str:
+    """`fold(text)[:limit]`, folding only as much of `text` as the cap needs: a folded
+    prefix of `text` is a prefix of `fold(text)`, so once it is `limit` long it is
+    the answer."""
+    size = limit * 2
+    while size < len(text):
+        folded = fold(text[:size])
+        if len(folded) >= limit:
+            return folded[:limit]
+        size *= 4
+    return fold(text)[:limit]
 
 
-def email_text(tree: etree._Element) -> str:
-    """Text of the document for address scanning (see `join_email_text`)."""
-    return join_email_text(text_nodes(tree)[0])
+def page_text(tree: Tree) -> str:
+    """The text nodes of the document, NUL-joined; call it once `Doc.strip_hidden`
+    has removed the raw-text elements and the text of <noscript> elements. What is
+    left outside the body is whitespace (an HTML5 parser moves any other text into the
+    body), so folded it is the body's text."""
+    root = tree.root
+    return (root.text(deep=True, separator="\x00") or "") if root is not None else ""
 
 
-def visible_text(tree: etree._Element, limit: int) -> str:
-    """Whitespace-folded text a reader sees, capped at `limit` characters."""
-    return join_visible_text(text_nodes(tree)[1], limit)
-
-
-def ancestors_have(element: etree._Element, tags: frozenset[str]) -> bool:
+def ancestors_have(element: Node, tags: frozenset[str]) -> bool:
     """True when `element` or one of its ancestors has one of `tags`."""
-    node: etree._Element | None = element
-    while node is not None:
-        if isinstance(node.tag, str) and node.tag.lower() in tags:
+    node: Node | None = element
+    while node is not None and node.is_element_node:
+        if node.tag in tags:
             return True
-        node = node.getparent()
+        node = node.parent
     return False

@@ -5,6 +5,7 @@ Every function is pure: markup in, frozen `Contact` tuples out.
 
 from __future__ import annotations
 
+import heapq
 import html as htmllib
 import json
 import re
@@ -13,11 +14,9 @@ from itertools import islice
 from typing import Any
 from urllib.parse import unquote
 
-from lxml import etree
-
 from prospector.extract import patterns as P
-from prospector.extract.doc import Doc, make_doc
-from prospector.extract.dom import parse_html
+from prospector.extract.doc import Doc, Script, make_doc
+from prospector.extract.dom import Node, Tree, ancestors_have, deep_text, parse_html
 from prospector.models import Contact
 from prospector.urls import has_public_suffix, registered_domain
 
@@ -146,28 +145,26 @@ def _in_url(text: str, start: int) -> bool:
 
 
 def _mailto(doc: Doc) -> Iterator[tuple[str, str]]:
-    hrefs = [(el, str(el.get("href") or "")) for el in doc.link_tags]
-    for el, href in [*doc.anchors, *hrefs]:
+    hrefs = [(el, el.attrs.get("href") or "") for el in doc.link_tags]
+    for el, href in [*doc.non_web_anchors(), *hrefs]:
         if href[:12].lstrip()[:7].lower() != "mailto:" or _in_template(el):
             continue
         for address in parse_mailto(href):
             yield address, "mailto"
 
 
-def _in_template(el: etree._Element) -> bool:
-    node: etree._Element | None = el
-    while node is not None:
-        if isinstance(node.tag, str) and node.tag.lower() in _TEMPLATE_TAGS:
-            return True
-        node = node.getparent()
-    return False
+def _in_template(el: Node) -> bool:
+    # (An HTML5 <template>'s content is a fragment of its own, out of the page's
+    # queries; a <template> inside SVG or MathML is an ordinary element.)
+    return ancestors_have(el, _TEMPLATE_TAGS)
 
 
 def _cfemail(doc: Doc, raw: str) -> Iterator[tuple[str, str]]:
     if not doc.contains(b"data-cfemail"):
         values: list[Any] = []
     else:
-        values = doc.tree.xpath("//@data-cfemail")
+        values = [el.attrs.get("data-cfemail") or ""
+                  for el in doc.tree.css("[data-cfemail]")]
     for value in values:
         address = normalize_email(cf_decode(str(value)))
         if address:
@@ -199,12 +196,12 @@ def _walk_json(node: Any, depth: int = 0) -> Iterator[tuple[bool, str]]:
         yield False, node
 
 
-def jsonld_blocks(scripts: Iterable[etree._Element]) -> Iterator[tuple[str, Any]]:
+def jsonld_blocks(scripts: Iterable[Script]) -> Iterator[tuple[str, Any]]:
     """(source text, parsed JSON or None when broken) of every JSON-LD script."""
     for script in scripts:
-        if "ld+json" not in str(script.get("type", "")).lower():
+        if "ld+json" not in script.type.lower():
             continue
-        text = (script.text or "").strip()
+        text = script.text.strip()
         if not text:
             continue
         try:
@@ -238,21 +235,22 @@ def _jsonld(doc: Doc) -> Iterator[tuple[str, str]]:
 def _attributes(doc: Doc) -> Iterator[tuple[str, str]]:
     # The attribute values holding an '@' (from the page's one attribute walk), then
     # the cheap per-attribute rule (see EMAIL_ATTRIBUTES).
-    for parent, name, text in doc.attrs().at_values:
-        if not P.email_attribute(str(parent.tag), name, str(parent.get("type", ""))):
+    for parent, name, text in doc.marked().at_values:
+        if not P.email_attribute(parent.tag or "", name,
+                                 parent.attributes.get("type") or ""):
             continue
         if "://" not in text:
             yield from _text(text)
 
 
 def _microdata(doc: Doc) -> Iterator[tuple[str, str]]:
-    for el in doc.attrs().itemprops:
-        if "email" not in str(el.get("itemprop", "")).lower().split():
+    for el in doc.marked().itemprop_emails:
+        attrs = el.attributes
+        if "email" not in (attrs.get("itemprop") or "").lower().split():
             continue
         if _in_template(el):
             continue
-        value = el.get("content") or el.get("href") or "".join(el.itertext())
-        value = str(value).strip()
+        value = (attrs.get("content") or attrs.get("href") or deep_text(el)).strip()
         found = parse_mailto(value) if value.lower().startswith("mailto:") \
             else [normalize_email(value)]
         for address in found:
@@ -318,6 +316,50 @@ def _bracket_hint(text: str) -> bool:
     return False
 
 
+def _positions(text: str, marks: tuple[str, ...]) -> Iterator[int]:
+    for mark in marks:
+        at = text.find(mark)
+        while at >= 0:
+            yield at
+            at = text.find(mark, at + 1)
+
+
+def _word_start(text: str, at: int, is_local: Callable[[str, int], object]) -> int:
+    """Where the local part before the separator at `at` starts: back over the
+    whitespace, then over the local-part characters."""
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    while at > 0 and is_local(text, at - 1):
+        at -= 1
+    return at
+
+
+def token_matches(regex: re.Pattern[str], text: str,
+                  marks: tuple[str, ...]) -> Iterator[re.Match[str]]:
+    """`regex.finditer(text)` for an obfuscation regex (a local part, whitespace, then a
+    separator starting with one of `marks`), tried only where a local part ends before
+    one of `marks`: every match starts there. A scan tries every position of a long
+    page, each with a look-behind and a character class."""
+    is_local = re.compile(r"[a-z0-9._%+-]", regex.flags).match
+    end = 0
+    for start in sorted({_word_start(text, at, is_local) for at in _positions(text, marks)}):
+        if start < end:
+            continue
+        match = regex.match(text, start)
+        if match:
+            yield match
+            end = match.end()
+
+
+# The characters an obfuscation regex's separator starts with (see `token_matches`).
+_SEPARATOR_MARKS: dict[re.Pattern[str], tuple[str, ...]] = {
+    P.OBFUSCATED_BRACKET_RE: ("[", "(", "{", "<", "@"),
+    P.OBFUSCATED_SPACED_AT_RE: ("@",),
+    P.OBFUSCATED_UPPER_RE: ("AT",),
+    P.OBFUSCATED_LOWER_RE: (" at ",),
+}
+
+
 def _obfuscated(text: str) -> Iterator[tuple[str, str]]:
     regexes = []
     if _bracket_hint(text):
@@ -329,7 +371,7 @@ def _obfuscated(text: str) -> Iterator[tuple[str, str]]:
     if " at " in text and " dot " in text:
         regexes.append(P.OBFUSCATED_LOWER_RE)
     for regex in regexes:
-        for match in regex.finditer(text):
+        for match in token_matches(regex, text, _SEPARATOR_MARKS[regex]):
             domain = P.OBFUSCATED_DOT_RE.sub(".", match.group(2))
             address = normalize_email(f"{match.group(1)}@{domain}")
             if address:
@@ -340,7 +382,7 @@ def _obfuscated(text: str) -> Iterator[tuple[str, str]]:
 # legitimately lists at most a few hundred addresses (the real-page corpus has at most
 # 13 candidates on a page), while each candidate costs a scan of up to 400 characters
 # leftwards, 300 references rightwards and a decode: without a cap a page of a million
-# '&#64;' took minutes. Encoded addresses in text past the cap are not lost: lxml
+# '&#64;' took minutes. Encoded addresses in text past the cap are not lost: the parser
 # decodes references, so `_text` still reports them (as method 'text').
 MAX_ENTITY_CANDIDATES = 1000
 _ENTITY_LEFT_WINDOW = 400  # characters before the '@' the left part may start at
@@ -349,12 +391,34 @@ _ENTITY_LEFT_WINDOW = 400  # characters before the '@' the left part may start a
 _CHUNK_REF_RE = re.compile(r"&[^&;]*;")
 
 
+# ENTITY_AT_RE split in two: the references (a leading '&' the regex engine skips
+# ahead to), and the plain '@' touching one (found from each '@'). The one
+# case-insensitive alternation tried every position of the page: ≈ 400 µs a page.
+_AT_REFERENCE_RE = re.compile(r"&(?:#0*64;|#[xX]0*40;|[cC][oO][mM][mM][aA][tT];)")
+
+
+def _occurrences(raw: str, token: str) -> Iterator[tuple[int, int, str]]:
+    at = raw.find(token)
+    while at >= 0:
+        yield at, at + len(token), token
+        at = raw.find(token, at + 1)
+
+
+def entity_ats(raw: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, text) of each match of ENTITY_AT_RE in `raw`, in order. Lazy: a
+    hostile page of a million candidates costs only the ones taken."""
+    references = ((m.start(), m.end(), m.group(0)) for m in _AT_REFERENCE_RE.finditer(raw))
+    end = 0
+    for found in heapq.merge(references, _occurrences(raw, ";@"), _occurrences(raw, "@&")):
+        if found[0] >= end:  # (finditer's matches never overlap)
+            yield found
+            end = found[1]
+
+
 def _entity_candidates(raw: str) -> Iterator[tuple[int, int]]:
     """(start, end) of the '@' (encoded, or plain next to a reference) of each of the
     first MAX_ENTITY_CANDIDATES matches of ENTITY_AT_RE in `raw`."""
-    for at in islice(P.ENTITY_AT_RE.finditer(raw), MAX_ENTITY_CANDIDATES):
-        start, end = at.span()
-        token = at.group(0)
+    for start, end, token in islice(entity_ats(raw), MAX_ENTITY_CANDIDATES):
         if token == ";@":
             start += 1
         elif token == "@&":
@@ -420,7 +484,7 @@ _ROT13 = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "nopqrstuvwxyzabcdefghijklmNOPQRSTUVWXYZABCDEFGHIJKLM",
 )
-_ROT13_XPATH = etree.XPath("//*[contains(@class, 'r13') or contains(@class, 'rot13')]")
+_ROT13_CSS = "[class*=r13], [class*=rot13]"
 
 
 def _rot13(doc: Doc) -> tuple[list[tuple[str, str]], set[str]]:
@@ -432,10 +496,10 @@ def _rot13(doc: Doc) -> tuple[list[tuple[str, str]], set[str]]:
     encoded: set[str] = set()
     if not (doc.contains(b"r13") or doc.contains(b"rot13")):
         return decoded, encoded
-    for el in _ROT13_XPATH(doc.tree):
-        if not P.ROT13_CLASS_RE.search(str(el.get("class", "")).lower()):
+    for el in doc.tree.css(_ROT13_CSS):
+        if not P.ROT13_CLASS_RE.search((el.attrs.get("class") or "").lower()):
             continue
-        text = "".join(el.itertext())
+        text = deep_text(el)
         encoded.update(address for address, _ in _text(text))
         decoded.extend((address, "rot13") for address, _ in _text(text.translate(_ROT13)))
     return decoded, encoded
@@ -443,13 +507,13 @@ def _rot13(doc: Doc) -> tuple[list[tuple[str, str]], set[str]]:
 
 def _scripts(doc: Doc) -> Iterator[tuple[str, str]]:
     for script in doc.scripts:
-        if script.get("src") is not None:
+        if script.src is not None:
             continue
-        kind = str(script.get("type", "")).lower()
+        kind = script.type.lower()
         if kind and "javascript" not in kind and "ecmascript" not in kind \
                 and kind != "module":
             continue  # templates, JSON, text/x-handlebars...
-        text = script.text or ""
+        text = script.text
         if "+" not in text or "@" not in text:
             continue
         for match in P.SCRIPT_CONCAT_RE.finditer(text[:_MAX_SCAN_CHARS]):
@@ -480,12 +544,12 @@ def _best(found: Iterable[tuple[str, str]], url: str) -> tuple[Contact, ...]:
 
 
 def find_emails(
-    url: str, tree: etree._Element | str | bytes | None, raw: str | None = None
+    url: str, tree: Tree | str | bytes | None, raw: str | None = None
 ) -> tuple[Contact, ...]:
     """Every address on the page at `url`, deduplicated, best method kept.
 
-    `tree` is a parsed lxml document (or markup, parsed here); `raw` is the decoded
-    markup, used for the encodings lxml hides (entities, Cloudflare URLs).
+    `tree` is a parsed document (or markup, parsed here); `raw` is the decoded
+    markup, used for the encodings the parser hides (entities, Cloudflare URLs).
     """
     try:
         if isinstance(tree, bytes):
@@ -496,7 +560,7 @@ def find_emails(
         if tree is None:
             return ()
         return emails_of(make_doc(url, tree, raw or ""))
-    except (ValueError, RecursionError, MemoryError, etree.Error):
+    except (ValueError, RecursionError, MemoryError):
         return ()
 
 
@@ -521,5 +585,5 @@ def emails_of(doc: Doc) -> tuple[Contact, ...]:
             found = [(address, how) for address, how in found if address not in encoded]
         found.extend(rot13)
         return _best(found, doc.url)
-    except (ValueError, RecursionError, MemoryError, etree.Error):
+    except (ValueError, RecursionError, MemoryError):
         return ()

@@ -7,13 +7,13 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from lxml import etree
+import ahocorasick_rs
 
 from prospector.extract import patterns as P
 from prospector.extract.doc import Doc
-from prospector.extract.dom import fold
+from prospector.extract.dom import Node, deep_text, fold
 from prospector.extract.emails import jsonld_blocks
-from prospector.extract.needles import GatedRegex
+from prospector.extract.needles import PAGE_NEEDLES, GatedRegex, TextWindows, holding
 from prospector.models import Community
 from prospector.urls import registered_domain
 
@@ -61,7 +61,7 @@ def post_evidence(doc: Doc, blog_class: bool) -> bool:
     or 'blog' in its URL."""
     return (
         blog_class
-        or any(doc.contains(hint) for hint in P.POST_MARKUP_HINTS)
+        or doc.holds_any(P.POST_MARKUP_HINTS)
         or bool(doc.meta("article:published_time"))
         or doc.meta("og:type").lower() == "article"
         or bool(P.DATED_URL_RE.search(doc.url))
@@ -72,11 +72,13 @@ def post_evidence(doc: Doc, blog_class: bool) -> bool:
 def page_dates(doc: Doc, jsonld: list[Any]) -> list[str]:
     """Every activity date on the page: <time datetime>, article:published/modified
     metadata, JSON-LD datePublished/dateModified/dateCreated."""
-    dates = [iso_date(str(el.get("datetime") or "")) for el in doc.times]
+    dates = [iso_date(el.attrs.get("datetime") or "") for el in doc.times]
     for el in doc.metas:
-        key = str(el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        attrs = el.attributes
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "") \
+            .lower()
         if key in P.DATE_META_KEYS:
-            dates.append(iso_date(str(el.get("content") or "")))
+            dates.append(iso_date(attrs.get("content") or ""))
     for data in jsonld:
         for node in _jsonld_nodes(data):
             for key in ("datePublished", "dateModified", "dateCreated"):
@@ -117,9 +119,10 @@ def find_names(doc: Doc, jsonld: list[Any]) -> tuple[str, ...]:
     byline elements; deduplicated case-insensitively, in that order."""
     found: list[str] = []
     for el in doc.metas:
-        key = str(el.get("name") or el.get("property") or "").lower()
+        attrs = el.attributes
+        key = (attrs.get("name") or attrs.get("property") or "").lower()
         if key in P.AUTHOR_META_KEYS:
-            found.append(str(el.get("content") or ""))
+            found.append(attrs.get("content") or "")
     for data in jsonld:
         for node in _jsonld_nodes(data):
             if "author" in node:
@@ -127,13 +130,11 @@ def find_names(doc: Doc, jsonld: list[Any]) -> tuple[str, ...]:
             kind = node.get("@type")
             if kind == "Person" or (isinstance(kind, list) and "Person" in kind):
                 found.extend(_author_names(node))
-    for el, _ in doc.anchors:
-        rel = el.get("rel")
-        if rel is not None and "author" in str(rel).lower().split():
-            found.append("".join(el.itertext()))
-    bylines = [el for el in doc.attrs().bylines if not _byline_container(el)]
+    marked = doc.marked()
+    found.extend(deep_text(el) for el in marked.rel_author)
+    bylines = [el for el in marked.bylines if not _byline_container(el)]
     for el in bylines[: P.MAX_BYLINES]:
-        found.append("".join(el.itertext()))
+        found.append(deep_text(el))
     out: list[str] = []
     seen: set[str] = set()
     for raw in found:
@@ -144,12 +145,12 @@ def find_names(doc: Doc, jsonld: list[Any]) -> tuple[str, ...]:
     return tuple(out[: P.MAX_NAMES])
 
 
-def _byline_container(el: etree._Element) -> bool:
+def _byline_container(el: Node) -> bool:
     """A body, article or paragraph-holding div: a whole post, not a byline."""
     tag = el.tag
     if tag == "body" or tag == "article":
         return True
-    return tag == "div" and next(el.iter("p"), None) is not None
+    return tag == "div" and el.css_first("p") is not None
 
 # -------------------------------------------------------------------- community
 
@@ -167,13 +168,21 @@ _POSTS_KEYS = ("posts", "messages", "beiträge")
 _ONLINE_KEYS = ("online",)
 
 
-def _first(regexes: tuple[re.Pattern[str], ...], text: str, lower: str = "",
-           keys: tuple[str, ...] = ()) -> int | None:
-    if keys and not any(k in lower for k in keys):
+# Characters either side of a keyword a forum-number match can reach: a label, a
+# number and the words between them ('Total registered members: 12,345').
+FORUM_REACH = 150
+
+
+def _first(regexes: tuple[re.Pattern[str], ...], text: str, lower: str,
+           keys: tuple[str, ...]) -> int | None:
+    """The first number one of `regexes` reads in the (folded) `text`; `lower` is it
+    lower-cased, `keys` the words every match of the group holds."""
+    if not any(k in lower for k in keys):
         return None
+    windows = TextWindows(text, lower, keys, FORUM_REACH)
     for regex in regexes:
-        match = _board_total(regex, text) if regex in P.PER_POSTER_RES else \
-            regex.search(text)
+        match = _board_total(regex, windows) if regex in P.PER_POSTER_RES else \
+            windows.search(regex)
         if match:
             value = _number(match.group(1))
             if value is not None:
@@ -189,22 +198,24 @@ _TOTAL_RES = {
 assert all(total.pattern != regex.pattern for regex, total in _TOTAL_RES.items())
 
 
-def _board_total(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+def _board_total(regex: re.Pattern[str], windows: TextWindows) -> re.Match[str] | None:
     """The match of a 'Label: number' form that states a board total: the only one on
     the page, else the first that says 'total' (see PER_POSTER_RES)."""
-    first = regex.search(text)
-    if first is None or regex.search(text, first.end()) is None:
+    first = windows.search(regex)
+    if first is None or windows.search(regex, first.end()) is None:
         return first
-    return _TOTAL_RES[regex].search(text)
+    return windows.search(_TOTAL_RES[regex])
 
 
-def find_community(doc: Doc, text: str, dates: list[str]) -> Community:
-    """Forum numbers as the board index or footer states them."""
-    text_lower = text.lower()
+def find_community(doc: Doc, text: str, dates: list[str],
+                   text_lower: str | None = None) -> Community:
+    """Forum numbers as the board index or footer states them. `text_lower` is `text`
+    lower-cased when the caller has it."""
+    text_lower = text.lower() if text_lower is None else text_lower
     registration: bool | None = None
-    if any(doc.contains(m) for m in P.REGISTRATION_CLOSED_MARKERS):
+    if doc.holds_any(P.REGISTRATION_CLOSED_MARKERS):
         registration = False
-    elif any(doc.contains(m) for m in P.REGISTRATION_OPEN_MARKERS):
+    elif doc.holds_any(P.REGISTRATION_OPEN_MARKERS):
         registration = True
     return Community(
         members=_first(P.MEMBERS_RES, text, text_lower, _MEMBERS_KEYS),
@@ -223,7 +234,8 @@ def find_comments(text: str, jsonld: list[Any]) -> int | None:
             value = node.get("commentCount")
             if isinstance(value, int | str) and str(value).isdigit():
                 return int(value)
-    match = P.COMMENTS_RE.search(text)
+    match = TextWindows(text, text.lower(), P.COMMENTS_KEYS, P.COMMENTS_REACH) \
+        .search(P.COMMENTS_RE)
     return _number(match.group(1)) if match else None
 
 
@@ -234,25 +246,31 @@ def find_newsletter(doc: Doc, text_lower: str) -> str:
     """Newsletter provider the page embeds or links, 'form' for a plain sign-up form
     (a form with an email field near newsletter/subscribe words), '' for none."""
     for provider, markers in P.NEWSLETTER_PROVIDERS:
-        if any(doc.contains(m) for m in markers):
+        if doc.holds_any(markers):
             return provider
     for form in doc.forms:
-        marks = " ".join(str(form.get(a, "")) for a in ("id", "class", "action", "name"))
-        inputs = [" ".join(str(i.get(a, "")) for a in ("type", "name", "id"))
-                  for i in form.iter("input")]
+        attrs = form.attributes
+        marks = " ".join(attrs.get(a) or "" for a in ("id", "class", "action", "name"))
+        inputs = [" ".join(i.attributes.get(a) or "" for a in ("type", "name", "id"))
+                  for i in form.css("input")]
         has_email = any("email" in i.lower() for i in inputs)
         if has_email and len(inputs) <= 6 and (
             P.NEWSLETTER_WORD_RE.search(marks)
-            or P.NEWSLETTER_WORD_RE.search(fold(" ".join(form.itertext()))[:300])
+            or P.NEWSLETTER_WORD_RE.search(fold(form.text(separator=" ") or "")[:300])
         ):
             return "form"
-    if any(k in text_lower for k in P.NEWSLETTER_TEXT_KEYS) and \
-            P.NEWSLETTER_TEXT_RE.search(text_lower):
+    if TextWindows(text_lower, text_lower, P.NEWSLETTER_TEXT_KEYS, P.NEWSLETTER_REACH) \
+            .search(P.NEWSLETTER_TEXT_RE):
         return "form"
     return ""
 
 
+# (`Doc.holds_any` answers for the literals of the one pass only.)
+assert all(literal in PAGE_NEEDLES.needles for group in (
+    P.POST_MARKUP_HINTS, P.REGISTRATION_CLOSED_MARKERS, P.REGISTRATION_OPEN_MARKERS,
+    *(markers for _, markers in P.NEWSLETTER_PROVIDERS)) for literal in group)
 _DEAL_ANY = GatedRegex(P.DEAL_ANY_RE, P.DEAL_ANY_LITERALS)
+_DEAL_WORDS = ahocorasick_rs.AhoCorasick(P.DEAL_ANY_LITERALS)
 
 
 def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
@@ -262,34 +280,34 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
     if platform in P.SHOP_PLATFORMS:
         found.add("shop")
     site = registered_domain(doc.url)
-    deal_paths: dict[str, str] = {}  # target -> its path when it names a deal, else ''
-    deal_anchors: dict[str, bool] = {}  # a menu repeats the same labels
-    for el, href in doc.anchors:
-        target, domain = doc.target(href)
-        if not target or domain != site:
-            continue
-        path = deal_paths.get(target)
-        if path is None:
-            path = target.split("://", 1)[-1].partition("/")[2].lower()
-            path = deal_paths[target] = path if _DEAL_ANY.search(path) else ""
-        # Menu entries carry their label as direct text; the cheap read is enough.
-        anchor = (el.text or "").strip().lower()
-        anchor = anchor if len(anchor) <= P.MAX_CONTACT_ANCHOR else ""
+    same_site = [(i, target) for i, (_, _, target, domain) in enumerate(doc.resolved_anchors())
+                 if domain == site and target]
+    # Paths and labels that name no deal (most) are settled by one automaton pass each.
+    targets = list(dict.fromkeys(target for _, target in same_site))
+    paths = [target.split("://", 1)[-1].partition("/")[2].lower() for target in targets]
+    with_words = holding(_DEAL_WORDS, paths)
+    deal_paths = {target: path if i in with_words and _DEAL_ANY.regex.search(path) else ""
+                  for i, (target, path) in enumerate(zip(targets, paths, strict=True))}
+    # Menu entries carry their label as direct text; the cheap read is enough (and
+    # all the text inside would take a 'pet shop' article link for a shop).
+    anchors = doc.anchors
+    labels = [(anchors[i][0].text(deep=False) or "").strip().lower() for i, _ in same_site]
+    labels = [label if len(label) <= P.MAX_CONTACT_ANCHOR else "" for label in labels]
+    labelled = holding(_DEAL_WORDS, labels)
+    for i, (_, target) in enumerate(same_site):
+        path, anchor = deal_paths[target], labels[i]
         if not path:
-            deal = deal_anchors.get(anchor)
-            if deal is None:
-                deal = deal_anchors[anchor] = bool(anchor and _DEAL_ANY.search(anchor))
-            if not deal:
+            if i not in labelled or not _DEAL_ANY.regex.search(anchor):
                 continue
-        if not path:  # no deal in the path: only the anchor can name one
+            # No deal in the path: only the anchor can name one.
             path = target.split("://", 1)[-1].partition("/")[2].lower()
         for signal, regex in P.DEAL_RULES:
             if signal not in found and (regex.search(path) or regex.search(anchor)):
                 found.add(signal)
     for signal, regex in P.DEAL_TEXT_RULES:
-        keys = P.DEAL_TEXT_KEYS[signal]
-        if signal not in found and any(k in text_lower for k in keys) \
-                and regex.search(text_lower):
+        if signal not in found and TextWindows(
+                text_lower, text_lower, P.DEAL_TEXT_KEYS[signal], P.DEAL_TEXT_REACH
+        ).search(regex):
             found.add(signal)
     return tuple(s for s in P.DEAL_SIGNALS if s in found)
 

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import ahocorasick_rs
-from lxml import etree
 
 from prospector.extract import patterns as P
-from prospector.extract.dom import base_directory, fold, origin
-from prospector.extract.needles import GatedRegex
+from prospector.extract.dom import Node, Tree, base_directory, deep_text, fold, origin
+from prospector.extract.needles import GatedRegex, holding
 from prospector.models import Link
 from prospector.urls import registered_domain
 
@@ -31,7 +30,7 @@ _HEADING_CONTAINERS = frozenset({"ul", "ol", "div", "section", "aside", "li", "t
 
 def is_skipped_href(href: str) -> bool:
     """True for hrefs that are not web pages: mailto, javascript, data, tel, anchors."""
-    h = href.strip().lower()
+    h = href.strip()[:12].lower()  # (no skipped scheme is longer)
     return not h or h.startswith("#") or h.startswith(P.SKIP_SCHEMES)
 
 
@@ -96,27 +95,41 @@ def _folded_contact_anchor(anchor: str) -> bool:
 # IGNORECASE, 'ſ' matches 's' and the Kelvin sign 'k'), so other text skips the gate.
 _CONTACT_SEGMENT_WORDS = ahocorasick_rs.AhoCorasick(P.CONTACT_SEGMENT_LITERALS)
 _CONTACT_ANCHOR_WORDS = ahocorasick_rs.AhoCorasick(P.CONTACT_ANCHOR_LITERALS)
+# Words one of which a contact-like URL holds in its path or its query (CONTACT_QUERY_RE's
+# 'sendmail' is no path word).
+_CONTACT_URL_WORDS = ahocorasick_rs.AhoCorasick((*P.CONTACT_SEGMENT_LITERALS, "sendmail"))
+assert not any(any(c.isspace() for c in w) for w in P.CONTACT_ANCHOR_LITERALS)
 
 
-def _class_id(el: etree._Element) -> str:
-    return f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}".lower()
+def _class_id(attrs: dict[str, str | None]) -> str:
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('role') or ''}" \
+        .lower()
 
 
-def _heading_text(el: etree._Element) -> str:
+def _heading_text(el: Node) -> str:
     """Heading that labels the list `el` belongs to: its previous sibling heading or
     its own first heading child (widget title)."""
-    prev = el.getprevious()
-    while prev is not None and not isinstance(prev.tag, str):
-        prev = prev.getprevious()
-    if prev is not None and (prev.tag.lower() in _HEADING_TAGS
-                             or "title" in str(prev.get("class", "")).lower()):
-        return fold("".join(prev.itertext()))[:80]
-    for child in el[:3]:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag.lower() in _HEADING_TAGS or "title" in str(child.get("class", "")).lower():
-            return fold("".join(child.itertext()))[:80]
+    prev = el.prev
+    while prev is not None and not prev.is_element_node:
+        prev = prev.prev
+    if prev is not None and _is_heading(prev):
+        return fold(deep_text(prev))[:80]
+    child = el.child
+    seen = 0
+    while child is not None and seen < 3:
+        if child.is_element_node:
+            seen += 1
+            if _is_heading(child):
+                return fold(deep_text(child))[:80]
+        child = child.next
     return ""
+
+
+def _is_heading(el: Node) -> bool:
+    if el.tag in _HEADING_TAGS:
+        return True
+    cls = el.attributes.get("class")
+    return cls is not None and "title" in cls.lower()
 
 
 # Matches where one of SECTION_CLASS_RULES does: most class/id strings match none, and
@@ -128,10 +141,10 @@ _ANY_SECTION_CLASS = GatedRegex(
 assert all(r.flags == _ANY_SECTION_CLASS.regex.flags for _, r in P.SECTION_CLASS_RULES)
 
 
-def classify_element(el: etree._Element) -> str:
+def classify_element(el: Node) -> str:
     """The section one element marks by its own tag, class/id or heading; '' if none."""
-    tag = el.tag.lower() if isinstance(el.tag, str) else ""
-    marks = _class_id(el)
+    tag = (el.tag or "") if el.is_element_node else ""
+    marks = _class_id(el.attributes) if tag else ""
     if marks.strip() and _ANY_SECTION_CLASS.search(marks):
         for section, regex in P.SECTION_CLASS_RULES:
             if regex.search(marks):
@@ -146,32 +159,33 @@ def classify_element(el: etree._Element) -> str:
     return P.SECTION_TAGS.get(tag, "")
 
 
-def link_section(el: etree._Element, cache: dict[etree._Element, str] | None = None) -> str:
-    """Section of the nearest classified ancestor of a link; 'content' by default."""
-    node = el.getparent()
+def link_section(el: Node, cache: dict[int, str] | None = None) -> str:
+    """Section of the nearest classified ancestor of a link; 'content' by default.
+    `cache` maps a node's `mem_id` to its section."""
+    node = el.parent
     depth = 0
-    while node is not None and depth < _MAX_ANCESTORS:
-        if cache is not None and node in cache:
-            section = cache[node]
+    while node is not None and depth < _MAX_ANCESTORS and node.is_element_node:
+        key = node.mem_id
+        if cache is not None and key in cache:
+            section = cache[key]
         else:
             section = classify_element(node)
             if cache is not None:
-                cache[node] = section
+                cache[key] = section
         if section:
             return section
-        node = node.getparent()
+        node = node.parent
         depth += 1
     return "content"
 
 
-def _anchor_text(el: etree._Element) -> str:
-    # A childless anchor (most menu entries) has its text in .text: no iteration.
-    text = fold(el.text or "" if len(el) == 0 else "".join(el.itertext()))
+def _anchor_text(el: Node) -> str:
+    text = fold(deep_text(el))
     if not text:
-        text = fold(str(el.get("title", "")))
+        text = fold(el.attrs.get("title") or "")
     if not text:
-        for img in el.iter("img"):
-            text = fold(str(img.get("alt", "")))
+        for img in el.css("img"):
+            text = fold(img.attrs.get("alt") or "")
             if text:
                 break
     return text[: P.MAX_ANCHOR_CHARS]
@@ -185,8 +199,36 @@ def url_host(canonical_url: str) -> str:
     return netloc.rsplit("@", 1)[-1].split(":", 1)[0]
 
 
+def _contact_like_urls(targets: set[str]) -> dict[str, bool]:
+    """`contact_like_url` of each target, the ones with no word a contact page's path
+    or query holds settled by one automaton pass over them all (most of a page's)."""
+    found: dict[str, bool] = {}
+    plain: list[str] = []
+    for target in targets:
+        if target.isascii() and "%" not in target:
+            plain.append(target)
+        else:
+            found[target] = contact_like_url(target)  # (decoded or non-ASCII first)
+    hits = holding(_CONTACT_URL_WORDS, [target.lower() for target in plain])
+    for index, target in enumerate(plain):
+        found[target] = index in hits and contact_like_url(target)
+    return found
+
+
+def _wordless_anchors(texts: list[str]) -> set[int]:
+    """Indexes of the anchor `texts` (all the text inside each anchor) that surely name
+    no contact page: ASCII text without a contact word (folding adds or removes none,
+    as none holds a space), which most menu and post links have. One automaton pass
+    over them all. (Blank text is not settled: the title or an image's alt is read
+    instead.)"""
+    plain = [i for i, text in enumerate(texts)
+             if text and text.isascii() and not text.isspace()]
+    with_words = holding(_CONTACT_ANCHOR_WORDS, [texts[i].lower() for i in plain])
+    return {i for k, i in enumerate(plain) if k not in with_words}
+
+
 def find_links(
-    url: str, tree: etree._Element, base: str, page_is_resources: bool = False,
+    url: str, tree: Tree, base: str, page_is_resources: bool = False,
     doc: Doc | None = None,
 ) -> tuple[tuple[Link, ...], tuple[str, ...]]:
     """(outbound links, same-site contact-like URLs to follow) of the page at `url`.
@@ -201,19 +243,19 @@ def find_links(
     seen: set[str] = set()
     follow: list[str] = []
     follow_seen: set[str] = {url}
-    cache: dict[etree._Element, str] = {}
-    contact_urls: dict[str, bool] = {}  # a menu repeats the same targets
-    for el, href in doc.anchors:
-        target, target_domain = doc.target(href)
+    cache: dict[int, str] = {}
+    anchors = doc.resolved_anchors()
+    contact_urls = _contact_like_urls({t for _, _, t, d in anchors if d == domain})
+    same_site = [i for i, (_, _, _, d) in enumerate(anchors) if d == domain]
+    wordless = {same_site[k] for k in _wordless_anchors([doc.anchor_text(i) for i in same_site])}
+    for i, (el, _, target, target_domain) in enumerate(anchors):
         if not target_domain:
             continue
         if target_domain == domain:
             if len(follow) >= MAX_FOLLOW or target in follow_seen:
                 continue
-            by_url = contact_urls.get(target)
-            if by_url is None:
-                by_url = contact_urls[target] = contact_like_url(target)
-            if by_url or _folded_contact_anchor(_anchor_text(el)):
+            if contact_urls[target] or (
+                    i not in wordless and _folded_contact_anchor(_anchor_text(el))):
                 follow.append(target)
                 follow_seen.add(target)
             continue

@@ -1,10 +1,11 @@
 """Every fixed byte string the page readers look for, found with one pass per page.
 
-Platform fingerprints, newsletter embeds, registration notices, blog-post markup and
-the cheap pre-checks of the address readers are about 170 literals tested against the page's lower-cased
-markup. One substring scan of a 66 KB page costs ≈ 30 µs in CPython, and a regex
-alternation of them is slower still (Python's engine tries every alternative at every
-position): testing them one by one was a quarter of the extraction time. An
+Platform fingerprints, newsletter embeds, registration notices, blog-post markup, the
+cheap pre-checks of the address readers and the words the element queries need are
+about 180 literals tested against the page's lower-cased markup. One substring scan of
+a 66 KB page costs ≈ 30 µs in CPython, and a regex alternation of them is slower still
+(Python's engine tries every alternative at every position): testing them one by one
+was a quarter of the extraction time. An
 Aho-Corasick automaton compiled to a DFA (ahocorasick-rs, Rust) finds all of them in
 one pass, overlapping occurrences included, so the answer for every literal is exactly
 `literal in page`: ≈ 190 µs a page over the corpus, where the scans it replaced took
@@ -14,7 +15,9 @@ one pass, overlapping occurrences included, so the answer for every literal is e
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 
 import ahocorasick_rs
 
@@ -61,6 +64,61 @@ class GatedRegex:
         return self.regex.search(text)
 
 
+class TextWindows:
+    """The stretches of a text within `reach` characters of any occurrence of `keys`
+    in its lower-cased form, merged, in order. When every match of a regex holds one
+    of the keys and spans less than `reach` either side of it, the leftmost match in
+    the stretches is the leftmost in the whole text (tests/test_properties.py checks
+    each such use): the page-text regexes with no literal prefix, which try every
+    position of a 20,000-character text, then try a few hundred."""
+
+    __slots__ = ("spans", "text")
+
+    def __init__(self, text: str, lower: str, keys: tuple[str, ...], reach: int) -> None:
+        self.text = text
+        if len(lower) != len(text):
+            # Lower-casing changed the length: positions would not line up.
+            self.spans = [(0, len(text))] if any(k in lower for k in keys) else []
+            return
+        spots = sorted((at, at + len(key)) for key in keys for at in _occurrences(lower, key))
+        spans: list[tuple[int, int]] = []
+        for start, end in spots:
+            lo, hi = max(0, start - reach), min(len(text), end + reach)
+            if spans and lo <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+            else:
+                spans.append((lo, hi))
+        self.spans = spans
+
+    def search(self, regex: re.Pattern[str], start: int = 0) -> re.Match[str] | None:
+        """The leftmost match of `regex` at or after `start` inside the stretches."""
+        for lo, hi in self.spans:
+            if hi <= start:
+                continue
+            match = regex.search(self.text, max(lo, start), hi)
+            if match:
+                return match
+        return None
+
+
+def _occurrences(text: str, word: str) -> Iterable[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
+def holding(automaton: ahocorasick_rs.AhoCorasick, texts: list[str]) -> set[int]:
+    """Indexes of the `texts` that hold one of `automaton`'s literals (none of which
+    holds a newline, so no match spans two texts): one pass over them all instead of a
+    call each."""
+    if not texts:
+        return set()
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    return {bisect_right(starts, at) - 1
+            for _, at, _ in automaton.find_matches_as_indexes("\n".join(texts))}
+
+
 # The literals the page readers test against the lower-cased markup.
 PAGE_NEEDLES = NeedleSet([
     *(s.encode() for _, _, subs, _ in P.PLATFORM_RULES for s in subs),
@@ -68,6 +126,9 @@ PAGE_NEEDLES = NeedleSet([
     *(m for _, markers in P.NEWSLETTER_PROVIDERS for m in markers),
     *P.REGISTRATION_OPEN_MARKERS,
     *P.REGISTRATION_CLOSED_MARKERS,
-    *P.ADDRESS_MARKUP_HINTS,
+    # ('&#' is left to a scan of its own: some pages hold thousands of numeric
+    # references, and the pass reports every occurrence.)
+    *(hint for hint in P.ADDRESS_MARKUP_HINTS if hint != b"&#"),
     *P.POST_MARKUP_HINTS,
+    *P.MARKED_HINTS,
 ])

@@ -38,7 +38,9 @@ _AT_BRACKETED: Final = r"\s*[\[\(\{<]\s*(?:at|@|ät|at\s*sign)\s*[\]\)\}>]\s*"
 _DOT_BRACKETED: Final = r"\s*[\[\(\{<]\s*(?:dot|punkt|point|\.)\s*[\]\)\}>]\s*"
 _LABEL: Final = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _TLD: Final = r"[a-z]{2,24}"
-_OBF_LOCAL: Final = r"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{0,63})"
+# (Possessive: what follows a local part is never one of its characters, so giving
+# some back cannot make a match; without it every word of a page was tried 64 times.)
+_OBF_LOCAL: Final = r"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{0,63}+)"
 # 'name [at] domain [dot] com', 'name(at)domain.de', 'name {at} domain {dot} com',
 # and also 'name@domain [dot] com'.
 OBFUSCATED_BRACKET_RE: Final = re.compile(
@@ -73,7 +75,7 @@ OBFUSCATED_DOT_RE: Final = re.compile(
 )
 
 # Addresses written with character references ('info&#64;x.de', or every character
-# encoded). lxml decodes them in text, so the raw markup is scanned for the encoded
+# encoded). The parser decodes them in text, so the raw markup is scanned for the encoded
 # form to report the method honestly. Scanning starts at an encoded '@' (or a plain one
 # touching a reference) and grows outwards over address characters and references:
 # leftwards over at most 200 of `&#x?[0-9a-f]{1,6};|[a-z0-9._%+-]` ending at the '@'
@@ -521,6 +523,8 @@ NEWSLETTER_TEXT_RE: Final = re.compile(
 # ('ubscr' with the 's' also as 'ſ', which case-insensitive matching takes for an 's'):
 # the regex only runs on text holding one of them.
 NEWSLETTER_TEXT_KEYS: Final = ("ubscr", "ub\u017fcr", "letter")
+# Characters a NEWSLETTER_TEXT_RE match reaches either side of its literal.
+NEWSLETTER_REACH: Final = 120
 # Blog signals in markup of sites without a known platform.
 BLOG_HINT_RE: Final = re.compile(
     r"class=\"[^\"]*\b(?:hentry|blog-post|post-entry|entry-content|post-body)\b|"
@@ -618,6 +622,15 @@ ADDRESS_MARKUP_HINTS: Final = (
     b"data-cfemail", b"email-protection", b"itemprop", b"email",
     b"&#", b"&commat;", b";@", b"@&", b"64;", b"40;", b"at;", b"r13", b"rot13",
 )
+# Lower-cased words without which an element the readers query by its attributes
+# (bylines, blog-post classes, data-email attributes) cannot be on a page: the query
+# leaves out the selectors whose word is missing. (Each is on a page a few times at
+# most: the one pass reports every occurrence.)
+MARKED_HINTS: Final = (
+    b"author", b"byline", b"fn", b"hentry", b"blog-post", b"post-body", b"data-email",
+    b"data-mail",
+)
+
 # Class tokens of elements whose text a page script shows ROT13-decoded: the Email
 # Address Encoder plugin's '__eae_r13' and hand-made 'rot13'/'email-rot13' spans.
 ROT13_CLASS_RE: Final = re.compile(r"(?:^|[\s_-])(?:r13|rot13)(?:$|[\s_-])")
@@ -627,6 +640,11 @@ COMMENTS_RE: Final = re.compile(
     r"\b(\d{1,6})\s+(?:comments?|responses?|replies|kommentare?|commentaires?|"
     r"comentarios?)\b", re.IGNORECASE,
 )
+# Literals one of which every COMMENTS_RE match holds in lower-cased text (none has an
+# 's' or a 'k', which case-insensitive matching also takes as 'ſ' and the Kelvin sign),
+# and how far a match reaches either side of one.
+COMMENTS_KEYS: Final = ("mment", "oment", "pon", "repl")
+COMMENTS_REACH: Final = 40
 
 # Newsletter providers by the hosts/markup of their embeds and sign-up links, matched
 # against the lower-cased markup (bytes). Order: the more specific first.
@@ -659,7 +677,8 @@ DEAL_RULES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("write_for_us", re.compile(r"write[-_ ]?for[-_ ]?us|guest[-_ ]?post|contribut|"
                                 r"submit[-_ ]an?[-_ ]article|gastbeitrag")),
     ("shop", re.compile(r"(?:^|/|\b)(?:shop|store|cart|products?|boutique)(?:$|/|\b|\.)")),
-    ("ebook", re.compile(r"e-?books?\b")),
+    # (Not inside a word: 'facebook' is no e-book.)
+    ("ebook", re.compile(r"(?<![a-z])e-?books?\b")),
 )
 DEAL_ANY_RE: Final = re.compile("|".join(f"(?:{r.pattern})" for _, r in DEAL_RULES))
 # Every match of DEAL_ANY_RE holds one of these (it is only run on text that does).
@@ -685,3 +704,5 @@ DEAL_TEXT_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "write_for_us": ("write for us", "guest"),
     "ebook": ("book",),
 }
+# Characters a DEAL_TEXT_RULES match reaches either side of its literal.
+DEAL_TEXT_REACH: Final = 40

@@ -48,6 +48,10 @@ _DATE_RE = re.compile(
 # Characters either side of a run the matcher sees: its label ('Tel.:'), brackets and
 # extension ('ext. 12') fit, and its check that the number stands alone.
 _CONTEXT = 40
+# More separate digit groups than any written phone number has (two French numbers side
+# by side have ten): past it, a run is a list, on which the matcher spent 20 ms a page.
+_MAX_GROUPS = 12
+_GROUP_RE = re.compile(r"\d+")
 _CONFIDENCE = {"tel": 0.9, "text": 0.7}
 
 
@@ -73,7 +77,7 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
 
 
 def tel_numbers(doc: Doc, region: str) -> Iterator[str]:
-    for _, href in doc.anchors:
+    for _, href in doc.non_web_anchors():
         head = href[:8].lstrip().lower()
         if not head.startswith(("tel:", "callto:")):
             continue
@@ -92,6 +96,8 @@ def _stretches(text: str) -> Iterator[tuple[int, int]]:
     start = end = -1
     for run in _DIGIT_RUN_RE.finditer(text):
         digits = run.group()
+        if len(_GROUP_RE.findall(digits)) > _MAX_GROUPS:
+            continue  # a list of numbers (an hour or day picker, a table row)
         if _DATE_RE.search(digits) and sum(
                 c.isdigit() for c in _DATE_RE.sub(" ", digits)) < 7:
             continue  # a date ('2024-01-07', '07.01.2024 10'): the matcher rejects them

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-
-from lxml import etree
 
 from prospector.extract import patterns as P
-from prospector.extract.dom import fold
-from prospector.extract.needles import PAGE_NEEDLES
+from prospector.extract.dom import Node, Tree, ancestors_have, fold
+from prospector.extract.needles import PAGE_NEEDLES, TextWindows
 
 # The head and tail of a page carry nearly every fingerprint (generator, assets,
 # "powered by" footer); scanning only them bounds the cost on huge forum threads.
@@ -17,76 +14,78 @@ _HEAD_CHARS = 400_000
 _TAIL_CHARS = 100_000
 
 _COMPILED: tuple[
-    tuple[str, re.Pattern[str] | None, tuple[bytes, ...], tuple[re.Pattern[bytes], ...]], ...
+    tuple[str, re.Pattern[str] | None, frozenset[bytes],
+          tuple[tuple[re.Pattern[bytes], bytes], ...]], ...
 ] = tuple(
     (
         name,
         re.compile(gen, re.IGNORECASE) if gen else None,
-        tuple(s.encode() for s in subs),
-        tuple(re.compile(m.encode()) for m in regexes),  # against lower-cased markup
+        frozenset(s.encode() for s in subs),
+        # Against lower-cased markup, each with the literal it cannot match without.
+        tuple((re.compile(m.encode()), P.PLATFORM_REGEX_KEYS.get(m, b"")) for m in regexes),
     )
     for name, gen, subs, regexes in P.PLATFORM_RULES
 )
 _NAMES = {rule[0] for rule in P.PLATFORM_RULES}
 # Blog-post markup (microformats 'hentry', common theme classes).
-_BLOG_CLASS_XPATH = etree.XPath(
-    "boolean(//@class[contains(concat(' ', normalize-space(.), ' '), ' hentry ')"
-    " or contains(., 'blog-post') or contains(., 'post-body')])"
-)
+_BLOG_CLASS_CSS = "[class~=hentry], [class*='blog-post'], [class*='post-body']"
 _BY_NAME = {rule[0]: rule for rule in _COMPILED}
+_NOSCRIPT = frozenset({"noscript"})
+
+# The literals each rule's regexes cannot match without.
+_REGEX_KEYS = {name: tuple(key for _, key in regexes)
+               for name, _, _, regexes in _COMPILED if regexes}
+_GENERATOR_RULES = tuple((name, gen) for name, gen, _, _ in _COMPILED if gen is not None)
+# Platform names by the literals that name them, for a page's found literals.
+_NAMES_BY_LITERAL: dict[bytes, tuple[str, ...]] = {
+    literal: tuple(rule[0] for rule in _COMPILED if literal in rule[2])
+    for literal in {literal for rule in _COMPILED for literal in rule[2]}
+}
+
 
 class _Markup:
     """Fingerprint tests over one page's lower-cased markup. Every literal of a rule is
-    in `PAGE_NEEDLES`: `contains` answers from its one pass over the page (the page's
-    shared `Doc.contains`, or a pass of its own over `sample`)."""
+    in `PAGE_NEEDLES`: `found`, the ones the page holds, comes from one pass over it
+    (the page's shared `Doc.found`, or a pass of its own over `sample`); the platforms
+    they name are looked up once, not rule by rule."""
 
-    __slots__ = ("_contains", "sample")
+    __slots__ = ("found", "named", "possible", "sample")
 
-    def __init__(self, sample: bytes, contains: Callable[[bytes], bool] | None = None
-                 ) -> None:
+    def __init__(self, sample: bytes, found: frozenset[bytes] | None = None) -> None:
         self.sample = sample
-        if contains is None:
-            found = PAGE_NEEDLES.present(sample)
-            contains = found.__contains__
-        self._contains = contains
-
-    def has(self, needle: bytes) -> bool:
-        return not needle or self._contains(needle)
+        self.found = found = PAGE_NEEDLES.present(sample) if found is None else found
+        self.named = {name for literal in found for name in _NAMES_BY_LITERAL.get(literal, ())}
+        # The rules that may match: named by a literal, or with a regex that may.
+        self.possible = self.named | {
+            name for name, keys in _REGEX_KEYS.items()
+            if any(not key or key in found for key in keys)
+        }
 
     def matches(self, name: str) -> bool:
-        _, _, subs, regexes = _BY_NAME[name]
-        return any(self._contains(s) for s in subs) or any(
-            self.has(P.PLATFORM_REGEX_KEYS.get(m.pattern.decode(), b""))
-            and m.search(self.sample) for m in regexes
-        )
+        if name in self.named:
+            return True
+        if name not in self.possible:
+            return False
+        found = self.found
+        return any((not key or key in found) and regex.search(self.sample)
+                   for regex, key in _BY_NAME[name][3])
 
 
-def generator_meta(tree: etree._Element | None,
-                   metas: list[etree._Element] | None = None) -> str:
+def generator_meta(tree: Tree | None, metas: list[Node] | None = None) -> str:
     """All distinct <meta name="generator"> values, '; '-joined. `metas` are the page's
-    <meta> elements bucketed before the tree was stripped: those no longer in `tree`
-    are skipped, so that the result is the same as walking `tree`."""
+    <meta> elements when the caller has them."""
     if tree is None:
         return ""
     values: list[str] = []
-    for el in tree.iter("meta") if metas is None else metas:
-        if str(el.get("name", "")).strip().lower() == "generator":
-            if metas is not None and not _attached(el, tree):
-                continue
-            value = fold(str(el.get("content", "")))
+    for el in tree.css("meta") if metas is None else metas:
+        attrs = el.attributes
+        if (attrs.get("name") or "").strip().lower() == "generator":
+            if ancestors_have(el, _NOSCRIPT):
+                continue  # what a browser running scripts never reads
+            value = fold(attrs.get("content") or "")
             if value and value not in values:
                 values.append(value)
     return "; ".join(values)[:300]
-
-
-def _attached(el: etree._Element, root: etree._Element) -> bool:
-    """True when `el` is `root` or still one of its descendants."""
-    node: etree._Element | None = el
-    while node is not None:
-        if node is root:
-            return True
-        node = node.getparent()
-    return False
 
 
 def _powered_by(text: bytes) -> str:
@@ -98,15 +97,15 @@ def _powered_by(text: bytes) -> str:
     return ""
 
 
-def detect_platform(tree: etree._Element | None, html: str, url: str = "",
+def detect_platform(tree: Tree | None, html: str, url: str = "",
                     lowered: bytes | None = None,
-                    contains: Callable[[bytes], bool] | None = None,
-                    metas: list[etree._Element] | None = None) -> tuple[str, str]:
+                    found: frozenset[bytes] | None = None,
+                    metas: list[Node] | None = None) -> tuple[str, str]:
     """(platform, generator meta) of a page; platform '' when nothing conclusive.
     `lowered` is the page's markup as ASCII-lower-cased bytes when the caller has it
     (bytes: lower-casing and substring search are several times cheaper than on str);
-    `contains` is the page's memoised `lowered` substring test (`Doc.contains`, shared
-    with the page's other readers);
+    `found` is which `PAGE_NEEDLES` `lowered` holds (`Doc.found`, shared with the
+    page's other readers);
     `metas` are the page's bucketed <meta> elements (see `generator_meta`)."""
     generator = generator_meta(tree, metas)
     generators = [g.strip() for g in generator.split(";") if g.strip()]
@@ -116,40 +115,42 @@ def detect_platform(tree: etree._Element | None, html: str, url: str = "",
         lowered[:_HEAD_CHARS] + lowered[-_TAIL_CHARS:]
     )
 
-    markup = _Markup(sample, contains if sample is lowered else None).matches
-
+    markup = _Markup(sample, found if sample is lowered else None)
+    possible = markup.possible
     for name, _, _, _ in _COMPILED:
-        if name in P.FORUM_PLATFORMS and markup(name):
+        if name in possible and name in P.FORUM_PLATFORMS and markup.matches(name):
             return name, generator
-    for name, gen, _, _ in _COMPILED:
-        if gen is not None and any(gen.search(g) for g in generators):
+    for name, gen in _GENERATOR_RULES if generators else ():
+        if any(gen.search(g) for g in generators):
             return name, generator
     for name, _, _, _ in _COMPILED:
-        if name not in P.FORUM_PLATFORMS and markup(name):
+        if name in possible and name not in P.FORUM_PLATFORMS and markup.matches(name):
             return name, generator
-    found = _powered_by(sample)
-    return found, generator
+    return _powered_by(sample), generator
 
 
-def detect_kind(platform: str, tree: etree._Element | None, text: str, url: str = "",
+def detect_kind(platform: str, tree: Tree | None, text: str, url: str = "",
                 blog_class: bool | None = None, news: bool = False,
-                post_evidence: bool = True) -> str:
+                post_evidence: bool = True, lowered: str | None = None) -> str:
     """forum | blog | newsletter | shop | other. `blog_class` is the page's blog-post
-    class test when the caller already has it (`Doc.attrs().blog_class`); `news` says
+    class test when the caller already has it (`Doc.marked().blog_class`); `news` says
     the page declares itself news reporting (NEWS_TYPES); `post_evidence` that it shows
-    a sign of a dated post, without which a general site builder is no blog."""
+    a sign of a dated post, without which a general site builder is no blog; `lowered`
+    is `text` lower-cased when the caller has it."""
     if platform in P.SHOP_PLATFORMS:
         return "shop"
     if platform in P.FORUM_PLATFORMS:
         return "forum"
     if platform in P.NEWSLETTER_PLATFORMS:
         return "newsletter"
-    lowered = text.lower()
+    lowered = text.lower() if lowered is None else lowered
     if any(phrase in lowered for phrase in P.SHOP_TEXT_PHRASES):
         return "shop"
     if P.FORUM_HINT_RE.search(url):
         return "forum"
-    if P.NEWSLETTER_TEXT_RE.search(text[:3000]):
+    lead = text[:3000]
+    if TextWindows(lead, lead.lower(), P.NEWSLETTER_TEXT_KEYS, P.NEWSLETTER_REACH) \
+            .search(P.NEWSLETTER_TEXT_RE):
         return "newsletter"
     if platform in P.BLOG_PLATFORMS and platform not in P.GENERAL_CMS_PLATFORMS:
         return "blog"  # (Medium marks every story as a NewsArticle)
@@ -160,7 +161,7 @@ def detect_kind(platform: str, tree: etree._Element | None, text: str, url: str 
     if tree is not None and P.BLOG_HINT_RE.search(url):
         return "blog"
     if tree is not None and (
-        _BLOG_CLASS_XPATH(tree) if blog_class is None else blog_class
+        tree.css_first(_BLOG_CLASS_CSS) is not None if blog_class is None else blog_class
     ):
         return "blog"
     return "other"

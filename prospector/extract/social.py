@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-from lxml import etree
+import ahocorasick_rs
 
 from prospector.extract import patterns as P
-from prospector.extract.dom import base_directory, origin, safe_urljoin
+from prospector.extract.dom import Tree, base_directory, origin, safe_urljoin
 from prospector.models import Contact
 from prospector.urls import is_http_url, registered_domain
 
 if TYPE_CHECKING:
     from prospector.extract.doc import Doc
 
+# The networks' registered domains, as substrings of a link to one.
+_NETWORK_WORDS = ahocorasick_rs.AhoCorasick(tuple(P.SOCIAL_DOMAINS))
 # Networks whose handles are case-insensitive: lower-cased so one profile has one URL.
 _CASE_INSENSITIVE = frozenset({"x", "instagram", "github", "reddit", "tiktok", "threads",
                                "pinterest", "facebook", "linkedin", "bluesky"})
@@ -88,7 +90,7 @@ def social_profile(url: str, rel_me: bool = False) -> tuple[str, str]:
     return network, f"https://{P.SOCIAL_CANONICAL_HOST[network]}/{path}"
 
 
-def find_social(url: str, tree: etree._Element, base: str,
+def find_social(url: str, tree: Tree, base: str,
                 doc: Doc | None = None) -> tuple[Contact, ...]:
     """Social profiles linked from the page, one Contact per canonical profile.
     `doc` is the page's shared `Doc` when the caller has one."""
@@ -99,13 +101,18 @@ def find_social(url: str, tree: etree._Element, base: str,
         doc.base, doc.origin, doc.base_dir = base, origin(base), base_directory(base)
     seen: set[str] = set()
     out: list[Contact] = []
-    links = [(el, str(el.get("href") or "")) for el in doc.link_tags]
-    for el, href in [*doc.anchors, *links]:
+    me = doc.marked().rel_me
+    # <link> elements are mostly style sheets, icons and preloads: only those with
+    # rel=me or that name a network are resolved (any, when the page is on one).
+    everywhere = registered_domain(doc.base) in P.SOCIAL_DOMAINS
+    links = [(el, href, *doc.target(href))
+             for el in doc.link_tags for href in (el.attrs.get("href") or "",)
+             if href and (everywhere or el.mem_id in me
+                          or _NETWORK_WORDS.find_matches_as_indexes(href.lower()))]
+    for el, href, target, domain in [*doc.resolved_anchors(), *links]:
         if not href:
             continue
-        rel = el.get("rel")
-        rel_me = rel is not None and "me" in str(rel).lower().split()
-        target, domain = doc.target(href)
+        rel_me = bool(me) and el.mem_id in me
         if not rel_me and domain not in P.SOCIAL_DOMAINS:
             continue
         network, profile = social_profile(target or safe_urljoin(doc.base, href),

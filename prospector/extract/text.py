@@ -2,59 +2,68 @@
 
 from __future__ import annotations
 
-from lxml import etree
+from collections.abc import Iterator
 
 from prospector.extract import patterns as P
-from prospector.extract.dom import absolute_http, fold, visible_text
+from prospector.extract.dom import Node, Tree, absolute_http, deep_text, fold
 from prospector.models import Contact
 
 
-def find_title(tree: etree._Element, titles: list[etree._Element] | None = None) -> str:
+def find_title(tree: Tree, titles: list[str] | None = None) -> str:
     """<title>, else og:title, else the first <h1>; folded and capped. `titles` are the
-    page's <title> elements when the caller has them."""
-    if titles:
-        title = fold("".join(titles[0].itertext()))
-        if title:
-            return title[: P.MAX_TITLE_CHARS]
-    for candidate in (
-        tree.xpath("string(//title)"),
-        tree.xpath("string(//meta[@property='og:title']/@content)"),
-        tree.xpath("string(//h1)"),
-    ):
-        title = fold(str(candidate))
+    texts of the page's <title> elements when the caller has them (read before the
+    elements are stripped)."""
+    if titles is None:
+        titles = [el.text() or "" for el in tree.css("title")[:1]]
+    for candidate in _title_candidates(tree, titles):
+        title = fold(candidate)
         if title:
             return title[: P.MAX_TITLE_CHARS]
     return ""
 
 
-def find_text(tree: etree._Element) -> str:
-    """Visible text: no script/style/template/noscript, folded, capped."""
-    return visible_text(tree, P.MAX_TEXT_CHARS)
+def _title_candidates(tree: Tree, titles: list[str]) -> Iterator[str]:
+    if titles:
+        yield titles[0]
+    og = tree.css_first("meta[property='og:title']")
+    if og is not None:
+        yield og.attrs.get("content") or ""
+    h1 = tree.css_first("h1")
+    if h1 is not None:
+        yield deep_text(h1)
 
 
-def find_feeds(tree: etree._Element, base: str,
-               link_tags: list[etree._Element] | None = None) -> tuple[str, ...]:
+def find_text(tree: Tree) -> str:
+    """Visible text: no script/style/template/noscript, folded, capped. (Removes those
+    elements from `tree`.)"""
+    from prospector.extract.doc import make_doc  # import cycle: doc imports links
+
+    return make_doc("", tree, "").visible_text(P.MAX_TEXT_CHARS)
+
+
+def find_feeds(tree: Tree, base: str,
+               link_tags: list[Node] | None = None) -> tuple[str, ...]:
     """Absolute URLs of RSS/Atom feeds advertised with <link rel="alternate">."""
     out: list[str] = []
-    for el in tree.iter("link") if link_tags is None else link_tags:
-        rel = str(el.get("rel", "")).lower().split()
-        kind = str(el.get("type", "")).lower().split(";")[0].strip()
+    for el in tree.css("link") if link_tags is None else link_tags:
+        attrs = el.attributes
+        rel = (attrs.get("rel") or "").lower().split()
+        kind = (attrs.get("type") or "").lower().split(";")[0].strip()
         if "alternate" not in rel or kind not in P.FEED_TYPES:
             continue
-        url = absolute_http(base, str(el.get("href", "")))
+        url = absolute_http(base, attrs.get("href") or "")
         if url and url not in out:
             out.append(url)
     return tuple(out)
 
 
-def _is_contact_form(form: etree._Element) -> bool:
-    marks = " ".join(
-        str(form.get(a, "")) for a in ("id", "class", "action", "name", "role")
-    )
+def _is_contact_form(form: Node) -> bool:
+    attrs = form.attributes
+    marks = " ".join(attrs.get(a) or "" for a in ("id", "class", "action", "name", "role"))
     if P.COMMENT_FORM_RE.search(marks):
         return False
-    fields = list(form.iter("textarea", "input"))
-    names = [" ".join(str(f.get(a, "")) for a in ("name", "id")) for f in fields]
+    fields = form.css("textarea, input")
+    names = [" ".join(f.attributes.get(a) or "" for a in ("name", "id")) for f in fields]
     if any(P.COMMENT_FORM_RE.search(n) or n.strip().lower() in ("comment", "comment_post_id")
            for n in names):
         return False
@@ -63,12 +72,12 @@ def _is_contact_form(form: etree._Element) -> bool:
     return any(P.MESSAGE_FIELD_RE.search(n) for n in names)
 
 
-def find_contact_forms(url: str, tree: etree._Element, title: str,
-                       forms: list[etree._Element] | None = None) -> tuple[Contact, ...]:
+def find_contact_forms(url: str, tree: Tree, title: str,
+                       forms: list[Node] | None = None) -> tuple[Contact, ...]:
     """One `form` Contact for a contact page (by URL or title) carrying a message form."""
     if not (P.CONTACT_PAGE_RE.search(url) or P.CONTACT_PAGE_RE.search(title)):
         return ()
-    for form in tree.iter("form") if forms is None else forms:
+    for form in tree.css("form") if forms is None else forms:
         if _is_contact_form(form):
             return (Contact(kind="form", value=url, source_url=url, method="form",
                             confidence=0.8, role=""),)
