@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from prospector.extract import patterns as P
 from prospector.extract.doc import Doc, Script, make_doc
 from prospector.extract.dom import Node, Tree, ancestors_have, deep_text, parse_html
+from prospector.extract.needles import occurrences
 from prospector.models import Contact
 from prospector.urls import has_public_suffix, registered_domain
 
@@ -316,14 +317,6 @@ def _bracket_hint(text: str) -> bool:
     return False
 
 
-def _positions(text: str, marks: tuple[str, ...]) -> Iterator[int]:
-    for mark in marks:
-        at = text.find(mark)
-        while at >= 0:
-            yield at
-            at = text.find(mark, at + 1)
-
-
 def _word_start(text: str, at: int, is_local: Callable[[str, int], object]) -> int:
     """Where the local part before the separator at `at` starts: back over the
     whitespace, then over the local-part characters."""
@@ -342,7 +335,8 @@ def token_matches(regex: re.Pattern[str], text: str,
     page, each with a look-behind and a character class."""
     is_local = re.compile(r"[a-z0-9._%+-]", regex.flags).match
     end = 0
-    for start in sorted({_word_start(text, at, is_local) for at in _positions(text, marks)}):
+    starts = {_word_start(text, at, is_local) for mark in marks for at in occurrences(text, mark)}
+    for start in sorted(starts):
         if start < end:
             continue
         match = regex.match(text, start)
@@ -397,11 +391,8 @@ _CHUNK_REF_RE = re.compile(r"&[^&;]*;")
 _AT_REFERENCE_RE = re.compile(r"&(?:#0*64;|#[xX]0*40;|[cC][oO][mM][mM][aA][tT];)")
 
 
-def _occurrences(raw: str, token: str) -> Iterator[tuple[int, int, str]]:
-    at = raw.find(token)
-    while at >= 0:
-        yield at, at + len(token), token
-        at = raw.find(token, at + 1)
+def _spans(raw: str, token: str) -> Iterator[tuple[int, int, str]]:
+    return ((at, at + len(token), token) for at in occurrences(raw, token))
 
 
 def entity_ats(raw: str) -> Iterator[tuple[int, int, str]]:
@@ -409,7 +400,7 @@ def entity_ats(raw: str) -> Iterator[tuple[int, int, str]]:
     hostile page of a million candidates costs only the ones taken."""
     references = ((m.start(), m.end(), m.group(0)) for m in _AT_REFERENCE_RE.finditer(raw))
     end = 0
-    for found in heapq.merge(references, _occurrences(raw, ";@"), _occurrences(raw, "@&")):
+    for found in heapq.merge(references, _spans(raw, ";@"), _spans(raw, "@&")):
         if found[0] >= end:  # (finditer's matches never overlap)
             yield found
             end = found[1]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
 import ahocorasick_rs
@@ -80,7 +80,7 @@ class TextWindows:
             # Lower-casing changed the length: positions would not line up.
             self.spans = [(0, len(text))] if any(k in lower for k in keys) else []
             return
-        spots = sorted((at, at + len(key)) for key in keys for at in _occurrences(lower, key))
+        spots = sorted((at, at + len(key)) for key in keys for at in occurrences(lower, key))
         spans: list[tuple[int, int]] = []
         for start, end in spots:
             lo, hi = max(0, start - reach), min(len(text), end + reach)
@@ -101,7 +101,8 @@ class TextWindows:
         return None
 
 
-def _occurrences(text: str, word: str) -> Iterable[int]:
+def occurrences(text: str, word: str) -> Iterator[int]:
+    """Every position of `word` in `text`, overlapping ones included, in order."""
     at = text.find(word)
     while at >= 0:
         yield at
