@@ -370,3 +370,23 @@ def test_parsing_utf8_bytes_equals_parsing_text(text: str) -> None:
     assert (from_text is None) == (from_bytes is None)
     if from_text is not None and from_bytes is not None:
         assert from_bytes.html == from_text.html
+
+
+_HEAD_PIECES = st.sampled_from([
+    "<meta charset=utf-8>", '<meta charset="windows-1251">', "<meta http-equiv=content-type "
+    "content='text/html; charset=shift_jis'>", "<meta name=x>", "<metadata charset=koi8-r>",
+    "<title>charset=latin1</title>", "charset=x", "<meta ", ">", "<p>", " ", "\n",
+    "<meta charset = ' euc-jp '>", "<link charset=iso-8859-2>",
+])
+
+
+@SETTINGS
+@given(head=st.lists(_HEAD_PIECES, max_size=8).map("".join))
+def test_meta_charset_equals_the_regex_it_replaced(head: str) -> None:
+    """Found from each 'charset' (no '<' inside a tag, one charset in a tag): what
+    the regex from each '<meta' found."""
+    from prospector.extract.dom import meta_charset
+
+    data = head.encode().lower()
+    old = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)", data)
+    assert meta_charset(data) == (old.group(1).decode() if old else "")

@@ -20,7 +20,6 @@ from prospector.extract.dom import (
     base_directory,
     base_url,
     cap_folded,
-    deep_text,
     drop_text,
     join_email_text,
     origin,
@@ -152,7 +151,6 @@ class Doc:
     _base_domain: str | None = None
     _resolved_anchors: list[tuple[Node, str, str, str]] | None = None
     _non_web: list[tuple[Node, str]] | None = None
-    _anchor_texts: dict[int, str] = field(default_factory=dict)
     _hidden: list[Node] = field(default_factory=list)
     _noscripts: list[Node] = field(default_factory=list)
 
@@ -163,10 +161,6 @@ class Doc:
                 self.raw.encode("utf-8", "replace")
             self._lower = data.lower()
         return self._lower
-
-    def set_lower(self, lowered: bytes, found: frozenset[bytes]) -> None:
-        """Take `lower()` and the `PAGE_NEEDLES` it holds from a caller that has them."""
-        self._lower, self._found = lowered, found
 
     def found(self) -> frozenset[bytes]:
         """The `PAGE_NEEDLES` literals the lower-cased markup holds."""
@@ -183,11 +177,8 @@ class Doc:
         """`needle in self.lower()`. The literals of `PAGE_NEEDLES` (what the readers
         test) are all found by one pass on first use; any other is scanned for once
         and memoised."""
-        found = self._found
-        if found is None:
-            found = self._found = PAGE_NEEDLES.present(self.lower())
         if needle in PAGE_NEEDLES.needles:
-            return needle in found
+            return needle in self.found()
         present = self.seen.get(needle)
         if present is None:
             present = self.seen[needle] = needle in self.lower()
@@ -272,14 +263,6 @@ class Doc:
                 (el, href, *(known.get(href) or target(href))) for el, href in self.anchors
             ]
         return self._resolved_anchors
-
-    def anchor_text(self, index: int) -> str:
-        """All the text inside anchor `index` of `anchors`, read once for the links and
-        deal readers."""
-        text = self._anchor_texts.get(index)
-        if text is None:
-            text = self._anchor_texts[index] = deep_text(self.anchors[index][0])
-        return text
 
     def non_web_anchors(self) -> list[tuple[Node, str]]:
         """(element, href) of the anchors that are no web link: mailto:, tel:,

@@ -247,7 +247,8 @@ def find_links(
     anchors = doc.resolved_anchors()
     contact_urls = _contact_like_urls({t for _, _, t, d in anchors if d == domain})
     same_site = [i for i, (_, _, _, d) in enumerate(anchors) if d == domain]
-    wordless = {same_site[k] for k in _wordless_anchors([doc.anchor_text(i) for i in same_site])}
+    wordless = {same_site[k] for k in
+                _wordless_anchors([deep_text(anchors[i][0]) for i in same_site])}
     for i, (el, _, target, target_domain) in enumerate(anchors):
         if not target_domain:
             continue

@@ -33,14 +33,6 @@ def _title_candidates(tree: Tree, titles: list[str]) -> Iterator[str]:
         yield deep_text(h1)
 
 
-def find_text(tree: Tree) -> str:
-    """Visible text: no script/style/template/noscript, folded, capped. (Removes those
-    elements from `tree`.)"""
-    from prospector.extract.doc import make_doc  # import cycle: doc imports links
-
-    return make_doc("", tree, "").visible_text(P.MAX_TEXT_CHARS)
-
-
 def find_feeds(tree: Tree, base: str,
                link_tags: list[Node] | None = None) -> tuple[str, ...]:
     """Absolute URLs of RSS/Atom feeds advertised with <link rel="alternate">."""
