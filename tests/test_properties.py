@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from prospector import guard
@@ -201,6 +201,36 @@ def test_resolve_fast_paths_agree_with_urljoin(href: str, base: str) -> None:
         absolute_http(base, href)
 
 
+_ANY_HREF_PIECES = st.sampled_from([
+    "http://", "https://", "HTTP://", "//", "/", "./", "../", "/.", ".", "x", "h.test",
+    "H.test", "h.test.", ":80", ":8080", "@", "?", "?q=1", "#", "#f", " ", "\t", "%7e",
+    "ü", "\\", "mailto:", "javascript:", "a:b", "-", "_", "=",
+])
+
+
+@settings(SETTINGS, max_examples=600)
+@given(href=st.lists(_ANY_HREF_PIECES, max_size=8).map("".join), base=st.sampled_from(
+    ["http://h.test/a/b/c", "https://h.test/", "http://h.test", "http://h.test/a//b/c",
+     "http://h.test/a/b/?q=1", "https://h.test:8443/x/", "http://H.test:80/", "https://h.test."]))
+@example(href="/a/b?q=1", base="https://h.test/")
+@example(href="https://h.test/a?", base="https://h.test/")
+@example(href="/a/../b", base="https://h.test/")
+def test_href_targets_agree_with_the_plain_resolution(href: str, base: str) -> None:
+    """`Doc.target`'s shortcuts (canonical URLs taken as they are, plain root paths
+    appended to the origin) and `resolve_http`'s give what the plain resolution gives:
+    urljoin, then `canonicalize` (except for the known difference on a base with an
+    empty segment, see above)."""
+    from prospector.extract.doc import Doc
+    from prospector.extract.links import is_skipped_href
+
+    if "//" in base[8:] and not href.lower().startswith(("/", "http:", "https:")):
+        return
+    doc = Doc(url=base, raw="", tree=None)  # type: ignore[arg-type]
+    doc.set_base(base)
+    expected = "" if is_skipped_href(href) else absolute_http(base, href)
+    assert doc.target(href)[0] == expected
+
+
 @SETTINGS
 @given(text=st.text(alphabet=st.sampled_from("ab \n\t\u3000x"), max_size=400),
        limit=st.integers(min_value=1, max_value=60))
@@ -388,5 +418,7 @@ def test_meta_charset_equals_the_regex_it_replaced(head: str) -> None:
     from prospector.extract.dom import meta_charset
 
     data = head.encode().lower()
+    # (The regex took the last 'charset' of a tag, a scan from each takes the first.)
+    assume(not re.search(rb"<meta[^>]*(<|charset[^>]*charset)", data))
     old = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)", data)
     assert meta_charset(data) == (old.group(1).decode() if old else "")

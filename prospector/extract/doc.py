@@ -21,6 +21,8 @@ from prospector.extract.dom import (
     base_url,
     cap_folded,
     drop_text,
+    is_canonical_url,
+    is_plain_root_path,
     join_email_text,
     origin,
     page_text,
@@ -149,6 +151,8 @@ class Doc:
     seen: dict[bytes, bool] = field(default_factory=dict)
     _resolved: dict[str, tuple[str, str]] = field(default_factory=dict)
     _base_domain: str | None = None
+    # `origin` followed by a plain root-relative path is a canonical URL (see `target`).
+    _plain_origin: bool = False
     _resolved_anchors: list[tuple[Node, str, str, str]] | None = None
     _non_web: list[tuple[Node, str]] | None = None
     _hidden: list[Node] = field(default_factory=list)
@@ -233,14 +237,26 @@ class Doc:
             self._marked = mark(self.tree.css(query))
         return self._marked
 
+    def set_base(self, base: str) -> None:
+        """The URL relative hrefs resolve against, and what `target` derives from it."""
+        self.base, self.origin, self.base_dir = base, origin(base), base_directory(base)
+        self._plain_origin = bool(is_canonical_url(self.origin + "/"))
+
     def target(self, href: str) -> tuple[str, str]:
         """(absolute canonical http URL, its registered domain) of an href, or
         ('', '') when it is not a web link (mailto:, javascript:, '#top', ...)."""
         hit = self._resolved.get(href)
         if hit is None:
-            url = "" if is_skipped_href(href) else resolve_http(
-                self.base, href, self.origin, self.base_dir
-            )
+            # Most hrefs are canonical URLs already, or root-relative paths that
+            # resolve to the origin followed by themselves: one regex settles those.
+            if is_canonical_url(href):
+                url = href
+            elif href[:1] == "/" and self._plain_origin and is_plain_root_path(href):
+                url = self.origin + href
+            else:
+                url = "" if is_skipped_href(href) else resolve_http(
+                    self.base, href, self.origin, self.base_dir
+                )
             if not url:
                 hit = ("", "")
             elif self.origin and url.startswith(self.origin) and \
@@ -314,6 +330,5 @@ def make_doc(url: str, tree: Tree, raw: str) -> Doc:
     if any(swallowed_markup("title", title) for title in doc.titles):
         swallowers.add("title")
     doc.swallowers = frozenset(swallowers)
-    base = base_url(bases[0] if bases else None, url)
-    doc.base, doc.origin, doc.base_dir = base, origin(base), base_directory(base)
+    doc.set_base(base_url(bases[0] if bases else None, url))
     return doc

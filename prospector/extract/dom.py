@@ -250,11 +250,30 @@ _SIMPLE_REL_RE = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
 _SIMPLE_PATH_RE = re.compile(r"[a-z0-9_~!$&'()*+,;=@%-][^\x00-\x20\x7f\\:]*", re.IGNORECASE)
 
 
+# An absolute URL that `canonicalize` returns as is: lower-case http(s) scheme and
+# plain host, a path, no fragment, no empty query, no space or control character.
+is_canonical_url = re.compile(
+    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*/[^\x00-\x20\x7f#?]*(?:\?[^\x00-\x20\x7f#]+)?"
+).fullmatch
+
+
+def is_plain_root_path(href: str) -> bool:
+    """True for a root-relative href that urljoin appends to the origin as is and
+    `canonicalize` then keeps: no '//' start, no dot segment, no backslash, no fragment,
+    no empty query."""
+    return bool(_PLAIN_ROOT_PATH_RE.fullmatch(href)) and "/." not in href
+
+
+_PLAIN_ROOT_PATH_RE = re.compile(r"/(?![/\\])[^\x00-\x20\x7f#?\\]*(?:\?[^\x00-\x20\x7f#\\]+)?")
+
+
 def fast_canonical(url: str) -> str:
     """`prospector.urls.canonicalize` for the common simple absolute http(s) URL, ''
     when `url` is not of that simple shape (the caller then takes the slow path).
     (String operations and two small regexes: one regex over the whole URL with five
     groups took twice as long, and most of a page's links are absolute.)"""
+    if is_canonical_url(url):
+        return url
     head = url[:8].lower()
     if head[:7] == "http://":
         scheme, rest = "http", url[7:]

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import ahocorasick_rs
 
 from prospector.extract import patterns as P
-from prospector.extract.dom import Node, Tree, base_directory, deep_text, fold, origin
+from prospector.extract.dom import Node, Tree, deep_text, fold
 from prospector.extract.needles import GatedRegex, holding
 from prospector.models import Link
 from prospector.urls import registered_domain
@@ -237,7 +237,7 @@ def find_links(
         from prospector.extract.doc import make_doc  # import cycle: doc imports links
 
         doc = make_doc(url, tree, "")
-        doc.base, doc.origin, doc.base_dir = base, origin(base), base_directory(base)
+        doc.set_base(base)
     domain = registered_domain(url)
     links: list[Link] = []
     seen: set[str] = set()

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import ahocorasick_rs
 
 from prospector.extract import patterns as P
-from prospector.extract.dom import Tree, base_directory, origin, safe_urljoin
+from prospector.extract.dom import Tree, safe_urljoin
 from prospector.models import Contact
 from prospector.urls import is_http_url, registered_domain
 
@@ -98,7 +98,7 @@ def find_social(url: str, tree: Tree, base: str,
         from prospector.extract.doc import make_doc  # import cycle: doc imports links
 
         doc = make_doc(url, tree, "")
-        doc.base, doc.origin, doc.base_dir = base, origin(base), base_directory(base)
+        doc.set_base(base)
     seen: set[str] = set()
     out: list[Contact] = []
     me = doc.marked().rel_me
