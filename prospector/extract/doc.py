@@ -10,8 +10,11 @@ scripts, forms, dates, the raw-text elements), one finds those they want by attr
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from prospector.extract.dom import (
     EMAIL_SKIP_TAGS,
@@ -155,6 +158,7 @@ class Doc:
     _plain_origin: bool = False
     _resolved_anchors: list[tuple[Node, str, str, str]] | None = None
     _non_web: list[tuple[Node, str]] | None = None
+    _jsonld: list[tuple[str, Any]] | None = None
     _hidden: list[Node] = field(default_factory=list)
     _noscripts: list[Node] = field(default_factory=list)
 
@@ -288,6 +292,13 @@ class Doc:
                              if not target]
         return self._non_web
 
+    def jsonld(self) -> list[tuple[str, Any]]:
+        """(source text, parsed JSON or None when broken) of every JSON-LD script,
+        parsed once for the address, name, kind and date readers."""
+        if self._jsonld is None:
+            self._jsonld = list(jsonld_blocks(self.scripts))
+        return self._jsonld
+
     def meta(self, *names: str) -> str:
         """Content of the first <meta> whose name or property is one of `names`."""
         for el in self.metas:
@@ -298,6 +309,20 @@ class Doc:
                 if value:
                     return value
         return ""
+
+
+def jsonld_blocks(scripts: Iterable[Script]) -> Iterator[tuple[str, Any]]:
+    """(source text, parsed JSON or None when broken) of every JSON-LD script."""
+    for script in scripts:
+        if "ld+json" not in script.type.lower():
+            continue
+        text = script.text.strip()
+        if not text:
+            continue
+        try:
+            yield text, json.loads(text, strict=False)
+        except (ValueError, RecursionError):
+            yield text, None
 
 
 def make_doc(url: str, tree: Tree, raw: str) -> Doc:

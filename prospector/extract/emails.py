@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import heapq
 import html as htmllib
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -15,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from prospector.extract import patterns as P
-from prospector.extract.doc import Doc, Script, make_doc
+from prospector.extract.doc import Doc, make_doc
 from prospector.extract.dom import Node, Tree, ancestors_have, deep_text, parse_html
 from prospector.extract.needles import occurrences
 from prospector.models import Contact
@@ -197,22 +196,8 @@ def _walk_json(node: Any, depth: int = 0) -> Iterator[tuple[bool, str]]:
         yield False, node
 
 
-def jsonld_blocks(scripts: Iterable[Script]) -> Iterator[tuple[str, Any]]:
-    """(source text, parsed JSON or None when broken) of every JSON-LD script."""
-    for script in scripts:
-        if "ld+json" not in script.type.lower():
-            continue
-        text = script.text.strip()
-        if not text:
-            continue
-        try:
-            yield text, json.loads(text, strict=False)
-        except (ValueError, RecursionError):
-            yield text, None
-
-
 def _jsonld(doc: Doc) -> Iterator[tuple[str, str]]:
-    for text, data in jsonld_blocks(doc.scripts):
+    for text, data in doc.jsonld():
         if data is None:
             # Broken JSON-LD is common; fall back to the "email": "..." pairs.
             data = [{"email": v} for v in

@@ -12,7 +12,6 @@ import ahocorasick_rs
 from prospector.extract import patterns as P
 from prospector.extract.doc import Doc
 from prospector.extract.dom import Node, deep_text, fold
-from prospector.extract.emails import jsonld_blocks
 from prospector.extract.needles import PAGE_NEEDLES, GatedRegex, TextWindows, holding
 from prospector.models import Community
 from prospector.urls import registered_domain
@@ -314,4 +313,4 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
 
 def jsonld_data(doc: Doc) -> list[Any]:
     """Parsed JSON-LD blocks of the page (broken ones skipped)."""
-    return [data for _, data in jsonld_blocks(doc.scripts) if data is not None]
+    return [data for _, data in doc.jsonld() if data is not None]
