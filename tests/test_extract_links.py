@@ -302,3 +302,47 @@ def test_email_and_visible_text(html: str, email: str, visible: str) -> None:
     assert doc.email_text() == email
     assert doc.visible_text(1000) == visible
     assert [href for _, href in doc.anchors] == [el.attrs.get("href") for el, _ in doc.anchors]
+
+
+def _options_page(count: int, tag: str = "select", case: str = "option") -> bytes:
+    options = "".join(f"<{case} value='{i}'>Forum {i}</{case}>" for i in range(count))
+    return (f"<html><body><form action=/jump><{tag} name=f>{options}</{tag}></form>"
+            "<p>Write to info@bee-forum.test</p><a href='http://hive.test/'>Hive</a>"
+            "</body></html>").encode()
+
+
+@pytest.mark.parametrize("case", ["option", "OPTION"])
+def test_a_flood_of_options_parses_in_linear_time(case: str) -> None:
+    """lexbor builds a <select> in time quadratic in its options; past
+    MAX_SELECT_OPTIONS the page's selects are parsed as datalists. As a select, 10,000
+    options took 0.76 s CPU, 32,000 took 23 s and 100,000 took 542 s; as a datalist,
+    0.03, 0.09 and 0.30 s. The page is still read whole."""
+    import time
+
+    start = time.process_time()
+    facts = extract_page(URL, _options_page(100_000, case=case))
+    elapsed = time.process_time() - start
+    print(f"100,000 options ({case}): extract_page {elapsed:.2f} s CPU")
+    assert elapsed < 20  # generous: not a load-sensitive bound; as a select: minutes
+    assert [c.value for c in facts.contacts if c.kind == "email"] == ["info@bee-forum.test"]
+    assert [link.target_url for link in facts.links] == ["http://hive.test/"]
+    assert facts.text.startswith("Forum 0 Forum 1 Forum 2")
+
+
+def test_options_over_the_limit_keep_their_text_and_values() -> None:
+    """A page over the limit reads as the same page under it: option text and
+    addresses in option values (the attribute reader's) are found either way."""
+    from prospector.extract.dom import MAX_SELECT_OPTIONS, parse_html
+
+    def read(count: int) -> tuple[str, list[str]]:
+        body = _options_page(count).decode().replace(
+            "value='3'", "value='mods@bee-forum.test'")
+        facts = extract_page(URL, body.encode())
+        tree = parse_html(body)
+        assert tree is not None
+        values = [el.attrs.get("value") or "" for el in tree.css("option")][:5]
+        return facts.text[:40], values + sorted(c.value for c in facts.contacts)
+
+    under, over = read(MAX_SELECT_OPTIONS), read(MAX_SELECT_OPTIONS + 1)
+    assert under == over
+    assert "mods@bee-forum.test" in over[1]

@@ -70,21 +70,26 @@ def extract_page(url: str, body: bytes | str, content_type: str = "",
 def _extract(url: str, domain: str, body: bytes | str, content_type: str,
              headers: dict[str, str]) -> PageFacts:
     raw, codec = decode_body_as(body if isinstance(body, bytes | str) else b"", content_type)
-    utf8 = body[:MAX_BODY_BYTES] if codec == "utf-8" and isinstance(body, bytes) else None
-    tree: Tree | None = parse_html(raw, utf8) if raw else None
+    if not raw:
+        return PageFacts(url=url, domain=domain)
+    raw_bytes = body[:MAX_BODY_BYTES] if isinstance(body, bytes) else None
+    ascii_bytes = raw_bytes is None or ascii_transparent(codec)
+    # The lower-cased markup every reader's literal tests use (`Doc.lower`), made
+    # before the parse: it counts the options the parser needs to know about.
+    lowered = (raw_bytes if raw_bytes is not None else raw.encode("utf-8", "replace")).lower()
+    options = lowered.count(b"<option") if ascii_bytes else None
+    utf8 = raw_bytes if codec == "utf-8" else None
+    tree: Tree | None = parse_html(raw, utf8, options)
     if tree is None:
         return PageFacts(url=url, domain=domain)
-    doc = make_doc(url, tree, raw)
+    doc = make_doc(url, tree, raw, raw_bytes, ascii_bytes, lowered)
     if doc.swallowers:
         # Pages saved through an XML serializer write empty raw-text elements
         # self-closed: parsed as a browser does, they swallow what follows them.
         closed = close_self_closed(raw, doc.swallowers)
-        fixed = parse_html(closed) if closed != raw else None
+        fixed = parse_html(closed, options=options) if closed != raw else None
         if fixed is not None:
-            tree, doc = fixed, make_doc(url, fixed, raw)
-    if isinstance(body, bytes):
-        doc.raw_bytes = body[:MAX_BODY_BYTES]
-        doc.ascii_bytes = ascii_transparent(codec)
+            tree, doc = fixed, make_doc(url, fixed, raw, raw_bytes, ascii_bytes, lowered)
     base = doc.base
     title = find_title(tree, doc.titles)
     forms = find_contact_forms(url, tree, title, doc.forms)

@@ -325,9 +325,12 @@ def jsonld_blocks(scripts: Iterable[Script]) -> Iterator[tuple[str, Any]]:
             yield text, None
 
 
-def make_doc(url: str, tree: Tree, raw: str) -> Doc:
-    """Query `tree` once and bucket what the readers need."""
-    doc = Doc(url=url, raw=raw, tree=tree)
+def make_doc(url: str, tree: Tree, raw: str, raw_bytes: bytes | None = None,
+             ascii_bytes: bool = True, lowered: bytes | None = None) -> Doc:
+    """Query `tree` once and bucket what the readers need. `raw_bytes`, `ascii_bytes`
+    and `lowered` are `Doc`'s (`lowered` is `Doc.lower()`), when the caller has them."""
+    doc = Doc(url=url, raw=raw, tree=tree, raw_bytes=raw_bytes, ascii_bytes=ascii_bytes,
+              _lower=lowered)
     bases: list[Node] = []
     scripts: list[Node] = []
     titles: list[Node] = []

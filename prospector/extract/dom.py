@@ -139,26 +139,46 @@ def ascii_transparent(codec: str) -> bool:
         return False
 
 
-def parse_html(text: str, utf8: bytes | None = None) -> Tree | None:
+def parse_html(text: str, utf8: bytes | None = None, options: int | None = None) -> Tree | None:
     """Parse markup as a browser does (lexbor's HTML5 parser, scripting off, so that
     <noscript> content is markup); None when there is no markup at all. `utf8` is
     `text` as the UTF-8 bytes it was decoded from, when the caller has them: the
-    parser reads those without encoding `text` again (≈ 140 µs a page)."""
+    parser reads those without encoding `text` again (≈ 140 µs a page). `options` is
+    the number of '<option' (any case) in the markup, when the caller has counted them
+    (see MAX_SELECT_OPTIONS)."""
     if not text or text.isspace():  # (no copy of the page, unlike strip())
         return None
+    if options is None:
+        options = text.lower().count("<option")
+    many_options = options > MAX_SELECT_OPTIONS
     if utf8 is not None:
-        # The same two edits as below, on the bytes.
+        # The same edits as below, on the bytes.
         if b"\x00" in utf8:
             utf8 = utf8.replace(b"\x00", b"")
         if b"<!--" in utf8:
             utf8 = _INLINE_COMMENT_BYTES_RE.sub(_drop_inline_comment_bytes, utf8)
+        if many_options:
+            utf8 = _SELECT_TAG_BYTES_RE.sub(rb"<\1datalist", utf8)
         return LexborHTMLParser(utf8)
     # NUL never reaches a reader: `join_email_text` uses it as its node separator.
     if "\x00" in text:
         text = text.replace("\x00", "")
     if "<!--" in text:
         text = _INLINE_COMMENT_RE.sub(_drop_inline_comment, text)
+    if many_options:
+        text = _SELECT_TAG_RE.sub(r"<\1datalist", text)
     return LexborHTMLParser(text)
+
+
+# lexbor builds a <select> in time worse than quadratic in its options (selectolax issue
+# #221): in extract_page, 10,000 options took 0.76 s CPU, 32,000 took 23 s and 100,000
+# took 542 s here, and an 8 MB hostile page holds a million. Past this many options on a page, its
+# <select> elements are parsed as <datalist> elements, whose options are built as any
+# element's children: the same option elements, attributes and text (what the readers
+# take from a form's options), in linear time. (No reader queries <select> itself.)
+MAX_SELECT_OPTIONS = 256
+_SELECT_TAG_RE = re.compile(r"<(/?)select(?=[\s/>])", re.IGNORECASE)
+_SELECT_TAG_BYTES_RE = re.compile(rb"<(/?)select(?=[\s/>])", re.IGNORECASE)
 
 
 # Elements whose content is raw text up to their end tag. Pages saved through an XML
