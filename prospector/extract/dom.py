@@ -172,10 +172,10 @@ def parse_html(text: str, utf8: bytes | None = None, options: int | None = None)
 
 # lexbor builds a <select> in time worse than quadratic in its options (selectolax issue
 # #221): in extract_page, 10,000 options took 0.76 s CPU, 32,000 took 23 s and 100,000
-# took 542 s here, and an 8 MB hostile page holds a million. Past this many options on a page, its
-# <select> elements are parsed as <datalist> elements, whose options are built as any
-# element's children: the same option elements, attributes and text (what the readers
-# take from a form's options), in linear time. (No reader queries <select> itself.)
+# took 542 s here, and an 8 MB hostile page holds a million. Past this many options on
+# a page, its <select> elements are parsed as <datalist> elements, whose options are
+# built as any element's children: the same option elements, attributes and text (what
+# the readers take from a form's options), in linear time. (No reader queries <select>.)
 MAX_SELECT_OPTIONS = 256
 _SELECT_TAG_RE = re.compile(r"<(/?)select(?=[\s/>])", re.IGNORECASE)
 _SELECT_TAG_BYTES_RE = re.compile(rb"<(/?)select(?=[\s/>])", re.IGNORECASE)
