@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from prospector.models import Candidate, Contact, FetchedPage, Link, PageFacts
-from prospector.report import write_report
+from prospector.report.render import write_report
 from prospector.score import rescore
 from prospector.store.db import Store
 

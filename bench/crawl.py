@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from prospector.sampleweb.bulk import BulkWeb  # noqa: E402
-from prospector.sampleweb_proc import SampleWebProcess  # noqa: E402
+from prospector.sampleweb.proc import SampleWebProcess  # noqa: E402
 
 GOAL = 0.85
 _ELAPSED = re.compile(r"'elapsed_time_seconds': ([0-9.]+)")

@@ -41,7 +41,7 @@ import redis
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from prospector.sampleweb_proc import SampleWebProcess  # noqa: E402
+from prospector.sampleweb.proc import SampleWebProcess  # noqa: E402
 from prospector.store.db import Store  # noqa: E402
 
 MODES = (("plain", False, 1), ("1 worker", True, 1), ("2 workers", True, 2))

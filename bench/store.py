@@ -33,8 +33,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from prospector.crawl.sink import StoreSink  # noqa: E402
 from prospector.models import Contact, FetchedPage, Link, PageFacts  # noqa: E402
-from prospector.sink import StoreSink  # noqa: E402
 from prospector.store.db import Store  # noqa: E402
 
 TABLES = ("pages", "contacts", "links")

@@ -180,7 +180,7 @@ def _config(args: argparse.Namespace) -> Any:
     import os
 
     from prospector.config import Config
-    from prospector.config_file import load_config_file
+    from prospector.config.sources import load_config_file
 
     values: dict[str, Any] = load_config_file(args.config) if args.config else {}
     flags = {
@@ -218,7 +218,7 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from prospector.crawl import run_crawl
+    from prospector.crawl.run import run_crawl
 
     result = run_crawl(_config(args))
     if result.workers:
@@ -232,7 +232,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from prospector.report import write_report
+    from prospector.report.render import write_report
     from prospector.store.db import Store
 
     with Store.open(args.db, read_only=True) as store:
@@ -242,7 +242,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from prospector.export import write_export
+    from prospector.report.export import write_export
     from prospector.store.db import Store
 
     with Store.open(args.db, read_only=True) as store:
@@ -290,9 +290,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from prospector.config import Config
-    from prospector.crawl import run_crawl
-    from prospector.report import write_report
-    from prospector.sampleweb_proc import SampleWebProcess
+    from prospector.crawl.run import run_crawl
+    from prospector.report.render import write_report
+    from prospector.sampleweb.proc import SampleWebProcess
     from prospector.store.db import Store
 
     for path in (args.db, args.out):
@@ -328,7 +328,7 @@ def cmd_sampleweb(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from prospector.crawl import run_worker
+    from prospector.crawl.run import run_worker
 
     prefix = run_worker(args.redis, args.job, args.log_level)
     print(f"worker done: {prefix}")
@@ -416,7 +416,7 @@ def _clean_lines(text: str) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from prospector.extract.report import extract_json
+    from prospector.extract.dump import extract_json
 
     print(extract_json(args.file, args.url))
     return ExitCode.OK

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from prospector.sampleweb_proc import SampleWebProcess
+from prospector.sampleweb.proc import SampleWebProcess
 
 REPO = Path(__file__).resolve().parents[1]
 

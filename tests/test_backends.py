@@ -21,7 +21,7 @@ from prospector.discover.backends import (
 from prospector.discover.backends.brave import brave_retry_after
 from prospector.discover.http import JsonClient, RateLimiter, RetryPolicy, retry_after_header
 from prospector.errors import BackendError, ExitCode
-from prospector.sampleweb_proc import SampleWebProcess
+from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
 from prospector.store.search_cache import CachedBackend, cached, claim_queries, record_query, remember
 from tests.backend_servers import BRAVE_KEY, MARGINALIA_KEY, Running, serve

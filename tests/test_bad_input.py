@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from prospector.errors import ExitCode
-from prospector.sampleweb_proc import SampleWebProcess
+from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
 from tests.conftest import run_cli, store_earlier_run
 

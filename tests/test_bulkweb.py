@@ -11,7 +11,7 @@ import pytest
 from prospector.extract import extract_page
 from prospector.sampleweb.bulk import LINKS_PER_PAGE, PAGE_BYTES, BulkWeb
 from prospector.sampleweb.model import HTML
-from prospector.sampleweb_proc import SampleWebProcess
+from prospector.sampleweb.proc import SampleWebProcess
 from prospector.urls import registered_domain
 from tests.test_sampleweb import _raw
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from prospector.config import Config
-from prospector.config_file import load_config_file
+from prospector.config.sources import load_config_file
 from prospector.discover.footprints import DEFAULT_FOOTPRINTS
 from prospector.errors import InputError
 

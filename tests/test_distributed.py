@@ -21,9 +21,11 @@ import pytest
 import redis
 
 from prospector.config import Config
-from prospector.crawlstate import CrawlState, LocalState
+from prospector.crawl.sink import StoreSink
+from prospector.crawl.state import CrawlState, LocalState
 from prospector.discover.frontier import Frontier
-from prospector.distributed import (
+from prospector.distributed.codec import encode
+from prospector.distributed.core import (
     CURRENT_JOB_KEY,
     RedisState,
     cleanup,
@@ -32,11 +34,9 @@ from prospector.distributed import (
     load_items,
     publish_job,
 )
-from prospector.itemcodec import encode
+from prospector.distributed.politeness import SharedPoliteness
 from prospector.models import Candidate, Contact, FetchedPage, PageFacts, SiteDone
-from prospector.politeness import SharedPoliteness
-from prospector.sampleweb_proc import SampleWebProcess
-from prospector.sink import StoreSink
+from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
 from tests import timed_sampleweb
 from tests.conftest import REPO, run_cli

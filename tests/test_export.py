@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from prospector.export import COLUMNS, neutralise
 from prospector.models import Candidate, Contact, FetchedPage, PageFacts
+from prospector.report.export import COLUMNS, neutralise
 from prospector.score import rescore
 from prospector.store.db import Store
 from tests.conftest import run_cli

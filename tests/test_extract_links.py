@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from prospector.extract import extract_page
-from prospector.extract.links import is_contact_like, is_skipped_href
+from prospector.extract.doc import is_skipped_href
+from prospector.extract.links import is_contact_like
 from prospector.extract.social import social_profile
 from prospector.models import PageFacts
 

@@ -22,10 +22,10 @@ import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
-from prospector import guard
-from prospector.middlewares import AddressGuard
+from prospector.crawl.middlewares import guard
+from prospector.crawl.middlewares.guard import AddressGuard
 from prospector.sampleweb import hostile
-from prospector.sampleweb_proc import SampleWebProcess
+from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
 from tests.conftest import REPO, store_earlier_run
 
@@ -242,7 +242,7 @@ def test_allow_private_lets_the_user_reach_loopback(hostile_web: SampleWebProces
 
 
 def test_report_of_the_hostile_crawl_runs_nothing(crawl: Crawl, tmp_path: Path) -> None:
-    from prospector.report import write_report
+    from prospector.report.render import write_report
     from tests.chromium import browser
 
     out = tmp_path / "report.html"

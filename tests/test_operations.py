@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from prospector.errors import ExitCode
-from prospector.sampleweb_proc import SampleWebProcess
+from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
 from tests import timed_sampleweb
 from tests.conftest import REPO, run_cli
@@ -191,7 +191,7 @@ def test_scrapyd_runs_the_spider(sampleweb: SampleWebProcess, tmp_path: Path) ->
         pytest.fail("scrapyd is not installed (it is in the test extra)")
     port = _free_port()
     (tmp_path / "scrapy.cfg").write_text(
-        "[settings]\ndefault = prospector.settings\n\n[scrapyd]\n"
+        "[settings]\ndefault = prospector.crawl.settings\n\n[scrapyd]\n"
         f"bind_address = 127.0.0.1\nhttp_port = {port}\n"
         f"eggs_dir = {tmp_path}/eggs\nlogs_dir = {tmp_path}/logs\ndbs_dir = {tmp_path}/dbs\n"
         f"items_dir =\njobs_to_keep = 5\nmax_proc = 1\npoll_interval = 0.5\n")

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from scrapy.utils.test import get_crawler
 
+from prospector.crawl.pipeline import StorePipeline
 from prospector.errors import ProspectorError
 from prospector.models import Candidate, FetchedPage, PageFacts, SiteDone
-from prospector.pipelines import StorePipeline
 from prospector.store.db import Store
 
 

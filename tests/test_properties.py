@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from prospector import guard
+from prospector.crawl.middlewares import guard
 from prospector.extract import extract_page, needles
 from prospector.extract import patterns as P
 from prospector.extract.dom import (
@@ -221,7 +221,7 @@ def test_href_targets_agree_with_the_plain_resolution(href: str, base: str) -> N
     urljoin, then `canonicalize` (except for the known difference on a base with an
     empty segment, see above)."""
     from prospector.extract.doc import Doc
-    from prospector.extract.links import is_skipped_href
+    from prospector.extract.doc import is_skipped_href
 
     if "//" in base[8:] and not href.lower().startswith(("/", "http:", "https:")):
         return

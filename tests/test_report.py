@@ -13,7 +13,7 @@ import pytest
 from lxml import html as lxml_html
 
 from prospector.models import Candidate, Contact, FetchedPage, Link, PageFacts
-from prospector.report import write_report
+from prospector.report.render import write_report
 from prospector.score import rescore
 from prospector.store.db import Store
 from tests.chromium import browser

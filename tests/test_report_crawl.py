@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from prospector.sampleweb_proc import SampleWebProcess
+from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
 from tests.chromium import browser
 from tests.conftest import run_cli

@@ -1,7 +1,7 @@
 """Several requests to one site before its robots.txt is known must all obey it.
 
 Scrapy's own middleware hands the parser to the first waiter only (under the asyncio
-reactor the others get None, i.e. "allowed"); `prospector.middlewares.RobotsTxtMiddleware`
+reactor the others get None, i.e. "allowed"); `prospector.crawl.middlewares.robots.RobotsTxtMiddleware`
 fixes that. A real crawl of the sample web, through the project's settings. Whether the
 race window is hit depends on timing, so the Twisted behaviour behind it is pinned too."""
 
@@ -13,7 +13,7 @@ import subprocess
 import sys
 from typing import Any
 
-from prospector.sampleweb_proc import SampleWebProcess
+from prospector.sampleweb.proc import SampleWebProcess
 from tests.conftest import REPO
 
 SCRIPT = r"""
@@ -38,7 +38,7 @@ class Burst(scrapy.Spider):
         pass
 
 settings = Settings()
-settings.setmodule("prospector.settings", priority="project")
+settings.setmodule("prospector.crawl.settings", priority="project")
 settings.setdict({"PROSPECTOR_PROXY": proxy, "ITEM_PIPELINES": {}, "EXTENSIONS": {},
                   "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
                   "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "LOG_LEVEL": "ERROR"}, priority="cmdline")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from prospector import score
-from prospector.config_file import load_config_file
+from prospector.config.sources import load_config_file
 from prospector.errors import InputError
 from prospector.score import DEFAULT_WEIGHTS, check_weights, rescore, score_site
 from prospector.score import factors as f

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from prospector.sampleweb_proc import SampleWebProcess
+from prospector.sampleweb.proc import SampleWebProcess
 from prospector.score import rescore
 from prospector.store.db import Store
 from tests.conftest import run_cli

@@ -314,8 +314,8 @@ def test_a_flush_is_one_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
     """Candidates, pages, site facts, 304 pages and crawled marks commit together: a
     failure in the last write leaves none of them, and the same flush retried stores
     them all."""
+    from prospector.crawl.sink import StoreSink
     from prospector.models import PageUnchanged, SiteDone
-    from prospector.sink import StoreSink
 
     store = Store.open(":memory:")
     run = store.start_run("bees", "{}")

@@ -95,8 +95,7 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
     forms = find_contact_forms(url, tree, title, doc.forms)
     page_is_resources = bool(P.RESOURCES_HEADING_RE.search(title))
     # The readers that take anchor text read it before <noscript> text is dropped.
-    links, follow = find_links(url, tree, base, page_is_resources=page_is_resources,
-                               doc=doc)
+    links, follow = find_links(url, doc, page_is_resources=page_is_resources)
     platform, generator = detect_platform(tree, raw, url, doc.lower(), doc.found(),
                                           doc.metas)
     platform = platform or platform_from_headers(headers)
@@ -104,7 +103,7 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
     text = doc.visible_text(P.MAX_TEXT_CHARS)
     root = tree.root
     lang = (root.attrs.get("lang") or "") if root is not None else ""
-    contacts = emails + forms + find_social(url, tree, base, doc=doc) + \
+    contacts = emails + forms + find_social(url, doc) + \
         find_phones(doc, text, title, lang)
     jsonld = jsonld_data(doc)
     blog_class = doc.marked().blog_class

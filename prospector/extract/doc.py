@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from prospector.extract import patterns as P
 from prospector.extract.dom import (
     EMAIL_SKIP_TAGS,
     Node,
@@ -33,9 +34,8 @@ from prospector.extract.dom import (
     resolve_http,
     swallowed_markup,
 )
-from prospector.extract.links import is_skipped_href, url_host
 from prospector.extract.needles import PAGE_NEEDLES
-from prospector.urls import registered_domain
+from prospector.urls import hostname, registered_domain
 
 # Elements bucketed by the single query: links, metadata, scripts, forms and dates.
 _BUCKETS = ("a[href], area[href], link, meta, script, form, time, title, base, "
@@ -120,6 +120,12 @@ class Script:
     src: str | None
     type: str
     text: str
+
+
+def is_skipped_href(href: str) -> bool:
+    """True for hrefs that are not web pages: mailto, javascript, data, tel, anchors."""
+    h = href.strip()[:12].lower()  # (no skipped scheme is longer)
+    return not h or h.startswith("#") or h.startswith(P.SKIP_SCHEMES)
 
 
 @dataclass(slots=True)
@@ -267,10 +273,10 @@ class Doc:
                     url[len(self.origin):len(self.origin) + 1] == "/":
                 # Same origin as the base (most links): its domain, looked up once.
                 if self._base_domain is None:
-                    self._base_domain = registered_domain(url_host(url))
+                    self._base_domain = registered_domain(hostname(url))
                 hit = (url, self._base_domain)
             else:
-                hit = (url, registered_domain(url_host(url)))
+                hit = (url, registered_domain(hostname(url)))
             self._resolved[href] = hit
         return hit
 

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import ahocorasick_rs
 
 from prospector.extract import patterns as P
-from prospector.extract.dom import Node, Tree, deep_text, fold
+from prospector.extract.doc import Doc
+from prospector.extract.dom import Node, deep_text, fold
 from prospector.extract.needles import GatedRegex, holding
 from prospector.models import Link
 from prospector.urls import registered_domain
-
-if TYPE_CHECKING:
-    from prospector.extract.doc import Doc
 
 MAX_FOLLOW = 10
 _MAX_ANCESTORS = 25
@@ -26,12 +23,6 @@ _HEADING_CONTAINERS = frozenset({"ul", "ol", "div", "section", "aside", "li", "t
 
 
 # ------------------------------------------------------------------ predicates
-
-
-def is_skipped_href(href: str) -> bool:
-    """True for hrefs that are not web pages: mailto, javascript, data, tel, anchors."""
-    h = href.strip()[:12].lower()  # (no skipped scheme is longer)
-    return not h or h.startswith("#") or h.startswith(P.SKIP_SCHEMES)
 
 
 def is_contact_like(href: str, anchor: str = "") -> bool:
@@ -194,14 +185,6 @@ def _anchor_text(el: Node) -> str:
     return text[: P.MAX_ANCHOR_CHARS]
 
 
-def url_host(canonical_url: str) -> str:
-    """Host of a URL already canonicalized (lower-case, default port dropped)."""
-    netloc = canonical_url.split("/", 3)[2] if canonical_url.count("/") >= 2 else ""
-    if netloc.startswith("["):
-        return ""  # IPv6 literal: never a registered domain
-    return netloc.rsplit("@", 1)[-1].split(":", 1)[0]
-
-
 def _contact_like_urls(targets: set[str]) -> dict[str, bool]:
     """`contact_like_url` of each target, the ones with no word a contact page's path
     or query holds settled by one automaton pass over them all (most of a page's)."""
@@ -230,17 +213,10 @@ def _wordless_anchors(texts: list[str]) -> set[int]:
     return {i for k, i in enumerate(plain) if k not in with_words}
 
 
-def find_links(
-    url: str, tree: Tree, base: str, page_is_resources: bool = False,
-    doc: Doc | None = None,
-) -> tuple[tuple[Link, ...], tuple[str, ...]]:
-    """(outbound links, same-site contact-like URLs to follow) of the page at `url`.
-    `doc` is the page's shared `Doc` when the caller has one (`tree`/`base` then unused)."""
-    if doc is None:
-        from prospector.extract.doc import make_doc  # import cycle: doc imports links
-
-        doc = make_doc(url, tree, "")
-        doc.set_base(base)
+def find_links(url: str, doc: Doc, page_is_resources: bool = False,
+               ) -> tuple[tuple[Link, ...], tuple[str, ...]]:
+    """(outbound links, same-site contact-like URLs to follow) of the page at `url`,
+    read from the page's shared `Doc`."""
     domain = registered_domain(url)
     links: list[Link] = []
     seen: set[str] = set()

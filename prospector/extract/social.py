@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import ahocorasick_rs
 
 from prospector.extract import patterns as P
-from prospector.extract.dom import Tree, safe_urljoin
+from prospector.extract.doc import Doc
+from prospector.extract.dom import safe_urljoin
 from prospector.models import Contact
 from prospector.urls import is_http_url, registered_domain
-
-if TYPE_CHECKING:
-    from prospector.extract.doc import Doc
 
 # The networks' registered domains, as substrings of a link to one.
 _NETWORK_WORDS = ahocorasick_rs.AhoCorasick(tuple(P.SOCIAL_DOMAINS))
@@ -90,15 +87,9 @@ def social_profile(url: str, rel_me: bool = False) -> tuple[str, str]:
     return network, f"https://{P.SOCIAL_CANONICAL_HOST[network]}/{path}"
 
 
-def find_social(url: str, tree: Tree, base: str,
-                doc: Doc | None = None) -> tuple[Contact, ...]:
-    """Social profiles linked from the page, one Contact per canonical profile.
-    `doc` is the page's shared `Doc` when the caller has one."""
-    if doc is None:
-        from prospector.extract.doc import make_doc  # import cycle: doc imports links
-
-        doc = make_doc(url, tree, "")
-        doc.set_base(base)
+def find_social(url: str, doc: Doc) -> tuple[Contact, ...]:
+    """Social profiles linked from the page, one Contact per canonical profile, read
+    from the page's shared `Doc`."""
     seen: set[str] = set()
     out: list[Contact] = []
     me = doc.marked().rel_me

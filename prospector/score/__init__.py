@@ -49,7 +49,7 @@ SCORES = tuple(DEFAULT_WEIGHTS)
 FACTORS: Mapping[str, tuple[str, ...]] = {k: tuple(v) for k, v in DEFAULT_WEIGHTS.items()}
 log = logging.getLogger(__name__)
 # DuckDB's memory and threads while scoring, as for the crawl's connection
-# (prospector.pipelines): with DuckDB's defaults (80 % of RAM, a thread per core) the
+# (prospector.crawl.pipeline): with DuckDB's defaults (80 % of RAM, a thread per core) the
 # buffer pool keeps every block the scoring scans, so its peak grew with the pages.
 SCORE_DB_MEMORY_LIMIT = "64MB"
 SCORE_DB_THREADS = 1

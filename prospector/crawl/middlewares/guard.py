@@ -4,17 +4,24 @@ otherwise non-public address, nor a local file, unless the user allows it
 
 A scraped page chooses the URLs the crawl follows and the redirects it takes, so a
 hostile site could point it at 127.0.0.1, at the LAN, or at a cloud metadata service
-(169.254.169.254). The predicates here are pure; `prospector.middlewares.AddressGuard`
+(169.254.169.254). The predicates here are pure; `AddressGuard` below
 applies them to every request, robots.txt and redirects included.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import re
 import socket
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+
+from prospector.urls import hostname
 
 # Schemes that never leave the process: the spider uses `data:` for sites it skips.
 LOCAL_SCHEMES = frozenset({"data"})
@@ -105,12 +112,6 @@ def scheme_refusal(url: str) -> str | None:
     return f"refused: {scheme or 'no'} scheme in {url[:80]!r}; only http and https are fetched"
 
 
-def url_host(url: str) -> str:
-    try:
-        return urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-
 
 def url_refusal(url: str) -> str | None:
     """Why `url` is refused without DNS: its scheme, a loopback name or a literal
@@ -118,4 +119,50 @@ def url_refusal(url: str) -> str | None:
     refused = scheme_refusal(url)
     if refused or url.split(":", 1)[0].lower() in LOCAL_SCHEMES:
         return refused
-    return host_refusal(url_host(url))
+    return host_refusal(hostname(url))
+
+
+class AddressGuard:
+    """Refuse requests to loopback, private, link-local, multicast and other non-public
+    addresses, and to non-web schemes (file:, ftp:…), unless PROSPECTOR_ALLOW_PRIVATE.
+
+    Literal addresses and `localhost` names are refused whether or not a proxy carries
+    the request (a proxy would fetch them as readily). A name is resolved here only for
+    direct requests: through a proxy, the proxy resolves it (the sample web's `*.test`
+    names resolve nowhere else). Runs first (priority 50), so a refused request never
+    even asks for robots.txt; redirects pass through again and are checked too.
+    The refusal is an IgnoreRequest whose message the spider records as the page's error.
+    The configured proxy (PROSPECTOR_PROXY) counts as the request's proxy: it is set on
+    the request only later, by ProxyMiddleware (740), and names it carries are not
+    looked up here.
+    """
+
+    def __init__(self, allow_private: bool, proxy: str = "") -> None:
+        self.allow_private = allow_private
+        self.proxy = proxy
+        self.resolved: dict[str, str | None] = {}  # host → refusal, per crawl
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AddressGuard:
+        return cls(crawler.settings.getbool("PROSPECTOR_ALLOW_PRIVATE", False),
+                   crawler.settings.get("PROSPECTOR_PROXY", "") or "")
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        if self.allow_private:
+            return
+        refused = url_refusal(request.url)
+        proxied = request.meta.get("proxy", self.proxy)
+        if refused is None and not request.url.startswith("data:") and not proxied:
+            refused = await self._resolve(hostname(request.url))
+        if refused is not None:
+            raise IgnoreRequest(refused)
+
+    async def _resolve(self, host: str) -> str | None:
+        if host not in self.resolved:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(host, None,
+                                                                     type=socket.SOCK_STREAM)
+            except OSError:
+                infos = []  # unresolvable: the download fails with its own DNS error
+            self.resolved[host] = resolved_refusal(host, (str(i[4][0]) for i in infos))
+        return self.resolved[host]

@@ -10,7 +10,7 @@
   workers; every change is one Lua script, atomic, so a site is released once. A page
   costs two awaited round trips, whatever its number of links (links to sites this
   worker has already offered are dropped before any).
-- Politeness: the per-host download delay is kept in Redis (`prospector.politeness`).
+- Politeness: the per-host download delay is kept in Redis (`prospector.distributed.politeness`).
 - Items: DuckDB has one writer. Workers push their items to a Redis list
   (`RedisItemPipeline`); the coordinator loads them while the crawl runs
   (`ItemLoader`) through the same sink as a single-process crawl; loading is
@@ -43,12 +43,12 @@ from scrapy_redis.scheduler import Scheduler as _RedisScheduler  # type: ignore[
 from twisted.internet import task
 
 from prospector.config import SETTINGS_PRIORITY, Config
-from prospector.crawlstate import Offer, PageEnd, PageStart, Released
+from prospector.crawl.state import Offer, PageEnd, PageStart, Released
 from prospector.discover.frontier import Frontier, is_mega_platform
+from prospector.distributed.codec import decode, encode
+from prospector.distributed.politeness import share_delay
 from prospector.errors import BackendError, ExitCode, ProspectorError
-from prospector.itemcodec import decode, encode
 from prospector.models import Candidate, FetchedPage, PageUnchanged
-from prospector.politeness import share_delay
 
 CURRENT_JOB_KEY = "prospector:current"
 # Members a job's skip set and validators are published in per command (a weekly job
@@ -172,7 +172,7 @@ def connect(url: str) -> redis.Redis:
 
 
 class RedisState:
-    """The crawl state of one job in Redis (see `prospector.crawlstate.CrawlState`).
+    """The crawl state of one job in Redis (see `prospector.crawl.state.CrawlState`).
 
     Two round trips a page (`begin_page`, `end_page`, each one Lua script), whatever
     its number of links; the sites this worker has offered or seen known are
@@ -395,7 +395,7 @@ class RedisState:
 # The scheduler's one round trip: queue the requests enqueued since the last one (each
 # checked against the duplicate filter unless told not to: a redirect is never dropped
 # as a duplicate nor recorded, as in a single process, see
-# `prospector.middlewares.RedirectDupeFilter`), then take up to ARGV[1] best requests; a
+# `prospector.crawl.middlewares.dupefilter.RedirectDupeFilter`), then take up to ARGV[1] best requests; a
 # worker that takes work is no longer idle. KEYS: dupefilter, queue, idle; ARGV: count
 # to take, worker, number of requests, then (fingerprint, score, encoded request,
 # check 1/0) per request. Returns {indexes of the duplicates dropped, requests taken}.
@@ -540,7 +540,7 @@ class RedisItemPipeline:
         pass
 
     def process_item(self, item: Any) -> Any:
-        from prospector.pipelines import _count
+        from prospector.crawl.pipeline import _count
 
         _count(self.crawler, item)
         self.pending.append(encode(item))
@@ -580,7 +580,7 @@ def faster_idle_checks(seconds: float = 0.2) -> None:
 
 def distributed_settings(settings: Settings, redis_url: str, prefix: str) -> None:
     values = {
-        "SCHEDULER": "prospector.distributed.RedisScheduler",
+        "SCHEDULER": "prospector.distributed.core.RedisScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,  # the coordinator cleans up; no worker wipes the queue
         "SCHEDULER_QUEUE_KEY": f"{prefix}:requests",

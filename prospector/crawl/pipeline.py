@@ -9,7 +9,7 @@ wrote and each checkpoint's peak grows, so a long crawl's memory grows with its 
 writes are one statement a table a batch and gain nothing from more threads.
 
 In distributed mode workers do not open the DB (DuckDB has one writer): their items go
-to a Redis list that the coordinator loads (prospector.distributed)."""
+to a Redis list that the coordinator loads (prospector.distributed.core)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
+from prospector.crawl.sink import StoreSink
 from prospector.errors import ProspectorError
 from prospector.models import FetchedPage, SiteDone
-from prospector.sink import StoreSink
 from prospector.store.db import Store, explain_storage_error
 
 RUN_ID_STAT = "prospector/run_id"
@@ -67,7 +67,7 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         s = crawler.settings
         if s.get("PROSPECTOR_REDIS_URL"):
-            from prospector.distributed import RedisItemPipeline
+            from prospector.distributed.core import RedisItemPipeline
 
             return RedisItemPipeline.from_crawler(crawler)  # type: ignore[return-value]
         pipeline = cls(

@@ -15,10 +15,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from prospector.config import SETTINGS_PRIORITY, Config
+from prospector.crawl.logs import one_line_logs
+from prospector.crawl.pipeline import STORAGE_CODE_STAT, STORAGE_ERROR_STAT
 from prospector.discover import discover
 from prospector.errors import ExitCode, InputError, LockedError, ProspectorError
-from prospector.logs import one_line_logs
-from prospector.pipelines import STORAGE_CODE_STAT, STORAGE_ERROR_STAT
 from prospector.score import keyword_regex, rescore
 from prospector.store.db import Store
 from prospector.store.search_cache import claim_queries
@@ -40,7 +40,7 @@ class CrawlResult:
 
 def build_settings(config: Config) -> Settings:
     settings = Settings()
-    settings.setmodule("prospector.settings", priority="project")
+    settings.setmodule("prospector.crawl.settings", priority="project")
     settings.setdict(config.scrapy_settings(), priority=SETTINGS_PRIORITY)
     settings.set("PROSPECTOR_KEYWORD", config.keyword, priority=SETTINGS_PRIORITY)
     settings.set("PROSPECTOR_CONFIG_JSON", config.to_json(), priority=SETTINGS_PRIORITY)
@@ -196,7 +196,8 @@ def run_distributed(config: Config) -> CrawlResult:
     """The coordinator of a distributed crawl: discover (or resume the job directory's
     unfinished run), publish the job, crawl as one of the workers, wait for the others,
     load every worker's items, score, clean up."""
-    from prospector.distributed import (
+    from prospector.crawl.sink import StoreSink
+    from prospector.distributed.core import (
         ItemLoader,
         cleanup,
         connect,
@@ -206,7 +207,6 @@ def run_distributed(config: Config) -> CrawlResult:
         publish_job,
         wait_for_workers,
     )
-    from prospector.sink import StoreSink
 
     assert config.redis_url
     server = connect(config.redis_url)
@@ -262,7 +262,7 @@ def run_distributed(config: Config) -> CrawlResult:
 
 def run_worker(redis_url: str, job: str | None = None, log_level: str | None = None) -> str:
     """An extra worker for the job running on this Redis; returns when the crawl rests."""
-    from prospector.distributed import connect, distributed_settings, job_config, job_plan
+    from prospector.distributed.core import connect, distributed_settings, job_config, job_plan
 
     server = connect(redis_url)
     prefix, config = job_config(server, job)

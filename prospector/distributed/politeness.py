@@ -63,7 +63,7 @@ return 0
 """
 
 DELAY_SETTING = "PROSPECTOR_SHARED_DELAY"
-MIDDLEWARE = "prospector.politeness.SharedPoliteness"
+MIDDLEWARE = "prospector.distributed.politeness.SharedPoliteness"
 # Last before the download (Scrapy's own are at most 900, the fetch log is at 950).
 MIDDLEWARE_ORDER = 960
 _META = "_prospector_polite_host"
@@ -106,7 +106,7 @@ class SharedPoliteness:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedPoliteness:
-        from prospector.distributed import connect
+        from prospector.distributed.core import connect
 
         s = crawler.settings
         delay = s.getfloat(DELAY_SETTING)

@@ -19,7 +19,7 @@ from typing import Any
 
 from prospector.errors import InputError
 from prospector.files import check_out_path, write_atomic
-from prospector.report import _ensure_views
+from prospector.report.render import _ensure_views
 from prospector.store.db import Store
 
 FORMATS = ("csv", "json", "jsonl")

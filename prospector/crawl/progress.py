@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from prospector.pipelines import CONTACTS_STAT, SITES_DONE_STAT
+from prospector.crawl.pipeline import CONTACTS_STAT, SITES_DONE_STAT
 
 
 class Progress:

@@ -55,7 +55,7 @@ class Config:
     progress: bool = True
     flush_seconds: float = 5.0  # the most crawl work a kill can lose
     # Requests to loopback, private, link-local and multicast addresses are refused
-    # unless this is set (prospector.guard); the proxy the user names is always used.
+    # unless this is set (prospector.crawl.middlewares.guard); the proxy the user names is always used.
     allow_private: bool = False
     # Score weights from the config file: {"jv"|"community": {factor: weight}}, each
     # score's weights adding up to 100 (prospector.score.check_weights); None: defaults.

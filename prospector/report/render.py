@@ -23,8 +23,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from prospector.files import check_out_path, write_atomic
+from prospector.report.linkmap import LinkMap, SiteNode, choose, layout
 from prospector.store.db import Store
-from reports.linkmap import LinkMap, SiteNode, choose, layout
 
 REPORT_VIEWS = ("site_authority", "jv_partners", "communities", "newsletters", "run_changes")
 KNOWN_FACTORS = ("relevance", "reachability", "kind")
@@ -55,7 +55,7 @@ FACT_COLUMNS: Mapping[str, tuple[str, ...]] = {
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("reports", "templates"),
+        loader=PackageLoader("prospector.report", "templates"),
         autoescape=select_autoescape(["html", "j2", "html.j2"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,

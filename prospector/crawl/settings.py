@@ -4,8 +4,8 @@ Job-specific values come from `Config.scrapy_settings()` at a higher priority.
 """
 
 BOT_NAME = "prospector"
-SPIDER_MODULES = ["spiders"]
-NEWSPIDER_MODULE = "spiders"
+SPIDER_MODULES = ["prospector.crawl.spider"]
+NEWSPIDER_MODULE = "prospector.crawl"
 
 ROBOTSTXT_OBEY = True
 USER_AGENT = "Prospector/0.1 (+https://example.invalid/prospector; niche research crawler)"
@@ -26,7 +26,7 @@ RETRY_TIMES = 1
 REDIRECT_MAX_TIMES = 5
 # Redirects are never dropped as duplicates: a redirect loop ends at REDIRECT_MAX_TIMES
 # with a reason recorded for its site instead of vanishing.
-DUPEFILTER_CLASS = "prospector.middlewares.RedirectDupeFilter"
+DUPEFILTER_CLASS = "prospector.crawl.middlewares.dupefilter.RedirectDupeFilter"
 PROSPECTOR_ALLOW_PRIVATE = False  # --allow-private: let requests reach non-public addresses
 # No depth limit: Scrapy's depth counts every callback hop, so a site released from
 # another site's page would inherit that page's depth and its own pages be dropped
@@ -38,20 +38,20 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     # First of all (before robots.txt at 100): no request to a loopback, private,
     # link-local or multicast address, nor to a file: URL, unless PROSPECTOR_ALLOW_PRIVATE.
-    "prospector.middlewares.AddressGuard": 50,
+    "prospector.crawl.middlewares.guard.AddressGuard": 50,
     # Scrapy's robots.txt middleware has a race (see the class); ours replaces it.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "prospector.middlewares.RobotsTxtMiddleware": 100,
+    "prospector.crawl.middlewares.robots.RobotsTxtMiddleware": 100,
     # Before HttpProxyMiddleware (750) so robots.txt requests get the proxy too.
-    "prospector.middlewares.ProxyMiddleware": 740,
+    "prospector.crawl.middlewares.proxy.ProxyMiddleware": 740,
     # Distributed mode only (NotConfigured otherwise): a log of fetched URLs in Redis.
-    "prospector.distributed.FetchLog": 950,
+    "prospector.distributed.core.FetchLog": 950,
 }
 EXTENSIONS = {
-    "prospector.progress.Progress": 500,
+    "prospector.crawl.progress.Progress": 500,
 }
 ITEM_PIPELINES = {
-    "prospector.pipelines.StorePipeline": 300,
+    "prospector.crawl.pipeline.StorePipeline": 300,
 }
 
 # Items go through one synchronous pipeline: with Scrapy's default of 100, every

@@ -1,0 +1,305 @@
+"""The prospect spider: a focused, bounded crawl.
+
+Each released site gets its home page and the few pages that look like contact, about
+or advertise pages. Outbound links from on-topic sites feed a best-first frontier of new
+sites, within the site, distance and page budgets. The spider only fetches and hands
+bodies to `prospector.extract`; ranking lives in `prospector.discover.frontier`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from prospector.config import Config
+from prospector.crawl.state import CrawlState, LocalState, Offer, PageEnd
+from prospector.discover import discover
+from prospector.discover.frontier import Frontier, keyword_pattern, link_priority, relevance
+from prospector.extract import extract_page
+from prospector.models import Candidate, FetchedPage, Link, PageFacts, PageUnchanged, SiteDone
+from prospector.urls import canonicalize, registered_domain, site_root
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+# Pages of a site already started go before new sites: finish what was begun.
+_FOLLOW_PRIORITY = 1000
+
+
+def seed_priority(candidate: Candidate, order: int, total: int) -> float:
+    """Seeds first (the user chose them), then search results in query-and-rank order,
+    spread over a band that strong links can still outrank."""
+    if candidate.source == "seed":
+        return 10.0
+    return round(8.0 - 3.0 * order / max(1, total), 4)
+
+
+class ProspectSpider(scrapy.Spider):
+    name = "prospect"
+
+    def __init__(
+        self,
+        keyword: str = "",
+        search: str = "",
+        seeds: str = "",
+        max_sites: str | int = 100,
+        candidates: list[Candidate] | None = None,
+        keywords: tuple[str, ...] = (),
+        skip: set[str] | None = None,
+        skip_links: list[dict[str, Any]] | None = None,
+        validators: dict[str, tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.keyword = keyword
+        self.search = search
+        self.seeds = seeds
+        self.max_sites = int(max_sites)
+        self.candidates = candidates
+        self.pattern = keyword_pattern(keywords or (keyword,))
+        self.max_pages = 6
+        self.parallel_sites = 16
+        # Frontier, budgets and in-flight counts: in memory, or in Redis when distributed.
+        self.state: CrawlState = LocalState(Frontier(max_sites=self.max_sites))
+        self.skip = skip or set()  # crawled recently, or earlier in a resumed run
+        self.skip_links = skip_links or []
+        self.validators = validators or {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProspectSpider:
+        spider: ProspectSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.max_pages = settings.getint("PROSPECTOR_MAX_PAGES_PER_SITE", 6)
+        spider.max_sites = settings.getint("PROSPECTOR_MAX_SITES", spider.max_sites)
+        spider.parallel_sites = max(1, settings.getint("CONCURRENT_REQUESTS", 16))
+        frontier = Frontier(
+            max_sites=spider.max_sites,
+            max_distance=settings.getint("PROSPECTOR_MAX_DISTANCE", 2),
+            exclude=frozenset(settings.getlist("PROSPECTOR_EXCLUDE")),
+        )
+        if settings.get("PROSPECTOR_REDIS_URL"):
+            from prospector.distributed.core import RedisState
+
+            spider.state = RedisState.from_settings(settings, frontier)
+            crawler.signals.connect(spider.state.opened, signal=signals.spider_opened)
+            crawler.signals.connect(spider.state.closed, signal=signals.spider_closed)
+        else:
+            spider.state = LocalState(frontier, spider.skip)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        return spider
+
+    # -- releasing sites ----------------------------------------------------------------
+    def _candidates(self) -> list[Candidate]:
+        if self.candidates is not None:
+            return self.candidates
+        # Run as `scrapy crawl prospect -a keyword=…`: discover here.
+        config = Config(
+            keyword=self.keyword,
+            db_path=Path("unused"),
+            search_url=self.search or None,
+            seeds_path=Path(self.seeds) if self.seeds else None,
+            max_sites=self.max_sites,
+        )
+        return discover(config)
+
+    def _request(self, url: str, site: str, priority: int,
+                 candidate: Candidate | None = None, refetch: bool = False) -> scrapy.Request:
+        """A request the state has already claimed and counted."""
+        headers: dict[str, str] = {}
+        # The site's Candidate rides with its home request: whichever process handles
+        # that response announces the site, once, before its first page is stored.
+        meta: dict[str, Any] = {"candidate": candidate} if candidate else {}
+        etag, modified = self.validators.get(url, ("", ""))
+        if priority == _FOLLOW_PRIORITY and (etag or modified):
+            # Only leaf pages are asked conditionally: a home page is always read in full
+            # because the pages to follow and the links to expand come from it.
+            headers = {k: v for k, v in (("If-None-Match", etag),
+                                         ("If-Modified-Since", modified)) if v}
+            meta["handle_httpstatus_list"] = [304]
+        return scrapy.Request(url, callback=self.parse, errback=self.failed,
+                              cb_kwargs={"site": site}, priority=priority, headers=headers,
+                              meta=meta, dont_filter=refetch)
+
+    def _refill(self) -> Iterator[scrapy.Request]:
+        """Release the best queued sites while fewer than `parallel_sites` are active."""
+        for candidate, _distance in self.state.refill(self.parallel_sites):
+            yield self.site_request(candidate)
+
+    def site_request(self, candidate: Candidate, refetch: bool = False) -> scrapy.Request:
+        """The first request of a released site (the state has counted it)."""
+        if candidate.domain in self.skip:
+            # Not fetched again, but still part of this run. Items can only come from
+            # callbacks, so a local data: request carries the site to one.
+            return scrapy.Request("data:,", callback=self.skipped, dont_filter=True,
+                                  cb_kwargs={"site": candidate.domain},
+                                  meta={"candidate": candidate})
+        return self._request(candidate.url, candidate.domain, 0, candidate, refetch)
+
+    async def start(self) -> AsyncIterator[Any]:
+        candidates = self._candidates()
+        for order, candidate in enumerate(candidates):
+            self.state.push(candidate, seed_priority(candidate, order, len(candidates)),
+                               candidate.distance)
+        offers = []
+        for row in self.skip_links:
+            # A skipped site is not parsed again; its stored links still lead on.
+            link = Link(row["source_url"], row["target_url"], row["target_domain"],
+                        row["anchor"], row["section"])
+            offer = self._offer(row["source_domain"], link, 0.5, int(row["distance"]))
+            if offer is not None:
+                offers.append(offer)
+        self.state.push_many(offers)
+        for request in self._refill():
+            yield request
+
+    def on_idle(self) -> None:
+        if not self.state.distributed:
+            # Idle means nothing is in flight, whatever the counts say: a request
+            # dropped on the way (a middleware) never reaches a callback.
+            self.state.reset_outstanding()
+        requests = list(self._refill())
+        if not requests and self.state.distributed:
+            requests = self.state.recover(self)  # type: ignore[attr-defined]
+            if not requests and not self.state.all_quiet():  # type: ignore[attr-defined]
+                raise DontCloseSpider  # other workers may still add work
+        if not requests:
+            return
+        assert self.crawler.engine is not None
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    @staticmethod
+    def _announce(meta: dict[str, Any]) -> Iterator[Candidate]:
+        """The site's Candidate item, before its first page reaches the store."""
+        candidate = meta.get("candidate")
+        if isinstance(candidate, Candidate):
+            yield candidate
+
+    def _finish(self, end: PageEnd, site: str) -> Iterator[Any]:
+        if end.done:
+            yield SiteDone(site)
+        for candidate, _distance in end.released:
+            yield self.site_request(candidate)
+
+    def on_dropped(self, request: scrapy.Request) -> None:
+        """A request of ours refused by the scheduler (a duplicate filter) never reaches
+        a callback: count it as handled, through one, so its site can finish."""
+        site = request.cb_kwargs.get("site") if request.callback == self.parse else None
+        if site and self.crawler.engine is not None:
+            self.crawler.engine.crawl(scrapy.Request(
+                "data:,", callback=self.dropped, dont_filter=True,
+                cb_kwargs={"site": site}, meta={"candidate": request.meta.get("candidate")}))
+
+    # -- callbacks --------------------------------------------------------------------------
+    def dropped(self, response: Response, site: str) -> Iterator[Any]:
+        yield from self._announce(response.meta)
+        yield from self._finish(self.state.end_page(site, [], self.parallel_sites), site)
+
+    def skipped(self, response: Response, site: str) -> Iterator[Any]:
+        end = self.state.end_page(site, [], self.parallel_sites)
+        yield from self._announce(response.meta)
+        for candidate, _distance in end.released:
+            yield self.site_request(candidate)
+
+    async def parse(self, response: Response, site: str) -> AsyncIterator[Any]:
+        if response.status == 304:
+            await self.state.abegin_page(site, canonicalize(response.url), 0.0, [],
+                                         self.max_pages)
+            for item in self._announce(response.meta):
+                yield item
+            yield PageUnchanged(site, canonicalize(response.url))
+            for item in self._finish(await self.state.aend_page(site, [], self.parallel_sites),
+                                     site):
+                yield item
+            return
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        mime = content_type.split(";", 1)[0].strip().lower()
+        if mime in _HTML_TYPES:
+            facts = extract_page(response.url, response.body, content_type)
+        else:
+            url = canonicalize(response.url)
+            facts = PageFacts(url=url, domain=registered_domain(url))
+        follow = [url for url in facts.follow if registered_domain(url) == site]
+        # Claimed URLs are never asked twice, so no request of ours is dropped by a
+        # duplicate filter on the way and the in-flight counts stay true.
+        start = await self.state.abegin_page(
+            site, facts.url, relevance(f"{facts.title} {facts.text}", self.pattern), follow,
+            self.max_pages)
+        for item in self._announce(response.meta):
+            yield item
+        yield FetchedPage(
+            site=site,
+            url=facts.url,
+            status=response.status,
+            content_type=content_type,
+            size=len(response.body),
+            facts=facts,
+            fetched_at=datetime.now(UTC).isoformat(),
+            etag=(response.headers.get("ETag") or b"").decode("latin-1"),
+            last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1"),
+        )
+        for url in start.follow:
+            yield self._request(url, site, _FOLLOW_PRIORITY, refetch=start.refetch)
+        offers: list[Offer] = []
+        if start.relevance > 0.0 and start.distance is not None:
+            # Only on-topic sites are expanded from; off-topic ones are just recorded.
+            # A site already known is skipped here, before any work (the first offer
+            # of a site wins).
+            seen = {site}
+            for link in facts.links:
+                target = link.target_domain
+                if target and target not in seen and self.state.maybe_new(target):
+                    seen.add(target)
+                    offer = self._offer(site, link, start.relevance, start.distance)
+                    if offer is not None:
+                        offers.append(offer)
+        end = await self.state.aend_page(site, offers, self.parallel_sites)
+        for item in self._finish(end, site):
+            yield item
+
+    def _offer(self, site: str, link: Link, site_relevance: float,
+               distance: int) -> Offer | None:
+        target = link.target_domain
+        if not target or target == site:
+            return None
+        anchor = link.anchor[:80] or link.target_url
+        candidate = Candidate(
+            url=site_root(link.target_url), domain=target,
+            why=f"linked from {site} ({link.section or 'page'}): {anchor}",
+            source="link", distance=distance + 1, via=site,
+        )
+        return candidate, link_priority(link, site_relevance, self.pattern), distance + 1
+
+    def failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        site = request.cb_kwargs.get("site", "")
+        url = canonicalize(request.url)
+        self.state.begin_page(site, url, 0.0, [], self.max_pages)
+        yield from self._announce(request.meta)
+        end = self.state.end_page(site, [], self.parallel_sites)
+        status = 0
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            status = int(response.status)
+        # Some Twisted errors carry no message: say what they are rather than nothing.
+        message = failure.getErrorMessage() or (failure.value.__doc__ or "").strip().split("\n")[0]
+        reason = f"{type(failure.value).__name__}: {message or 'no detail'}"
+        yield FetchedPage(
+            site=site,
+            url=url,
+            status=status,
+            content_type="",
+            size=0,
+            facts=PageFacts(url=url, domain=registered_domain(url)),
+            fetched_at=datetime.now(UTC).isoformat(),
+            error=reason[:500],
+        )
+        yield from self._finish(end, site)

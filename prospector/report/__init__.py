@@ -1,0 +1,2 @@
+"""Report: the self-contained HTML report (render, linkmap, templates/) and the
+outreach exports (export)."""
