@@ -86,10 +86,10 @@ def bench_store(pages: list[FetchedPage], batch: int, folder: Path) -> tuple[flo
 def crawl_db_settings() -> tuple[str, int]:
     """The memory limit and thread count the crawl's pipeline sets on its connection, if
     it sets them (constants of the code, not data)."""
-    from prospector import pipelines
+    from prospector.config.scrapy import CrawlSettings
 
-    return (str(getattr(pipelines, "DB_MEMORY_LIMIT", "") or ""),
-            int(getattr(pipelines, "DB_THREADS", 0) or 0))
+    job = CrawlSettings()
+    return job.db_memory_limit, job.db_threads
 
 
 def check_idempotent(store: Store, pages: list[FetchedPage], batch: int) -> str:

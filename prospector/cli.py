@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 import duckdb
 
+from prospector.config import Config
 from prospector.errors import ExitCode, InputError, ProspectorError
 
 EXIT_CODES_HELP = """exit codes:
@@ -175,14 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # -- commands --------------------------------------------------------------------------
-def _config(args: argparse.Namespace) -> Any:
-    """Config file values, overridden by the flags given on the command line."""
+def _config(args: argparse.Namespace) -> Config:
+    """The crawl's Config: these flags over the config file over the environment."""
     import os
 
-    from prospector.config import Config
-    from prospector.config.sources import load_config_file
-
-    values: dict[str, Any] = load_config_file(args.config) if args.config else {}
     flags = {
         "keyword": args.keyword, "search_url": args.search, "search_backend": args.backend,
         "marginalia_index": args.marginalia_index,
@@ -191,30 +188,12 @@ def _config(args: argparse.Namespace) -> Any:
         "max_distance": args.max_distance,
         "seeds_path": args.seeds, "max_age_days": args.max_age, "job_dir": args.job_dir,
         "http_cache_dir": args.http_cache, "redis_url": args.redis,
+        "variants": args.variant, "exclude": args.exclude,
+        "db_path": args.db, "log_level": args.log_level,
+        "refresh": args.refresh or None, "allow_private": args.allow_private or None,
+        "progress": False if args.no_progress else None, "fast": args.fast,
     }
-    values.update({k: v for k, v in flags.items() if v is not None})
-    values["variants"] = (*values.get("variants", ()), *args.variant)
-    values["exclude"] = (*values.get("exclude", ()), *args.exclude)
-    if "seeds_path" in values:
-        values["seeds_path"] = Path(values["seeds_path"])
-    if not values.get("search_url") and os.environ.get("PROSPECTOR_SEARXNG_URL") and (
-            values.get("search_backend") in (None, "searxng")):
-        values["search_url"] = os.environ["PROSPECTOR_SEARXNG_URL"]
-    seeds = values.get("seeds_path")
-    if seeds is not None and not seeds.is_file():
-        what = "is a directory" if seeds.is_dir() else "does not exist"
-        raise InputError(f"seed file {seeds} {what}")
-    if not values.get("keyword"):
-        raise InputError("missing keyword: give the niche, e.g. `prospector crawl beekeeping`")
-    if (seeds is None and not values.get("include") and not values.get("search_url")
-            and not values.get("search_backend")):
-        raise InputError("nothing to crawl: give --search URL, --backend, --seeds FILE, "
-                         "or an include list")
-    if args.allow_private:
-        values["allow_private"] = True
-    config = Config(db_path=args.db, log_level=args.log_level, refresh=args.refresh,
-                    progress=not args.no_progress, **values)
-    return config.fast() if args.fast else config
+    return Config.from_sources(flags, args.config, os.environ)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:

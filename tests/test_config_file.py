@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from prospector.config import Config
+from prospector.config.scrapy import scrapy_settings
 from prospector.config.sources import load_config_file
 from prospector.discover.footprints import DEFAULT_FOOTPRINTS
 from prospector.errors import InputError
@@ -42,7 +43,7 @@ def test_good_file_builds_a_config(tmp_path: Path) -> None:
     assert config.footprints == ('{kw} "bee club"',) and not config.replace_default_footprints
     assert (config.max_sites, config.max_pages_per_site, config.max_distance) == (40, 4, 1)
     assert config.download_delay == 2.5 and config.exclude == ("amazon.com",)
-    assert config.scrapy_settings()["DOWNLOAD_DELAY"] == 2.5
+    assert scrapy_settings(config)["DOWNLOAD_DELAY"] == 2.5
     assert len(DEFAULT_FOOTPRINTS) > 1  # user templates are added to these, not instead
 
 

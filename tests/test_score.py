@@ -12,10 +12,11 @@ import pytest
 from prospector import score
 from prospector.config.sources import load_config_file
 from prospector.errors import InputError
-from prospector.score import DEFAULT_WEIGHTS, check_weights, rescore, score_site
 from prospector.score import factors as f
+from prospector.score import rescore, score_site
 from prospector.score.graph import Edge, analyse, edge_weight, owner_groups, pagerank
 from prospector.score.relevance import bm25, reference, stem, terms
+from prospector.score.weights import DEFAULT_WEIGHTS, check_weights
 from prospector.store.db import Store
 
 TODAY = date(2024, 6, 1)

@@ -1,18 +1,21 @@
-"""One typed configuration: built by the CLI (or a spider's arguments), turned into
-Scrapy settings in one place at one priority, so no spider sets its own."""
+"""One typed configuration, with every default stated once. Built from flags, the
+config file and the environment by `Config.from_sources` (prospector.config.sources),
+turned into Scrapy settings by prospector.config.scrapy, recorded with each run and
+sent to distributed workers as JSON (`to_json` / `from_json`)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from prospector.config.sources import build_values
 from prospector.errors import InputError
 
-# Scrapy's priority for settings a job sets for itself: above the project's
-# settings.py, below the command line's -s, so an operator can still override one.
-SETTINGS_PRIORITY = "spider"
+# Sent with every request (crawl and search): names the tool and where to read about it.
+USER_AGENT = "Prospector/0.1 (+https://example.invalid/prospector; niche research crawler)"
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Config:
     concurrent_requests: int = 16
     download_timeout: float = 20.0
     obey_robots: bool = True
-    user_agent: str = "Prospector/0.1 (+https://example.invalid/prospector; niche research crawler)"
+    user_agent: str = USER_AGENT
     log_level: str = "WARNING"
     footprints: tuple[str, ...] = field(default_factory=tuple)  # added to the defaults
     replace_default_footprints: bool = False
@@ -62,7 +65,6 @@ class Config:
     weights: dict[str, dict[str, float]] | None = None
     # Distributed mode: workers share one frontier through scrapy-redis on this server.
     redis_url: str | None = None
-    keep_redis: bool = False  # leave the job's keys in Redis after the run (debugging)
 
     def __post_init__(self) -> None:
         if not self.keyword or not self.keyword.strip():
@@ -85,31 +87,31 @@ class Config:
         data: dict[str, Any] = asdict(self)
         return json.dumps(data, default=str, sort_keys=True)
 
-    def scrapy_settings(self) -> dict[str, Any]:
-        """Scrapy settings for this job; applied at SETTINGS_PRIORITY."""
-        settings: dict[str, Any] = {
-            "ROBOTSTXT_OBEY": self.obey_robots,
-            "USER_AGENT": self.user_agent,
-            "CONCURRENT_REQUESTS": self.concurrent_requests,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": self.concurrent_per_domain,
-            "DOWNLOAD_DELAY": self.download_delay,
-            "AUTOTHROTTLE_ENABLED": self.autothrottle,
-            "DOWNLOAD_TIMEOUT": self.download_timeout,
-            "LOG_LEVEL": self.log_level,
-            "PROSPECTOR_DB_PATH": str(self.db_path),
-            "PROSPECTOR_PROXY": self.proxy or "",
-            "PROSPECTOR_MAX_PAGES_PER_SITE": self.max_pages_per_site,
-            "PROSPECTOR_MAX_SITES": self.max_sites,
-            "PROSPECTOR_MAX_DISTANCE": self.max_distance,
-            "PROSPECTOR_EXCLUDE": list(self.exclude),
-            "PROSPECTOR_PROGRESS": self.progress,
-            "PROSPECTOR_FLUSH_SECONDS": self.flush_seconds,
-            "PROSPECTOR_ALLOW_PRIVATE": self.allow_private,
-        }
-        if self.http_cache_dir is not None:
-            settings["HTTPCACHE_ENABLED"] = True
-            settings["HTTPCACHE_DIR"] = str(self.http_cache_dir.resolve())
-        return settings
+    @classmethod
+    def from_json(cls, text: str) -> Config:
+        """The configuration `to_json` recorded (a run's, or a distributed job's)."""
+        data: dict[str, Any] = json.loads(text)
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if name not in known:
+                continue  # a field an older version had
+            if name in _PATHS and value is not None:
+                value = Path(value)
+            elif isinstance(value, list):
+                value = tuple(value)
+            values[name] = value
+        return cls(**values)
+
+    @classmethod
+    def from_sources(cls, flags: Mapping[str, Any], config_file: Path | None = None,
+                     env: Mapping[str, str] | None = None) -> Config:
+        """Flags over the config file over the environment, every value checked (see
+        prospector.config.sources); `flags` also holds the fields no file sets
+        (db_path, log_level…). `fast` lifts the politeness delays (the sample web)."""
+        values = build_values({k: v for k, v in flags.items() if k != "fast"}, config_file, env)
+        config = cls(**values)
+        return config.fast() if flags.get("fast") else config
 
     def fast(self) -> Config:
         """The same job without politeness delays: for the loopback sample web only."""
@@ -122,3 +124,7 @@ class Config:
             autothrottle=False,
             concurrent_requests=32,
         )
+
+
+# Config fields holding paths: JSON keeps them as strings.
+_PATHS = frozenset({"db_path", "seeds_path", "job_dir", "http_cache_dir"})

@@ -1,9 +1,14 @@
-"""The user's config file (TOML): keyword variants, footprints, include and exclude
-lists, budgets, politeness. Every key is checked; a typo is an error, not a silence."""
+"""Where a configuration comes from: flags over the config file (TOML) over the
+environment, with all the checking in one place. Every key is checked; a typo is an
+error, not a silence; every number has a range.
+
+This module returns Config field values; `Config.from_sources` builds the Config."""
 
 from __future__ import annotations
 
+import math
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +53,68 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
 }
 
 
+# Config field → (least, greatest) accepted: a value outside hangs or breaks a crawl
+# (no concurrency, an infinite delay, a negative timeout) instead of failing at once.
+_RANGES: dict[str, tuple[float, float]] = {
+    "max_sites": (1, 10_000_000),
+    "max_pages_per_site": (1, 10_000),
+    "max_distance": (0, 100),
+    "max_search_pages": (1, 100),
+    "download_delay": (0, 3600),
+    "concurrent_per_domain": (1, 1000),
+    "concurrent_requests": (1, 10_000),
+    "download_timeout": (1, 3600),
+    "flush_seconds": (0.1, 3600),
+    "max_age_days": (0, 36_500),
+    "search_max_age_days": (0, 36_500),
+}
+# Flags that add to the config file's lists instead of replacing them.
+_APPENDED = ("variants", "exclude")
+# The environment's settings, for values no flag or file gave.
+_ENV = {"PROSPECTOR_SEARXNG_URL": "search_url"}
+
+
+def build_values(flags: Mapping[str, Any], config_file: Path | None = None,
+                 env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Config field values: `flags` (None = not given) over the config file over `env`;
+    InputError naming the flag or key for anything unusable."""
+    values: dict[str, Any] = load_config_file(config_file) if config_file else {}
+    for name, value in flags.items():
+        if name in _APPENDED:
+            values[name] = (*values.get(name, ()), *value)
+        elif value is not None:
+            values[name] = value
+    for var, name in _ENV.items():
+        if env and env.get(var) and not values.get(name) and (
+                name != "search_url" or values.get("search_backend") in (None, "searxng")):
+            values[name] = env[var]
+    if values.get("seeds_path") is not None:
+        values["seeds_path"] = Path(values["seeds_path"])
+    _check(values)
+    return values
+
+
+def _check(values: Mapping[str, Any]) -> None:
+    for name, (least, greatest) in _RANGES.items():
+        value = values.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise InputError(f"{name} must be a finite number, not {value!r}")
+        if not least <= value <= greatest:
+            raise InputError(f"{name} must be between {least:g} and {greatest:g}, not {value:g}")
+    seeds = values.get("seeds_path")
+    if seeds is not None and not seeds.is_file():
+        what = "is a directory" if seeds.is_dir() else "does not exist"
+        raise InputError(f"seed file {seeds} {what}")
+    if not values.get("keyword"):
+        raise InputError("missing keyword: give the niche, e.g. `prospector crawl beekeeping`")
+    if (seeds is None and not values.get("include") and not values.get("search_url")
+            and not values.get("search_backend")):
+        raise InputError("nothing to crawl: give --search URL, --backend, --seeds FILE, "
+                         "or an include list")
+
+
 def load_config_file(path: Path) -> dict[str, Any]:
     """Config field → value from a TOML file; InputError naming the file and key."""
     try:
@@ -62,6 +129,8 @@ def load_config_file(path: Path) -> dict[str, Any]:
         raise InputError(f"cannot read config file {path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"config file {path} is not valid TOML: {exc}") from None
+    except RecursionError:  # a hostile file nested thousands deep
+        raise InputError(f"config file {path} is nested too deeply") from None
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "weights":
@@ -96,7 +165,7 @@ def _take(path: Path, section: str, table: dict[str, Any], values: dict[str, Any
 def _weights(path: Path, table: Any) -> dict[str, dict[str, float]]:
     """`[weights.jv]` / `[weights.community]`: factor = points; each score's weights,
     with the defaults for the factors not named, must add up to 100."""
-    from prospector.score import check_weights
+    from prospector.score.weights import check_weights
 
     if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
         raise InputError(f"config file {path}: weights must be tables [weights.jv], "

@@ -22,6 +22,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
+from prospector.config.scrapy import CrawlSettings
 from prospector.crawl.sink import StoreSink
 from prospector.errors import ProspectorError
 from prospector.models import FetchedPage, SiteDone
@@ -33,8 +34,6 @@ SITES_DONE_STAT = "prospector/sites_done"
 STORAGE_ERROR_STAT = "prospector/storage_error"
 STORAGE_CODE_STAT = "prospector/storage_error_code"
 # DuckDB's memory and threads for the crawl's connection; a batch needs a few MB.
-DB_MEMORY_LIMIT = "64MB"
-DB_THREADS = 1
 
 
 def _count(crawler: Crawler, item: Any) -> None:
@@ -46,13 +45,10 @@ def _count(crawler: Crawler, item: Any) -> None:
 
 
 class StorePipeline:
-    def __init__(self, crawler: Crawler, db_path: str, keyword: str, config_json: str,
-                 batch_size: int, run_id: int, flush_seconds: float = 5.0,
-                 memory_limit: str = DB_MEMORY_LIMIT, db_threads: int = DB_THREADS) -> None:
+    def __init__(self, crawler: Crawler, db_path: str, batch_size: int, run_id: int,
+                 flush_seconds: float, memory_limit: str, db_threads: int) -> None:
         self.crawler = crawler
         self.db_path = db_path
-        self.keyword = keyword
-        self.config_json = config_json
         self.batch_size = batch_size
         self.run_id = run_id
         self.sink: StoreSink | None = None
@@ -70,16 +66,15 @@ class StorePipeline:
             from prospector.distributed.core import RedisItemPipeline
 
             return RedisItemPipeline.from_crawler(crawler)  # type: ignore[return-value]
+        job = CrawlSettings.from_settings(s)
         pipeline = cls(
             crawler,
-            db_path=s.get("PROSPECTOR_DB_PATH") or "prospector.duckdb",
-            keyword=s.get("PROSPECTOR_KEYWORD", ""),
-            config_json=s.get("PROSPECTOR_CONFIG_JSON", "{}"),
-            batch_size=s.getint("PROSPECTOR_BATCH_SIZE", 200),
-            run_id=s.getint("PROSPECTOR_RUN_ID", 0),
-            flush_seconds=s.getfloat("PROSPECTOR_FLUSH_SECONDS", 5.0),
-            memory_limit=s.get("PROSPECTOR_DB_MEMORY_LIMIT") or DB_MEMORY_LIMIT,
-            db_threads=s.getint("PROSPECTOR_DB_THREADS", DB_THREADS),
+            db_path=job.db_path,
+            batch_size=job.batch_size,
+            run_id=job.run_id,
+            flush_seconds=job.flush_seconds,
+            memory_limit=job.db_memory_limit,
+            db_threads=job.db_threads,
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -94,8 +89,8 @@ class StorePipeline:
                 store.con.execute(f"SET threads = {int(self.db_threads)}")
         if not self.run_id:
             # Run through `scrapy crawl` or scrapyd: no CLI started the run.
-            keyword = self.keyword or str(getattr(self.crawler.spider, "keyword", ""))
-            self.run_id = store.start_run(keyword, self.config_json)
+            keyword = str(getattr(self.crawler.spider, "keyword", ""))
+            self.run_id = store.start_run(keyword, "{}")
         assert self.crawler.stats is not None
         self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
         self.sink = StoreSink(store, self.run_id)

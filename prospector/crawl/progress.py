@@ -12,6 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from prospector.config.scrapy import CrawlSettings
 from prospector.crawl.pipeline import CONTACTS_STAT, SITES_DONE_STAT
 
 
@@ -26,11 +27,11 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
-        if not crawler.settings.getbool("PROSPECTOR_PROGRESS", True):
+        job = CrawlSettings.from_settings(crawler.settings)
+        if not job.progress:
             raise NotConfigured
         stream = sys.stderr
-        interval = 1.0 if stream.isatty() else crawler.settings.getfloat(
-            "PROSPECTOR_PROGRESS_SECONDS", 30.0)
+        interval = 1.0 if stream.isatty() else job.progress_seconds
         ext = cls(crawler, stream, interval)
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.closed, signal=signals.spider_closed)

@@ -14,7 +14,8 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from prospector.config import SETTINGS_PRIORITY, Config
+from prospector.config import Config
+from prospector.config.scrapy import build_settings
 from prospector.crawl.logs import one_line_logs
 from prospector.crawl.pipeline import STORAGE_CODE_STAT, STORAGE_ERROR_STAT
 from prospector.discover import discover
@@ -36,15 +37,6 @@ class CrawlResult:
     fetched: int = 0  # distributed: URLs fetched by all workers
     distinct: int = 0  # distributed: distinct URLs among them
     workers: int = 0  # distributed: workers that fetched anything
-
-
-def build_settings(config: Config) -> Settings:
-    settings = Settings()
-    settings.setmodule("prospector.crawl.settings", priority="project")
-    settings.setdict(config.scrapy_settings(), priority=SETTINGS_PRIORITY)
-    settings.set("PROSPECTOR_KEYWORD", config.keyword, priority=SETTINGS_PRIORITY)
-    settings.set("PROSPECTOR_CONFIG_JSON", config.to_json(), priority=SETTINGS_PRIORITY)
-    return settings
 
 
 @contextmanager
@@ -165,8 +157,7 @@ def run_crawl(config: Config) -> CrawlResult:
         # before Scrapy starts: the pipeline is its only writer then.
         with Store.open(config.db_path) as store:
             plan = _plan(store, config)
-        settings = build_settings(config)
-        settings.set("PROSPECTOR_RUN_ID", plan.run_id, priority=SETTINGS_PRIORITY)
+        settings = build_settings(config, PROSPECTOR_RUN_ID=plan.run_id)
         crawler = _start_spider(settings, keyword=config.keyword, candidates=plan.candidates,
                                 keywords=config.keywords, skip=plan.skip,
                                 skip_links=plan.skip_links, validators=plan.validators)
@@ -253,8 +244,7 @@ def run_distributed(config: Config) -> CrawlResult:
                              [run_id])[0]
         fetched, distinct = fetch_counts(server, prefix)
         workers = len(server.hkeys(f"{prefix}:fetched_by"))
-        if not config.keep_redis:
-            cleanup(server, prefix)
+        cleanup(server, prefix)
     return CrawlResult(run_id, str(row["status"]), int(row["sites"]), int(row["pages"]),
                        int(row["contacts"]), plan.resumed, len(skip), fetched=fetched,
                        distinct=distinct, workers=workers)

@@ -1,14 +1,17 @@
 """Static Scrapy defaults for the project (scrapy.cfg points here).
 
-Job-specific values come from `Config.scrapy_settings()` at a higher priority.
+Job-specific values come from `prospector.config.scrapy.scrapy_settings` at a higher
+priority.
 """
+
+from prospector.config.model import USER_AGENT as DEFAULT_USER_AGENT
 
 BOT_NAME = "prospector"
 SPIDER_MODULES = ["prospector.crawl.spider"]
 NEWSPIDER_MODULE = "prospector.crawl"
 
 ROBOTSTXT_OBEY = True
-USER_AGENT = "Prospector/0.1 (+https://example.invalid/prospector; niche research crawler)"
+USER_AGENT = DEFAULT_USER_AGENT
 
 # Polite by default: one request at a time per site with adaptive delays.
 CONCURRENT_REQUESTS = 16
@@ -27,7 +30,6 @@ REDIRECT_MAX_TIMES = 5
 # Redirects are never dropped as duplicates: a redirect loop ends at REDIRECT_MAX_TIMES
 # with a reason recorded for its site instead of vanishing.
 DUPEFILTER_CLASS = "prospector.crawl.middlewares.dupefilter.RedirectDupeFilter"
-PROSPECTOR_ALLOW_PRIVATE = False  # --allow-private: let requests reach non-public addresses
 # No depth limit: Scrapy's depth counts every callback hop, so a site released from
 # another site's page would inherit that page's depth and its own pages be dropped
 # silently. The spider bounds the crawl itself: pages per site, link distance, sites.
@@ -59,7 +61,6 @@ ITEM_PIPELINES = {
 # ≈10 % of the crawl's one busy thread on the bulk sample web for nothing.
 CONCURRENT_ITEMS = 1
 
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "WARNING"

@@ -20,6 +20,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from prospector.config import Config
+from prospector.config.scrapy import CrawlSettings
 from prospector.crawl.state import CrawlState, LocalState, Offer, PageEnd
 from prospector.discover import discover
 from prospector.discover.frontier import Frontier, keyword_pattern, link_priority, relevance
@@ -63,10 +64,11 @@ class ProspectSpider(scrapy.Spider):
         self.max_sites = int(max_sites)
         self.candidates = candidates
         self.pattern = keyword_pattern(keywords or (keyword,))
-        self.max_pages = 6
-        self.parallel_sites = 16
+        # Set in from_crawler, from the job's settings (CrawlSettings).
+        self.max_pages = 0
+        self.parallel_sites = 0
         # Frontier, budgets and in-flight counts: in memory, or in Redis when distributed.
-        self.state: CrawlState = LocalState(Frontier(max_sites=self.max_sites))
+        self.state: CrawlState
         self.skip = skip or set()  # crawled recently, or earlier in a resumed run
         self.skip_links = skip_links or []
         self.validators = validators or {}
@@ -75,14 +77,13 @@ class ProspectSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProspectSpider:
         spider: ProspectSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.max_pages = settings.getint("PROSPECTOR_MAX_PAGES_PER_SITE", 6)
-        spider.max_sites = settings.getint("PROSPECTOR_MAX_SITES", spider.max_sites)
-        spider.parallel_sites = max(1, settings.getint("CONCURRENT_REQUESTS", 16))
-        frontier = Frontier(
-            max_sites=spider.max_sites,
-            max_distance=settings.getint("PROSPECTOR_MAX_DISTANCE", 2),
-            exclude=frozenset(settings.getlist("PROSPECTOR_EXCLUDE")),
-        )
+        job = CrawlSettings.from_settings(settings)
+        spider.max_pages = job.max_pages_per_site
+        if "PROSPECTOR_MAX_SITES" in settings:  # else the -a max_sites argument
+            spider.max_sites = job.max_sites
+        spider.parallel_sites = max(1, settings.getint("CONCURRENT_REQUESTS"))
+        frontier = Frontier(max_sites=spider.max_sites, max_distance=job.max_distance,
+                            exclude=job.exclude)
         if settings.get("PROSPECTOR_REDIS_URL"):
             from prospector.distributed.core import RedisState
 
@@ -160,16 +161,13 @@ class ProspectSpider(scrapy.Spider):
             yield request
 
     def on_idle(self) -> None:
-        if not self.state.distributed:
-            # Idle means nothing is in flight, whatever the counts say: a request
-            # dropped on the way (a middleware) never reaches a callback.
-            self.state.reset_outstanding()
-        requests = list(self._refill())
-        if not requests and self.state.distributed:
-            requests = self.state.recover(self)  # type: ignore[attr-defined]
-            if not requests and not self.state.all_quiet():  # type: ignore[attr-defined]
-                raise DontCloseSpider  # other workers may still add work
+        # Idle means nothing of this process is in flight, whatever the counts say: a
+        # request dropped on the way (a middleware) never reaches a callback.
+        self.state.reset_outstanding()
+        requests = list(self._refill()) or self.state.recover(self)
         if not requests:
+            if not self.state.all_quiet():
+                raise DontCloseSpider  # other workers may still add work
             return
         assert self.crawler.engine is not None
         for request in requests:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from prospector.discover.frontier import Frontier
 from prospector.models import Candidate
@@ -40,8 +40,6 @@ class PageEnd:
 
 
 class CrawlState(Protocol):
-    distributed: bool
-
     def push_many(self, offers: Sequence[Offer]) -> int:
         """Offer sites; those already known are skipped. Returns how many were taken."""
         ...
@@ -74,7 +72,17 @@ class CrawlState(Protocol):
     async def aend_page(self, site: str, offers: Sequence[Offer],
                         parallel_sites: int) -> PageEnd: ...
 
-    def reset_outstanding(self) -> None: ...
+    def reset_outstanding(self) -> None:
+        """The crawl is idle: no request of this process is in flight any more."""
+        ...
+
+    def recover(self, spider: Any) -> list[Any]:
+        """Requests lost with a dead process, to crawl again once the crawl rests."""
+        ...
+
+    def all_quiet(self) -> bool:
+        """Nothing left to do anywhere: no process may add work any more."""
+        ...
 
     def maybe_new(self, domain: str) -> bool:
         """False when `domain` is surely known already (a local check, no I/O)."""
@@ -88,7 +96,6 @@ class CrawlState(Protocol):
 
 
 class LocalState:
-    distributed = False
 
     def __init__(self, frontier: Frontier, skip: set[str] | None = None) -> None:
         self.frontier = frontier
@@ -152,6 +159,12 @@ class LocalState:
     def reset_outstanding(self) -> None:
         self._outstanding.clear()
 
+    def recover(self, spider: Any) -> list[Any]:
+        return []  # one process: nothing can be lost with another
+
+    def all_quiet(self) -> bool:
+        return True  # one process: idle is the end
+
     def maybe_new(self, domain: str) -> bool:
         return not self.frontier.is_known(domain)
 
@@ -161,4 +174,4 @@ class LocalState:
 
     @property
     def known(self) -> int:
-        return len(self.frontier._known)
+        return self.frontier.known

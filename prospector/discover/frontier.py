@@ -66,8 +66,7 @@ class Frontier:
     def push(self, candidate: Candidate, priority: float, distance: int = 0) -> bool:
         """Offer a site; False when it is refused (known, excluded, too far, mega)."""
         domain = candidate.domain
-        if (not domain or domain in self.exclude or is_mega_platform(domain)
-                or distance > self.max_distance or domain in self._released):
+        if not self.admits(domain, distance) or domain in self._released:
             return False
         if self._known.get(domain, -math.inf) >= priority:
             return False
@@ -76,6 +75,12 @@ class Frontier:
         self._counter += 1
         heapq.heappush(self._heap, _Entry((-priority, self._counter), candidate, distance))
         return True
+
+    def admits(self, domain: str, distance: int) -> bool:
+        """Whether a site may be offered at all: a domain, not excluded, not a
+        mega-platform, within the link distance. The one check every crawl state uses."""
+        return bool(domain) and domain not in self.exclude and not is_mega_platform(domain) \
+            and distance <= self.max_distance
 
     def pop(self, n: int) -> list[tuple[Candidate, int]]:
         """Release up to `n` best sites within the site budget: (candidate, distance)."""
@@ -100,6 +105,6 @@ class Frontier:
         return len(self._released)
 
     @property
-    def exhausted(self) -> bool:
-        return len(self._released) >= self.max_sites or not any(
-            e.candidate.domain not in self._released for e in self._heap)
+    def known(self) -> int:
+        """Sites offered so far (queued or released)."""
+        return len(self._known)

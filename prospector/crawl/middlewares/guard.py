@@ -21,6 +21,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
+from prospector.config.scrapy import CrawlSettings
 from prospector.urls import hostname
 
 # Schemes that never leave the process: the spider uses `data:` for sites it skips.
@@ -144,8 +145,8 @@ class AddressGuard:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AddressGuard:
-        return cls(crawler.settings.getbool("PROSPECTOR_ALLOW_PRIVATE", False),
-                   crawler.settings.get("PROSPECTOR_PROXY", "") or "")
+        job = CrawlSettings.from_settings(crawler.settings)
+        return cls(job.allow_private, job.proxy)
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         if self.allow_private:

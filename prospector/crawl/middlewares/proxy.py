@@ -8,6 +8,8 @@ from typing import Any
 from scrapy import Request
 from scrapy.crawler import Crawler
 
+from prospector.config.scrapy import CrawlSettings
+
 
 class ProxyMiddleware:
     def __init__(self, proxy: str) -> None:
@@ -15,7 +17,7 @@ class ProxyMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProxyMiddleware:
-        return cls(crawler.settings.get("PROSPECTOR_PROXY", ""))
+        return cls(CrawlSettings.from_settings(crawler.settings).proxy)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         if self.proxy and "proxy" not in request.meta:
