@@ -11,6 +11,7 @@ import pytest
 
 from prospector.errors import DatabaseError, LockedError
 from prospector.models import Candidate, Contact, FetchedPage, Link, PageFacts
+from prospector.score import rescore
 from prospector.store.db import Store, is_suppressed, migrations
 
 
@@ -134,11 +135,34 @@ def test_locked_db_from_another_process(tmp_path: Path) -> None:
 
 
 def test_scores_round_trip() -> None:
+    """What the real scoring path writes (rescore → write_site_scores) is what the views
+    read: one row a site for this run, the site graph, the metrics, and `prospects` ranks
+    the on-topic site with its contact first, at the points its breakdown adds up to."""
     store = Store.open(":memory:")
     run = store.start_run("beekeeping", "{}")
-    store.add_candidates(run, [Candidate("http://a.test/", "a.test", "q")])
-    store.write_scores(run, [("a.test", 42.0, json.dumps({"relevance": {"points": 42}}))])
-    assert store.rows("SELECT domain, score FROM prospects") == [{"domain": "a.test", "score": 42.0}]
+    store.add_candidates(run, [Candidate("http://a.test/", "a.test", "q"),
+                               Candidate("http://b.test/", "b.test", "q")])
+    off_topic = FetchedPage(site="b.test", url="http://b.test/", status=200,
+                            content_type="text/html", size=10, facts=PageFacts(
+                                url="http://b.test/", domain="b.test", title="Cars",
+                                text="engines and wheels", kind="blog"))
+    store.add_pages(run, [_page("http://a.test/", "a.test", ("jo@a.test",), ("b.test",)),
+                          off_topic])
+    store.finish_run(run, "done")
+    assert rescore(store) == 2
+    assert store.query("SELECT domain, run_id FROM scores ORDER BY domain")[1] == [
+        ("a.test", run), ("b.test", run)]
+    assert store.query("SELECT source_domain, target_domain FROM site_links")[1] == [
+        ("a.test", "b.test")]
+    assert store.query("SELECT domain FROM site_metrics ORDER BY domain")[1] == [
+        ("a.test",), ("b.test",)]
+    ranked = store.rows("SELECT domain, score, breakdown, contact FROM prospects")
+    assert [(r["domain"], r["contact"]) for r in ranked] == [("a.test", "jo@a.test"),
+                                                            ("b.test", None)]
+    top = ranked[0]
+    assert top["score"] > ranked[1]["score"]
+    points = sum(part["points"] for part in json.loads(top["breakdown"]).values())
+    assert top["score"] == pytest.approx(min(100.0, points), abs=0.01)
 
 
 # The upserts add_pages made before it wrote through appenders, kept as the reference its

@@ -1,0 +1,139 @@
+"""Opening a DuckDB file, the one-line errors a failed open, read or write becomes, and
+the connection every part of the Store shares (with its two generic helpers: reading
+rows and inserting rows column-wise)."""
+
+from __future__ import annotations
+
+import errno
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+import duckdb
+
+from prospector.errors import DatabaseError, ExitCode, LockedError, ProspectorError
+
+_NO_SPACE = ("no space left on device", "disk full", "disk quota exceeded")
+_NOT_WRITABLE = ("read-only file system", "permission denied", "operation not permitted",
+                 "read-only", "readonly")
+# A memory size as DuckDB reads and reports one ('64MB', '953.6 MiB'): checked, since a
+# setting is formatted into the SQL (DuckDB takes no parameter in SET).
+MEMORY_SIZE = re.compile(r"\d+(\.\d+)? ?[KMGTP]?i?B")
+
+
+def now() -> datetime:
+    """The time stored in TIMESTAMP columns: UTC, without a zone (DuckDB's TIMESTAMP)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _explain_open_error(path: Path, exc: duckdb.Error) -> Exception:
+    message = str(exc)
+    if "lock" in message.lower():
+        return LockedError(f"database {path} is in use by another process (locked); try again later")
+    if any(m in message.lower() for m in _NOT_WRITABLE):
+        return DatabaseError(f"database {path} cannot be written: permission denied")
+    first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    return DatabaseError(f"cannot open database {path}: {first}")
+
+
+def explain_storage_error(exc: BaseException, path: str | Path = "") -> ProspectorError | None:
+    """A one-line error for a failed DB (or lock file) read or write, or None when `exc`
+    is not one: a full disk (exit 7), a read-only or forbidden path (3), a lock (4)."""
+    if not isinstance(exc, duckdb.Error | OSError):
+        return None
+    where = f"database {path}" if path else "the database"
+    message = str(exc).lower()
+    code = exc.errno if isinstance(exc, OSError) else None
+    if code in (errno.ENOSPC, errno.EDQUOT) or any(m in message for m in _NO_SPACE):
+        return ProspectorError(f"no space left on the device writing {where}: free some space "
+                               "and run again (what was stored before is kept)", ExitCode.NO_SPACE)
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or any(m in message for m in _NOT_WRITABLE):
+        return DatabaseError(f"{where} cannot be written: read-only or permission denied")
+    if isinstance(exc, OSError):
+        return None  # not a storage condition we know: a bug, let it show
+    if "lock" in message:
+        return LockedError(f"{where} is in use by another process (locked); try again later")
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return DatabaseError(f"{where} failed: {first}")
+
+
+def connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A connection to `path` (a file or ':memory:'), checked first for the mistakes a
+    user makes (a folder, a missing file to read), with duckdb's errors made one line."""
+    if path != ":memory:":
+        p = Path(path)
+        if p.is_dir():
+            raise DatabaseError(f"database path {p} is a directory; give a file path")
+        if read_only and not p.exists():
+            raise DatabaseError(f"no database at {p}: run `prospector crawl` first")
+        if not p.parent.exists():
+            raise DatabaseError(f"folder {p.parent} does not exist")
+    try:
+        con = duckdb.connect(path, read_only=read_only)
+        # No progress bar: DuckDB draws one on stdout for queries over 2 s, which
+        # would end up in cron mail and in the output scripts parse.
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error as exc:
+        raise _explain_open_error(Path(path), exc) from None
+    return con
+
+
+class Connection:
+    """The connection and path the Store's parts share; the base of each of them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+        self.con = con
+        self.path = path
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Any read, as column names and rows: `prospector sql` and the named queries."""
+        cursor = self.con.execute(sql, list(params))
+        columns = [d[0] for d in cursor.description or ()]
+        return columns, cursor.fetchall()
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        columns, rows = self.query(sql, params)
+        return [dict(zip(columns, r, strict=True)) for r in rows]
+
+    def _insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                conflict: str = "") -> None:
+        """Insert `rows` column-wise in one statement (executemany manages ~1.6 k rows/s
+        here). `table`, `columns` and `conflict` are constants of the store's modules,
+        never data."""
+        if not rows:
+            return
+        cols = list(zip(*rows, strict=True))
+        select = ", ".join(f"unnest(${i + 1}) AS {name}" for i, name in enumerate(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} {conflict}"
+        self.con.execute(sql, [list(c) for c in cols])
+
+    def db_limits(self) -> tuple[str | None, int]:
+        """The connection's memory limit (None when DuckDB reports one that SET cannot
+        take back) and threads."""
+        row = self.con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
+        assert row is not None
+        limit = str(row[0])
+        return (limit if MEMORY_SIZE.fullmatch(limit) else None), int(row[1])
+
+    def set_db_limits(self, memory_limit: str | None, threads: int) -> None:
+        """Cap the connection's memory (None: DuckDB's default) and threads. ValueError
+        for a memory limit that is not a size."""
+        if memory_limit is None:
+            self.con.execute("RESET memory_limit")
+        elif MEMORY_SIZE.fullmatch(memory_limit):
+            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        else:
+            raise ValueError(f"not a memory size: {memory_limit!r}")
+        self.con.execute(f"SET threads = {int(threads)}")
