@@ -54,7 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_crawl(sub)
+    _add_outputs(sub)
+    _add_operations(sub)
+    _add_tools(sub)
+    return parser
 
+
+_Sub = Any  # argparse's _SubParsersAction, private in typeshed
+
+
+def _add_crawl(sub: _Sub) -> None:
     crawl = sub.add_parser("crawl", help="discover and crawl sites for a keyword into a DB",
                            epilog=EXIT_CODES_HELP,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -100,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--log-level", default="WARNING",
                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
+
+def _add_outputs(sub: _Sub) -> None:
     report = sub.add_parser("report", help="write the HTML report of a DB")
     report.add_argument("--db", type=Path, required=True)
     report.add_argument("--out", type=Path, default=Path("out/report.html"),
@@ -120,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--db", type=Path, required=True)
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
+    explain = sub.add_parser("explain", help="why a site ranks where it does: each factor, "
+                             "its raw value, its weight")
+    explain.add_argument("domain", metavar="DOMAIN")
+    explain.add_argument("--db", type=Path, required=True)
+
+
+def _add_operations(sub: _Sub) -> None:
     demo = sub.add_parser("demo", help="crawl the bundled sample web and write a report")
     demo.add_argument("--keyword", default="beekeeping")
     demo.add_argument("--db", type=Path, default=Path("out/demo.duckdb"))
@@ -153,11 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="days a contacted site stays out of the to-contact lists "
                            "(stored in the DB; 90 until set)")
 
-    explain = sub.add_parser("explain", help="why a site ranks where it does: each factor, "
-                             "its raw value, its weight")
-    explain.add_argument("domain", metavar="DOMAIN")
-    explain.add_argument("--db", type=Path, required=True)
 
+def _add_tools(sub: _Sub) -> None:
     extract = sub.add_parser("extract", help="print the facts of one saved page as JSON")
     extract.add_argument("file", metavar="FILE", help="saved HTML page, or - for stdin")
     extract.add_argument("--url", required=True, help="the address the page was fetched from")
@@ -172,7 +188,6 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also serve the hostile part (traps, bombs, payloads)")
     truth = web_sub.add_parser("truth", help="print its ground truth as JSON")
     truth.add_argument("--seed", type=int, default=7)
-    return parser
 
 
 # -- commands --------------------------------------------------------------------------

@@ -6,7 +6,7 @@ in nothing else; the store writes them; score and report read rows back from the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,14 +145,3 @@ class SiteDone:
 
     site: str
 
-
-@dataclass(frozen=True, slots=True)
-class SiteOutcome:
-    """How the crawl of one site ended: pages fetched and why it stopped."""
-
-    domain: str
-    url: str
-    why: str
-    pages: int = 0
-    status: str = "ok"  # ok | robots | error | empty
-    errors: tuple[str, ...] = field(default_factory=tuple)

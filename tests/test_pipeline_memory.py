@@ -17,7 +17,7 @@ from prospector.store.db import Store
 
 def _pipeline(tmp_path: Path, **settings: Any) -> StorePipeline:
     crawler = get_crawler(settings_dict={"PROSPECTOR_DB_PATH": str(tmp_path / "p.duckdb"),
-                                         "PROSPECTOR_KEYWORD": "beekeeping", **settings})
+                                         **settings})
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider()
     return pipeline

@@ -11,196 +11,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-# --------------------------------------------------------------------------- emails
-
-# The part of an address before the '@'. Deliberately narrower than RFC 5322: quoted
-# local parts and exotic punctuation never occur in real webmaster contacts, while
-# allowing them turns CSS, URLs and minified JS into false hits.
-EMAIL_LOCAL: Final = r"[a-z0-9](?:[a-z0-9._%+'-]{0,62}[a-z0-9_-])?"
-# Host labels and an alphabetic top-level label: '@1.2.3' (package versions) and
-# '@2x' (retina image names) never pass because the last label must be letters.
-EMAIL_DOMAIN: Final = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}"
-
-# A plain address inside running text. The look-behind/ahead stop the match from
-# starting or ending in the middle of a longer token ('foo.bar@x.comx' is not taken as
-# a prefix of itself).
-EMAIL_RE: Final = re.compile(
-    rf"(?<![a-z0-9._%+'-])({EMAIL_LOCAL})@({EMAIL_DOMAIN})(?![a-z0-9-]|\.[a-z0-9])",
-    re.IGNORECASE,
-)
-# Whole-string validation of a candidate produced by another method (mailto, JSON-LD,
-# cfemail, script concatenation).
-EMAIL_FULL_RE: Final = re.compile(rf"({EMAIL_LOCAL})@({EMAIL_DOMAIN})", re.IGNORECASE)
-
-# Obfuscations people type to dodge harvesters. Bracketed markers are unambiguous in any
-# case; a bare word 'at' is everyday English, so it is only accepted in the shapes below.
-_AT_BRACKETED: Final = r"\s*[\[\(\{<]\s*(?:at|@|ät|at\s*sign)\s*[\]\)\}>]\s*"
-_DOT_BRACKETED: Final = r"\s*[\[\(\{<]\s*(?:dot|punkt|point|\.)\s*[\]\)\}>]\s*"
-_LABEL: Final = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_TLD: Final = r"[a-z]{2,24}"
-# (Possessive: what follows a local part is never one of its characters, so giving
-# some back cannot make a match; without it every word of a page was tried 64 times.)
-_OBF_LOCAL: Final = r"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{0,63}+)"
-# 'name [at] domain [dot] com', 'name(at)domain.de', 'name {at} domain {dot} com',
-# and also 'name@domain [dot] com'.
-OBFUSCATED_BRACKET_RE: Final = re.compile(
-    rf"{_OBF_LOCAL}(?:{_AT_BRACKETED}|\s*@\s*(?=(?:{_LABEL}{_DOT_BRACKETED})))"
-    rf"((?:{_LABEL}(?:{_DOT_BRACKETED}|\.))+{_TLD})(?![a-z0-9-])",
-    re.IGNORECASE,
-)
-# Cheap pre-checks: each obfuscation regex only runs on text holding its marker, because
-# their leading character classes make a full scan of a long page slow.
-# (No leading '\s*' here: on whitespace-heavy text that turns a scan quadratic.)
-OBFUSCATED_BRACKET_HINT_RE: Final = re.compile(
-    r"[\[\(\{<]\s*(?:at|@|ät|dot|punkt|point|\.)\s*[\]\)\}>]", re.IGNORECASE
-)
-SPACED_AT_HINT_RE: Final = re.compile(r"\s@\s")
-# 'name @ domain.com': a spaced '@' is a deliberate (if weak) disguise.
-OBFUSCATED_SPACED_AT_RE: Final = re.compile(
-    rf"{_OBF_LOCAL}\s+@\s+((?:{_LABEL}\.)+{_TLD})(?![a-z0-9-]|\.[a-z0-9])", re.IGNORECASE
-)
-# 'name AT domain DOT com' / 'name AT domain.com': upper case only, because ' at ' and
-# ' dot ' in lower case are ordinary words in many sentences.
-OBFUSCATED_UPPER_RE: Final = re.compile(
-    rf"{_OBF_LOCAL}\s+AT\s+((?:{_LABEL}(?:\s+DOT\s+|\.))+{_TLD})(?![a-z0-9-])"
-)
-# 'name at domain dot com' in lower case: only the tight shape local-at-label-dot-tld
-# with single spaces and at least one ' dot ', which prose practically never produces.
-OBFUSCATED_LOWER_RE: Final = re.compile(
-    rf"{_OBF_LOCAL} at ((?:{_LABEL}(?: dot |\.))*{_LABEL} dot {_TLD})(?![a-z0-9-])"
-)
-# Spelled-out separators inside an obfuscated domain, to turn it back into dots.
-OBFUSCATED_DOT_RE: Final = re.compile(
-    rf"{_DOT_BRACKETED}|\s+DOT\s+| dot ", re.IGNORECASE
-)
-
-# Addresses written with character references ('info&#64;x.de', or every character
-# encoded). The parser decodes them in text, so the raw markup is scanned for the encoded
-# form to report the method honestly. Scanning starts at an encoded '@' (or a plain one
-# touching a reference) and grows outwards over address characters and references:
-# leftwards over at most 200 of `&#x?[0-9a-f]{1,6};|[a-z0-9._%+-]` ending at the '@'
-# (within 400 characters), rightwards over 3 to 300 of ENTITY_RIGHT_RE's tokens.
-ENTITY_AT_RE: Final = re.compile(r"&#0*64;|&#x0*40;|&commat;|;@|@&", re.IGNORECASE)
-# The leftward growth is matched on the reversed text, each token spelled backwards
-# ('&#64;' reads ';46#&'): a forward `(...){1,200}$` search retries from every start
-# position of its window and backtracks over long runs, the reversed `match` reads
-# each character once and stops at the first one that cannot extend the run.
-ENTITY_LEFT_REVERSED_RE: Final = re.compile(r"(?:;[0-9a-f]{1,6}x?#&|[a-z0-9._%+-]){1,200}",
-                                            re.IGNORECASE)
-ENTITY_RIGHT_RE: Final = re.compile(r"(?:&#x?[0-9a-f]{1,6};|[a-z0-9.-]){3,300}",
-                                    re.IGNORECASE)
-
-# Cloudflare's email obfuscation: the address is XOR-encoded in hex, either in a
-# data-cfemail attribute or in the fragment of the protection URL.
-CF_PROTECTION_RE: Final = re.compile(r"/cdn-cgi/l/email-protection#([0-9a-f]+)", re.IGNORECASE)
-
-# JavaScript that assembles an address from string literals: 'ann' + '@' + 'x.test'.
-# Scripts are otherwise never scanned: they carry templates and example strings.
-SCRIPT_CONCAT_RE: Final = re.compile(
-    r"""(?:"[^"\n\\]{0,80}"|'[^'\n\\]{0,80}')(?:\s*\+\s*(?:"[^"\n\\]{0,80}"|'[^'\n\\]{0,80}')){1,12}"""
-)
-SCRIPT_LITERAL_RE: Final = re.compile(r""""([^"\n\\]*)"|'([^'\n\\]*)'""")
-
-# File extensions that end image, font, style and script names: 'logo@2x.png',
-# 'icon@3x.webp' and 'font@1.woff2' look like addresses to a regex.
-ASSET_EXTENSIONS: Final = frozenset(
-    {
-        "png", "jpg", "jpeg", "gif", "webp", "svg", "ico", "bmp", "tif", "tiff", "avif",
-        "heic", "woff", "woff2", "ttf", "otf", "eot", "css", "scss", "less", "js", "mjs",
-        "ts", "jsx", "tsx", "map", "json", "xml", "mp4", "webm", "mp3", "pdf", "zip",
-        "gz", "php", "html", "htm", "asp", "aspx",
-    }
-)
-
-# Local parts that are placeholders in forms and documentation, never a real owner:
-# 'you@...', 'name@...', 'user@...', 'yourname@...', German 'max.mustermann@...'.
-PLACEHOLDER_LOCALS: Final = frozenset(
-    {
-        "you", "your", "yourname", "your.name", "your-name", "your_name", "youremail",
-        "your.email", "your-email", "your_email", "yourmail", "youraddress", "name",
-        "user", "username", "someone", "somebody", "firstname", "lastname",
-        "firstname.lastname", "first.last", "first.lastname", "vorname.nachname",
-        "vorname", "nachname", "max.mustermann", "mustermann", "john.doe", "jane.doe",
-        "johndoe", "janedoe", "john", "xxx", "xxxx", "xyz", "abc", "foo", "foobar",
-        "test", "testing", "deineemail", "deine.email", "ihre.email", "ihrname",
-        "ihre-email", "votre.email", "tuemail", "email.address", "emailaddress",
-    }
-)
-
-# Domains that only ever appear in placeholders and documentation (RFC 2606 plus the
-# usual 'domain.com' family), or belong to error-tracking services whose DSNs look like
-# addresses ('key@o123.ingest.sentry.io').
-PLACEHOLDER_DOMAINS: Final = frozenset(
-    {
-        "example.com", "example.net", "example.org", "example.de", "domain.com",
-        "domain.tld", "domain.de", "email.com", "yourdomain.com", "yoursite.com",
-        "yourcompany.com", "yourwebsite.com", "mydomain.com", "mysite.com",
-        "website.com", "company.com", "beispiel.de", "beispiel.com", "mustermann.de",
-        "musterfirma.de", "musterfirma.com", "sentry.io", "sentry-next.wixpress.com",
-        "sentry.wixpress.com", "wixpress.com", "address.com", "adresse.de",
-    }
-)
-
-# Reserved top-level names that never route (RFC 2606 / RFC 6761). '.test' is reserved
-# too but is where the bundled sample web lives, so it is deliberately absent here.
-PLACEHOLDER_TLDS: Final = frozenset({"example", "invalid", "localhost", "local"})
-
-# Mailboxes that nobody reads: useless as an outreach contact, and commonly pulled from
-# transactional footers.
-UNREAD_LOCALS: Final = frozenset(
-    {
-        "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply",
-        "mailer-daemon", "postmaster", "bounce", "bounces", "git",
-    }
-)
-
-# A local part made only of hex digits this long is an id or a hash (Sentry keys,
-# Wix/Squarespace tokens), not a mailbox someone chose.
-HEX_LOCAL_RE: Final = re.compile(r"[0-9a-f]{16,}")
-
-# Local parts that name a function rather than a person. Outreach treats a role inbox
-# differently from a personal one (it is less likely to be ignored as a cold contact).
-ROLE_LOCALS: Final = frozenset(
-    {
-        "info", "contact", "contactus", "contact-us", "webmaster", "admin",
-        "administrator", "support", "help", "helpdesk", "editor", "editors", "editorial",
-        "redaktion", "hello", "hallo", "hi", "office", "sales", "press", "presse", "media",
-        "pr", "ads", "advertising", "advertise", "werbung", "anzeigen", "marketing",
-        "partners", "partner", "partnerships", "team", "mail", "email", "kontakt",
-        "service", "customerservice", "customer.service", "customer_service", "enquiries",
-        "enquiry", "inquiries", "inquiry", "feedback", "tips", "news", "newsletter",
-        "billing", "orders", "order", "booking", "bookings", "reservations",
-        "jobs", "careers", "hr", "privacy", "legal", "abuse", "security", "community",
-        "forum", "moderator", "moderators", "mods", "blog", "general", "mailbox",
-        "sponsor", "sponsorship", "sponsors", "affiliates", "affiliate", "business",
-        "collab", "collabs", "membership", "members", "events", "verwaltung",
-        "buero", "büro", "zentrale", "post", "posteingang", "kundenservice",
-    }
-)
-# A role word followed by a separator still names a role ('info-services@',
-# 'sales.uk@', 'press_office@').
-ROLE_PREFIX_RE: Final = re.compile(
-    r"(?:info|contact|webmaster|admin|support|editor|press|presse|sales|ads|advertising|"
-    r"marketing|partners?|team|office|service|help|media|redaktion|kontakt)[._-]"
-)
-
-# Attributes whose values are shown to people or hold a site's own contact (og:email and
-# author <meta>, hidden form-recipient inputs, <option value> recipient pickers, image
-# alt/title text). 'placeholder' is absent on purpose: it holds sample input.
-EMAIL_ATTRIBUTES: Final = frozenset({
-    ("meta", "content"), ("option", "value"), ("input", "value"), ("img", "alt"),
-    ("*", "title"), ("*", "data-email"), ("*", "data-mail"),
-})
-
-
-def email_attribute(tag: str, name: str, input_type: str = "") -> bool:
-    """True when attribute `name` of a `tag` element may hold a published address."""
-    tag = tag.lower()
-    if tag == "input" and name == "value" and input_type.lower() == "email":
-        return False  # a pre-filled sample in an address field
-    if name == "title" and tag == "script":
-        return False
-    return (tag, name) in EMAIL_ATTRIBUTES or ("*", name) in EMAIL_ATTRIBUTES
+# The e-mail vocabulary lives in vocab/emails.py.
 
 # ---------------------------------------------------------------------------- links
 
@@ -333,11 +144,6 @@ SOCIAL_DOMAINS: Final = {
     "github.com": "github", "threads.net": "threads", "threads.com": "threads",
     "bsky.app": "bluesky",
 }
-# Substring pre-check on raw hrefs: only links mentioning a network are parsed.
-SOCIAL_HINT_RE: Final = re.compile(
-    r"facebook\.|fb\.com|twitter\.|x\.com|instagram\.|youtube\.|linkedin\.|pinterest\.|"
-    r"tiktok\.|reddit\.|github\.|threads\.|bsky\.", re.IGNORECASE
-)
 # Canonical host per network: one spelling per profile.
 SOCIAL_CANONICAL_HOST: Final = {
     "facebook": "facebook.com", "x": "x.com", "instagram": "instagram.com",
@@ -615,13 +421,6 @@ REGISTRATION_CLOSED_MARKERS: Final = (
     b"registrierung ist deaktiviert", b"not accepting new members",
 )
 
-# Lower-cased markup without which an address reader has nothing to find: Cloudflare's
-# obfuscation, microdata email fields, and what an entity-encoded '@' is made of
-# ('&#64;', '&#x40;', '&commat;', or a plain '@' next to a reference: ';@', '@&').
-ADDRESS_MARKUP_HINTS: Final = (
-    b"data-cfemail", b"email-protection", b"itemprop", b"email",
-    b"&#", b"&commat;", b";@", b"@&", b"64;", b"40;", b"at;", b"r13", b"rot13",
-)
 # Lower-cased words without which an element the readers query by its attributes
 # (bylines, blog-post classes, data-email attributes) cannot be on a page: the query
 # leaves out the selectors whose word is missing. (Each is on a page a few times at
@@ -630,10 +429,6 @@ MARKED_HINTS: Final = (
     b"author", b"byline", b"fn", b"hentry", b"blog-post", b"post-body", b"data-email",
     b"data-mail",
 )
-
-# Class tokens of elements whose text a page script shows ROT13-decoded: the Email
-# Address Encoder plugin's '__eae_r13' and hand-made 'rot13'/'email-rot13' spans.
-ROT13_CLASS_RE: Final = re.compile(r"(?:^|[\s_-])(?:r13|rot13)(?:$|[\s_-])")
 
 # '12 Comments' / '3 Responses to ...' / '5 Kommentare' headings of blog posts.
 COMMENTS_RE: Final = re.compile(
