@@ -1,12 +1,11 @@
-"""Search backends against a real loopback server speaking each one's documented JSON,
-error responses included; the DuckDB cache with a real database. No internet."""
+"""Search backends against a real loopback server answering as SearXNG, Marginalia and
+Brave answer (tests/backend_servers.py cites where each behaviour comes from). No internet."""
 
 from __future__ import annotations
 
 import socket
+import urllib.request
 from collections.abc import Callable, Iterator
-from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,12 +18,10 @@ from prospector.discover.backends import (
     make_backend,
 )
 from prospector.discover.backends.brave import brave_retry_after
-from prospector.discover.http import JsonClient, RateLimiter, RetryPolicy, retry_after_header
+from prospector.discover.http import JsonClient, RateLimiter, RetryPolicy, SearchFailure, retry_after_header
 from prospector.errors import BackendError, ExitCode
 from prospector.sampleweb.proc import SampleWebProcess
-from prospector.store.db import Store
-from prospector.store.search_cache import CachedBackend, cached, claim_queries, record_query, remember
-from tests.backend_servers import BRAVE_KEY, MARGINALIA_KEY, Running, serve
+from tests.backend_servers import BRAVE_KEY, MARGINALIA_KEY, MARGINALIA_PAID_KEY, Running, serve
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +33,6 @@ def server() -> Iterator[Running]:
 @pytest.fixture
 def srv(server: Running) -> Running:
     server.state.reset()
-    server.state.slow_seconds = 1.0
     return server
 
 
@@ -63,19 +59,15 @@ def closed_port() -> int:
     return port
 
 
-Factory = Callable[..., SearchBackend]
-
-
-def searxng(srv: Running, sleeps: Sleeps, **kw: Any) -> SearchBackend:
+def searxng(srv: Running, sleeps: Sleeps, **kw: Any) -> SearxngBackend:
     return SearxngBackend(f"{srv.url}/searxng", sleep=sleeps, min_interval=0, **kw)
 
 
-def marginalia(srv: Running, sleeps: Sleeps, **kw: Any) -> SearchBackend:
-    return MarginaliaBackend(base_url=f"{srv.url}/marginalia", legacy_url=f"{srv.url}/marginalia-legacy",
-                             sleep=sleeps, min_interval=0, **kw)
+def marginalia(srv: Running, sleeps: Sleeps, **kw: Any) -> MarginaliaBackend:
+    return MarginaliaBackend(base_url=f"{srv.url}/marginalia", sleep=sleeps, min_interval=0, **kw)
 
 
-def brave(srv: Running, sleeps: Sleeps, **kw: Any) -> SearchBackend:
+def brave(srv: Running, sleeps: Sleeps, **kw: Any) -> BraveBackend:
     kw.setdefault("key", BRAVE_KEY)
     return BraveBackend(base_url=f"{srv.url}/brave/res/v1/web/search", sleep=sleeps,
                         min_interval=0, **kw)
@@ -84,51 +76,110 @@ def brave(srv: Running, sleeps: Sleeps, **kw: Any) -> SearchBackend:
 ALL: dict[str, Callable[..., SearchBackend]] = {"searxng": searxng, "marginalia": marginalia, "brave": brave}
 
 
-def one_line_error(call: Callable[[], object], *wording: str) -> str:
-    with pytest.raises(BackendError) as info:
+def failure(call: Callable[[], object], kind: str, *wording: str) -> str:
+    """The one-line SearchFailure `call` raises, checked for its kind and words."""
+    with pytest.raises(SearchFailure) as info:
         call()
     message = str(info.value)
     assert "\n" not in message and "Traceback" not in message
     assert info.value.code == ExitCode.BACKEND
+    assert info.value.kind == kind, message
     for words in wording:
         assert words in message, message
     return message
 
 
-# -- SearXNG and the sample web -----------------------------------------------------------
-def test_searxng_results_and_paging(srv: Running, sleeps: Sleeps) -> None:
+# -- SearXNG --------------------------------------------------------------------------------
+def test_searxng_pages_vary_and_headers_pass_a_limiter(srv: Running, sleeps: Sleeps) -> None:
     backend = searxng(srv, sleeps)
-    pages = [backend.search("beekeeping forum", page) for page in (1, 2, 3, 4)]
-    assert [len(p) for p in pages] == [10, 10, 5, 0]
-    first = pages[0][0]
+    pages = [backend.search_page("beekeeping forum", page) for page in (1, 2, 3, 4)]
+    assert [len(p.results) for p in pages] == [23, 17, 8, 0]
+    first = pages[0].results[0]
     assert (first.url, first.title, first.content, first.engine) == (
         "http://site0.test/searxng", "beekeeping forum result 0", "about beekeeping forum", "duckduckgo")
-    assert pages[1][0].url == "http://site10.test/searxng"
+    assert all(p.more is None and p.complete for p in pages)  # SearXNG does not say
     sent = srv.state.requests
     assert [r.params for r in sent] == [
         {"q": "beekeeping forum", "format": "json", "pageno": str(p)} for p in (1, 2, 3, 4)]
-    assert all(r.headers["accept"] == "application/json" for r in sent)
-    assert backend.page_size == 10
+    for request in sent:  # what searx/botdetection checks
+        assert "text/html" in request.headers["accept"]
+        assert "gzip" in request.headers["accept-encoding"]
+        assert request.headers["accept-language"]
+        assert request.headers["connection"] == "keep-alive"
+
+
+def test_failure_1_limiter_protected_searxng(srv: Running, sleeps: Sleeps) -> None:
+    """Failure 1: a limiter-protected instance answers our requests, and its API cap ends
+    with one line naming the limiter, not "quota exhausted", and no retries."""
+    srv.state.searxng_limiter = True
+    backend = searxng(srv, sleeps)
+    assert [len(backend.search_page("bees", p).results) for p in (1, 2, 3, 4)] == [23, 17, 8, 0]
+    message = failure(lambda: backend.search_page("bees blog"), "limiter",
+                      "refused by the instance's limiter (HTTP 429 'Too Many Requests')",
+                      "deploy/searxng")
+    assert "quota" not in message
+    assert srv.state.count() == 5 and sleeps.calls == []  # the refusal is not retried
+    assert backend.client.get  # the backend stops on it (SearchFailure.stops_backend)
+
+
+def test_the_mock_limiter_refuses_what_the_old_client_sent(srv: Running) -> None:
+    """The mock is only worth its tests if it refuses what the real limiter refuses:
+    urllib's `Connection: close`, an Accept without text/html, no Accept-Language."""
+    srv.state.searxng_limiter = True
+    request = urllib.request.Request(f"{srv.url}/searxng/search?q=bees&format=json",
+                                     headers={"Accept": "application/json", "User-Agent": "Prospector/0.1"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=5)
+    assert info.value.code == 429 and info.value.read() == b"Too Many Requests"
+
+
+def test_failure_9_json_off_reads_the_html_results_page(srv: Running, sleeps: Sleeps) -> None:
+    """Failure 9: SearXNG's default settings (format=json off) answer 403; the HTML page is read."""
+    srv.state.searxng_formats = ("html",)
+    backend = searxng(srv, sleeps)
+    first = backend.search_page("beekeeping", 1)
+    assert len(first.results) == 23 and first.more is True
+    assert first.results[0].url == "http://site0.test/searxng"
+    assert first.results[0].title == "beekeeping result 0"
+    assert first.results[0].content == "about beekeeping"
+    assert any("format=json is not enabled" in n for n in backend.notices)
+    assert [len(backend.search_page("beekeeping", p).results) for p in (2, 3)] == [17, 8]
+    last = backend.search_page("beekeeping", 4)
+    assert last.results == () and last.more is False
+    # One 403, then only the HTML page: no format parameter at all.
+    assert [r.params.get("format") for r in srv.state.requests] == ["json", None, None, None, None]
+
+
+def test_failure_2_failing_engines_are_a_failure_not_an_empty_answer(srv: Running, sleeps: Sleeps) -> None:
+    """Failure 2: 200 with results [] and unresponsive_engines is engines failing."""
+    srv.state.searxng_failing = [["google", "CAPTCHA"], ["duckduckgo", "Suspended: too many requests"]]
+    failure(lambda: searxng(srv, sleeps).search_page("bees"), "engines",
+            "its engines failed: google (CAPTCHA), duckduckgo (Suspended: too many requests)",
+            "not cached")
+    partial = searxng(srv, sleeps).search_page("bees someengines")
+    assert len(partial.results) == 23 and not partial.complete and "google (CAPTCHA)" in partial.note
+    srv.state.searxng_formats = ("html",)  # the HTML page reports them too
+    failure(lambda: searxng(srv, sleeps).search_page("bees"), "engines", "google (CAPTCHA)")
+
+
+def test_failure_7_searxng_400_says_why(srv: Running, sleeps: Sleeps) -> None:
+    failure(lambda: searxng(srv, sleeps).search_page("bees err400"), "refused",
+            "answered HTTP 400: Invalid value \"1\" for parameter pageno")
 
 
 def test_searxng_base_from_environment(srv: Running, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROSPECTOR_SEARXNG_URL", f"{srv.url}/searxng/")
     backend = make_backend("searxng", min_interval=0)
-    assert len(backend.search("bees")) == 10
+    assert len(backend.search_page("bees").results) == 23
     assert backend.cache_id == f"searxng {srv.url}/searxng"
 
 
 def test_searxng_without_base_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PROSPECTOR_SEARXNG_URL", raising=False)
-    one_line_error(lambda: make_backend("searxng"), "no base URL", "PROSPECTOR_SEARXNG_URL")
-    one_line_error(lambda: make_backend("searxng", base_url="ftp://x"), "http://")
-
-
-def test_searxng_403_hints_at_json_format(srv: Running, sleeps: Sleeps) -> None:
-    message = one_line_error(lambda: searxng(srv, sleeps).search("bees err403"),
-                             "refused the request (HTTP 403)", "format=json")
-    assert srv.url.removeprefix("http://") in message
-    assert srv.state.count() == 1  # a refusal is not retried
+    with pytest.raises(BackendError, match=r"no base URL.*PROSPECTOR_SEARXNG_URL"):
+        make_backend("searxng")
+    with pytest.raises(BackendError, match="http://"):
+        make_backend("searxng", base_url="ftp://x")
 
 
 def test_sampleweb_backend_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -137,133 +188,142 @@ def test_sampleweb_backend_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(backend, SearxngBackend)
     assert backend.base_url == "http://127.0.0.1:8800"  # `prospector sampleweb serve`'s port
     assert backend.client.min_interval == 0.0  # our own loopback server: no politeness wait
-    monkeypatch.setenv("PROSPECTOR_SAMPLEWEB_URL", "http://127.0.0.1:9999")
-    assert make_backend("sampleweb").cache_id == "sampleweb http://127.0.0.1:9999"
 
 
 def test_sampleweb_backend_against_the_sample_web(sampleweb: SampleWebProcess) -> None:
     backend = make_backend("sampleweb", base_url=sampleweb.url)
-    results = backend.search('beekeeping "powered by phpBB"')
+    results = backend.search_page('beekeeping "powered by phpBB"').results
     assert results and all(r.url.startswith("http") for r in results)
 
 
-# -- Marginalia ---------------------------------------------------------------------------
-def test_marginalia_public_key_count_and_paging(srv: Running, sleeps: Sleeps,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+# -- Marginalia -------------------------------------------------------------------------------
+def test_failure_6_marginalia_pages_by_what_it_says(srv: Running, sleeps: Sleeps,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PROSPECTOR_MARGINALIA_KEY", raising=False)
     backend = marginalia(srv, sleeps, count=20)
-    pages = [backend.search("beekeeping", page) for page in (1, 2, 3, 4)]
-    assert [len(p) for p in pages] == [20, 20, 5, 0]
-    assert pages[0][0].content == "about beekeeping & hives"  # entities decoded
-    assert pages[0][0].engine == "marginalia"
-    assert pages[2][0].url == "http://site40.test/marginalia"
+    pages = [backend.search_page("beekeeping", page) for page in (1, 2, 3)]
+    assert [len(p.results) for p in pages] == [20, 20, 5]
+    assert [p.more for p in pages] == [True, True, False]  # page/pages
+    assert pages[0].results[0].content == "about beekeeping & hives"  # entities decoded
     sent = srv.state.requests
-    assert [r.path for r in sent] == ["/marginalia/search"] * 4
+    assert [r.path for r in sent] == ["/marginalia/search"] * 3
     assert [r.params for r in sent] == [
-        {"query": "beekeeping", "count": "20", "page": str(p)} for p in (1, 2, 3, 4)]
+        {"query": "beekeeping", "count": "20", "page": str(p)} for p in (1, 2, 3)]
     assert all(r.headers["api-key"] == "public" for r in sent)
 
 
-def test_marginalia_own_key_and_filter(srv: Running, sleeps: Sleeps,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROSPECTOR_MARGINALIA_KEY", MARGINALIA_KEY)
-    backend = marginalia(srv, sleeps, filter="smallweb", count=10)
-    assert len(backend.search("bees")) == 10
+@pytest.mark.parametrize(("index", "sent"), [
+    ("blogs", "smallweb"), ("1", "smallweb"), ("big_sites", "popular"), ("2", "popular"),
+    ("popular", None), ("0", None), ("3", None)])
+def test_failure_4_marginalia_index_maps_to_the_real_filters(srv: Running, sleeps: Sleeps, index: str,
+                                                             sent: str | None) -> None:
+    backend = marginalia(srv, sleeps, key=MARGINALIA_KEY, index=index)
+    assert backend.search_page("bees").results
     seen = srv.state.requests[0]
-    assert seen.headers["api-key"] == MARGINALIA_KEY
-    assert seen.params["filter"] == "smallweb"
+    assert seen.path == "/marginalia/search"  # the V2 API, never the legacy one
+    assert seen.params.get("filter") == sent
+    assert backend.notices and "--marginalia-filter" in backend.notices[0]
+
+
+def test_marginalia_own_key_and_filter(srv: Running, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROSPECTOR_MARGINALIA_KEY", MARGINALIA_KEY)
+    monkeypatch.setenv("PROSPECTOR_MARGINALIA_URL", f"{srv.url}/marginalia")
+    backend = MarginaliaBackend(filter="forum", count=10, min_interval=0, sleep=sleeps)
+    assert len(backend.search_page("bees").results) == 10
+    seen = srv.state.requests[0]
+    assert seen.headers["api-key"] == MARGINALIA_KEY and seen.params["filter"] == "forum"
     assert MARGINALIA_KEY not in backend.cache_id
 
 
 def test_marginalia_refused_key_is_not_printed(srv: Running, sleeps: Sleeps) -> None:
-    backend = marginalia(srv, sleeps, key="wrong-key-789")
-    message = one_line_error(lambda: backend.search("bees"), "key refused (HTTP 401)")
-    assert "wrong-key-789" not in message
-    assert srv.state.count() == 1
+    message = failure(lambda: marginalia(srv, sleeps, key="wrong-key-789").search_page("bees"), "key",
+                      "key refused (HTTP 401)")
+    assert "wrong-key-789" not in message and srv.state.count() == 1
 
 
-def test_marginalia_blogs_index_uses_the_legacy_api(srv: Running, sleeps: Sleeps) -> None:
-    backend = marginalia(srv, sleeps, key=MARGINALIA_KEY, index="blogs", count=10)
-    first = backend.search("honey bees", 1)
-    second = backend.search("honey bees", 2)
-    assert [r.url for r in first] == [f"http://site{i}.test/marginalia" for i in range(10)]
-    assert [r.url for r in second] == [f"http://site{i}.test/marginalia" for i in range(10, 20)]
-    sent = srv.state.requests
-    # The query is percent-encoded in the path, as the docs' Python sample sends it.
-    assert sent[0].path == f"/marginalia-legacy/{MARGINALIA_KEY}/search/honey%20bees"
-    assert sent[0].params == {"count": "10", "index": "1"}
-    assert sent[1].params == {"count": "20", "index": "1"}
-    # Beyond the legacy API's 100-result window: no request, no results.
-    assert backend.search("honey bees", 11) == []
-    assert srv.state.count() == 2
-    # A refused key travels in the path there: still never printed.
-    bad = marginalia(srv, sleeps, key="legacy-bad-key", index=1)
-    message = one_line_error(lambda: bad.search("bees"), "key refused (HTTP 401)")
-    assert "legacy-bad-key" not in message
-
-
-def test_marginalia_unknown_index(srv: Running, sleeps: Sleeps) -> None:
-    one_line_error(lambda: marginalia(srv, sleeps, index="gardens"), "unknown index", "blogs")
-
-
-def test_marginalia_shared_key_rate_limit_is_quota(srv: Running, sleeps: Sleeps,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    # The documented answer of the shared key's rate limit is HTTP 503.
-    monkeypatch.delenv("PROSPECTOR_MARGINALIA_KEY", raising=False)
+def test_failure_5_daily_limit_stops_at_once_and_says_so(srv: Running, sleeps: Sleeps) -> None:
+    srv.state.marginalia_qpd = 1
     backend = marginalia(srv, sleeps)
-    one_line_error(lambda: backend.search("bees err503"), "quota exhausted (HTTP 503)",
-                   "PROSPECTOR_MARGINALIA_KEY", "(after 4 attempts)")
-    assert srv.state.count() == 4
-    assert len(sleeps.calls) == 3
+    assert backend.search_page("bees").results
+    message = failure(lambda: backend.search_page("bees forum"), "daily",
+                      "daily limit reached (HTTP 429 'Daily Limit Exceeded')")
+    assert "per-minute" not in message
+    assert srv.state.count() == 2 and sleeps.calls == []  # no pointless retries
 
 
-# -- Brave --------------------------------------------------------------------------------
+def test_failure_5_per_minute_limit_waits_then_fails_the_query(srv: Running, sleeps: Sleeps) -> None:
+    srv.state.marginalia_qpm = 1
+    backend = marginalia(srv, sleeps)
+    assert backend.search_page("bees").results
+    message = failure(lambda: backend.search_page("bees forum"), "rate",
+                      "per-minute limit reached (HTTP 429 'QPM Limit Exceeded')", "(after 4 attempts)",
+                      "PROSPECTOR_MARGINALIA_KEY")
+    assert "daily" not in message
+    assert sleeps.calls == [10.0, 10.0, 10.0]  # waited for the minute's window each time
+    srv.state.marginalia_minute.clear()  # the minute has passed
+    assert backend.search_page("bees forum").results
+
+
+def test_failure_4_legacy_api_refusal_keeps_its_explanation(srv: Running, sleeps: Sleeps) -> None:
+    """The V1 API refuses paid keys with a 400 that says why; the line keeps it."""
+    client = JsonClient(name="marginalia", keyed=True, sleep=sleeps, secrets=(MARGINALIA_PAID_KEY,))
+    legacy = f"{srv.url}/marginalia-legacy/{MARGINALIA_PAID_KEY}/search/bees"
+    message = failure(lambda: client.get_json(legacy), "refused",
+                      "HTTP 400: API key only valid for V2 API (this is the deprecated V1 API)")
+    assert MARGINALIA_PAID_KEY not in message
+
+
+def test_marginalia_missing_key_header_is_explained(srv: Running, sleeps: Sleeps) -> None:
+    client = JsonClient(name="marginalia", sleep=sleeps)
+    failure(lambda: client.get_json(f"{srv.url}/marginalia/search?query=bees"), "refused", "HTTP 400")
+
+
+# -- Brave ------------------------------------------------------------------------------------
 def test_brave_key_missing_before_any_request(srv: Running, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PROSPECTOR_BRAVE_KEY", raising=False)
-    one_line_error(lambda: make_backend("brave", base_url=f"{srv.url}/brave/res/v1/web/search"),
-                   "search backend brave: key missing", "PROSPECTOR_BRAVE_KEY")
+    with pytest.raises(BackendError, match=r"key missing.*PROSPECTOR_BRAVE_KEY"):
+        make_backend("brave", base_url=f"{srv.url}/brave/res/v1/web/search")
     assert srv.state.count() == 0
 
 
-def test_brave_results_paging_and_token(srv: Running, sleeps: Sleeps,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_6_brave_pages_by_more_results_available(srv: Running, sleeps: Sleeps,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROSPECTOR_BRAVE_KEY", BRAVE_KEY)
-    backend = make_backend("brave", base_url=f"{srv.url}/brave/res/v1/web/search", count=20,
-                           min_interval=0, sleep=sleeps)
-    pages = [backend.search("beekeeping", page) for page in (1, 2, 3, 4)]
-    assert [len(p) for p in pages] == [20, 20, 10, 0]
-    top = pages[0][0]
-    assert (top.url, top.title, top.content, top.engine) == (
-        "http://site0.test/brave", "beekeeping result 0", "all about beekeeping", "brave")
-    sent = srv.state.requests
-    assert [r.params for r in sent] == [
-        {"q": "beekeeping", "count": "20", "offset": str(p - 1)} for p in (1, 2, 3, 4)]
-    assert all(r.headers["x-subscription-token"] == BRAVE_KEY for r in sent)
-    assert BRAVE_KEY not in backend.cache_id
-    # Brave serves offsets 0..9 only: page 11 is not asked for.
-    assert backend.search("beekeeping", 11) == []
-    assert srv.state.count() == 4
+    monkeypatch.setenv("PROSPECTOR_BRAVE_URL", f"{srv.url}/brave/res/v1/web/search")
+    backend = make_backend("brave", min_interval=0, sleep=sleeps)
+    pages = [backend.search_page("beekeeping", page) for page in (1, 2, 3)]
+    # A short first page (17 of 20) and more available all the same.
+    assert [(len(p.results), p.more) for p in pages] == [(17, True), (20, True), (10, False)]
+    top = pages[0].results[0]
+    assert (top.url, top.title, top.content) == ("http://site0.test/brave", "beekeeping result 0",
+                                                 "all about beekeeping")
+    assert [r.params["offset"] for r in srv.state.requests] == ["0", "1", "2"]
+    assert all(r.headers["x-subscription-token"] == BRAVE_KEY for r in srv.state.requests)
+    assert backend.search_page("beekeeping", 11).more is False and srv.state.count() == 3
+
+
+def test_failure_7_brave_422_says_what_it_refused(srv: Running, sleeps: Sleeps) -> None:
+    message = failure(lambda: brave(srv, sleeps).search_page(""), "refused",
+                      "HTTP 422: VALIDATION: Unable to validate request parameter(s) (query.q:")
+    assert BRAVE_KEY not in message
 
 
 def test_brave_refused_key(srv: Running, sleeps: Sleeps) -> None:
-    message = one_line_error(lambda: brave(srv, sleeps, key="not-the-token").search("bees"),
-                             "search backend brave", "key refused (HTTP 401)")
+    message = failure(lambda: brave(srv, sleeps, key="not-the-token").search_page("bees"), "key",
+                      "key refused (HTTP 401): SUBSCRIPTION_TOKEN_INVALID")
     assert "not-the-token" not in message
-    one_line_error(lambda: brave(srv, sleeps).search("bees err403"), "key refused (HTTP 403)")
+    failure(lambda: brave(srv, sleeps).search_page("bees err403"), "key", "OPTION_NOT_IN_PLAN")
     assert srv.state.count() == 2  # never retried
 
 
 def test_brave_per_second_limit_waits_for_the_window(srv: Running, sleeps: Sleeps) -> None:
-    results = brave(srv, sleeps).search("bees err429once")
-    assert len(results) == 20
-    assert srv.state.count() == 2
-    assert sleeps.calls == [1.0]  # X-RateLimit-Reset of the spent per-second window
+    assert len(brave(srv, sleeps).search_page("bees err429once").results) == 17
+    assert srv.state.count() == 2 and sleeps.calls == [1.0]  # the per-second window's reset
 
 
-def test_brave_spent_monthly_quota_fails_at_once(srv: Running, sleeps: Sleeps) -> None:
-    message = one_line_error(lambda: brave(srv, sleeps).search("bees quota429"),
-                             "quota exhausted (HTTP 429)", "wait 16 days")
-    assert BRAVE_KEY not in message
+def test_brave_spent_monthly_quota_stops_at_once(srv: Running, sleeps: Sleeps) -> None:
+    failure(lambda: brave(srv, sleeps).search_page("bees quota429"), "daily",
+            "quota spent (HTTP 429); it asks to wait 16 days", "RATE_LIMITED")
     assert srv.state.count() == 1 and sleeps.calls == []
 
 
@@ -275,68 +335,49 @@ def test_brave_rate_limit_headers() -> None:
     assert brave_retry_after({}) is None
 
 
-# -- error modes shared by every backend --------------------------------------------------
+# -- faults every backend may meet ---------------------------------------------------------------
 @pytest.mark.parametrize("name", ALL)
 def test_retries_5xx_a_bounded_number_of_times(name: str, srv: Running, sleeps: Sleeps) -> None:
-    backend = ALL[name](srv, sleeps)
-    one_line_error(lambda: backend.search("bees err500"), "answered HTTP 500", "(after 4 attempts)")
-    assert srv.state.count() == 4
-    # Exponential backoff with jitter, each wait capped.
-    assert len(sleeps.calls) == 3
+    failure(lambda: ALL[name](srv, sleeps).search_page("bees err500"), "server", "answered HTTP 500",
+            "(after 4 attempts)")
+    assert srv.state.count() == 4 and len(sleeps.calls) == 3
     assert sleeps.calls[0] < sleeps.calls[1] < sleeps.calls[2] <= RetryPolicy().max_delay
-    assert 0.5 <= sleeps.calls[0] <= 0.5 * 1.25
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_one_5xx_then_success(name: str, srv: Running, sleeps: Sleeps) -> None:
-    assert ALL[name](srv, sleeps).search("bees err500once")
+    assert ALL[name](srv, sleeps).search_page("bees err500once").results
     assert srv.state.count() == 2
-
-
-@pytest.mark.parametrize("name", ["searxng", "marginalia"])
-def test_429_with_retry_after_then_success(name: str, srv: Running, sleeps: Sleeps) -> None:
-    assert ALL[name](srv, sleeps).search("bees err429once")
-    assert srv.state.count() == 2
-    assert sleeps.calls == [0.0]  # Retry-After: 0 honoured
-
-
-@pytest.mark.parametrize("name", ALL)
-def test_persistent_429_is_quota_exhausted(name: str, srv: Running, sleeps: Sleeps) -> None:
-    message = one_line_error(lambda: ALL[name](srv, sleeps).search("bees err429"),
-                             "quota exhausted (HTTP 429)", "(after 4 attempts)")
-    assert BRAVE_KEY not in message
-    assert srv.state.count() == 4
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_malformed_json(name: str, srv: Running, sleeps: Sleeps) -> None:
-    one_line_error(lambda: ALL[name](srv, sleeps).search("bees badjson"), "did not answer JSON")
+    failure(lambda: ALL[name](srv, sleeps).search_page("bees badjson"), "bad-answer", "did not answer JSON")
     assert srv.state.count() == 1
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_json_of_the_wrong_shape(name: str, srv: Running, sleeps: Sleeps) -> None:
-    one_line_error(lambda: ALL[name](srv, sleeps).search("bees badshape"), "did not answer")
+    failure(lambda: ALL[name](srv, sleeps).search_page("bees badshape"), "bad-answer", "did not answer")
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_empty_answer(name: str, srv: Running, sleeps: Sleeps) -> None:
-    assert ALL[name](srv, sleeps).search("bees empty") == []
+    assert ALL[name](srv, sleeps).search_page("bees empty").results == ()
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_slow_answer_times_out(name: str, srv: Running, sleeps: Sleeps) -> None:
     srv.state.slow_seconds = 1.5
     backend = ALL[name](srv, sleeps, timeout=0.2, retry=RetryPolicy(max_retries=1))
-    one_line_error(lambda: backend.search("bees slow"), "unreachable", "no answer within 0.2 s",
-                   "(after 2 attempts)")
+    failure(lambda: backend.search_page("bees slow"), "unreachable", "no answer within 0.2 s",
+            "(after 2 attempts)")
     assert srv.state.count() == 2
 
 
 @pytest.mark.parametrize("name", ALL)
 def test_connection_refused(name: str, sleeps: Sleeps) -> None:
-    port = closed_port()
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{closed_port()}"
     backend: SearchBackend
     if name == "searxng":
         backend = SearxngBackend(base, sleep=sleeps, min_interval=0)
@@ -344,19 +385,19 @@ def test_connection_refused(name: str, sleeps: Sleeps) -> None:
         backend = MarginaliaBackend(base_url=base, sleep=sleeps, min_interval=0)
     else:
         backend = BraveBackend(BRAVE_KEY, base_url=base, sleep=sleeps, min_interval=0)
-    message = one_line_error(lambda: backend.search("bees"), f"search backend {name} (127.0.0.1:{port})",
-                             "unreachable: connection refused", "(after 4 attempts)")
-    assert BRAVE_KEY not in message
-    assert len(sleeps.calls) == 3
+    message = failure(lambda: backend.search_page("bees"), "unreachable",
+                      f"search backend {name} (127.0.0.1:", "unreachable: connection refused",
+                      "(after 4 attempts)")
+    assert BRAVE_KEY not in message and len(sleeps.calls) == 3
 
 
 def test_unresolvable_host_is_one_line(sleeps: Sleeps) -> None:
     backend = SearxngBackend("http://no-such-host.invalid", sleep=sleeps, min_interval=0,
                              retry=RetryPolicy(max_retries=0))
-    one_line_error(lambda: backend.search("bees"), "unreachable")
+    failure(lambda: backend.search_page("bees"), "unreachable", "unreachable")
 
 
-# -- the HTTP client's rate limit and retry policy -----------------------------------------
+# -- the HTTP client ----------------------------------------------------------------------------
 class FakeClock:
     def __init__(self) -> None:
         self.now = 100.0
@@ -384,21 +425,16 @@ def test_rate_limiter_spaces_calls() -> None:
 
 def test_backend_calls_are_spaced_by_its_rate_limit(srv: Running) -> None:
     clock = FakeClock()
-    client = JsonClient(name="searxng", min_interval=1.0, clock=clock, sleep=clock.sleep)
     backend = SearxngBackend(f"{srv.url}/searxng")
-    backend.client = client
+    backend.client = JsonClient(name="searxng", min_interval=1.0, clock=clock, sleep=clock.sleep)
     for page in (1, 2, 3):
-        backend.search("bees", page)
-    assert clock.sleeps == [1.0, 1.0]
-    assert srv.state.count() == 3
+        backend.search_page("bees", page)
+    assert clock.sleeps == [1.0, 1.0] and srv.state.count() == 3
 
 
-def test_retry_after_longer_than_the_cap_is_quota(srv: Running, sleeps: Sleeps) -> None:
-    client = JsonClient(name="t", sleep=sleeps, retry=RetryPolicy(max_delay=2.0),
-                        retry_after=lambda headers: 3600.0)
-    one_line_error(lambda: client.get_json(f"{srv.url}/searxng/search?q=bees+err429&format=json"),
-                   "quota exhausted (HTTP 429)", "wait 60 min")
-    assert srv.state.count() == 1 and sleeps.calls == []
+def test_gzip_answers_are_read(srv: Running, sleeps: Sleeps) -> None:
+    assert len(searxng(srv, sleeps).search_page("bees").results) == 23
+    assert "gzip" in srv.state.requests[0].headers["accept-encoding"]  # and the mock sent gzip
 
 
 def test_backoff_is_capped() -> None:
@@ -415,112 +451,22 @@ def test_retry_after_header_forms() -> None:
 
 
 def test_not_found_is_not_retried(srv: Running, sleeps: Sleeps) -> None:
-    client = JsonClient(name="t", sleep=sleeps)
-    one_line_error(lambda: client.get_json(f"{srv.url}/nowhere"), "answered HTTP 404")
+    failure(lambda: JsonClient(name="t", sleep=sleeps).get_json(f"{srv.url}/nowhere"), "refused",
+            "answered HTTP 404: not found")
     assert srv.state.count() == 1
 
 
 def test_key_is_not_carried_across_a_redirect_to_another_host(srv: Running, sleeps: Sleeps) -> None:
     client = JsonClient(name="brave", keyed=True, sleep=sleeps, secrets=(BRAVE_KEY,))
-    one_line_error(lambda: client.get_json(f"{srv.url}/redirect-away",
-                                           {"X-Subscription-Token": BRAVE_KEY}),
-                   "redirected to another host (HTTP 302)")
+    failure(lambda: client.get_json(f"{srv.url}/redirect-away", {"X-Subscription-Token": BRAVE_KEY}),
+            "refused-all", "redirected to another host (HTTP 302)")
     assert [r.path for r in srv.state.requests] == ["/redirect-away"]
 
 
 def test_registry() -> None:
-    one_line_error(lambda: make_backend("google"), "unknown search backend", "searxng, marginalia, brave")
-    one_line_error(lambda: make_backend("sampleweb", colour="red"), "bad option")
+    with pytest.raises(BackendError, match=r"unknown search backend.*searxng, marginalia, brave"):
+        make_backend("google")
+    with pytest.raises(BackendError, match="bad option"):
+        make_backend("sampleweb", colour="red")
     assert isinstance(make_backend("marginalia"), SearchBackend)
     assert isinstance(make_backend("Brave", key="k"), BraveBackend)
-
-
-# -- the DuckDB cache -----------------------------------------------------------------------
-def test_second_identical_search_sends_no_request(srv: Running, sleeps: Sleeps, tmp_path: Path) -> None:
-    path = tmp_path / "x.duckdb"
-    with Store.open(path) as store:
-        run = store.start_run("beekeeping", "{}")
-        backend = CachedBackend(searxng(srv, sleeps), store, run)
-        first = backend.search("beekeeping forum", 1)
-        again = backend.search("beekeeping forum", 1)
-        assert again == first and len(first) == 10
-        assert srv.state.count() == 1
-        backend.search("beekeeping forum", 2)
-        assert srv.state.count() == 2
-        rows = store.rows("SELECT run_id, query, page, results, cached FROM search_queries"
-                          " ORDER BY asked_at, cached")
-        assert [(r["run_id"], r["page"], r["results"], r["cached"]) for r in rows] == [
-            (run, 1, 10, False), (run, 1, 10, True), (run, 2, 10, False)]
-    # A re-run (new process, new run) spends nothing either.
-    with Store.open(path) as store:
-        run2 = store.start_run("beekeeping", "{}")
-        backend = CachedBackend(searxng(srv, sleeps), store, run2)
-        assert backend.search("beekeeping forum", 1) == first
-        assert backend.search("beekeeping forum", 2)
-        assert srv.state.count() == 2
-        assert (backend.hits, backend.misses) == (2, 0)
-        logged = store.query("SELECT count(*) FROM search_queries WHERE run_id = ? AND cached", [run2])
-        assert logged[1] == [(2,)]
-        # Discovery before the run exists logs without one; the run claims them after.
-        CachedBackend(searxng(srv, sleeps), store).search("beekeeping forum", 1)
-        assert claim_queries(store, run2) == 1
-        assert claim_queries(store, run2) == 0
-        assert store.query("SELECT count(*) FROM search_queries WHERE run_id = ?", [run2])[1] == [(3,)]
-
-
-def test_cache_is_per_backend_instance_and_index(srv: Running, sleeps: Sleeps) -> None:
-    store = Store.open(":memory:")
-    plain = CachedBackend(marginalia(srv, sleeps), store)
-    blogs = CachedBackend(marginalia(srv, sleeps, index="blogs"), store)
-    plain.search("bees")
-    blogs.search("bees")
-    assert srv.state.count() == 2  # the blogs index is a different answer
-    plain.search("bees")
-    blogs.search("bees")
-    assert srv.state.count() == 2
-
-
-def test_errors_and_stale_answers_are_not_served(srv: Running, sleeps: Sleeps) -> None:
-    store = Store.open(":memory:")
-    backend = CachedBackend(brave(srv, sleeps), store, max_age=timedelta(0))
-    with pytest.raises(BackendError):
-        backend.search("bees err403")
-    assert store.query("SELECT count(*) FROM search_cache")[1] == [(0,)]
-    backend.search("bees")
-    backend.search("bees")  # older than max_age 0: asked again
-    assert srv.state.count() == 3
-    fresh = CachedBackend(brave(srv, sleeps), store, max_age=timedelta(hours=1))
-    fresh.search("bees")
-    assert srv.state.count() == 3
-    # An empty page is an answer too: cached, so not asked again.
-    fresh.search("bees empty")
-    fresh.search("bees empty")
-    assert srv.state.count() == 4
-
-
-def test_cache_functions_take_data_as_parameters() -> None:
-    from prospector.discover.backends.base import SearchResult
-
-    store = Store.open(":memory:")
-    hostile = "x'); DROP TABLE search_cache; --"
-    results = [SearchResult("http://a.test/", "O'Hara's \"bees\"", "ünïcode", "e")]
-    assert cached(store, "b", hostile, 1) is None
-    remember(store, "b", hostile, 1, results)
-    assert cached(store, "b", hostile, 1) == results
-    assert cached(store, "b", hostile, 2) is None
-    remember(store, "b", hostile, 1, [])  # replaced, not duplicated
-    assert cached(store, "b", hostile, 1) == []
-    record_query(store, None, "b", hostile, 1, 0, True)
-    assert store.query("SELECT query FROM search_queries")[1] == [(hostile,)]
-    # A damaged row is a miss, not a crash.
-    store.con.execute("UPDATE search_cache SET results = '[{\"nourl\": 1}]'")
-    assert cached(store, "b", hostile, 1) is None
-
-
-def test_migration_adds_the_cache_tables(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "m.duckdb") as store:
-        assert 2 in store.applied_versions()
-        cols = {r[0] for r in store.query("DESCRIBE search_cache")[1]}
-        assert cols == {"backend", "query", "page", "fetched_at", "results"}
-        cols = {r[0] for r in store.query("DESCRIBE search_queries")[1]}
-        assert cols == {"run_id", "backend", "query", "page", "results", "cached", "asked_at"}

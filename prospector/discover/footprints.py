@@ -6,6 +6,8 @@ kind of prospect it targets, so the query that found a site explains why it is l
 
 from __future__ import annotations
 
+import re
+
 DEFAULT_FOOTPRINTS: tuple[str, ...] = (
     # The plain keyword: whatever the index ranks first for the niche.
     "{kw}",
@@ -36,15 +38,44 @@ DEFAULT_FOOTPRINTS: tuple[str, ...] = (
 )
 
 
+# The operators each backend's query parser understands; any other `op:value` token is
+# sent as its plain value, so a backend never searches for the literal word "inurl:forum".
+# SearXNG passes the query to its engines, which know the operators (Google, Bing, DDG).
+DIALECT_OPERATORS: dict[str, frozenset[str] | None] = {
+    "searxng": None,  # None: every operator kept
+    # Marginalia's "Special Keywords" (search-service footerHowto.jte and its search help):
+    # site:, browse:, ip:, links:, tld:, format:, generator: — no inurl:.
+    "marginalia": frozenset({"site", "browse", "ip", "links", "tld", "format", "generator"}),
+    # search.brave.com/help/operators: ext:, filetype:, inbody:, intitle:, inpage:, lang:,
+    # loc:, site: — no inurl:.
+    "brave": frozenset({"ext", "filetype", "inbody", "intitle", "inpage", "lang", "loc", "site"}),
+}
+_OPERATOR = re.compile(r'(?<![\w"])-?([a-z]+):(\S+)')
+
+
+def for_dialect(query: str, dialect: str) -> str:
+    """`query` in the syntax `dialect` understands: unknown operators become their value."""
+    known = DIALECT_OPERATORS.get(dialect)
+    if known is None:
+        return query
+
+    def plain(match: re.Match[str]) -> str:
+        return match.group(0) if match.group(1) in known else match.group(2)
+
+    return " ".join(_OPERATOR.sub(plain, query).split())
+
+
 def _quote(keyword: str) -> str:
     keyword = keyword.strip()
     return f'"{keyword}"' if " " in keyword else keyword
 
 
-def expand(keywords: tuple[str, ...], templates: tuple[str, ...] = DEFAULT_FOOTPRINTS) -> list[str]:
-    """Every template for every keyword, deduplicated, in order."""
+def expand(keywords: tuple[str, ...], templates: tuple[str, ...] = DEFAULT_FOOTPRINTS,
+           dialect: str = "searxng") -> list[str]:
+    """Every template for every keyword in `dialect`'s syntax, deduplicated, in order
+    (for Marginalia `{kw} inurl:forum` becomes `{kw} forum`, which is already asked)."""
     seen: dict[str, None] = {}
     for template in templates:
         for keyword in keywords:
-            seen.setdefault(template.replace("{kw}", _quote(keyword)), None)
+            seen.setdefault(for_dialect(template.replace("{kw}", _quote(keyword)), dialect), None)
     return list(seen)

@@ -1,4 +1,4 @@
-"""Search backends behind one interface: `search(query, page) -> list[SearchResult]`.
+"""Search backends behind one interface: `search_page(query, page) -> SearchPage`.
 
 `make_backend(name, **options)` builds one by name; `CachedBackend`
 (prospector.store.search_cache) wraps any of them so a re-run spends no quota.
@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from prospector.discover.backends.base import SearchBackend, SearchResult
+from prospector.discover.backends.base import SearchBackend, SearchPage, SearchResult
 from prospector.discover.backends.brave import BraveBackend
 from prospector.discover.backends.marginalia import MarginaliaBackend
 from prospector.discover.backends.registry import BACKENDS, make_backend
@@ -17,6 +17,7 @@ __all__ = [
     "BraveBackend",
     "MarginaliaBackend",
     "SearchBackend",
+    "SearchPage",
     "SearchResult",
     "SearxngBackend",
     "make_backend",

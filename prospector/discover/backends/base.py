@@ -10,7 +10,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from prospector.errors import BackendError
 
-__all__ = ["SearchBackend", "SearchResult", "clean_snippet", "env", "require_page", "text"]
+__all__ = ["SearchBackend", "SearchPage", "SearchResult", "clean_snippet", "env", "require_page",
+           "text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,13 +22,32 @@ class SearchResult:
     engine: str
 
 
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page as the service answered it.
+
+    `more`: whether the service says another page exists (Brave's
+    more_results_available, Marginalia's page/pages, SearXNG's next-page form); None when
+    it does not say, and the caller pages on until a page adds no new URL.
+    `complete`: False when some of the service's own engines failed (SearXNG's
+    unresponsive_engines): usable now, never cached. `note` says what failed."""
+
+    results: tuple[SearchResult, ...]
+    more: bool | None = None
+    complete: bool = True
+    note: str = ""
+
+
 @runtime_checkable
 class SearchBackend(Protocol):
-    """A search service. `page` is 1-based; an empty list means no (more) results.
+    """A search service. `page` is 1-based.
 
     `name` labels errors and records; `cache_id` identifies what answers (service,
-    instance and index, never the key) so cached pages of one never serve another;
-    `page_size` is a full page's length, so a shorter page means the last one."""
+    instance and filter, never the key) so cached pages of one never serve another;
+    `dialect` names the query syntax it understands (prospector.discover.footprints);
+    `notices` collects one-line remarks for the user (a fall-back taken, a mapping made).
+    `search_page` raises SearchFailure (prospector.discover.http) when the page cannot
+    be had."""
 
     @property
     def name(self) -> str: ...
@@ -36,9 +56,12 @@ class SearchBackend(Protocol):
     def cache_id(self) -> str: ...
 
     @property
-    def page_size(self) -> int: ...
+    def dialect(self) -> str: ...
 
-    def search(self, query: str, page: int = 1) -> list[SearchResult]: ...
+    @property
+    def notices(self) -> list[str]: ...
+
+    def search_page(self, query: str, page: int = 1) -> SearchPage: ...
 
 
 def env(name: str) -> str | None:
