@@ -19,7 +19,6 @@ from typing import Any
 
 from prospector.errors import InputError
 from prospector.files import check_out_path, write_atomic
-from prospector.report.render import _ensure_views
 from prospector.store.db import Store
 
 FORMATS = ("csv", "json", "jsonl")
@@ -31,16 +30,6 @@ COLUMNS = ("domain", "url", "name", "email", "role", "channel", "score", "kind",
            "why", "first_seen", "contact")
 # What a spreadsheet reads as the start of a formula (or of a cell-splitting control).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-_CONTACTS_SQL = """
-SELECT p.domain, p.url, p.title, p.score, p.kind, p.platform, p.why, p.first_seen,
-       c.kind AS channel, c.value AS contact, c.role AS contact_role
-FROM contacts c JOIN prospects p USING (domain)
-ORDER BY p.score DESC, p.domain,
-         CASE c.kind WHEN 'email' THEN 0 WHEN 'form' THEN 1 WHEN 'social' THEN 2 ELSE 3 END,
-         c.confidence DESC, c.value
-"""
-
 
 def neutralise(value: Any) -> Any:
     """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
@@ -76,9 +65,9 @@ def export_rows(store: Store, which: str) -> list[dict[str, Any]]:
     """The rows of one list, in the report's order, ready to write."""
     if which not in LISTS:
         raise InputError(f"unknown list {which!r}: choose one of {', '.join(LISTS)}")
-    _ensure_views(store)
-    sql = _CONTACTS_SQL if which == "contacts" else f"SELECT * FROM {VIEWS[which]}"
-    return [_record(row) for row in store.rows(sql)]
+    store.ensure_views()
+    rows = store.prospect_contacts() if which == "contacts" else store.list_rows(VIEWS[which])
+    return [_record(row) for row in rows]
 
 
 def serialise(rows: Sequence[Mapping[str, Any]], fmt: str, *, bom: bool = False) -> str:

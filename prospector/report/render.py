@@ -15,7 +15,6 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,8 @@ from markupsafe import Markup
 from prospector.files import check_out_path, write_atomic
 from prospector.report.linkmap import LinkMap, SiteNode, choose, layout
 from prospector.store.db import Store
+from prospector.store.reads import RANKED_LISTS
 
-REPORT_VIEWS = ("site_authority", "jv_partners", "communities", "newsletters", "run_changes")
 KNOWN_FACTORS = ("relevance", "reachability", "kind")
 CHANGES_LISTED = 40  # domains named per change list; the count says the rest
 
@@ -121,24 +120,10 @@ def _points(breakdown: Any, factors: list[str]) -> list[float]:
     return out
 
 
-def _ensure_views(store: Store) -> None:
-    """A DB last written by an older Prospector lacks the report's views, and a reader
-    may not create them: define the current ones as this connection's temp views."""
-    rows = store.rows(
-        "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW'")
-    present = {str(r["table_name"]) for r in rows}
-    if all(v in present for v in REPORT_VIEWS):
-        return
-    sql = resources.files("prospector.store").joinpath("views.sql").read_text("utf-8")
-    store.con.execute(sql.replace("CREATE OR REPLACE VIEW", "CREATE OR REPLACE TEMP VIEW"))
-
-
 def _contacts_by_site(store: Store) -> dict[str, list[tuple[str, str]]]:
     found: dict[str, list[tuple[str, str]]] = {}
-    for domain, kind, value in store.query(
-        "SELECT domain, kind, value FROM contacts ORDER BY domain, kind, confidence DESC, value"
-    )[1]:
-        found.setdefault(str(domain), []).append((str(kind), str(value)))
+    for domain, kind, value in store.contacts_in_order():
+        found.setdefault(domain, []).append((kind, value))
     return found
 
 
@@ -169,10 +154,10 @@ def _site_record(row: Mapping[str, Any], factors: list[str], others: list[tuple[
 
 
 def _changes(store: Store) -> dict[str, Any]:
-    rows = store.rows("SELECT domain, change FROM run_changes")
-    new = [str(r["domain"]) for r in rows if r["change"] == "new"]
-    lost = [str(r["domain"]) for r in rows if r["change"] == "lost"]
-    runs = store.rows("SELECT count(*) AS n FROM runs")[0]["n"]
+    rows = store.run_changes()
+    new = [domain for domain, change in rows if change == "new"]
+    lost = [domain for domain, change in rows if change == "lost"]
+    runs = store.run_count()
     return {"previous": runs > 1, "new": new, "lost": lost, "listed": CHANGES_LISTED}
 
 
@@ -180,25 +165,18 @@ def _link_map(store: Store, sites: Sequence[Mapping[str, Any]]) -> LinkMap:
     nodes = choose([SiteNode(str(s["domain"]), str(s.get("kind") or "other"),
                              int(s.get("inlinks") or 0), float(s.get("score") or 0)) for s in sites])
     # Only links between the sites drawn: at 10,000 sites that is ~1 % of the table.
-    pairs = store.query(
-        "SELECT DISTINCT source_domain, target_domain FROM links"
-        " WHERE source_domain <> target_domain"
-        " AND source_domain IN (SELECT unnest($1)) AND target_domain IN (SELECT unnest($1))",
-        [[n.domain for n in nodes]])[1]
-    return layout(nodes, ((str(a), str(b)) for a, b in pairs), total=len(sites))
+    pairs = store.link_pairs([n.domain for n in nodes])
+    return layout(nodes, pairs, total=len(sites))
 
 
 def report_data(store: Store) -> dict[str, Any]:
-    _ensure_views(store)
-    runs = store.rows("SELECT * FROM runs ORDER BY run_id DESC LIMIT 1")
-    run = runs[0] if runs else {}
+    store.ensure_views()
+    run = store.latest_run() or {}
     changes = _changes(store)
     new = set(changes["new"])
     contacts = _contacts_by_site(store)
     # Every site once, in overall rank order; the lists point into it.
-    sites = store.rows(
-        "SELECT p.*, coalesce(a.inlinks, 0) AS inlinks, a.linked_from FROM prospects p"
-        " LEFT JOIN site_authority a USING (domain) ORDER BY p.score DESC, p.domain")
+    sites = store.ranked_prospects()
     factors = list(KNOWN_FACTORS)
     facts = _fact_columns(list(sites[0]) if sites else [])
     index: dict[str, int] = {}
@@ -208,9 +186,8 @@ def report_data(store: Store) -> dict[str, Any]:
         records.append(_site_record(row, factors, contacts.get(str(row["domain"]), []),
                                     str(row["domain"]) in new, facts))
     lists = {
-        name: [index[str(r[0])] for r in store.query(f"SELECT domain FROM {name}")[1]
-               if str(r[0]) in index]
-        for name in ("jv_partners", "communities", "newsletters")
+        name: [index[domain] for domain in store.list_domains(name) if domain in index]
+        for name in RANKED_LISTS
     }
     weights: dict[str, float] = {}
     for row in sites[:50]:

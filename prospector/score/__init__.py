@@ -38,8 +38,6 @@ log = logging.getLogger(__name__)
 # buffer pool keeps every block the scoring scans, so its peak grew with the pages.
 SCORE_DB_MEMORY_LIMIT = "64MB"
 SCORE_DB_THREADS = 1
-# A memory_limit as DuckDB prints it ('18.6 GiB'), checked before it goes back into SQL.
-_SETTING_SIZE = re.compile(r"\d+(\.\d+)? ?[KMGTP]?i?B")
 
 
 @dataclass(frozen=True)
@@ -144,21 +142,12 @@ def bounded(store: Store) -> Iterator[None]:
     if store.path == ":memory:":
         yield
         return
-    row = store.con.execute(
-        "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
-    assert row is not None
-    limit, threads = str(row[0]), int(row[1])
-    # Settings, not data: DuckDB takes no parameter in SET.
-    store.con.execute(f"SET memory_limit = '{SCORE_DB_MEMORY_LIMIT}'")
-    store.con.execute(f"SET threads = {SCORE_DB_THREADS}")
+    limit, threads = store.db_limits()
+    store.set_db_limits(SCORE_DB_MEMORY_LIMIT, SCORE_DB_THREADS)
     try:
         yield
     finally:
-        if _SETTING_SIZE.fullmatch(limit):
-            store.con.execute(f"SET memory_limit = '{limit}'")
-        else:
-            store.con.execute("RESET memory_limit")
-        store.con.execute(f"SET threads = {threads}")
+        store.set_db_limits(limit, threads)
 
 
 def _today(store: Store) -> date:
@@ -176,10 +165,10 @@ def rescore(store: Store, config: Config | None = None,
         keywords = config.keywords
         weights = weights or config.weights
     else:
-        row = store.rows("SELECT keyword, config FROM runs ORDER BY run_id DESC LIMIT 1")
-        keywords = (str(row[0]["keyword"]),) if row else ()
-        if row and weights is None:
-            weights = _stored_weights(row[0].get("config"))
+        run = store.latest_run()
+        keywords = (str(run["keyword"]),) if run else ()
+        if run and weights is None:
+            weights = _stored_weights(run.get("config"))
     used = check_weights(weights or {})
     try:
         with bounded(store):

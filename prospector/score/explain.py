@@ -13,30 +13,17 @@ LISTS = (("jv_partners", "JV partners", "jv_breakdown", "jv_score"),
          ("communities", "communities", "community_breakdown", "community_score"))
 
 
-def _rank(store: Store, view: str, domain: str) -> tuple[int, int] | None:
-    rows = store.rows(f"SELECT rank, (SELECT count(*) FROM {view}) AS n FROM {view}"
-                      " WHERE domain = ?", [domain])
-    return (int(rows[0]["rank"]), int(rows[0]["n"])) if rows else None
-
-
 def explain(store: Store, target: str) -> str:
     """Each score of `target`: its rank, and per factor raw value, value, weight, points."""
     text = target.strip().lower()
     domain = registered_domain(text.split("/")[2] if "://" in text else text) or text
-    sites = store.rows("SELECT s.domain, s.kind, s.status, sc.jv_score, sc.jv_breakdown,"
-                       " sc.community_score, sc.community_breakdown"
-                       " FROM sites s LEFT JOIN scores sc USING (domain) WHERE s.domain = ?",
-                       [domain])
-    if not sites:
+    site = store.site_scores(domain)
+    if site is None:
         raise InputError(f"no site {domain} in {store.path}")
-    site = sites[0]
-    metrics = store.rows("SELECT * FROM site_metrics WHERE domain = ?", [domain])
+    m = store.site_metrics(domain)
     lines = [f"{domain}  kind {site['kind']}, status {site['status']}"]
-    if metrics:
-        m = metrics[0]
-        linking = store.rows("SELECT source_domain, weight, sections FROM site_links"
-                             " WHERE target_domain = ? AND weight > 0"
-                             " ORDER BY weight DESC, source_domain LIMIT 5", [domain])
+    if m is not None:
+        linking = store.linking_sites(domain, limit=5)
         group = ("" if m["owner_group"] == domain
                  else f"; same owner as {m['owner_group']} (links between them ignored)")
         lines.append(f"  bm25 {m['bm25']:.3f}, pagerank {m['pagerank']:.5f}, hub {m['hub']:.3f},"
@@ -46,7 +33,7 @@ def explain(store: Store, target: str) -> str:
                 f"{r['source_domain']} ({'/'.join(r['sections'])}, {r['weight']:g})"
                 for r in linking))
     for view, title, column, score_column in LISTS:
-        where = _rank(store, view, domain)
+        where = store.list_rank(view, domain)
         place = f"#{where[0]} of {where[1]}" if where else "not listed"
         lines.append(f"{title}: {float(site[score_column] or 0):.1f}/100, {place}")
         lines += _factor_lines(site[column])
