@@ -213,6 +213,12 @@ class _Search:
             self.result.stopped[backend.name] = reason
             self.say(f"{reason}; not asking {backend.name} again this run")
 
+    def skipped(self, backend: SearchBackend, query: str) -> None:
+        """A query not asked because its backend stopped: it found nothing either."""
+        self.result.queries += 1
+        reason = f"not asked: {backend.name} stopped ({self.result.stopped[backend.name]})"
+        self.result.failed.append(FailedQuery(backend.name, query, 1, "skipped", reason))
+
     def notices(self, backend: SearchBackend) -> None:
         for notice in backend.notices:
             if notice not in self.result.notices:
@@ -249,9 +255,11 @@ def run_discovery(options: DiscoverOptions, store: Store | None = None, *,
     queries = {b.name: expand(options.keywords, templates, b.dialect) for b in backends}
     for index in range(max((len(q) for q in queries.values()), default=0)):
         for backend in backends:
-            if search.full():
-                break
-            if backend.name not in result.stopped and index < len(queries[backend.name]):
+            if search.full() or index >= len(queries[backend.name]):
+                continue
+            if backend.name in result.stopped:
+                search.skipped(backend, queries[backend.name][index])
+            else:
                 search.ask(backend, queries[backend.name][index])
     result.candidates = list(found.values())
     return result
