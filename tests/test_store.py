@@ -366,3 +366,22 @@ def test_a_flush_is_one_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
     assert store.query("SELECT domain, crawl_run FROM sites")[1] == [("a.test", run)]
     assert [store.query(f"SELECT count(*) FROM {t}")[1][0][0]
             for t in ("pages", "contacts", "links")] == [1, 1, 1]
+
+
+def test_db_limits_are_checked_and_set_back(tmp_path: Path) -> None:
+    """A memory limit is formatted into SQL (SET takes no parameter): only a size gets
+    in. What DuckDB printed goes back as it was; a form SET does not take, as the default."""
+    with Store.open(tmp_path / "p.duckdb") as store:
+        saved = store.db_limits()
+        with pytest.raises(ValueError, match="not a memory size"):
+            store.set_db_limits("1GB'; DROP TABLE sites; --")
+        store.set_db_limits("64MB", 1)
+        assert store.db_limits()[1] == 1 and store.db_limits()[0] != saved[0]
+        store.restore_db_limits(saved)
+        limit, threads = store.db_limits()
+        # DuckDB prints a size rounded ('18.8 GiB'): set back, it may read a notch lower.
+        assert threads == saved[1] and limit.split()[1] == saved[0].split()[1]
+        assert float(limit.split()[0]) == pytest.approx(float(saved[0].split()[0]), abs=0.11)
+        store.set_db_limits("64MB")
+        store.restore_db_limits(("no limit", saved[1]))
+        assert store.db_limits() == saved  # DuckDB's default, as at the start

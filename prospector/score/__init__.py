@@ -142,12 +142,12 @@ def bounded(store: Store) -> Iterator[None]:
     if store.path == ":memory:":
         yield
         return
-    limit, threads = store.db_limits()
+    saved = store.db_limits()
     store.set_db_limits(SCORE_DB_MEMORY_LIMIT, SCORE_DB_THREADS)
     try:
         yield
     finally:
-        store.set_db_limits(limit, threads)
+        store.restore_db_limits(saved)
 
 
 def _today(store: Store) -> date:

@@ -118,22 +118,29 @@ class Connection:
         sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} {conflict}"
         self.con.execute(sql, [list(c) for c in cols])
 
-    def db_limits(self) -> tuple[str | None, int]:
-        """The connection's memory limit (None when DuckDB reports one that SET cannot
-        take back) and threads."""
+    def db_limits(self) -> tuple[str, int]:
+        """The connection's memory limit (as DuckDB prints it, '953.6 MiB') and threads."""
         row = self.con.execute(
             "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
         assert row is not None
-        limit = str(row[0])
-        return (limit if MEMORY_SIZE.fullmatch(limit) else None), int(row[1])
+        return str(row[0]), int(row[1])
 
-    def set_db_limits(self, memory_limit: str | None, threads: int) -> None:
-        """Cap the connection's memory (None: DuckDB's default) and threads. ValueError
-        for a memory limit that is not a size."""
-        if memory_limit is None:
-            self.con.execute("RESET memory_limit")
-        elif MEMORY_SIZE.fullmatch(memory_limit):
+    def set_db_limits(self, memory_limit: str | None = None, threads: int | None = None) -> None:
+        """Cap the connection's memory and threads (None: leave as is). ValueError for a
+        memory limit that is not a size."""
+        if memory_limit is not None:
+            if not MEMORY_SIZE.fullmatch(memory_limit):
+                raise ValueError(f"not a memory size: {memory_limit!r}")
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        if threads is not None:
+            self.con.execute(f"SET threads = {int(threads)}")
+
+    def restore_db_limits(self, saved: tuple[str, int]) -> None:
+        """Set back what db_limits() returned; a memory limit DuckDB printed in a form SET
+        does not take goes back to DuckDB's default."""
+        limit, threads = saved
+        if MEMORY_SIZE.fullmatch(limit):
+            self.set_db_limits(limit, threads)
         else:
-            raise ValueError(f"not a memory size: {memory_limit!r}")
-        self.con.execute(f"SET threads = {int(threads)}")
+            self.con.execute("RESET memory_limit")
+            self.set_db_limits(threads=threads)
