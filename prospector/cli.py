@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ import duckdb
 
 from prospector.config import Config
 from prospector.errors import ExitCode, InputError, ProspectorError
+from prospector.report.terminal import clean, table_lines
 
 EXIT_CODES_HELP = """exit codes:
   0    done
@@ -131,6 +133,9 @@ def _add_outputs(sub: _Sub) -> None:
     sql.add_argument("query")
     sql.add_argument("--db", type=Path, required=True)
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument("--max-width", type=int, metavar="N",
+                     help="table lines at most N characters, long cells cut with … "
+                     "(default: the terminal's width; 0: no limit; csv and json stay whole)")
 
     explain = sub.add_parser("explain", help="why a site ranks where it does: each factor, "
                              "its raw value, its weight")
@@ -213,8 +218,10 @@ def _config(args: argparse.Namespace) -> Config:
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     from prospector.crawl.run import run_crawl
+    from prospector.distributed.coordinator import run_distributed
 
-    result = run_crawl(_config(args))
+    config = _config(args)
+    result = run_distributed(config) if config.redis_url else run_crawl(config)
     if result.workers:
         print(f"distributed: {result.fetched} URLs fetched ({result.distinct} distinct) "
               f"by {result.workers} workers")
@@ -245,10 +252,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _clean(value: Any) -> str:
-    """Terminal-safe text: scraped data may carry control characters."""
-    text = "" if value is None else str(value)
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+_clean = clean
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -272,13 +276,10 @@ def cmd_sql(args: argparse.Namespace) -> int:
                   ensure_ascii=False)
         out.write("\n")
     else:
-        cells = [[_clean(c) for c in columns]] + [[_clean(v) for v in r] for r in rows]
-        widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
-        for n, row in enumerate(cells):
-            out.write("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-            out.write("\n")
-            if n == 0:
-                out.write("  ".join("-" * w for w in widths) + "\n")
+        width = args.max_width if getattr(args, "max_width", None) is not None else \
+            shutil.get_terminal_size(fallback=(120, 24)).columns
+        for line in table_lines(columns, rows, width):
+            out.write(line + "\n")
     return ExitCode.OK
 
 
@@ -322,7 +323,7 @@ def cmd_sampleweb(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from prospector.crawl.run import run_worker
+    from prospector.distributed.coordinator import run_worker
 
     prefix = run_worker(args.redis, args.job, args.log_level)
     print(f"worker done: {prefix}")
