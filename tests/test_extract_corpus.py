@@ -64,8 +64,6 @@ REFERENCE_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("pages/contact/webstruct_us-contact-22.html", "homes@socalmls.com"): _COMMENT,
     ("pages/contact/webstruct_us-contact-49.html", "kevinr@rhinointernet.com"): _COMMENT,
     ("pages/contact/webstruct_us-contact-71.html", "ficfeedback@chipublib.org"): _COMMENT,
-    ("pages/forum/forum.glamour.de_345148.html", "info@condenast.de"):
-        "escaped JSON inside a data attribute of the app shell",
     ("pages/other/arabic.sputniknews.com_202003171044893040-30.html",
      "blogs@sputniknews.com"): _JS_STRING,
     ("pages/other/sputniknews.com_202004281079127690-some-us-states-begin.html",
@@ -81,6 +79,25 @@ REFERENCE_EXCEPTIONS: dict[tuple[str, str], str] = {
             "yanna@flavorconsultants.com", "tinabrichacek@skidmore-sales.com",
         )
     },
+}
+
+# (corpus file, address): reported rightly though the MANIFEST lacks it: a page script
+# writes it as a mailto: link a visitor sees (Joomla's e-mail cloaking, "user + '@' +
+# site" in a document.write), which the MANIFEST's static reading did not run.
+_SCRIPTED = "written by a page script as a mailto: link"
+REFERENCE_ADDITIONS: dict[tuple[str, str], str] = {
+    **{("pages/contact/djnicholas.net_dj-nicholas-school-of-volume-con.html", address):
+       _SCRIPTED + " (Joomla cloaking)"
+       for address in ("ontheshout@gmail.com", "ontheshout@yahoo.com")},
+    ("pages/other/htmldate_hundeverein-querfurt-de.html", "hundeverein-querfurt@gmx.de"):
+        _SCRIPTED + " (Joomla cloaking)",
+    **{("pages/contact/webstruct_us-contact-7.html", address): _SCRIPTED
+       for address in ("leah@celebrationmarket.com", "erin@celebrationrestaurant.com",
+                       "mlintner@celebrationcatering.com", "mod@celebrationrestaurant.com",
+                       "pwilkinson@celebrationrestaurant.com",
+                       "jwilkinson@celebrationrestaurant.com",
+                       "dmarsh@celebrationrestaurant.com",
+                       "celebration.restaurant@dallasrestaurantreservations.com")},
 }
 
 # Platforms the MANIFEST cannot name: WooCommerce is a WordPress plugin there.
@@ -129,6 +146,7 @@ def _micro(run: Run, reviewed: bool) -> tuple[float, float, list[str]]:
         reference = set(page.emails)
         if reviewed:
             reference -= {a for (f, a) in REFERENCE_EXCEPTIONS if f == page.file}
+            reference |= {a for (f, a) in REFERENCE_ADDITIONS if f == page.file}
         found = _emails(facts)
         tp += len(found & reference)
         fp += len(found - reference)
@@ -155,7 +173,8 @@ def test_email_precision_recall(run: Run) -> None:
           f"over {len(run.pages)} pages (MANIFEST reference as is)")
     r_precision, r_recall, misses = _micro(run, reviewed=True)
     print(f"corpus emails: precision={r_precision:.3f} recall={r_recall:.3f} "
-          f"over {len(run.pages)} pages (with {len(REFERENCE_EXCEPTIONS)} reviewed exceptions)")
+          f"over {len(run.pages)} pages (with {len(REFERENCE_EXCEPTIONS)} reviewed exceptions, "
+          f"{len(REFERENCE_ADDITIONS)} additions)")
     for line in misses[:40]:
         print("  ", line)
     assert precision >= RAW_PRECISION_FLOOR
@@ -176,7 +195,7 @@ def test_no_junk_emails(run: Run) -> None:
 
 def test_contacts_are_well_formed(run: Run) -> None:
     methods = {"mailto", "text", "obfuscated", "entity", "rot13", "cfemail", "jsonld",
-               "microdata", "script"}
+               "microdata", "script", "structured", "reversed"}
     for facts in run.facts:
         for contact in facts.contacts:
             assert contact.kind in {"email", "form", "social", "phone"}

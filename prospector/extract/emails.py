@@ -1,6 +1,10 @@
 """Email addresses on a page, however they are written, minus the junk.
 
-Every function is pure: markup in, frozen `Contact` tuples out.
+Every function is pure: markup in, frozen `Contact` tuples out. This module reads the
+markup and text forms (mailto:, Cloudflare, attributes, character references, plain
+and spelled-out text) and merges them with the script-revealed (scripts.py),
+transformed (disguises.py) and declared (structured.py) ones; then it drops what is not
+the site's contact: special-use domains, a vendor's or a theme's boilerplate.
 """
 
 from __future__ import annotations
@@ -11,134 +15,62 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
-from urllib.parse import unquote
 
-from prospector.extract import patterns as P
+from prospector.extract import disguises, scripts
+from prospector.extract.addresses import (
+    cf_decode as cf_decode,
+)
+from prospector.extract.addresses import (
+    cf_encode as cf_encode,
+)
+from prospector.extract.addresses import (
+    email_role as email_role,
+)
+from prospector.extract.addresses import (
+    is_junk_email as is_junk_email,
+)
+from prospector.extract.addresses import (
+    normalize_email as normalize_email,
+)
+from prospector.extract.addresses import (
+    obfuscated_addresses,
+    on_test_domain,
+    text_addresses,
+)
+from prospector.extract.addresses import (
+    parse_mailto as parse_mailto,
+)
 from prospector.extract.doc import Doc, make_doc
-from prospector.extract.dom import Node, Tree, ancestors_have, deep_text, parse_html
+from prospector.extract.dom import Node, Tree, ancestors_have, parse_html
 from prospector.extract.needles import occurrences
+from prospector.extract.structured import structured
+from prospector.extract.vocab import emails as V
 from prospector.models import Contact
-from prospector.urls import has_public_suffix, registered_domain
+from prospector.urls import hostname, registered_domain
 
 # How sure we are that an address found this way is meant to be read by people.
 CONFIDENCE: dict[str, float] = {
+    "structured": 0.95,
     "mailto": 0.95,
     "jsonld": 0.95,
     "microdata": 0.95,
     "cfemail": 0.95,
     "entity": 0.9,
     "rot13": 0.9,
+    "reversed": 0.9,
     "text": 0.9,
     "obfuscated": 0.8,
     "script": 0.6,
 }
-# Tie-break between methods of equal confidence: the more specific one is reported.
+# Tie-break between methods of equal confidence: the more specific one is reported (a
+# declared site contact first: the site says it is the one to write to).
 _METHOD_RANK = {m: i for i, m in enumerate(
-    ("mailto", "jsonld", "microdata", "cfemail", "entity", "rot13", "obfuscated", "text",
-     "script")
+    ("structured", "mailto", "jsonld", "microdata", "cfemail", "entity", "rot13",
+     "reversed", "obfuscated", "text", "script")
 )}
 
 _TEMPLATE_TAGS = frozenset({"template"})
 _MAX_SCAN_CHARS = 3_000_000
-
-
-# ------------------------------------------------------------------ predicates
-
-
-def is_junk_email(address: str) -> bool:
-    """True for strings that look like addresses but are not anyone's mailbox:
-    asset names, placeholders, reserved domains, hashes, unread system boxes."""
-    address = address.strip().lower()
-    local, _, domain = address.rpartition("@")
-    if not local or not domain:
-        return True
-    last = domain.rsplit(".", 1)[-1]
-    if last in P.ASSET_EXTENSIONS or last in P.PLACEHOLDER_TLDS:
-        return True
-    if local in P.PLACEHOLDER_LOCALS or local in P.UNREAD_LOCALS:
-        return True
-    if domain in P.PLACEHOLDER_DOMAINS or any(
-        domain.endswith("." + d) for d in P.PLACEHOLDER_DOMAINS
-    ):
-        return True
-    reg = registered_domain(domain)
-    if reg.split(".", 1)[0] == "example":  # example.co.uk, example.de, ...
-        return True
-    if P.HEX_LOCAL_RE.fullmatch(local):
-        return True
-    return local.count("%") > 0 or "@" in local
-
-
-def normalize_email(candidate: str) -> str:
-    """Lower-cased, validated address, or '' when `candidate` is not a usable one."""
-    candidate = candidate.strip().strip(".,;:<>()[]{}\"'").strip()
-    if candidate.lower().startswith("mailto:"):
-        candidate = candidate[7:]
-    match = P.EMAIL_FULL_RE.fullmatch(candidate)
-    if not match:
-        return ""
-    local, domain = match.group(1), match.group(2).lower().rstrip(".")
-    if ".." in local or local.startswith(".") or local.endswith("."):
-        return ""
-    if len(local) > 64 or len(domain) > 253:
-        return ""
-    if not has_public_suffix(domain) or not registered_domain(domain):
-        return ""
-    address = f"{local.lower()}@{domain}"
-    return "" if is_junk_email(address) else address
-
-
-def email_role(address: str) -> str:
-    """'role' for function mailboxes (info@, webmaster@, ...), else 'personal'."""
-    local = address.split("@", 1)[0].lower().split("+", 1)[0]
-    if local in P.ROLE_LOCALS or P.ROLE_PREFIX_RE.match(local):
-        return "role"
-    return "personal"
-
-
-def cf_decode(hex_payload: str) -> str:
-    """Decode Cloudflare's email obfuscation: first byte is the key, XOR the rest."""
-    try:
-        data = bytes.fromhex(hex_payload.strip())
-    except ValueError:
-        return ""
-    if len(data) < 2:
-        return ""
-    key = data[0]
-    try:
-        return bytes(b ^ key for b in data[1:]).decode("utf-8")
-    except UnicodeDecodeError:
-        return ""
-
-
-def cf_encode(address: str, key: int = 0x42) -> str:
-    """Inverse of `cf_decode` (used by tests and the sample web)."""
-    return bytes([key, *(b ^ key for b in address.encode("utf-8"))]).hex()
-
-
-def parse_mailto(href: str) -> list[str]:
-    """Addresses of a mailto: URL: query dropped, percent/entity-decoded, comma lists."""
-    href = htmllib.unescape(href.strip())
-    if not href.lower().startswith("mailto:"):
-        return []
-    body = href[7:].split("?", 1)[0]
-    body = unquote(body)
-    out = []
-    for part in re.split(r"[,;]", body):
-        address = normalize_email(part)
-        if address:
-            out.append(address)
-    return out
-
-
-def _in_url(text: str, start: int) -> bool:
-    """True when the match at `start` sits inside a token carrying a URL scheme
-    (Sentry DSNs 'https://key@o1.ingest.sentry.io/2', 'git+ssh://git@host')."""
-    lo = max(0, start - 300)
-    prefix = text[lo:start]
-    cut = max(prefix.rfind(c) for c in " \t\n\"'<>()")
-    token = prefix[cut + 1:]
-    return "://" in token or token.startswith("//")
 
 
 # ------------------------------------------------------------------ finders
@@ -170,191 +102,21 @@ def _cfemail(doc: Doc, raw: str) -> Iterator[tuple[str, str]]:
         if address:
             yield address, "cfemail"
     if doc.may_contain("email-protection") and "email-protection" in raw:
-        for match in P.CF_PROTECTION_RE.finditer(raw):
+        for match in V.CF_PROTECTION_RE.finditer(raw):
             address = normalize_email(cf_decode(match.group(1)))
             if address:
                 yield address, "cfemail"
-
-
-def _walk_json(node: Any, depth: int = 0) -> Iterator[tuple[bool, str]]:
-    """(is the value of an "email" key, string) for every string in a JSON graph."""
-    if depth > 40:
-        return
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if isinstance(key, str) and key.lower() == "email":
-                if isinstance(value, str):
-                    yield True, value
-                elif isinstance(value, list):
-                    yield from ((True, v) for v in value if isinstance(v, str))
-            else:
-                yield from _walk_json(value, depth + 1)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk_json(item, depth + 1)
-    elif isinstance(node, str) and "@" in node:
-        yield False, node
-
-
-def _jsonld(doc: Doc) -> Iterator[tuple[str, str]]:
-    for text, data in doc.jsonld():
-        if data is None:
-            # Broken JSON-LD is common; fall back to the "email": "..." pairs.
-            data = [{"email": v} for v in
-                    re.findall(r'"email"\s*:\s*"([^"]{3,200})"', text, re.IGNORECASE)]
-        try:
-            values = list(_walk_json(data))
-        except RecursionError:
-            continue
-        for is_email, value in values:
-            if not is_email:
-                # Prose in a description ("write to info@x.de") is still published data.
-                yield from ((a, "jsonld") for a, _ in _text(value))
-                continue
-            found = parse_mailto(value) if value.lower().startswith("mailto:") \
-                else [normalize_email(unquote(value))]
-            for address in found:
-                if address:
-                    yield address, "jsonld"
 
 
 def _attributes(doc: Doc) -> Iterator[tuple[str, str]]:
     # The attribute values holding an '@' (from the page's one attribute walk), then
     # the cheap per-attribute rule (see EMAIL_ATTRIBUTES).
     for parent, name, text in doc.marked().at_values:
-        if not P.email_attribute(parent.tag or "", name,
+        if not V.email_attribute(parent.tag or "", name,
                                  parent.attributes.get("type") or ""):
             continue
         if "://" not in text:
-            yield from _text(text)
-
-
-def _microdata(doc: Doc) -> Iterator[tuple[str, str]]:
-    for el in doc.marked().itemprop_emails:
-        attrs = el.attributes
-        if "email" not in (attrs.get("itemprop") or "").lower().split():
-            continue
-        if _in_template(el):
-            continue
-        value = (attrs.get("content") or attrs.get("href") or deep_text(el)).strip()
-        found = parse_mailto(value) if value.lower().startswith("mailto:") \
-            else [normalize_email(value)]
-        for address in found:
-            if address:
-                yield address, "microdata"
-
-
-def _in_run(char: str) -> bool:
-    # A superset of every character EMAIL_RE can consume or its look-arounds test
-    # (with IGNORECASE, [a-z] also matches a few non-ASCII letters: all are alnum).
-    return char.isalnum() or char in _RUN_PUNCT
-
-
-_RUN_PUNCT = frozenset("._%+'@-")
-
-
-def _text(text: str) -> Iterator[tuple[str, str]]:
-    """Plain addresses. EMAIL_RE is run only over the maximal runs of address-like
-    characters around each '@', not over the whole text: a match consists of run
-    characters, and the look-arounds see the non-run characters at a run's ends
-    exactly as they see them in the full text, so the matches are the same."""
-    at = text.find("@")
-    size = len(text)
-    while at >= 0:
-        lo = at
-        while lo > 0 and _in_run(text[lo - 1]):
-            lo -= 1
-        hi = at + 1
-        while hi < size and _in_run(text[hi]):
-            hi += 1
-        for match in P.EMAIL_RE.finditer(text, lo, hi):
-            if _in_url(text, match.start()):
-                continue
-            address = normalize_email(match.group(0))
-            if address:
-                yield address, "text"
-        at = text.find("@", hi)
-
-
-def _spaced(text: str, word: str) -> bool:
-    """True when `word` occurs with whitespace on both sides (regex '\\s' is
-    `str.isspace`): the cheap pre-check of the spaced-'@' and ' AT ' disguises."""
-    at = text.find(word)
-    end = len(text) - len(word)
-    while at >= 0:
-        if 0 < at < end and text[at - 1].isspace() and text[at + len(word)].isspace():
-            return True
-        at = text.find(word, at + 1)
-    return False
-
-
-def _bracket_hint(text: str) -> bool:
-    """`OBFUSCATED_BRACKET_HINT_RE.search(text)`, tried only where an opening bracket
-    is (every match starts with one): a regex search with a leading character class
-    walks the whole text slowly, `str.find` does not."""
-    match = P.OBFUSCATED_BRACKET_HINT_RE.match
-    for bracket in "[({<":
-        at = text.find(bracket)
-        while at >= 0:
-            if match(text, at):
-                return True
-            at = text.find(bracket, at + 1)
-    return False
-
-
-def _word_start(text: str, at: int, is_local: Callable[[str, int], object]) -> int:
-    """Where the local part before the separator at `at` starts: back over the
-    whitespace, then over the local-part characters."""
-    while at > 0 and text[at - 1].isspace():
-        at -= 1
-    while at > 0 and is_local(text, at - 1):
-        at -= 1
-    return at
-
-
-def token_matches(regex: re.Pattern[str], text: str,
-                  marks: tuple[str, ...]) -> Iterator[re.Match[str]]:
-    """`regex.finditer(text)` for an obfuscation regex (a local part, whitespace, then a
-    separator starting with one of `marks`), tried only where a local part ends before
-    one of `marks`: every match starts there. A scan tries every position of a long
-    page, each with a look-behind and a character class."""
-    is_local = re.compile(r"[a-z0-9._%+-]", regex.flags).match
-    end = 0
-    starts = {_word_start(text, at, is_local) for mark in marks for at in occurrences(text, mark)}
-    for start in sorted(starts):
-        if start < end:
-            continue
-        match = regex.match(text, start)
-        if match:
-            yield match
-            end = match.end()
-
-
-# The characters an obfuscation regex's separator starts with (see `token_matches`).
-_SEPARATOR_MARKS: dict[re.Pattern[str], tuple[str, ...]] = {
-    P.OBFUSCATED_BRACKET_RE: ("[", "(", "{", "<", "@"),
-    P.OBFUSCATED_SPACED_AT_RE: ("@",),
-    P.OBFUSCATED_UPPER_RE: ("AT",),
-    P.OBFUSCATED_LOWER_RE: (" at ",),
-}
-
-
-def _obfuscated(text: str) -> Iterator[tuple[str, str]]:
-    regexes = []
-    if _bracket_hint(text):
-        regexes.append(P.OBFUSCATED_BRACKET_RE)
-    if _spaced(text, "@"):
-        regexes.append(P.OBFUSCATED_SPACED_AT_RE)
-    if _spaced(text, "AT"):
-        regexes.append(P.OBFUSCATED_UPPER_RE)
-    if " at " in text and " dot " in text:
-        regexes.append(P.OBFUSCATED_LOWER_RE)
-    for regex in regexes:
-        for match in token_matches(regex, text, _SEPARATOR_MARKS[regex]):
-            domain = P.OBFUSCATED_DOT_RE.sub(".", match.group(2))
-            address = normalize_email(f"{match.group(1)}@{domain}")
-            if address:
-                yield address, "obfuscated"
+            yield from text_addresses(text)
 
 
 # Why a cap: every entity-encoded address carries exactly one encoded '@' and a page
@@ -411,7 +173,7 @@ def _entity_left(raw: str, start: int) -> str | None:
     search's leftmost start is the end of the reversed greedy match."""
     lo = max(0, start - _ENTITY_LEFT_WINDOW)
     stop = start - 1 if start > lo and raw[start - 1] == "\n" else start
-    match = P.ENTITY_LEFT_REVERSED_RE.match(raw[lo:stop][::-1])
+    match = V.ENTITY_LEFT_REVERSED_RE.match(raw[lo:stop][::-1])
     return None if match is None else raw[stop - match.end():stop]
 
 
@@ -439,7 +201,7 @@ def _entities(raw: str, may: Callable[[str], bool] | None = None) -> Iterator[tu
     seen: set[str] = set()  # a chunk yields what it yielded before: skip repeats
     for start, end in _entity_candidates(raw):
         left = _entity_left(raw, start)
-        right = P.ENTITY_RIGHT_RE.match(raw, end)
+        right = V.ENTITY_RIGHT_RE.match(raw, end)
         if left is None or right is None:
             continue
         chunk = left + raw[start:end] + right.group(0)
@@ -448,58 +210,12 @@ def _entities(raw: str, may: Callable[[str], bool] | None = None) -> Iterator[tu
         seen.add(chunk)
         decoded = _CHUNK_REF_RE.sub(unescape_ref, chunk)
         lowered = chunk.lower()
-        for inner in P.EMAIL_RE.finditer(decoded):
+        for inner in V.EMAIL_RE.finditer(decoded):
             if inner.group(0).lower() in lowered:
                 continue  # written plainly; the entity was next to it, not in it
             address = normalize_email(inner.group(0))
             if address:
                 yield address, "entity"
-
-
-_ROT13 = str.maketrans(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
-    "nopqrstuvwxyzabcdefghijklmNOPQRSTUVWXYZABCDEFGHIJKLM",
-)
-_ROT13_CSS = "[class*=r13], [class*=rot13]"
-
-
-def _rot13(doc: Doc) -> tuple[list[tuple[str, str]], set[str]]:
-    """(addresses a page script shows ROT13-decoded, the encoded forms the markup
-    holds): the text of elements whose class marks them for decoding (see
-    ROT13_CLASS_RE). The encoded form looks like an address to every other reader, but
-    is none a person is shown."""
-    decoded: list[tuple[str, str]] = []
-    encoded: set[str] = set()
-    if not (doc.contains(b"r13") or doc.contains(b"rot13")):
-        return decoded, encoded
-    for el in doc.tree.css(_ROT13_CSS):
-        if not P.ROT13_CLASS_RE.search((el.attrs.get("class") or "").lower()):
-            continue
-        text = deep_text(el)
-        encoded.update(address for address, _ in _text(text))
-        decoded.extend((address, "rot13") for address, _ in _text(text.translate(_ROT13)))
-    return decoded, encoded
-
-
-def _scripts(doc: Doc) -> Iterator[tuple[str, str]]:
-    for script in doc.scripts:
-        if script.src is not None:
-            continue
-        kind = script.type.lower()
-        if kind and "javascript" not in kind and "ecmascript" not in kind \
-                and kind != "module":
-            continue  # templates, JSON, text/x-handlebars...
-        text = script.text
-        if "+" not in text or "@" not in text:
-            continue
-        for match in P.SCRIPT_CONCAT_RE.finditer(text[:_MAX_SCAN_CHARS]):
-            pieces = [a or b for a, b in P.SCRIPT_LITERAL_RE.findall(match.group(0))]
-            joined = "".join(pieces).strip()
-            if "@" not in joined or len(pieces) < 2:
-                continue
-            address = normalize_email(joined)
-            if address:
-                yield address, "script"
 
 
 def _best(found: Iterable[tuple[str, str]], url: str) -> tuple[Contact, ...]:
@@ -517,6 +233,61 @@ def _best(found: Iterable[tuple[str, str]], url: str) -> tuple[Contact, ...]:
                 confidence=best[a][0], role=email_role(a))
         for a in order
     )
+
+
+# ------------------------------------------------------------------ whose address
+
+
+def _credit_line(lower: bytes, address: str) -> bool:
+    """True when the first place the markup holds `address` follows a theme's credit
+    ('Theme by Ann <ann@x.org>', 'Design by ...'), read in the text before it."""
+    at = lower.find(address.encode("utf-8"))
+    if at < 0:
+        return False
+    before = lower[max(0, at - 400):at].decode("utf-8", "ignore")
+    text = " ".join(htmllib.unescape(_TAG_RE.sub(" ", before)).split())
+    return V.CREDIT_CONTEXT_RE.search(text[-100:]) is not None
+
+
+_TAG_RE = re.compile(r"<[^>]*>|<[^>]*$|^[^<]*>")
+
+
+def _vendor_boilerplate(doc: Doc, host: str, domain: str) -> bool:
+    """True when an address at `domain` is a platform's or theme's boilerplate on this
+    page (see VENDOR_MARKS)."""
+    marks = V.VENDOR_MARKS.get(domain)
+    if marks is None:
+        return False
+    return not marks or any(mark.decode() in host or doc.contains(mark) for mark in marks)
+
+
+def site_contacts(doc: Doc, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`found` without what is not the site's contact: addresses on special-use names
+    ('.test' only off a '.test' page), a platform's or host's boilerplate (see
+    VENDOR_MARKS) and a theme author's address in a credit line, unless the page is
+    the vendor's or the address is on the page's own domain."""
+    host = hostname(doc.url)
+    own = registered_domain(host) if host else ""
+    test_ok = on_test_domain(host)
+    out = []
+    credits: dict[str, bool] = {}
+    for address, method in found:
+        domain = registered_domain(address.rpartition("@")[2])
+        if not test_ok and on_test_domain(address):
+            continue
+        if domain == own:
+            out.append((address, method))
+            continue
+        if _vendor_boilerplate(doc, host, domain):
+            continue
+        if method != "structured":
+            credit = credits.get(address)
+            if credit is None:
+                credit = credits[address] = _credit_line(doc.lower(), address)
+            if credit:
+                continue
+        out.append((address, method))
+    return out
 
 
 def find_emails(
@@ -540,6 +311,18 @@ def find_emails(
         return ()
 
 
+def _transformed(doc: Doc) -> tuple[list[tuple[str, str]], set[str]]:
+    """What scripts and CSS show transformed, and the encoded forms the markup holds."""
+    shown: list[tuple[str, str]] = []
+    encoded: set[str] = set()
+    for reader in (disguises.rot13_spans, disguises.rot13_mailto, disguises.bidi_reversed,
+                   scripts.rot13_scripts, scripts.reversed_scripts):
+        decoded, forms = reader(doc)
+        shown.extend(decoded)
+        encoded.update(forms)
+    return shown, encoded
+
+
 def emails_of(doc: Doc) -> tuple[Contact, ...]:
     """`find_emails` over a page's shared `Doc`."""
     try:
@@ -547,19 +330,18 @@ def emails_of(doc: Doc) -> tuple[Contact, ...]:
         text = doc.email_text()[:_MAX_SCAN_CHARS]
         found: list[tuple[str, str]] = []
         found.extend(_mailto(doc))
-        found.extend(_jsonld(doc))
-        if doc.contains(b"itemprop") and doc.contains(b"email"):
-            found.extend(_microdata(doc))
+        found.extend(structured(doc))
         found.extend(_attributes(doc))
         found.extend(_cfemail(doc, raw))
         found.extend(_entities(raw, doc.may_contain))
-        found.extend(_text(text))
-        found.extend(_obfuscated(text))
-        found.extend(_scripts(doc))
-        rot13, encoded = _rot13(doc)
+        found.extend(text_addresses(text))
+        found.extend(obfuscated_addresses(text))
+        found.extend(scripts.assembled(doc.scripts))
+        found.extend(scripts.joomla_hidden_mail(doc))
+        shown, encoded = _transformed(doc)
         if encoded:
             found = [(address, how) for address, how in found if address not in encoded]
-        found.extend(rot13)
-        return _best(found, doc.url)
+        found.extend(shown)
+        return _best(site_contacts(doc, found), doc.url)
     except (ValueError, RecursionError, MemoryError):
         return ()

@@ -22,6 +22,7 @@ from itertools import accumulate
 import ahocorasick_rs
 
 from prospector.extract import patterns as P
+from prospector.extract.vocab import emails as V
 
 
 class NeedleSet:
@@ -129,7 +130,8 @@ PAGE_NEEDLES = NeedleSet([
     *P.REGISTRATION_CLOSED_MARKERS,
     # ('&#' is left to a scan of its own: some pages hold thousands of numeric
     # references, and the pass reports every occurrence.)
-    *(hint for hint in P.ADDRESS_MARKUP_HINTS if hint != b"&#"),
+    *(hint for hint in V.ADDRESS_MARKUP_HINTS if hint != b"&#"),
+    *V.DISGUISE_HINTS,
     *P.POST_MARKUP_HINTS,
     *P.MARKED_HINTS,
 ])

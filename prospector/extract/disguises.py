@@ -1,0 +1,88 @@
+"""Addresses a page shows transformed from what its markup holds: ROT13 text that a
+script rotates back (marked spans, 'znvygb:' links), and text that CSS shows reversed
+('unicode-bidi: bidi-override; direction: rtl').
+
+Each reader returns (addresses shown, encoded forms): an encoded form can look like an
+address to the other readers, but it is none a person is shown.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from prospector.extract.addresses import ROT13, normalize_email, text_addresses
+from prospector.extract.doc import Doc
+from prospector.extract.dom import deep_text
+from prospector.extract.vocab import emails as V
+
+_ROT13_CSS = "[class*=r13], [class*=rot13]"
+Found = tuple[list[tuple[str, str]], set[str]]
+
+
+def rot13_spans(doc: Doc) -> Found:
+    """The text of elements whose class marks them for decoding by a page script (see
+    ROT13_CLASS_RE)."""
+    decoded: list[tuple[str, str]] = []
+    encoded: set[str] = set()
+    if not (doc.contains(b"r13") or doc.contains(b"rot13")):
+        return decoded, encoded
+    for el in doc.tree.css(_ROT13_CSS):
+        if not V.ROT13_CLASS_RE.search((el.attrs.get("class") or "").lower()):
+            continue
+        text = deep_text(el)
+        encoded.update(address for address, _ in text_addresses(text))
+        decoded.extend((address, "rot13") for address, _ in
+                       text_addresses(text.translate(ROT13)))
+    return decoded, encoded
+
+
+_ROT13_MAILTO_RE = re.compile(r"znvygb:([^\s\"'<>?&\\]{3,254})", re.IGNORECASE)
+
+
+def rot13_mailto(doc: Doc) -> Found:
+    """'znvygb:' ('mailto:' in ROT13) anywhere in the markup: a link or a script string
+    that a script rotates back (the email-scramble library, ROT13 obfuscators)."""
+    decoded: list[tuple[str, str]] = []
+    encoded: set[str] = set()
+    if not doc.contains(V.ROT13_MAILTO):
+        return decoded, encoded
+    for match in _ROT13_MAILTO_RE.finditer(doc.raw):
+        body = unquote(htmllib.unescape(match.group(1)))
+        address = normalize_email(body.translate(ROT13))
+        if address:
+            decoded.append((address, "rot13"))
+            encoded.update(a for a, _ in text_addresses(body))
+    return decoded, encoded
+
+
+def _reversed_texts(raw: str) -> Iterator[str]:
+    """The text of elements styled to show right to left, reversed: by their style
+    attribute or by a stylesheet rule for one of their classes."""
+    for match in V.BIDI_STYLE_RE.finditer(raw):
+        if V.RTL_RE.search(match.group(3)):
+            yield match.group(4)
+    classes = [m.group(1) for m in V.BIDI_RULE_RE.finditer(raw)
+               if "bidi-override" in m.group(2).lower() and V.RTL_RE.search(m.group(2))]
+    for name in classes[:20]:
+        pattern = re.compile(
+            r"<[a-z][a-z0-9]*\b[^>]*?\bclass\s*=\s*([\"'])[^\"'>]*\b" + re.escape(name) +
+            r"\b[^\"'>]*\1[^>]*>([^<]{3,300})<", re.IGNORECASE)
+        yield from (m.group(2) for m in pattern.finditer(raw))
+
+
+def bidi_reversed(doc: Doc) -> Found:
+    """Text that CSS shows reversed: 'moc.elpmaxe@nna' is read 'ann@example.com'."""
+    decoded: list[tuple[str, str]] = []
+    encoded: set[str] = set()
+    if not doc.contains(V.BIDI_HINT):
+        return decoded, encoded
+    for text in _reversed_texts(doc.raw):
+        text = htmllib.unescape(text)
+        shown = [a for a, _ in text_addresses(text[::-1])]
+        decoded.extend((address, "reversed") for address in shown)
+        if shown:
+            encoded.update(a for a, _ in text_addresses(text))
+    return decoded, encoded

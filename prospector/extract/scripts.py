@@ -1,0 +1,168 @@
+"""Addresses a page script reveals: assembled from pieces, ROT13-rotated, reversed, or
+base64-decoded by Joomla's cloaking element.
+
+Scripts are otherwise never read for addresses (they carry templates, examples and
+library code), so each reader here takes only an address that the script's decoding
+makes: one no string literal of the script holds as written.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html as htmllib
+import re
+from collections.abc import Iterable, Iterator
+
+from prospector.extract.addresses import ROT13, normalize_email, text_addresses
+from prospector.extract.doc import Doc, Script
+from prospector.extract.vocab import emails as V
+
+_MAX_SCRIPT_CHARS = 300_000
+# What an '@' piece of an assembled address looks like in a script's source: the
+# character itself, or a character reference Joomla 3 writes for it.
+_AT_FORMS = ("@", "&#64;", "&#x40;", "&commat;")
+
+
+def inline_js(scripts: Iterable[Script]) -> Iterator[str]:
+    """The text of the page's inline JavaScript (not templates, JSON or handlebars)."""
+    for script in scripts:
+        if script.src is not None:
+            continue
+        kind = script.type.lower()
+        if kind and "javascript" not in kind and "ecmascript" not in kind \
+                and kind != "module":
+            continue
+        yield script.text[:_MAX_SCRIPT_CHARS]
+
+
+def js_unescape(literal: str) -> str:
+    """The value of a JavaScript string literal (quotes included in `literal`)."""
+    body = literal[1:-1]
+    if "\\" not in body:
+        return body
+    return V.JS_ESCAPE_RE.sub(_unescape_one, body)
+
+
+def _unescape_one(match: re.Match[str]) -> str:
+    hex2, braced, hex4, char = match.groups()
+    code = hex2 or braced or hex4
+    if code:
+        try:
+            return chr(int(code, 16))
+        except (ValueError, OverflowError):
+            return ""
+    return str(V.JS_SIMPLE_ESCAPES.get(char, char))
+
+
+def _literals(text: str) -> list[str]:
+    return [js_unescape(m.group(0)) for m in V.JS_STRING_RE.finditer(text)]
+
+
+def _evaluate(expression: str, env: dict[str, str]) -> str:
+    """A '+' chain of literals and variables; an unknown variable breaks the value."""
+    out = []
+    for match in V.JS_TERM_RE.finditer(expression):
+        term = match.group(0)
+        out.append(js_unescape(term) if term[0] in "'\"" else env.get(term, "\x00"))
+    return "".join(out)
+
+
+def _assembled_values(text: str) -> list[str]:
+    """Every value the script's assignments and '+' chains build, in order, each
+    variable standing for the value last assigned to it before (Joomla 3: "addy =
+    'joe' + '@'; addy = addy + 'nowhere' + '.' + 'com'")."""
+    env: dict[str, str] = {}
+    values = []
+    for match in V.JS_STEP_RE.finditer(text):
+        name, op, expression = match.groups()
+        value = _evaluate(expression, env)
+        if name:
+            env[name] = value = env.get(name, "") + value if op == "+=" else value
+        elif "+" not in expression:
+            continue  # a lone literal or variable: nothing assembled
+        values.append(value)
+    return values
+
+
+def assembled(scripts: Iterable[Script]) -> Iterator[tuple[str, str]]:
+    """Addresses a script assembles from literal pieces and variables (character
+    references in the pieces decoded, as the markup they are written into does)."""
+    for text in inline_js(scripts):
+        if "+" not in text or not any(at in text for at in _AT_FORMS):
+            continue
+        whole = htmllib.unescape("\x00".join(_literals(text))).lower()
+        seen: set[str] = set()
+        for value in _assembled_values(text):
+            if value in seen:
+                continue
+            seen.add(value)
+            for address, _ in text_addresses(htmllib.unescape(value)):
+                if address not in whole:
+                    yield address, "script"
+
+
+def _applies(text: str, marks: tuple[tuple[str, ...], ...]) -> bool:
+    lower = text.lower()
+    return any(all(mark.lower() in lower for mark in group) for group in marks)
+
+
+def _decoded(scripts: Iterable[str], transform: str,
+             method: str) -> tuple[list[tuple[str, str]], set[str]]:
+    """(addresses the literals of `scripts` show once transformed, the addresses the
+    literals hold as written): 'rot13' rotates letters, 'reverse' reverses."""
+    found: list[tuple[str, str]] = []
+    encoded: set[str] = set()
+    for text in scripts:
+        for literal in _literals(text):
+            if "@" not in literal:
+                continue
+            plain = {a for a, _ in text_addresses(literal)}
+            shown = literal.translate(ROT13) if transform == "rot13" else literal[::-1]
+            for address, _ in text_addresses(htmllib.unescape(shown)):
+                if address not in plain:
+                    found.append((address, method))
+                    encoded.update(plain)
+    return found, encoded
+
+
+def rot13_scripts(doc: Doc) -> tuple[list[tuple[str, str]], set[str]]:
+    """ROT13 applied by a script ("<n uers=\\"znvygb:...\\">".replace(/[a-zA-Z]/g,
+    ...fromCharCode...)): the literals of a page whose scripts rotate letters."""
+    if not (doc.contains(V.ROT13_SCRIPT_HINT) or doc.contains(b"rot13")):
+        return [], set()
+    texts = list(inline_js(doc.scripts))
+    if not any(_applies(text, V.JS_ROT13_MARKS) for text in texts):
+        return [], set()
+    return _decoded(texts, "rot13", "rot13")
+
+
+def reversed_scripts(doc: Doc) -> tuple[list[tuple[str, str]], set[str]]:
+    """'moc.x@ann'.split('').reverse().join(''): the literals of a script that
+    reverses strings."""
+    texts = [text for text in inline_js(doc.scripts)
+             if "reverse()" in text and all(mark in text for mark in V.JS_REVERSE_MARKS)]
+    return _decoded(texts, "reverse", "reversed") if texts else ([], set())
+
+
+def _b64(value: str) -> str:
+    try:
+        return base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return ""
+
+
+def joomla_hidden_mail(doc: Doc) -> Iterator[tuple[str, str]]:
+    """Joomla 4/5's cloaking element: <joomla-hidden-mail is-email="1"
+    first="base64(name)" last="base64(host)" text="base64(shown text)">, which its
+    web component (media/system/js/joomla-hidden-mail) turns into a mailto: link."""
+    if not doc.contains(V.JOOMLA4_HINT):
+        return
+    for el in doc.tree.css("joomla-hidden-mail"):
+        attrs = el.attributes
+        first, last = _b64(attrs.get("first") or ""), _b64(attrs.get("last") or "")
+        if (attrs.get("is-email") or "1") == "1" and first and last:
+            address = normalize_email(f"{first}@{last}")
+            if address:
+                yield address, "script"
+        yield from ((a, "script") for a, _ in text_addresses(_b64(attrs.get("text") or "")))

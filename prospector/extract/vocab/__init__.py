@@ -1,0 +1,1 @@
+"""Vocabularies of the extraction readers, one module per reader family."""
