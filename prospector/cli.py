@@ -23,8 +23,9 @@ EXIT_CODES_HELP = """exit codes:
   2    bad input: flags, keyword, seed file, config
   3    database unusable: a directory, unreadable, read-only, newer schema
   4    database locked by another process
-  5    search backend unavailable
-  6    partial run: the crawl stopped before the end
+  5    search backend unavailable: nothing at all was found
+  6    partial run: the crawl stopped before the end, or more than half the
+       search queries failed
   7    no space left on the device during a write (nothing stored is lost)
   130  interrupted
 """
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_crawl(sub)
+    _add_discover(sub)
     _add_outputs(sub)
     _add_operations(sub)
     _add_tools(sub)
@@ -74,16 +76,7 @@ def _add_crawl(sub: _Sub) -> None:
                        "(or `keyword` in the config file)")
     crawl.add_argument("--db", type=Path, required=True, help="DuckDB file to write")
     crawl.add_argument("--config", type=Path, help="TOML config file (see README)")
-    crawl.add_argument("--seeds", type=Path, help="file of URLs or domains, one a line")
-    crawl.add_argument("--search", metavar="URL", help="search endpoint base URL (SearXNG API)")
-    crawl.add_argument("--backend", choices=["searxng", "marginalia", "brave", "sampleweb"],
-                       help="search backend (searxng when --search is given)")
-    crawl.add_argument("--marginalia-index", metavar="INDEX",
-                       help="Marginalia index, e.g. blogs")
-    crawl.add_argument("--search-max-age", type=float, metavar="DAYS",
-                       help="re-ask cached search pages older than this (never)")
-    crawl.add_argument("--variant", action="append", default=[],
-                       help="another word for the niche (repeatable)")
+    _add_search_flags(crawl)
     crawl.add_argument("--max-sites", type=_positive, help="sites to crawl (100)")
     crawl.add_argument("--max-pages", type=_positive, help="pages per site (6)")
     crawl.add_argument("--max-distance", type=int,
@@ -111,6 +104,39 @@ def _add_crawl(sub: _Sub) -> None:
                        help="no politeness delays: only for servers you own (the sample web)")
     crawl.add_argument("--log-level", default="WARNING",
                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+
+def _add_search_flags(parser: argparse.ArgumentParser) -> None:
+    """The discovery flags `crawl` and `discover` share (README: search backends)."""
+    parser.add_argument("--seeds", type=Path, help="file of URLs or domains, one a line")
+    parser.add_argument("--search", metavar="URL", help="SearXNG base URL (PROSPECTOR_SEARXNG_URL)")
+    parser.add_argument("--backend", metavar="NAME[,NAME]",
+                        help="searxng, marginalia, brave, sampleweb, several comma-separated, or "
+                        "none (default: searxng with --search, else Marginalia's public key)")
+    parser.add_argument("--marginalia-filter", metavar="NAME",
+                        help="Marginalia filter, e.g. smallweb, popular, blogosphere, forum")
+    parser.add_argument("--marginalia-index", metavar="INDEX",
+                        help="legacy Marginalia index (0-2, blogs, big_sites), mapped to a filter")
+    parser.add_argument("--search-max-age", type=float, metavar="DAYS",
+                        help="re-ask cached search pages older than this (3)")
+    parser.add_argument("--variant", action="append", default=[],
+                        help="another word for the niche (repeatable)")
+
+
+def _add_discover(sub: _Sub) -> None:
+    discover = sub.add_parser(
+        "discover", help="find candidate sites for a keyword without crawling them",
+        description="Run discovery only (seeds, include list, search backends): store the "
+        "candidates and queries in the DB as a crawl would, and print each with its source "
+        "and why.", epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    discover.add_argument("keyword", nargs="?", help="the niche, e.g. beekeeping")
+    discover.add_argument("--db", type=Path, required=True, help="DuckDB file to write")
+    discover.add_argument("--config", type=Path, help="TOML config file (see README)")
+    _add_search_flags(discover)
+    discover.add_argument("--max-sites", type=_positive,
+                          help="sites a crawl would take (100); discovery stops at twice that")
+    discover.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                          help="how to print the candidates (table)")
 
 
 def _add_outputs(sub: _Sub) -> None:
@@ -201,19 +227,51 @@ def _config(args: argparse.Namespace) -> Config:
     import os
 
     flags = {
-        "keyword": args.keyword, "search_url": args.search, "search_backend": args.backend,
-        "marginalia_index": args.marginalia_index,
-        "search_max_age_days": args.search_max_age, "proxy": args.proxy,
+        **_search_flags(args), "proxy": args.proxy,
         "max_sites": args.max_sites, "max_pages_per_site": args.max_pages,
         "max_distance": args.max_distance,
-        "seeds_path": args.seeds, "max_age_days": args.max_age, "job_dir": args.job_dir,
+        "max_age_days": args.max_age, "job_dir": args.job_dir,
         "http_cache_dir": args.http_cache, "redis_url": args.redis,
-        "variants": args.variant, "exclude": args.exclude,
+        "exclude": args.exclude,
         "db_path": args.db, "log_level": args.log_level,
         "refresh": args.refresh or None, "allow_private": args.allow_private or None,
         "progress": False if args.no_progress else None, "fast": args.fast,
     }
     return Config.from_sources(flags, args.config, os.environ)
+
+
+def _search_flags(args: argparse.Namespace) -> dict[str, Any]:
+    return {"keyword": args.keyword, "search_url": args.search, "search_backend": args.backend,
+            "marginalia_index": args.marginalia_index, "marginalia_filter": args.marginalia_filter,
+            "search_max_age_days": args.search_max_age, "seeds_path": args.seeds,
+            "variants": args.variant}
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    import os
+
+    from prospector.discover import discover_only
+
+    flags = {**_search_flags(args), "max_sites": args.max_sites, "db_path": args.db}
+    run_id, found = discover_only(Config.from_sources(flags, args.config, os.environ))
+    columns = ["domain", "source", "why", "url"]
+    rows = [[c.domain, c.source, c.why, c.url] for c in found.candidates]
+    if args.format == "json":
+        json.dump([{**dict(zip(columns, r, strict=True)), "rank": c.rank}
+                   for r, c in zip(rows, found.candidates, strict=True)],
+                  sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerows([columns, *([_clean(v) for v in r] for r in rows)])
+    else:
+        width = shutil.get_terminal_size(fallback=(120, 24)).columns
+        for line in table_lines(columns, rows, width):
+            print(line)
+    if found.warning():
+        print(found.warning(), file=sys.stderr)
+    print(f"run {run_id} discovered: {len(rows)} candidates in {args.db}", file=sys.stderr)
+    return ExitCode.PARTIAL if found.mostly_failed else ExitCode.OK
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -229,6 +287,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     print(f"run {result.run_id} {result.status}: {how}{result.sites} sites "
           f"({result.skipped} recent, not fetched), {result.pages} pages, "
           f"{result.contacts} contacts in {args.db}")
+    if result.warning:
+        print(result.warning, file=sys.stderr)
     return ExitCode.OK if result.status == "done" else ExitCode.PARTIAL
 
 
@@ -260,7 +320,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
     with Store.open(args.db, read_only=True) as store:
         try:
-            columns, rows = store.query(args.query)
+            columns, rows = (store.runs_table() if args.query is None
+                             else store.query(args.query))
         except duckdb.Error as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "error"
             raise InputError(f"query failed: {first}") from None
@@ -301,9 +362,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         result = run_crawl(config)
     with Store.open(args.db, read_only=True) as store:
         out = write_report(store, args.out)
-        top = store.rows("SELECT domain, score, contact FROM prospects LIMIT 1")
-    best = (f"top prospect {top[0]['domain']} ({top[0]['score']:.0f}, "
-            f"{top[0]['contact'] or 'no contact'})") if top else "no prospects"
+        top = store.top_prospect()
+    best = (f"top prospect {top['domain']} ({top['score']:.0f}, "
+            f"{top['contact'] or 'no contact'})") if top else "no prospects"
     print(out)
     print(f"{result.sites} sites, {result.contacts} contacts, {best}")
     return ExitCode.OK
@@ -331,8 +392,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    args.query = ("SELECT run_id, keyword, status, started_at, finished_at, sites, pages, contacts"
-                  " FROM runs ORDER BY run_id")
+    args.query = None  # cmd_sql lists the runs (Store.runs_table)
     return cmd_sql(args)
 
 
@@ -384,14 +444,10 @@ def cmd_mark_contacted(args: argparse.Namespace) -> int:
         raise InputError(f"not a domain or email address: {args.target!r}")
     with Store.open(args.db) as store:
         if kind == "email":
-            rows = store.rows("SELECT domain FROM contacts WHERE kind = 'email' AND value = ?",
-                              [target])
-            domain = str(rows[0]["domain"]) if rows else registered_domain(
-                target.rpartition("@")[2])
+            domain = store.email_site(target) or registered_domain(target.rpartition("@")[2])
         store.mark_contacted(target, kind, domain, args.note)
         if args.cooldown_days:
-            store.con.execute("UPDATE prefs SET value = ? WHERE key = 'contact_cooldown_days'",
-                              [str(args.cooldown_days)])
+            store.set_contact_cooldown(args.cooldown_days)
     print(f"{target} marked contacted")
     return ExitCode.OK
 
@@ -419,7 +475,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "extract": cmd_extract, "explain": cmd_explain,
-    "crawl": cmd_crawl, "report": cmd_report, "sql": cmd_sql, "demo": cmd_demo,
+    "crawl": cmd_crawl, "discover": cmd_discover, "report": cmd_report, "sql": cmd_sql, "demo": cmd_demo,
     "sampleweb": cmd_sampleweb, "export": cmd_export, "runs": cmd_runs,
     "suppress": cmd_suppress, "mark-contacted": cmd_mark_contacted, "worker": cmd_worker,
 }
