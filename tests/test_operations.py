@@ -235,6 +235,29 @@ def test_scrapyd_runs_the_spider(sampleweb: SampleWebProcess, tmp_path: Path) ->
         assert store.query("SELECT count(*) FROM sites")[1][0][0] == 4
         assert store.query("SELECT count(*) FROM contacts")[1][0][0] > 0
         assert store.query("SELECT status FROM runs")[1] == [("done",)]
+        config = json.loads(store.query("SELECT config FROM runs")[1][0][0])
+        by_scrapyd = _ranked(store)
+    # The run's config is recorded as the CLI records it, from the spider's arguments.
+    assert (config["keyword"], config["search_url"], config["max_sites"]) == (
+        "beekeeping", sampleweb.url, 4)
+    assert config["db_path"] == str(db) and config["proxy"] == sampleweb.url
+    # The same crawl through the CLI ranks the same sites with the same scores: a
+    # scrapyd job is scored like any other run.
+    cli_db = tmp_path / "cli.duckdb"
+    result = run_cli("crawl", "beekeeping", "--db", str(cli_db), "--search", sampleweb.url,
+                     "--max-sites", "4", "--proxy", sampleweb.url, "--fast")
+    assert result.returncode == 0, result.stderr
+    with Store.open(cli_db, read_only=True) as store:
+        by_cli = _ranked(store)
+    assert by_scrapyd["jv_partners"] and by_scrapyd["communities"], by_scrapyd
+    assert by_scrapyd == by_cli
+
+
+def _ranked(store: Store) -> dict[str, list[tuple[str, float]]]:
+    """Each ranked view's (domain, score) rows, in rank order."""
+    return {view: [(str(d), round(float(s), 3)) for d, s in
+                   store.query(f"SELECT domain, score FROM {view} ORDER BY rank")[1]]
+            for view in ("jv_partners", "communities")}
 
 
 def test_suppress_and_mark_contacted(sampleweb: SampleWebProcess, truth: dict[str, Any],

@@ -9,7 +9,8 @@ wrote and each checkpoint's peak grows, so a long crawl's memory grows with its 
 writes are one statement a table a batch and gain nothing from more threads.
 
 In distributed mode workers do not open the DB (DuckDB has one writer): their items go
-to a Redis list that the coordinator loads (prospector.distributed.core)."""
+to a Redis list that the coordinator loads: a job's settings put
+prospector.distributed.items.RedisItemPipeline in this pipeline's place."""
 
 from __future__ import annotations
 
@@ -24,24 +25,14 @@ from scrapy.utils.defer import deferred_from_coro
 
 from prospector.config.scrapy import CrawlSettings
 from prospector.crawl.sink import StoreSink
+from prospector.crawl.stats import count_item
 from prospector.errors import ProspectorError
-from prospector.models import FetchedPage, SiteDone
 from prospector.store.db import Store, explain_storage_error
 
 RUN_ID_STAT = "prospector/run_id"
-CONTACTS_STAT = "prospector/contacts"
-SITES_DONE_STAT = "prospector/sites_done"
 STORAGE_ERROR_STAT = "prospector/storage_error"
 STORAGE_CODE_STAT = "prospector/storage_error_code"
 # DuckDB's memory and threads for the crawl's connection; a batch needs a few MB.
-
-
-def _count(crawler: Crawler, item: Any) -> None:
-    assert crawler.stats is not None
-    if isinstance(item, FetchedPage):
-        crawler.stats.inc_value(CONTACTS_STAT, len(item.facts.contacts))
-    elif isinstance(item, SiteDone):
-        crawler.stats.inc_value(SITES_DONE_STAT)
 
 
 class StorePipeline:
@@ -61,12 +52,7 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        s = crawler.settings
-        if s.get("PROSPECTOR_REDIS_URL"):
-            from prospector.distributed.core import RedisItemPipeline
-
-            return RedisItemPipeline.from_crawler(crawler)  # type: ignore[return-value]
-        job = CrawlSettings.from_settings(s)
+        job = CrawlSettings.from_settings(crawler.settings)
         pipeline = cls(
             crawler,
             db_path=job.db_path,
@@ -82,13 +68,13 @@ class StorePipeline:
     def open_spider(self) -> None:
         store = Store.open(self.db_path)
         if self.db_path != ":memory:":
-            # Settings, not data (checked); DuckDB takes no parameter in SET.
-            if self.memory_limit:
-                store.con.execute(f"SET memory_limit = '{_size(self.memory_limit)}'")
-            if self.db_threads > 0:
-                store.con.execute(f"SET threads = {int(self.db_threads)}")
+            store.set_db_limits(_size(self.memory_limit) if self.memory_limit else None,
+                                self.db_threads if self.db_threads > 0 else None)
+        # The CLI passes its run in the settings; under `scrapy crawl` and scrapyd the
+        # run's owner (prospector.crawl.owner) gave it to the spider.
+        self.run_id = self.run_id or int(getattr(self.crawler.spider, "run_id", 0) or 0)
         if not self.run_id:
-            # Run through `scrapy crawl` or scrapyd: no CLI started the run.
+            # No owner at all (RunOwner disabled in the settings): a bare run.
             keyword = str(getattr(self.crawler.spider, "keyword", ""))
             self.run_id = store.start_run(keyword, "{}")
         assert self.crawler.stats is not None
@@ -99,7 +85,7 @@ class StorePipeline:
         assert self.sink is not None
         if self.failure is not None:
             return item  # the DB cannot take more; the crawl is closing
-        _count(self.crawler, item)
+        count_item(self.crawler.stats, item)
         try:
             self.sink.add(item)
             if len(self.sink) and (len(self.sink) >= self.batch_size

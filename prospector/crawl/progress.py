@@ -13,7 +13,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from prospector.config.scrapy import CrawlSettings
-from prospector.crawl.pipeline import CONTACTS_STAT, SITES_DONE_STAT
+from prospector.crawl.stats import CONTACTS_STAT, SITES_DONE_STAT
 
 
 class Progress:

@@ -46,10 +46,11 @@ DOWNLOADER_MIDDLEWARES = {
     "prospector.crawl.middlewares.robots.RobotsTxtMiddleware": 100,
     # Before HttpProxyMiddleware (750) so robots.txt requests get the proxy too.
     "prospector.crawl.middlewares.proxy.ProxyMiddleware": 740,
-    # Distributed mode only (NotConfigured otherwise): a log of fetched URLs in Redis.
-    "prospector.distributed.core.FetchLog": 950,
 }
 EXTENSIONS = {
+    # Owns the run under `scrapy crawl` and scrapyd (lock, discovery, scoring); stays
+    # out when the CLI or the distributed coordinator owns it.
+    "prospector.crawl.owner.RunOwner": 100,
     "prospector.crawl.progress.Progress": 500,
 }
 ITEM_PIPELINES = {

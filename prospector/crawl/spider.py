@@ -10,19 +10,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.python.failure import Failure
 
-from prospector.config import Config
 from prospector.config.scrapy import CrawlSettings
-from prospector.crawl.state import CrawlState, LocalState, Offer, PageEnd
-from prospector.discover import discover
+from prospector.crawl.state import CrawlState, Offer, PageEnd
 from prospector.discover.frontier import Frontier, keyword_pattern, link_priority, relevance
 from prospector.extract import extract_page
 from prospector.models import Candidate, FetchedPage, Link, PageFacts, PageUnchanged, SiteDone
@@ -72,6 +70,7 @@ class ProspectSpider(scrapy.Spider):
         self.skip = skip or set()  # crawled recently, or earlier in a resumed run
         self.skip_links = skip_links or []
         self.validators = validators or {}
+        self.run_id = 0  # set by the run's owner when it is not the CLI
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProspectSpider:
@@ -84,31 +83,28 @@ class ProspectSpider(scrapy.Spider):
         spider.parallel_sites = max(1, settings.getint("CONCURRENT_REQUESTS"))
         frontier = Frontier(max_sites=spider.max_sites, max_distance=job.max_distance,
                             exclude=job.exclude)
-        if settings.get("PROSPECTOR_REDIS_URL"):
-            from prospector.distributed.core import RedisState
-
-            spider.state = RedisState.from_settings(settings, frontier)
-            crawler.signals.connect(spider.state.opened, signal=signals.spider_opened)
-            crawler.signals.connect(spider.state.closed, signal=signals.spider_closed)
-        else:
-            spider.state = LocalState(frontier, spider.skip)
+        # In memory (LocalState), or shared by a distributed job's workers (its settings
+        # name prospector.distributed.state.RedisState).
+        spider.state = build_from_crawler(load_object(job.state_class), crawler, frontier,
+                                          spider.skip)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         return spider
 
     # -- releasing sites ----------------------------------------------------------------
-    def _candidates(self) -> list[Candidate]:
-        if self.candidates is not None:
-            return self.candidates
-        # Run as `scrapy crawl prospect -a keyword=…`: discover here.
-        config = Config(
-            keyword=self.keyword,
-            db_path=Path("unused"),
-            search_url=self.search or None,
-            seeds_path=Path(self.seeds) if self.seeds else None,
-            max_sites=self.max_sites,
-        )
-        return discover(config)
+    def take_plan(self, candidates: list[Candidate], skip: set[str],
+                  skip_links: list[dict[str, Any]], validators: dict[str, tuple[str, str]],
+                  run_id: int, keywords: tuple[str, ...] = ()) -> None:
+        """The run's plan, from its owner (prospector.crawl.owner) when Scrapy built
+        the spider from `-a` arguments: the collections the crawl state already holds
+        are filled in place."""
+        self.candidates = candidates
+        self.skip.update(skip)
+        self.skip_links.extend(skip_links)
+        self.validators.update(validators)
+        self.run_id = run_id
+        if keywords:
+            self.pattern = keyword_pattern(keywords)
 
     def _request(self, url: str, site: str, priority: int,
                  candidate: Candidate | None = None, refetch: bool = False) -> scrapy.Request:
@@ -144,7 +140,8 @@ class ProspectSpider(scrapy.Spider):
         return self._request(candidate.url, candidate.domain, 0, candidate, refetch)
 
     async def start(self) -> AsyncIterator[Any]:
-        candidates = self._candidates()
+        # The run's owner gave them (a spider with none crawls nothing).
+        candidates = self.candidates or []
         for order, candidate in enumerate(candidates):
             self.state.push(candidate, seed_priority(candidate, order, len(candidates)),
                                candidate.distance)

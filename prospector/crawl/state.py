@@ -1,7 +1,7 @@
 """The focused crawl's shared state, behind one interface: the frontier of sites, the
 per-site page budget, in-flight counts, URLs claimed and site relevance.
 
-`LocalState` keeps it in memory for a single process; `prospector.distributed.core.RedisState`
+`LocalState` keeps it in memory for a single process; `prospector.distributed.state.RedisState`
 keeps it in Redis so that every worker of a distributed crawl shares one frontier and
 one budget. The interface is shaped by pages, not by links: the spider asks once when a
 page arrives (`begin_page`) and once when it has been handled (`end_page`), so a
