@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import re
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,11 @@ _NOT_WRITABLE = ("read-only file system", "permission denied", "operation not pe
                  "read-only", "readonly")
 # A memory size as DuckDB reads and reports one ('64MB', '953.6 MiB'): checked, since a
 # setting is formatted into the SQL (DuckDB takes no parameter in SET).
-MEMORY_SIZE = re.compile(r"\d+(\.\d+)? ?[KMGTP]?i?B")
+MEMORY_SIZE = re.compile(r"\d+(\.\d+)? ?[KMGTP]?i?B", re.IGNORECASE)
+# How long a reader (sql, report, export, runs, explain) waits for a crawl's write to
+# end before it gives up with "in use", and how often it tries meanwhile.
+READ_WAIT_SECONDS = 5.0
+READ_RETRY_SECONDS = 0.05
 
 
 def now() -> datetime:
@@ -70,14 +75,22 @@ def connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
             raise DatabaseError(f"no database at {p}: run `prospector crawl` first")
         if not p.parent.exists():
             raise DatabaseError(f"folder {p.parent} does not exist")
-    try:
-        con = duckdb.connect(path, read_only=read_only)
-        # No progress bar: DuckDB draws one on stdout for queries over 2 s, which
-        # would end up in cron mail and in the output scripts parse.
-        con.execute("SET enable_progress_bar = false")
-    except duckdb.Error as exc:
-        raise _explain_open_error(Path(path), exc) from None
-    return con
+    waited = 0.0
+    while True:
+        try:
+            con = duckdb.connect(path, read_only=read_only)
+            # No progress bar: DuckDB draws one on stdout for queries over 2 s, which
+            # would end up in cron mail and in the output scripts parse.
+            con.execute("SET enable_progress_bar = false")
+            return con
+        except duckdb.Error as exc:
+            error = _explain_open_error(Path(path), exc)
+            # A crawl holds the file only while it writes a batch (a fraction of a
+            # second): a reader that meets it waits a little before saying "in use".
+            if not (read_only and isinstance(error, LockedError)) or waited >= READ_WAIT_SECONDS:
+                raise error from None
+        time.sleep(READ_RETRY_SECONDS)
+        waited += READ_RETRY_SECONDS
 
 
 class Connection:
