@@ -24,17 +24,13 @@ from prospector.config import Config
 from prospector.crawl.sink import StoreSink
 from prospector.crawl.state import CrawlState, LocalState
 from prospector.discover.frontier import Frontier
+from prospector.distributed.client import CURRENT_JOB_KEY
 from prospector.distributed.codec import encode
-from prospector.distributed.core import (
-    CURRENT_JOB_KEY,
-    RedisState,
-    cleanup,
-    job_config,
-    job_plan,
-    load_items,
-    publish_job,
-)
+from prospector.distributed.coordinator import FETCH_LOG_ENV
+from prospector.distributed.items import load_items
+from prospector.distributed.job import cleanup, publish_job, read_job
 from prospector.distributed.politeness import SharedPoliteness
+from prospector.distributed.state import RedisState
 from prospector.models import Candidate, Contact, FetchedPage, PageFacts, SiteDone
 from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
@@ -86,9 +82,12 @@ def _args(db: Path, web: SampleWebProcess, redis_url: str | None, *extra: str) -
     return [*args, "--redis", redis_url] if redis_url else args
 
 
-def _popen(*args: str) -> subprocess.Popen[str]:
+def _popen(*args: str, fetch_log: bool = False) -> subprocess.Popen[str]:
+    """`prospector ARGS` in a subprocess; `fetch_log`: the job keeps every fetched URL,
+    so its "distinct" figure is exact rather than estimated."""
+    env = {**os.environ, FETCH_LOG_ENV: "1"} if fetch_log else None
     return subprocess.Popen([sys.executable, "-m", "prospector", *args], cwd=REPO, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
 def _result(db: Path) -> tuple[set[str], set[tuple[str, str, str]]]:
@@ -118,7 +117,7 @@ def single(sampleweb: SampleWebProcess, tmp_path_factory: pytest.TempPathFactory
 def test_two_workers_store_what_one_process_stores(single: Path, sampleweb: SampleWebProcess,
                                                    redis_url: str, tmp_path: Path) -> None:
     db = tmp_path / "two.duckdb"
-    coordinator = _popen(*_args(db, sampleweb, redis_url, "--fast"))
+    coordinator = _popen(*_args(db, sampleweb, redis_url, "--fast"), fetch_log=True)
     worker = _start_worker(redis_url)
     out, err = coordinator.communicate(timeout=600)
     _, w_err = worker.communicate(timeout=120)
@@ -226,8 +225,9 @@ def test_a_published_job_carries_its_skip_set_and_validators(redis_url: str) -> 
     prefix = publish_job(server, Config(keyword="bees", db_path=Path("x.duckdb")), 99,
                          skip, validators)
     try:
-        assert job_config(server, None)[0] == prefix
-        assert job_plan(server, prefix) == (skip, validators)
+        job = read_job(server, None)
+        assert job.prefix == prefix and not job.fetch_log
+        assert (job.skip, job.validators) == (skip, validators)
     finally:
         cleanup(server, prefix)
     assert server.keys(f"{prefix}*") == []

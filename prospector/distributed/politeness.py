@@ -5,10 +5,10 @@ Scrapy keeps its download delay per process: two workers could each hit a site e
 in Redis instead, per host (Scrapy's slot key), with Redis's own clock (workers' clocks
 may differ), by two Lua scripts:
 
-- `acquire`: the host is free when no request to it is in flight from any worker and
+- `lua/acquire.lua`: the host is free when no request to it is in flight from any worker and
   its next-allowed time has come; then this request holds it (a key that expires after
   the download timeout, should the worker die holding it).
-- `release` (the response, or the error, is back): the hold ends and the next-allowed
+- `lua/release.lua` (the response, or the error, is back): the hold ends and the next-allowed
   time becomes now + the delay.
 
 So a host sees one request at a time from the whole crawl, and never two closer than the
@@ -23,9 +23,7 @@ per-process delay and AutoThrottle are off in this mode (they would only add to 
 from __future__ import annotations
 
 import itertools
-import os
 import random
-import socket
 from typing import Any
 
 import redis
@@ -37,30 +35,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import defer, task
 
-# Milliseconds to wait before asking again (0: go, the host is now held by ARGV[1]).
-# KEYS: next-allowed time, hold; ARGV: holder, hold in ms, poll interval in ms.
-_ACQUIRE = """
-if redis.call('EXISTS', KEYS[2]) == 1 then return tonumber(ARGV[3]) end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-if now < free then return free - now end
-redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-return 0
-"""
-
-# KEYS: next-allowed time, hold; ARGV: holder, delay in ms.
-_RELEASE = """
-if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local delay = tonumber(ARGV[2])
-local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-if now + delay > free then
-  redis.call('SET', KEYS[1], now + delay, 'PX', delay + 60000)
-end
-return 0
-"""
+from prospector.config.scrapy import CrawlSettings
+from prospector.distributed.client import connect, job_key, lua, worker_id
 
 DELAY_SETTING = "PROSPECTOR_SHARED_DELAY"
 MIDDLEWARE = "prospector.distributed.politeness.SharedPoliteness"
@@ -99,28 +75,27 @@ class SharedPoliteness:
         self.poll = min(0.05, delay / 4)
         # One request per host at a time in this worker asks Redis; the others wait here.
         self.gates: dict[str, defer.DeferredLock] = {}
-        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        self.worker = worker_id()
         self._count = itertools.count()
-        self._acquire = server.register_script(_ACQUIRE)
-        self._release_script = server.register_script(_RELEASE)
+        self._acquire = server.register_script(lua("acquire"))
+        self._release_script = server.register_script(lua("release"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedPoliteness:
-        from prospector.distributed.core import connect
-
         s = crawler.settings
+        job = CrawlSettings.from_settings(s)
         delay = s.getfloat(DELAY_SETTING)
-        if not s.get("PROSPECTOR_REDIS_URL") or delay <= 0:
+        if not job.redis_url or delay <= 0:
             raise NotConfigured
-        return cls(connect(s.get("PROSPECTOR_REDIS_URL")), s.get("PROSPECTOR_REDIS_PREFIX"),
-                   delay, s.getfloat("DOWNLOAD_TIMEOUT", 180) + 10)
+        return cls(connect(job.redis_url), job.redis_prefix, delay,
+                   s.getfloat("DOWNLOAD_TIMEOUT", 180) + 10)
 
     @staticmethod
     def host(request: Request) -> str:
         return str(request.meta.get("download_slot") or urlparse_cached(request).hostname or "")
 
     def _keys(self, host: str) -> list[str]:
-        return [f"{self.prefix}:polite:{host}", f"{self.prefix}:polite:{host}:held"]
+        return [job_key(self.prefix, f"polite:{host}"), job_key(self.prefix, f"polite:{host}:held")]
 
     def wait_ms(self, host: str, holder: str) -> int:
         """0 when `holder` now holds `host`, else milliseconds to wait before asking again."""
