@@ -251,26 +251,16 @@ def cmd_discover(args: argparse.Namespace) -> int:
     import os
 
     from prospector.discover import discover_only
+    from prospector.discover.listing import write_candidates
 
     flags = {**_search_flags(args), "max_sites": args.max_sites, "db_path": args.db}
     run_id, found = discover_only(Config.from_sources(flags, args.config, os.environ))
-    columns = ["domain", "source", "why", "url"]
-    rows = [[c.domain, c.source, c.why, c.url] for c in found.candidates]
-    if args.format == "json":
-        json.dump([{**dict(zip(columns, r, strict=True)), "rank": c.rank}
-                   for r, c in zip(rows, found.candidates, strict=True)],
-                  sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
-    elif args.format == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerows([columns, *([_clean(v) for v in r] for r in rows)])
-    else:
-        width = shutil.get_terminal_size(fallback=(120, 24)).columns
-        for line in table_lines(columns, rows, width):
-            print(line)
+    width = shutil.get_terminal_size(fallback=(120, 24)).columns
+    write_candidates(found.candidates, args.format, sys.stdout, width)
     if found.warning():
         print(found.warning(), file=sys.stderr)
-    print(f"run {run_id} discovered: {len(rows)} candidates in {args.db}", file=sys.stderr)
+    print(f"run {run_id} discovered: {len(found.candidates)} candidates in {args.db}",
+          file=sys.stderr)
     return ExitCode.PARTIAL if found.mostly_failed else ExitCode.OK
 
 

@@ -385,7 +385,7 @@ def test_connection_refused(name: str, sleeps: Sleeps) -> None:
         backend = MarginaliaBackend(base_url=base, sleep=sleeps, min_interval=0)
     else:
         backend = BraveBackend(BRAVE_KEY, base_url=base, sleep=sleeps, min_interval=0)
-    message = failure(lambda: backend.search_page("bees"), "unreachable",
+    message = failure(lambda: backend.search_page("bees"), "down",
                       f"search backend {name} (127.0.0.1:", "unreachable: connection refused",
                       "(after 4 attempts)")
     assert BRAVE_KEY not in message and len(sleeps.calls) == 3
@@ -394,7 +394,7 @@ def test_connection_refused(name: str, sleeps: Sleeps) -> None:
 def test_unresolvable_host_is_one_line(sleeps: Sleeps) -> None:
     backend = SearxngBackend("http://no-such-host.invalid", sleep=sleeps, min_interval=0,
                              retry=RetryPolicy(max_retries=0))
-    failure(lambda: backend.search_page("bees"), "unreachable", "unreachable")
+    failure(lambda: backend.search_page("bees"), "down", "unreachable: cannot resolve host")
 
 
 # -- the HTTP client ----------------------------------------------------------------------------

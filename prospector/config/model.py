@@ -24,11 +24,15 @@ class Config:
     db_path: Path
     variants: tuple[str, ...] = ()
     search_url: str | None = None  # SearXNG-compatible endpoint base, e.g. http://127.0.0.1:8888
-    # searxng | marginalia | brave | sampleweb; None: searxng when search_url is set.
+    # searxng | marginalia | brave | sampleweb, comma-separated for several, or none;
+    # None: searxng when search_url is set, else Marginalia's public key (no seeds).
     # Keys never live here (this object is stored with each run): backends read
     # PROSPECTOR_BRAVE_KEY / PROSPECTOR_MARGINALIA_KEY from the environment.
     search_backend: str | None = None
-    marginalia_index: str | None = None
+    marginalia_index: str | None = None  # legacy index, mapped to a filter (prospector.discover)
+    marginalia_filter: str | None = None
+    marginalia_url: str | None = None  # a self-hosted Marginalia or a test server
+    brave_url: str | None = None
     search_max_age_days: float | None = None  # cached search pages older than this are re-asked
     seeds_path: Path | None = None
     proxy: str | None = None  # every request goes through it (the sample web is reached so)

@@ -21,9 +21,13 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "variants": ("variants", list),
     },
     "discover": {
-        "backend": ("search_backend", str),
+        "backend": ("search_backend", (str, list)),  # a list: several backends in one run
         "search_url": ("search_url", str),
+        "searxng_url": ("search_url", str),
+        "marginalia_url": ("marginalia_url", str),
+        "brave_url": ("brave_url", str),
         "marginalia_index": ("marginalia_index", (str, int)),
+        "marginalia_filter": ("marginalia_filter", str),
         "search_max_age_days": ("search_max_age_days", (int, float)),
         "footprints": ("footprints", list),
         "replace_default_footprints": ("replace_default_footprints", bool),
@@ -71,7 +75,8 @@ _RANGES: dict[str, tuple[float, float]] = {
 # Flags that add to the config file's lists instead of replacing them.
 _APPENDED = ("variants", "exclude")
 # The environment's settings, for values no flag or file gave.
-_ENV = {"PROSPECTOR_SEARXNG_URL": "search_url"}
+_ENV = {"PROSPECTOR_SEARXNG_URL": "search_url", "PROSPECTOR_MARGINALIA_URL": "marginalia_url",
+        "PROSPECTOR_BRAVE_URL": "brave_url"}
 
 
 def build_values(flags: Mapping[str, Any], config_file: Path | None = None,
@@ -90,6 +95,8 @@ def build_values(flags: Mapping[str, Any], config_file: Path | None = None,
             values[name] = env[var]
     if values.get("seeds_path") is not None:
         values["seeds_path"] = Path(values["seeds_path"])
+    if isinstance(values.get("search_backend"), tuple):
+        values["search_backend"] = ",".join(values["search_backend"])
     _check(values)
     return values
 
@@ -109,8 +116,9 @@ def _check(values: Mapping[str, Any]) -> None:
         raise InputError(f"seed file {seeds} {what}")
     if not values.get("keyword"):
         raise InputError("missing keyword: give the niche, e.g. `prospector crawl beekeeping`")
-    if (seeds is None and not values.get("include") and not values.get("search_url")
-            and not values.get("search_backend")):
+    # No backend at all is Marginalia's public key (prospector.discover); `none` asks for
+    # no search, so seeds or an include list must say what to crawl.
+    if seeds is None and not values.get("include") and values.get("search_backend") == "none":
         raise InputError("nothing to crawl: give --search URL, --backend, --seeds FILE, "
                          "or an include list")
 

@@ -1,7 +1,8 @@
 """Discover: turn a keyword (and seed files) into candidate sites, each with a reason.
 
 The work is in prospector.discover.run (plain options in, a `Discovery` out);
-`options_from_config` maps the crawl's Config onto those options.
+`options_from_config` maps a run's Config onto those options; `discover_for_run` is a
+crawl's discovery, `discover_only` the `prospector discover` command's.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from prospector.discover.run import (
     resolve_backends,
     run_discovery,
 )
-from prospector.models import Candidate
 from prospector.store.db import Store
-from prospector.store.search_cache import DEFAULT_MAX_AGE
+from prospector.store.search_cache import DEFAULT_MAX_AGE, claim_queries, mark_discovered
 
-__all__ = ["BackendSpec", "DiscoverOptions", "Discovery", "FailedQuery", "discover",
-           "options_from_config", "require_candidates", "resolve_backends", "run_discovery"]
+__all__ = ["BackendSpec", "DiscoverOptions", "Discovery", "FailedQuery", "discover_for_run",
+           "discover_only", "options_from_config", "require_candidates", "resolve_backends",
+           "run_discovery"]
 
 
 def max_age(days: float | None) -> timedelta:
@@ -33,11 +34,15 @@ def max_age(days: float | None) -> timedelta:
 
 
 def options_from_config(config: Config) -> tuple[DiscoverOptions, list[str]]:
-    """Discovery options for a crawl's Config, and the notices resolving them produced."""
+    """Discovery options for a run's Config, and the notices resolving them produced:
+    with no backend, no search URL and no seeds, Marginalia with its public key."""
     names = tuple(n for n in (config.search_backend or "").split(",") if n.strip())
+    has_seeds = config.seeds_path is not None or bool(config.include)
+    urls = {"marginalia": config.marginalia_url, "brave": config.brave_url}
     specs, notices = resolve_backends(
-        names, search_url=config.search_url, marginalia_index=config.marginalia_index,
-        has_seeds=config.seeds_path is not None or bool(config.include))
+        names, search_url=config.search_url, urls={k: v for k, v in urls.items() if v},
+        marginalia_filter=config.marginalia_filter, marginalia_index=config.marginalia_index,
+        has_seeds=has_seeds)
     options = DiscoverOptions(
         keywords=config.keywords, backends=specs, footprints=config.footprints,
         replace_default_footprints=config.replace_default_footprints,
@@ -47,12 +52,31 @@ def options_from_config(config: Config) -> tuple[DiscoverOptions, list[str]]:
     return options, notices
 
 
-def discover(config: Config, store: Store | None = None) -> list[Candidate]:
-    """The candidates for a crawl; notices and the failed-queries warning go to stderr."""
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def discover_for_run(config: Config, store: Store | None) -> Discovery:
+    """A run's discovery: notices on stderr as they come, and exit 5 (BackendError) only
+    when nothing at all was found; the caller reads `warning()` and `mostly_failed`."""
     options, notices = options_from_config(config)
     for line in notices:
-        print(line, file=sys.stderr)
-    result = run_discovery(options, store, say=lambda line: print(line, file=sys.stderr))
-    if result.warning():
-        print(result.warning(), file=sys.stderr)
-    return result.candidates
+        _say(line)
+    result = run_discovery(options, store, say=_say)
+    require_candidates(result, searched=bool(options.backends))
+    return result
+
+
+def discover_only(config: Config) -> tuple[int, Discovery]:
+    """`prospector discover`: discovery under the run lock, stored as a crawl stores it
+    (a run with its discoveries, queries, failures and hits) but with status
+    `discovered` and no crawl; the run id and what was found."""
+    from prospector.crawl.lock import run_lock  # the crawl runtime imports this package
+
+    with run_lock(config.db_path), Store.open(config.db_path) as store:
+        result = discover_for_run(config, store)
+        run_id = store.start_run(config.keyword, config.to_json())
+        store.record_discoveries(run_id, result.candidates)
+        claim_queries(store, run_id)
+        mark_discovered(store, run_id)
+    return run_id, result

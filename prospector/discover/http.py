@@ -47,13 +47,14 @@ REDIRECTS = 5
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
 
-# What a failed query means for the rest of the run (SearchFailure.kind):
-RETRYABLE = frozenset({"unreachable", "server", "rate"})  # tried again, bounded
-STOPS_BACKEND = frozenset({"key", "daily", "limiter", "refused-all"})  # no more queries to it
+# The failures after which a backend is not asked again this run (SearchFailure.kind);
+# unreachable, server and rate failures are retried (bounded) and fail one query only.
+STOPS_BACKEND = frozenset({"key", "daily", "limiter", "refused-all", "down"})  # no more queries
 
 
 class SearchFailure(BackendError):
-    """One search request failed for good. `kind`: unreachable | server | rate | daily |
+    """One search request failed for good. `kind`: unreachable (a timeout) | down
+    (connection refused, unknown host: nothing listens there) | server | rate | daily |
     limiter | key | refused | refused-all | bad-answer | engines. `status` is the HTTP
     status (0 without an answer)."""
 
@@ -195,7 +196,8 @@ class JsonClient:
             answer, failure = self._fetch(url, headers or {})
             status = answer.status if answer else 0
             if answer is None:
-                verdict = Verdict("unreachable", failure, self.retry.backoff(attempt, self.rand()))
+                kind = "unreachable" if "no answer within" in failure else "down"
+                verdict = Verdict(kind, failure, self.retry.backoff(attempt, self.rand()))
             elif 200 <= answer.status < 300:
                 return answer
             else:

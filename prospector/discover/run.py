@@ -211,7 +211,8 @@ class _Search:
         self.streak[backend.name] = self.streak.get(backend.name, 0) + 1
         if failure.stops_backend or self.streak[backend.name] >= MAX_CONSECUTIVE_FAILURES:
             self.result.stopped[backend.name] = reason
-            self.say(f"{reason}; not asking {backend.name} again this run")
+            if self.found:  # the run goes on with them; with none, the error line says it
+                self.say(f"{reason}; not asking {backend.name} again this run")
 
     def skipped(self, backend: SearchBackend, query: str) -> None:
         """A query not asked because its backend stopped: it found nothing either."""

@@ -128,6 +128,18 @@ def claim_queries(store: Store, run_id: int) -> int:
     return len(rows)
 
 
+def mark_partial(store: Store, run_id: int) -> None:
+    """A run whose search mostly failed is `partial` (exit 6) even if its crawl ended."""
+    _write(store, "runs", "UPDATE runs SET status = 'partial' WHERE run_id = ? AND status = 'done'",
+           [run_id])
+
+
+def mark_discovered(store: Store, run_id: int) -> None:
+    """`prospector discover`'s run: discovery only, no crawl; never resumed as unfinished."""
+    _write(store, "runs", "UPDATE runs SET status = 'discovered', finished_at = ? WHERE run_id = ?",
+           [_now(), run_id])
+
+
 class CachedBackend:
     """Any backend, answering from the DuckDB cache first; same interface.
 
