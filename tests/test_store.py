@@ -385,3 +385,28 @@ def test_db_limits_are_checked_and_set_back(tmp_path: Path) -> None:
         store.set_db_limits("64MB")
         store.restore_db_limits(("no limit", saved[1]))
         assert store.db_limits() == saved  # DuckDB's default, as at the start
+
+
+def test_a_run_is_resumed_only_when_it_did_not_end() -> None:
+    store = Store.open(":memory:")
+    done = store.start_run("bees", "{}")
+    store.finish_run(done, "done")
+    partial = store.start_run("bees", "{}")
+    store.finish_run(partial, "partial")
+    assert not store.resume_run(done) and not store.resume_run(999)
+    assert store.resume_run(partial)
+    assert [store.run_summary(r)["status"] for r in (done, partial)] == ["done", "running"]
+    with pytest.raises(KeyError):
+        store.run_summary(999)
+
+
+@pytest.mark.parametrize("name", ["sites", "jv_partners; DROP TABLE sites", "contacts"])
+def test_a_list_is_read_only_by_a_whitelisted_name(name: str) -> None:
+    """A view name is formatted into the SQL (a name cannot be a parameter)."""
+    store = Store.open(":memory:")
+    for read in (store.list_rows, store.list_domains):
+        with pytest.raises(ValueError, match="unknown list"):
+            read(name)
+    with pytest.raises(ValueError, match="unknown list"):
+        store.list_rank(name, "a.test")
+    assert store.list_rows("jv_partners") == [] and store.query("SELECT count(*) FROM sites")[1] == [(0,)]
