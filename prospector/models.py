@@ -46,7 +46,8 @@ class PageFacts:
     links: tuple[Link, ...] = ()  # outbound, to other registered domains
     follow: tuple[str, ...] = ()  # same-site URLs worth fetching (contact, about, advertise...)
     platform: str = ""  # phpbb, vbulletin, xenforo, discourse, smf, mybb, wordpress, blogger...
-    kind: str = ""  # forum | blog | newsletter | shop | association | directory | other
+    # forum | blog | newsletter | shop | news | directory | association | business | other
+    kind: str = ""
     feeds: tuple[str, ...] = ()
     generator: str = ""
     names: tuple[str, ...] = ()  # owner/author names (meta author, JSON-LD, bylines)
@@ -55,6 +56,8 @@ class PageFacts:
     newsletter: str = ""  # provider (mailchimp, kit, substack...), "form", or ""
     signals: tuple[str, ...] = ()  # advertise, sponsor, affiliate, partners, write_for_us, shop, ebook
     latest_date: str = ""  # ISO date of the latest dated activity on the page
+    extras: tuple[str, ...] = ()  # plugins beside the platform: woocommerce, bbpress
+    kind_signs: tuple[str, ...] = ()  # the evidence the kind was read from (extract.kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,7 @@ class SiteProfile:
     feeds: tuple[str, ...] = ()
     latest_date: str = ""
     pages: int = 0
+    extras: tuple[str, ...] = ()  # plugins seen on the site's pages
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Hand-checked expectations over 160 corpus pages (tests/data/expectations.json).
+"""Hand-checked expectations over 315 corpus pages (tests/data/expectations.json).
 
 The data file's header says how the pages were read. This test prints email precision
 and recall, platform and kind accuracy over that set and asserts the issue's floors.
@@ -15,13 +15,15 @@ import pytest
 from _corpus import corpus_dir, corpus_pages
 
 from prospector.extract import extract_page
+from prospector.extract.vocab.kinds import KINDS
 
 pytestmark = pytest.mark.corpus
 
 DATA = Path(__file__).resolve().parent / "data" / "expectations.json"
-# Kind is a judgement call on borderline sites (news outlets run on blog engines, forums
-# on unknown engines); this floor is the accuracy measured when the set was written.
-KIND_FLOOR = 0.83  # measured 0.845 (131/155) on 2026-11-29 (0.794 before the post-evidence rule)
+# Kind is a judgement call on borderline sites (company blogs, magazines, clubs that
+# publish news); issue 18's goal is 0.92, which the kind reader does not reach yet: this
+# floor is what it measured when the 315-page set was written, so that it cannot drop.
+KIND_FLOOR = 0.85  # measured 0.854 (269/315) on 2026-12-06; goal 0.92 (issue 18) not met
 
 
 def _load() -> list[dict[str, Any]]:
@@ -32,11 +34,11 @@ def _load() -> list[dict[str, Any]]:
 def test_expectations_file_is_well_formed() -> None:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     pages = data["pages"]
-    assert data["_header"]["pages"] == len(pages) >= 150
+    assert data["_header"]["pages"] == len(pages) >= 300
     assert len({p["file"] for p in pages}) == len(pages)
     for page in pages:
         assert set(page) == {"file", "emails", "must_not", "platform", "kind"}
-        assert page["kind"] in (None, "forum", "blog", "shop", "newsletter", "other")
+        assert page["kind"] is None or page["kind"] in KINDS
 
 
 def test_hand_checked_expectations() -> None:
@@ -85,6 +87,6 @@ def test_hand_checked_expectations() -> None:
     for line in problems:
         print("  " + line)
     assert precision >= 0.98, problems
-    assert recall >= 0.95, problems
-    assert platform_acc >= 0.95, problems
+    assert recall >= 0.98, problems
+    assert platform_acc >= 0.98, problems
     assert kind_acc >= KIND_FLOOR, problems

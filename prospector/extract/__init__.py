@@ -24,15 +24,19 @@ from prospector.extract.facts import (
     find_names,
     find_newsletter,
     find_signals,
-    is_news,
     jsonld_data,
     page_dates,
-    post_evidence,
 )
 from prospector.extract.feeds import parse_feed
+from prospector.extract.kind import decide, read_evidence, site_kind
 from prospector.extract.links import find_links, is_contact_like
 from prospector.extract.phones import find_phones
-from prospector.extract.platform import detect_kind, detect_platform, platform_from_headers
+from prospector.extract.platform import (
+    detect_extras,
+    detect_platform,
+    platform_from_headers,
+    promote,
+)
 from prospector.extract.site import merge_site
 from prospector.extract.social import find_social, social_profile
 from prospector.extract.text import find_contact_forms, find_feeds, find_title
@@ -40,13 +44,13 @@ from prospector.models import PageFacts
 from prospector.urls import canonicalize, registered_domain
 
 __all__ = [
-    "detect_kind",
     "detect_platform",
     "extract_page",
     "find_emails",
     "is_contact_like",
     "merge_site",
     "parse_feed",
+    "site_kind",
     "social_profile",
 ]
 
@@ -106,11 +110,11 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
     contacts = emails + forms + find_social(url, doc) + \
         find_phones(doc, text, title, lang)
     jsonld = jsonld_data(doc)
-    blog_class = doc.marked().blog_class
     text_lower = text.lower()
-    kind = detect_kind(platform, tree, text, url, blog_class=blog_class,
-                       news=is_news(jsonld), post_evidence=post_evidence(doc, blog_class),
-                       lowered=text_lower)
+    evidence = read_evidence(doc, platform, title, text_lower, jsonld,
+                             phone=any(c.kind == "phone" for c in contacts))
+    kind, extras = decide(evidence), detect_extras(doc.found())
+    platform = promote(platform, extras, kind)
     dates = page_dates(doc, jsonld)
     return PageFacts(
         url=url,
@@ -130,4 +134,6 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
         newsletter=find_newsletter(doc, text_lower),
         signals=find_signals(doc, platform, text_lower),
         latest_date=max(dates, default=""),
+        extras=extras,
+        kind_signs=tuple(sorted(evidence.signs)),
     )

@@ -13,6 +13,7 @@ from prospector.extract import patterns as P
 from prospector.extract.doc import Doc
 from prospector.extract.dom import Node, deep_text, fold
 from prospector.extract.needles import PAGE_NEEDLES, GatedRegex, TextWindows, holding
+from prospector.extract.vocab.platforms import SHOP_PLATFORMS
 from prospector.models import Community
 from prospector.urls import registered_domain
 
@@ -41,31 +42,6 @@ def _jsonld_nodes(data: Any, depth: int = 0) -> Iterable[dict[str, Any]]:
     elif isinstance(data, list):
         for item in data:
             yield from _jsonld_nodes(item, depth + 1)
-
-
-def is_news(jsonld: list[Any]) -> bool:
-    """The page's JSON-LD says it is news reporting or a newsroom's (NEWS_TYPES)."""
-    for data in jsonld:
-        for node in _jsonld_nodes(data):
-            kind = node.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if any(isinstance(k, str) and k in P.NEWS_TYPES for k in kinds):
-                return True
-    return False
-
-
-def post_evidence(doc: Doc, blog_class: bool) -> bool:
-    """Some sign that the page is, or lists, dated posts: blog-post classes, a post's
-    publication time or Open Graph type, a date in its URL, comments or author links,
-    or 'blog' in its URL."""
-    return (
-        blog_class
-        or doc.holds_any(P.POST_MARKUP_HINTS)
-        or bool(doc.meta("article:published_time"))
-        or doc.meta("og:type").lower() == "article"
-        or bool(P.DATED_URL_RE.search(doc.url))
-        or "blog" in doc.url.lower()
-    )
 
 
 def page_dates(doc: Doc, jsonld: list[Any]) -> list[str]:
@@ -266,7 +242,7 @@ def find_newsletter(doc: Doc, text_lower: str) -> str:
 
 # (`Doc.holds_any` answers for the literals of the one pass only.)
 assert all(literal in PAGE_NEEDLES.needles for group in (
-    P.POST_MARKUP_HINTS, P.REGISTRATION_CLOSED_MARKERS, P.REGISTRATION_OPEN_MARKERS,
+    P.REGISTRATION_CLOSED_MARKERS, P.REGISTRATION_OPEN_MARKERS,
     *(markers for _, markers in P.NEWSLETTER_PROVIDERS)) for literal in group)
 _DEAL_ANY = GatedRegex(P.DEAL_ANY_RE, P.DEAL_ANY_LITERALS)
 _DEAL_WORDS = ahocorasick_rs.AhoCorasick(P.DEAL_ANY_LITERALS)
@@ -276,7 +252,7 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
     """Deal signals: same-site links (by URL or anchor) and statements naming an
     advertise, sponsor, affiliate, partners, write-for-us, shop or e-book offer."""
     found: set[str] = set()
-    if platform in P.SHOP_PLATFORMS:
+    if platform in SHOP_PLATFORMS or platform == "woocommerce":
         found.add("shop")
     site = registered_domain(doc.url)
     same_site = [(i, target) for i, (_, _, target, domain) in enumerate(doc.resolved_anchors())

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from prospector.extract.vocab import kinds as _kinds
+from prospector.extract.vocab import platforms as _platforms
+
 # The e-mail vocabulary lives in vocab/emails.py.
 
 # ---------------------------------------------------------------------------- links
@@ -175,151 +178,13 @@ SOCIAL_SHARE_RE: Final = re.compile(
 
 # ---------------------------------------------------------------------- platforms
 
-# Platform detection rules in priority order: forum engines first (a forum is often
-# bolted onto a CMS site whose generator meta still says WordPress/Joomla), then shops
-# (WooCommerce runs on WordPress), then hosted blogs, then general CMSs. Detection
-# runs three passes: forum-engine markup, then generator meta of any rule, then the
-# remaining markup (headless sites keep e.g. /wp-content/ URLs behind a Gatsby
-# generator, and the generator is the better witness). Each entry:
-# (platform, generator-meta regex or None, markup substrings, markup regexes). Markers
-# come from each engine's own templates (cf. the Wappalyzer fingerprints). They are
-# written in lower case and matched against lower-cased markup; plain substrings are
-# preferred to regexes because `in` scans a megabyte page far faster than `re.search`.
-PLATFORM_RULES: Final[tuple[tuple[str, str | None, tuple[str, ...], tuple[str, ...]], ...]] = (
-    ("xenforo", r"xenforo",
-     ("data-xf-init", 'id="xf"', 'id="xenforo"', "forum software by xenforo"), ()),
-    ("vbulletin", r"vbulletin",
-     ("vbulletin_", "vbmenu_", "clientscript/vbulletin", "vb_login_username",
-      "powered by vbulletin"), (r"powered by <a[^>]*>\s*vbulletin",)),
-    ("phpbb", r"phpbb",
-     ("styles/prosilver", "styles/subsilver", "phpbb_copyright", 'class="forumline',
-      "phpbb"), ()),
-    ("discourse", r"discourse", ("discourse-cdn", "data-discourse", "discourse_"), ()),
-    ("smf", r"^smf|simple machines",
-     ("smf_theme_url", "smf_default_theme_url", "smf_scripturl", "simple machines forum",
-      "powered by smf"), ()),
-    ("mybb", r"mybb", ("var my_post_key", "mybb.com", "mybb"), ()),
-    ("vanilla", r"vanilla",
-     ("gdn.meta", 'id="discussionspage"', 'id="vanilla"', "vanillaforums",
-      "powered by vanilla"), ()),
-    ("invision", r"invision|\bipb\b",
-     ("ipssettings", "ipb_var", "ipb.vars", "ipsapp", "invisioncommunity",
-      "invisionpower", "invision power", "data-ipsquote"), ()),
-    ("flarum", r"flarum", ("flarum-loading", "flarum.core", "id=\"flarum-"), ()),
-    ("nodebb", r"nodebb", ("nodebb", "data-nodebb"), ()),
-    ("fluxbb", r"fluxbb", ('id="punindex"', 'id="punviewtopic"', "fluxbb"), ()),
-    ("phorum", r"phorum", ("phorum",), ()),
-    ("kunena", r"kunena", ("kunena",), ()),
-    ("woltlab", r"woltlab", ("woltlab", "wcf."), ()),
-    # bbPress: its wrapper id and body class, or (themes that drop both, e.g. a custom
-    # forum home page) the classes of its topic-list and reply loops. Not 'bbp-' in
-    # general: blogs with bbPress installed carry its CSS and sidebar widgets, and the
-    # widgets link topics with 'bbp-forum-title', never these loop classes.
-    ("bbpress", r"bbpress",
-     ('id="bbpress-forums"', 'class="bbp-topic-title"', 'class="bbp-reply-content"'),
-     (r'<body[^>]+class="[^"]*\bbbpress\b',)),
-    ("insided", r"insided", ("insided",), ()),
-    ("inyoka", r"inyoka", ("inyoka",), ()),
-    ("mediawiki", r"mediawiki", ("mw-head", "mw-content-text", "wgpagename"), ()),
-    ("woocommerce", r"woocommerce",
-     ("woocommerce-no-js", "wc-add-to-cart", "woocommerce_params"),
-     (r'class="[^"]*\bwoocommerce\b',)),
-    ("shopify", r"shopify", ("cdn.shopify.com", "shopify.theme", "myshopify.com"), ()),
-    ("shopware", r"shopware", ("shopware",), ()),
-    ("magento", r"magento",
-     ("mage/cookies", "magento_", "/static/frontend/magento/", "mage.cookies", "x-magento-init"),
-     ()),
-    ("substack", r"substack", ("substackcdn.com", "substack.com/api"), ()),
-    ("medium", r"^medium", ("cdn-static-1.medium.com", "miro.medium.com", "medium.com/_/"),
-     ()),
-    ("ghost", r"^ghost\b", ("ghost-portal", "/ghost/api/", 'content="ghost'), ()),
-    ("blogger", r"^blogger$",
-     ("_widgetmanager", "blogger.com/static", "www.blogger.com/feeds"), ()),
-    ("tumblr", r"tumblr", ("assets.tumblr.com", "static.tumblr.com", "tumblr_controls"), ()),
-    ("squarespace", r"squarespace",
-     ("static1.squarespace.com", "squarespace-cdn", "<!-- this is squarespace."), ()),
-    ("wix", r"wix\.com", ("static.wixstatic.com", "wix-warmup-data", "_wixcidx"), ()),
-    ("webflow", r"webflow", ("data-wf-page", "data-wf-site", "webflow.js"), ()),
-    ("jimdo", r"jimdo", ("jimdocdn", "jimdostatic", "jimdosite", "jimdo.com"), ()),
-    ("wordpress", r"wordpress",
-     ("/wp-content/", "/wp-includes/", "wp-json", ".wordpress.com"), (r"s\d\.wp\.com",)),
-    ("hugo", r"^hugo\b", (), ()),
-    ("jekyll", r"jekyll", ("<!-- begin jekyll seo tag",), ()),
-    ("gatsby", r"gatsby", ('id="___gatsby"',), ()),
-    ("drupal", r"drupal",
-     ("drupal-settings-json", "drupal.settings", "/sites/default/files/", "data-drupal-"),
-     ()),
-    ("joomla", r"joomla", ("/media/jui/", "/components/com_", "joomla-script-options"), ()),
-    ("typo3", r"typo3", ("typo3temp/", "typo3conf/", "/typo3/"), ()),
-    ("contao", r"contao", ("contao", "system/modules"), ()),
-)
-# A literal each fingerprint regex of PLATFORM_RULES cannot match without (the regex
-# only runs on markup holding it; a regex not listed always runs).
-PLATFORM_REGEX_KEYS: Final[dict[str, bytes]] = {
-    r"powered by <a[^>]*>\s*vbulletin": b"vbulletin",
-    r'<body[^>]+class="[^"]*\bbbpress\b': b"bbpress",
-    r'class="[^"]*\bwoocommerce\b': b"woocommerce",
-    r"s\d\.wp\.com": b".wp.com",
-}
-# "Powered by X" in the visible text: the footers most engines ship with.
-# (Matched against the lower-cased markup as bytes.)
-POWERED_BY_RE: Final = re.compile(
-    rb"powered\s+by\s*:?\s*(?:<[^>]*>\s*)*([a-z][a-z0-9 .-]{1,30})"
-)
+# The engine fingerprints and the site-kind vocabulary live in vocab/platforms.py and
+# vocab/kinds.py. needles.py builds the page pass from these names: the fingerprints,
+# and (under the name POST_MARKUP_HINTS) every literal the kind and plugin readers test.
+PLATFORM_RULES: Final = _platforms.PLATFORM_RULES
+PLATFORM_REGEX_KEYS: Final = _platforms.PLATFORM_REGEX_KEYS
+POST_MARKUP_HINTS: Final = _kinds.KIND_PAGE_LITERALS
 
-FORUM_PLATFORMS: Final = frozenset(
-    {"phpbb", "vbulletin", "xenforo", "discourse", "smf", "mybb", "vanilla", "invision",
-     "flarum", "nodebb",
-     "fluxbb", "phorum", "kunena", "woltlab", "bbpress", "insided", "inyoka"}
-)
-SHOP_PLATFORMS: Final = frozenset({"woocommerce", "shopify", "shopware", "magento",
-                                   "prestashop", "bigcommerce"})
-BLOG_PLATFORMS: Final = frozenset({"wordpress", "blogger", "ghost", "medium", "tumblr",
-                                   "hugo", "jekyll", "gatsby", "squarespace", "wix"})
-
-# Site builders that run as many company, club and news sites as blogs: a page on one
-# is a blog only with some sign of a dated post (see POST_MARKUP_HINTS, DATED_URL_RE).
-GENERAL_CMS_PLATFORMS: Final = frozenset({"wordpress", "squarespace", "wix"})
-# Lower-cased markup of a blog post or its comments: microformats and theme classes,
-# WordPress's comment form and author archives.
-POST_MARKUP_HINTS: Final = (
-    b"hentry", b'id="comments"', b"class=\"comments", b"comment-respond", b'rel="author"',
-    b"/author/",
-)
-# A post's date in its URL ('/2019/06/19/...', '/2020/10/...').
-DATED_URL_RE: Final = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/")
-# schema.org types of news reporting: a newsroom's article page, not a blog.
-NEWS_TYPES: Final = frozenset({
-    "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BackgroundNewsArticle",
-    "OpinionNewsArticle", "ReviewNewsArticle", "NewsMediaOrganization",
-})
-
-# Response headers (lower-cased name, lower-cased value substring) that name a platform:
-# hosted platforms and some engines announce themselves there.
-PLATFORM_HEADERS: Final[tuple[tuple[str, str, str], ...]] = (
-    ("x-shopify-stage", "", "shopify"), ("x-shopid", "", "shopify"),
-    ("x-wix-request-id", "", "wix"), ("x-ghost-cache-status", "", "ghost"),
-    ("x-powered-by", "ghost", "ghost"), ("x-discourse-route", "", "discourse"),
-    ("x-powered-by", "nodebb", "nodebb"), ("x-magento-cache-debug", "", "magento"),
-    ("x-generator", "drupal", "drupal"), ("x-drupal-cache", "", "drupal"),
-    ("x-powered-by", "wp engine", "wordpress"), ("link", "api.w.org", "wordpress"),
-    ("server", "squarespace", "squarespace"), ("x-tumblr-user", "", "tumblr"),
-    ("x-powered-by", "medium", "medium"), ("x-substack-", "", "substack"),
-)
-NEWSLETTER_PLATFORMS: Final = frozenset({"substack", "beehiiv", "buttondown", "mailchimp"})
-
-# Shop signals in visible text: a page that sells has a cart button.
-# Lower-case phrases, tested with `in` on the lower-cased text (far cheaper than a
-# case-insensitive alternation over 20,000 characters).
-SHOP_TEXT_PHRASES: Final = (
-    "add to cart", "add to basket", "add to bag", "in den warenkorb", "ajouter au panier",
-    "añadir al carrito", "aggiungi al carrello", "checkout",
-)
-# Forum signals in a URL or markup of engines we do not fingerprint.
-FORUM_HINT_RE: Final = re.compile(
-    r"viewtopic|viewthread|showthread|forumdisplay|/forums?/|/threads?/|/topic/|/board/|"
-    r"index\.php\?topic=|/discuss/|/talk/|[-_]forums?/", re.IGNORECASE
-)
 # A page that leads with a newsletter sign-up.
 NEWSLETTER_TEXT_RE: Final = re.compile(
     r"subscribe to (?:our|my|the) newsletter|join \d[\d,]* (?:other )?subscribers|"
@@ -331,11 +196,6 @@ NEWSLETTER_TEXT_RE: Final = re.compile(
 NEWSLETTER_TEXT_KEYS: Final = ("ubscr", "ub\u017fcr", "letter")
 # Characters a NEWSLETTER_TEXT_RE match reaches either side of its literal.
 NEWSLETTER_REACH: Final = 120
-# Blog signals in markup of sites without a known platform.
-BLOG_HINT_RE: Final = re.compile(
-    r"class=\"[^\"]*\b(?:hentry|blog-post|post-entry|entry-content|post-body)\b|"
-    r"\"@type\"\s*:\s*\"BlogPosting\"|/blog/", re.IGNORECASE
-)
 
 # ------------------------------------------------------------------------- text
 

@@ -1,12 +1,13 @@
-"""Which engine serves a page (phpBB, WordPress, Shopify...) and what kind of site it is."""
+"""Which engine serves a page (phpBB, WordPress, Shopify, Hugo...) and which plugins it
+loads (WooCommerce, bbPress). The fingerprints are in vocab/platforms.py."""
 
 from __future__ import annotations
 
 import re
 
-from prospector.extract import patterns as P
 from prospector.extract.dom import Node, Tree, ancestors_have, fold
-from prospector.extract.needles import PAGE_NEEDLES, TextWindows
+from prospector.extract.needles import PAGE_NEEDLES
+from prospector.extract.vocab import platforms as V
 
 # The head and tail of a page carry nearly every fingerprint (generator, assets,
 # "powered by" footer); scanning only them bounds the cost on huge forum threads.
@@ -22,13 +23,13 @@ _COMPILED: tuple[
         re.compile(gen, re.IGNORECASE) if gen else None,
         frozenset(s.encode() for s in subs),
         # Against lower-cased markup, each with the literal it cannot match without.
-        tuple((re.compile(m.encode()), P.PLATFORM_REGEX_KEYS.get(m, b"")) for m in regexes),
+        tuple((re.compile(m.encode()), V.PLATFORM_REGEX_KEYS.get(m, b"")) for m in regexes),
     )
-    for name, gen, subs, regexes in P.PLATFORM_RULES
+    for name, gen, subs, regexes in V.PLATFORM_RULES
 )
-_NAMES = {rule[0] for rule in P.PLATFORM_RULES}
-# Blog-post markup (microformats 'hentry', common theme classes).
-_BLOG_CLASS_CSS = "[class~=hentry], [class*='blog-post'], [class*='post-body']"
+_NAMES = {rule[0] for rule in V.PLATFORM_RULES}
+_PLUGIN_BYTES = {name: tuple(m.encode() for m in markers)
+                 for name, _, markers in V.PLUGIN_MARKERS}
 _BY_NAME = {rule[0]: rule for rule in _COMPILED}
 _NOSCRIPT = frozenset({"noscript"})
 
@@ -89,7 +90,7 @@ def generator_meta(tree: Tree | None, metas: list[Node] | None = None) -> str:
 
 
 def _powered_by(text: bytes) -> str:
-    for match in P.POWERED_BY_RE.finditer(text):
+    for match in V.POWERED_BY_RE.finditer(text):
         words = match.group(1).decode("ascii", "replace").lower()
         for name, gen, _, _ in _COMPILED:
             if gen is not None and gen.search(words):
@@ -118,58 +119,36 @@ def detect_platform(tree: Tree | None, html: str, url: str = "",
     markup = _Markup(sample, found if sample is lowered else None)
     possible = markup.possible
     for name, _, _, _ in _COMPILED:
-        if name in possible and name in P.FORUM_PLATFORMS and markup.matches(name):
+        if name in possible and name in V.FORUM_PLATFORMS and markup.matches(name):
             return name, generator
     for name, gen in _GENERATOR_RULES if generators else ():
         if any(gen.search(g) for g in generators):
             return name, generator
     for name, _, _, _ in _COMPILED:
-        if name in possible and name not in P.FORUM_PLATFORMS and markup.matches(name):
+        if name in possible and name not in V.FORUM_PLATFORMS and markup.matches(name):
             return name, generator
     return _powered_by(sample), generator
 
 
-def detect_kind(platform: str, tree: Tree | None, text: str, url: str = "",
-                blog_class: bool | None = None, news: bool = False,
-                post_evidence: bool = True, lowered: str | None = None) -> str:
-    """forum | blog | newsletter | shop | other. `blog_class` is the page's blog-post
-    class test when the caller already has it (`Doc.marked().blog_class`); `news` says
-    the page declares itself news reporting (NEWS_TYPES); `post_evidence` that it shows
-    a sign of a dated post, without which a general site builder is no blog; `lowered`
-    is `text` lower-cased when the caller has it."""
-    if platform in P.SHOP_PLATFORMS:
-        return "shop"
-    if platform in P.FORUM_PLATFORMS:
-        return "forum"
-    if platform in P.NEWSLETTER_PLATFORMS:
-        return "newsletter"
-    lowered = text.lower() if lowered is None else lowered
-    if any(phrase in lowered for phrase in P.SHOP_TEXT_PHRASES):
-        return "shop"
-    if P.FORUM_HINT_RE.search(url):
-        return "forum"
-    lead = text[:3000]
-    if TextWindows(lead, lead.lower(), P.NEWSLETTER_TEXT_KEYS, P.NEWSLETTER_REACH) \
-            .search(P.NEWSLETTER_TEXT_RE):
-        return "newsletter"
-    if platform in P.BLOG_PLATFORMS and platform not in P.GENERAL_CMS_PLATFORMS:
-        return "blog"  # (Medium marks every story as a NewsArticle)
-    if news:
-        return "other"
-    if platform in P.GENERAL_CMS_PLATFORMS and post_evidence:
-        return "blog"
-    if tree is not None and P.BLOG_HINT_RE.search(url):
-        return "blog"
-    if tree is not None and (
-        tree.css_first(_BLOG_CLASS_CSS) is not None if blog_class is None else blog_class
-    ):
-        return "blog"
-    return "other"
+def detect_extras(found: frozenset[bytes]) -> tuple[str, ...]:
+    """Plugins the page loads (WooCommerce, bbPress), from its `PAGE_NEEDLES` literals."""
+    return tuple(name for name, _, markers in V.PLUGIN_MARKERS
+                 if any(marker in found for marker in _PLUGIN_BYTES[name]))
+
+
+def promote(platform: str, extras: tuple[str, ...], kind: str) -> str:
+    """The platform to report: a plugin replaces the engine it runs on only when the
+    page's kind says the site is what the plugin makes (a shop for WooCommerce, a forum
+    for bbPress); otherwise it stays an extra."""
+    for name, makes, _ in V.PLUGIN_MARKERS:
+        if name in extras and kind == makes and platform not in V.FORUM_PLATFORMS:
+            return name
+    return platform
 
 
 def known_platforms() -> frozenset[str]:
     """Platform names this module can report."""
-    return frozenset(_NAMES)
+    return frozenset(_NAMES | {name for name, _, _ in V.PLUGIN_MARKERS})
 
 
 def platform_from_headers(headers: dict[str, str] | None) -> str:
@@ -177,7 +156,7 @@ def platform_from_headers(headers: dict[str, str] | None) -> str:
     if not headers:
         return ""
     lowered = {str(k).lower(): str(v).lower() for k, v in headers.items()}
-    for name, needle, platform in P.PLATFORM_HEADERS:
+    for name, needle, platform in V.PLATFORM_HEADERS:
         for key, value in lowered.items():
             if (key == name or (name.endswith("-") and key.startswith(name))) \
                     and needle in value:

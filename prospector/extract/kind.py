@@ -1,0 +1,396 @@
+"""What kind of site a page belongs to, from the structure it shows, and the site's kind
+from a vote over its pages.
+
+A page yields `Evidence`: named signs (a product with an offer, a newsroom's section
+menu, a list of dated posts, a club's 'become a member' entry...), each worth points
+to one kind (`SIGN_POINTS`). `decide` turns the points into a kind by the rules of
+`RULES`, in order; `site_kind` votes over a site's pages. Engine names decide little
+on their own: a forum engine or a shop engine says forum or shop, a hosted blog
+service says blog, but WordPress, Drupal and static site generators run every kind of
+site, so the page's structure decides there. The vocabulary is in vocab/kinds.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick_rs
+
+from prospector.extract import patterns as P
+from prospector.extract.doc import Doc
+from prospector.extract.needles import TextWindows
+from prospector.extract.vocab import kinds as K
+from prospector.extract.vocab import platforms as V
+from prospector.urls import hostname
+
+# How many of a page's anchors are read for menu labels (menus come first; a forum
+# thread or an archive page can hold thousands of links).
+MAX_LABEL_ANCHORS = 400
+MAX_LABEL_CHARS = 40
+MAX_NAME_WORDS = 8
+# A page that leads with a newsletter sign-up in its first characters is a newsletter's.
+NEWSLETTER_LEAD = 3000
+
+# Points each sign gives its kind. Blog points measure how much the page looks like a
+# publication of dated posts, which newsrooms, companies and clubs make too: who
+# publishes is settled by the other kinds' points first (see RULES).
+SIGN_POINTS: dict[str, tuple[str, int]] = {
+    "forum-platform": ("forum", 10), "forum-schema": ("forum", 3), "qa-schema": ("forum", 2),
+    "forum-url": ("forum", 5), "forum-text": ("forum", 3), "forum-menu": ("forum", 2),
+    "member-links": ("forum", 3), "reply-titles": ("forum", 5),
+    "shop-platform": ("shop", 10), "product-offer": ("shop", 3), "cart-control": ("shop", 3),
+    "cart-text": ("shop", 3), "cart-link": ("shop", 1), "shop-notice": ("shop", 1),
+    "shop-menu": ("shop", 1), "cart-menu": ("shop", 3),
+    "newsroom-schema": ("news", 5), "news-schema": ("news", 3), "publisher-meta": ("news", 1),
+    "section-menu": ("news", 3), "section-menu-some": ("news", 1),
+    "newsroom-menu": ("news", 2), "section-url": ("news", 1),
+    "blog-platform": ("blog", 8), "blog-schema": ("blog", 3), "post-markup": ("blog", 2),
+    "post-url": ("blog", 2), "post-list": ("blog", 2), "archive-links": ("blog", 2),
+    "og-article": ("blog", 1), "feed": ("blog", 1), "comments": ("blog", 1),
+    "blog-name": ("blog", 2),
+    "association-name": ("association", 3), "association-menu": ("association", 3),
+    "association-menu-weak": ("association", 1), "association-schema": ("association", 3),
+    "business-schema": ("business", 3), "business-menu": ("business", 2),
+    "business-menu-many": ("business", 2), "business-menu-words": ("business", 2),
+    "company-name": ("business", 1),
+    "phone": ("business", 1),
+    "public-host": ("other", 5), "public-name": ("other", 3), "public-schema": ("other", 3),
+    "wiki-platform": ("other", 6),
+    "directory-name": ("directory", 3),
+    "newsletter-platform": ("newsletter", 10), "newsletter-lead": ("newsletter", 5),
+}
+# Signs of a cart or of something for sale on the site; a shop needs one (the word
+# 'shop' or a plugin's script is not enough). Newsrooms that sell subscriptions
+# through a cart are settled as news before (see RULES).
+SALE_SIGNS = frozenset({"product-offer", "cart-control", "cart-text", "cart-link",
+                        "cart-menu"})
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The signs one page shows of its site's kind."""
+
+    signs: frozenset[str] = frozenset()
+
+    def points(self) -> dict[str, int]:
+        totals: Counter[str] = Counter()
+        for sign in self.signs:
+            kind, value = SIGN_POINTS[sign]
+            totals[kind] += value
+        return dict(totals)
+
+
+# ----------------------------------------------------------------------- decide
+
+Points = dict[str, int]
+Test = Callable[[Points, frozenset[str]], bool]
+
+
+def _get(points: Points, kind: str) -> int:
+    return points.get(kind, 0)
+
+
+# (kind, test of the page's points and signs) in order: the first test that holds
+# names the page's kind. Communities and sellers first, then who publishes: a
+# newsroom, a public body, a club, a company; a blog is what publishes posts and is
+# none of those.
+RULES: tuple[tuple[str, Test], ...] = (
+    ("forum", lambda p, s: _get(p, "forum") >= 5),
+    ("newsletter", lambda p, s: "newsletter-platform" in s),
+    ("shop", lambda p, s: _get(p, "shop") >= 10),
+    ("blog", lambda p, s: "blog-platform" in s),
+    ("other", lambda p, s: _get(p, "other") >= 5 or (_get(p, "other") >= 3
+                                                     and _get(p, "news") < 5)),
+    ("newsletter", lambda p, s: _get(p, "newsletter") >= 5),
+    # A club's own menu (membership, statutes, its board) outweighs its press section.
+    ("association", lambda p, s: "association-menu" in s and _get(p, "news") < 5),
+    ("news", lambda p, s: _get(p, "news") >= 4 or (_get(p, "news") >= 3 and _get(p, "blog") >= 2)),
+    ("shop", lambda p, s: _get(p, "shop") >= 3 and not SALE_SIGNS.isdisjoint(s)),
+    ("association", lambda p, s: _get(p, "association") >= 3),
+    ("business", lambda p, s: _get(p, "business") >= 3),
+    ("blog", lambda p, s: _get(p, "blog") >= 4),
+    ("business", lambda p, s: _get(p, "business") >= 2),
+    ("directory", lambda p, s: _get(p, "directory") >= 3),
+    ("blog", lambda p, s: _get(p, "blog") >= 2),
+    ("business", lambda p, s: _get(p, "business") >= 1),
+    ("news", lambda p, s: _get(p, "news") >= 3),
+)
+
+
+def decide(evidence: Evidence) -> str:
+    """The kind `evidence` points to; 'other' when nothing does."""
+    points, signs = evidence.points(), evidence.signs
+    for kind, test in RULES:
+        if test(points, signs):
+            return kind
+    return "other"
+
+
+# ------------------------------------------------------------------------- read
+
+_FORUM_TEXT = ahocorasick_rs.AhoCorasick(K.FORUM_TEXT)
+_REPLY_TEXT = ahocorasick_rs.AhoCorasick(K.REPLY_TEXT)
+_CART_TEXT = ahocorasick_rs.AhoCorasick(K.CART_TEXT)
+_SHOP_NOTICE = ahocorasick_rs.AhoCorasick(K.SHOP_NOTICE_TEXT)
+# What separates a page's own title from its site's name ('Post | Site', 'Post - Site').
+_TITLE_SEPARATORS = re.compile(r"\s[|\-–—»:·•]\s")
+
+
+def schema_types(doc: Doc, jsonld: list[Any]) -> frozenset[str]:
+    """Lower-cased schema.org types the page declares in JSON-LD and microdata."""
+    types: set[str] = set()
+    stack: list[Any] = list(jsonld)
+    seen = 0
+    while stack and seen < 2000:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            kind = node.get("@type")
+            for k in kind if isinstance(kind, list) else [kind]:
+                if isinstance(k, str):
+                    types.add(k.rsplit("/", 1)[-1].lower())
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(node)
+    if doc.contains(K.ITEMTYPE_MARKER):
+        types.update(m.decode("ascii", "replace")
+                     for m in K.ITEMTYPE_RE.findall(doc.lower()))
+    return frozenset(types)
+
+
+def menu_labels(doc: Doc) -> frozenset[str]:
+    """Short anchor texts of the page's first anchors, lower-cased: its menus."""
+    labels = set()
+    for el, _ in doc.anchors[:MAX_LABEL_ANCHORS]:
+        text = el.text(deep=True, strip=True) or ""
+        if text and len(text) <= MAX_LABEL_CHARS:
+            labels.add(" ".join(text.lower().split()))
+    return frozenset(labels)
+
+
+def _schema_signs(types: frozenset[str]) -> set[str]:
+    signs = set()
+    if types & K.FORUM_TYPES:
+        signs.add("forum-schema")
+    if types >= K.QA_TYPES:
+        signs.add("qa-schema")
+    if types & K.NEWSROOM_TYPES:
+        signs.add("newsroom-schema")
+    elif types & K.NEWS_TYPES:
+        signs.add("news-schema")
+    if types & K.BLOG_TYPES:
+        signs.add("blog-schema")
+    if types & K.PRODUCT_TYPES and types & K.OFFER_TYPES:
+        signs.add("product-offer")
+    if types & K.BUSINESS_TYPES:
+        signs.add("business-schema")
+    if types & K.ASSOCIATION_TYPES:
+        signs.add("association-schema")
+    if types & K.PUBLIC_TYPES:
+        signs.add("public-schema")
+    return signs
+
+
+def _menu_signs(labels: frozenset[str]) -> set[str]:
+    signs = set()
+    sections = len(labels & K.NEWS_SECTIONS)
+    if sections >= 3:
+        signs.add("section-menu")
+    elif sections >= 2:
+        signs.add("section-menu-some")
+    if len(labels & K.NEWSROOM_LABELS) >= 2:
+        signs.add("newsroom-menu")
+    strong = len(labels & K.STRONG_BUSINESS_LABELS)
+    if strong:
+        signs.add("business-menu")
+    if strong + len(labels & K.BUSINESS_LABELS) >= 5:
+        signs.add("business-menu-many")
+    worded = sum(1 for label in labels
+                 if len(label) <= 30 and K.BUSINESS_LABEL_WORDS_RE.search(label))
+    if worded >= K.MIN_BUSINESS_LABEL_WORDS:
+        signs.add("business-menu-words")
+    if labels & K.ASSOCIATION_LABELS:
+        signs.add("association-menu")
+    if len(labels & K.WEAK_ASSOCIATION_LABELS) >= 2:
+        signs.add("association-menu-weak")
+    if len(labels & K.FORUM_LABELS) >= 2:
+        signs.add("forum-menu")
+    if labels & K.CART_LABELS:
+        signs.add("cart-menu")
+    if labels & K.SHOP_LABELS:
+        signs.add("shop-menu")
+    return signs
+
+
+def _href_signs(doc: Doc) -> set[str]:
+    """Signs in where the page's links go: archives, posts, a cart, a telephone."""
+    hrefs = "\n".join(href for _, href in doc.anchors[:2000])
+    signs = set()
+    if len(K.ARCHIVE_HREF_RE.findall(hrefs)) >= 2:
+        signs.add("archive-links")
+    if len(K.DATED_URL_RE.findall(hrefs)) + len(K.POST_URL_RE.findall(hrefs)) >= 4:
+        signs.add("post-list")
+    if K.CART_HREF_RE.search(hrefs):
+        signs.add("cart-link")
+    if len(set(K.MEMBER_HREF_RE.findall(hrefs))) >= K.MIN_MEMBER_LINKS:
+        signs.add("member-links")
+    return signs
+
+
+def in_tag(markup: bytes, literal: bytes, tries: int = 20) -> bool:
+    """Whether `literal` occurs inside the attributes of an element that can be a
+    control (not in script or style text, a comment, a <link> or <meta>); the first
+    `tries` occurrences are looked at."""
+    at = markup.find(literal)
+    while at >= 0 and tries:
+        lo = max(0, at - 600)
+        start = markup.rfind(b"<", lo, at)
+        if start >= 0 and markup.rfind(b">", start, at) < 0 and \
+                not markup.startswith(K.NON_CONTROL_TAGS, start) and \
+                markup.rfind(b"<!--", lo, at) <= markup.rfind(b"-->", lo, at):
+            return True
+        at, tries = markup.find(literal, at + 1), tries - 1
+    return False
+
+
+def _markup_signs(doc: Doc, platform: str) -> set[str]:
+    found = doc.found()
+    signs = set()
+    if any(in_tag(doc.lower(), marker) for marker in K.CART_MARKERS if marker in found):
+        signs.add("cart-control")
+    posts = not found.isdisjoint(K.POST_MARKERS) or b"hentry" in found or (
+        K.ARTICLE_MARKER in found and len(doc.times) > 0)
+    if posts:
+        signs.add("post-markup")
+    if not found.isdisjoint(K.COMMENT_MARKERS):
+        signs.add("comments")
+    og_type = doc.meta("og:type").lower()
+    if og_type == "article":
+        signs.add("og-article")
+        if doc.meta("article:publisher", "article:section"):
+            signs.add("publisher-meta")
+    elif og_type == "product" or og_type.startswith("product."):
+        signs.add("product-offer")
+    elif og_type in ("company", "hotel", "restaurant") or og_type.startswith("business"):
+        signs.add("business-schema")
+    if any((el.attributes.get("type") or "").lower() in ("application/rss+xml",
+                                                          "application/atom+xml")
+           for el in doc.link_tags):
+        signs.add("feed")
+    return signs
+
+
+def _platform_signs(platform: str) -> set[str]:
+    if platform in V.FORUM_PLATFORMS:
+        return {"forum-platform"}
+    if platform in V.SHOP_PLATFORMS:
+        return {"shop-platform"}
+    if platform in V.NEWSLETTER_PLATFORMS:
+        return {"newsletter-platform"}
+    if platform in V.BLOG_PLATFORMS:
+        return {"blog-platform"}
+    if platform in V.WIKI_PLATFORMS:
+        return {"wiki-platform"}
+    return set()
+
+
+def site_name(doc: Doc, title: str) -> str:
+    """What names the site: its og:site_name, else the short parts of its title (a
+    site's name is one of 'Post | Site' or 'Site - Page'; a post's or an article's
+    title is longer than MAX_NAME_WORDS, and 'School shooting in ...' names no school)."""
+    name = doc.meta("og:site_name")
+    if name:
+        return name
+    return " | ".join(part for part in _TITLE_SEPARATORS.split(title)
+                      if len(part.split()) <= MAX_NAME_WORDS)
+
+
+def _text_signs(doc: Doc, title: str, text_lower: str) -> set[str]:
+    signs = set()
+    phrases = {i for i, _, _ in _FORUM_TEXT.find_matches_as_indexes(text_lower)}
+    if len(phrases) >= 3:
+        signs.add("forum-text")
+    if len(_REPLY_TEXT.find_matches_as_indexes(text_lower)) >= K.MIN_REPLY_MENTIONS:
+        signs.add("reply-titles")
+    if _CART_TEXT.find_matches_as_indexes(text_lower):
+        signs.add("cart-text")
+    if _SHOP_NOTICE.find_matches_as_indexes(text_lower):
+        signs.add("shop-notice")
+    lead = text_lower[:NEWSLETTER_LEAD]
+    if TextWindows(lead, lead, P.NEWSLETTER_TEXT_KEYS, P.NEWSLETTER_REACH) \
+            .search(P.NEWSLETTER_TEXT_RE):
+        signs.add("newsletter-lead")
+    name = site_name(doc, title)
+    if "blog" in name.lower():
+        signs.add("blog-name")
+    if K.ASSOCIATION_NAME_RE.search(name):
+        signs.add("association-name")
+    if K.PUBLIC_NAME_RE.search(name):
+        signs.add("public-name")
+    if K.DIRECTORY_NAME_RE.search(name):
+        signs.add("directory-name")
+    if K.COMPANY_RE.search(name) or K.COMPANY_RE.search(text_lower[-3000:]):
+        signs.add("company-name")
+    return signs
+
+
+def _url_signs(url: str) -> set[str]:
+    signs = set()
+    if K.FORUM_URL_RE.search(url):
+        signs.add("forum-url")
+    if K.DATED_URL_RE.search(url) or K.POST_URL_RE.search(url):
+        signs.add("post-url")
+    host = hostname(url) or ""
+    if K.PUBLIC_HOST_RE.search(host):
+        signs.add("public-host")
+    if host.startswith("blog."):
+        signs.add("blog-name")
+    path = url.split("://", 1)[-1].partition("/")[2].lower()
+    if path.split("/", 1)[0] in K.NEWS_SECTIONS and "/" in path:
+        signs.add("section-url")
+    return signs
+
+
+def read_evidence(doc: Doc, platform: str, title: str, text_lower: str,
+                  jsonld: list[Any], phone: bool = False) -> Evidence:
+    """Every sign of its site's kind the page shows. `text_lower` is its visible text
+    lower-cased, `jsonld` its parsed JSON-LD blocks, `phone` whether it gives a phone
+    number to call."""
+    signs = (_platform_signs(platform) | _schema_signs(schema_types(doc, jsonld))
+             | _menu_signs(menu_labels(doc)) | _href_signs(doc) | _markup_signs(doc, platform)
+             | _text_signs(doc, title, text_lower) | _url_signs(doc.url))
+    if phone:
+        signs.add("phone")
+    return Evidence(frozenset(signs))
+
+
+# ------------------------------------------------------------------------- site
+
+# Ties between kinds with as many votes go to the more specific one.
+_TIE_ORDER = {kind: i for i, kind in enumerate(
+    ("forum", "shop", "news", "newsletter", "blog", "association", "directory", "business",
+     "other"))}
+
+
+def site_kind(pages: Iterable[tuple[str, str]], home: str = "") -> str:
+    """The kind of a site from its pages' (url, kind): a vote, the home page counting
+    twice, 'other' and '' only when no page says more. A forum's or a shop's own pages
+    are rarely a majority of a crawl (about, contact and rules pages look like any
+    site's), so one forum page in three, or a home page that is a forum or shop, wins."""
+    votes: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    for url, kind in pages:
+        counts[kind] += 1
+        if kind and kind != "other":
+            votes[kind] += 2 if url == home else 1
+    if not votes:
+        return "other" if counts else ""
+    total = sum(counts.values())
+    for strong in ("forum", "shop"):
+        if counts[strong] * 3 >= total:
+            return strong
+    return max(votes, key=lambda k: (votes[k], -_TIE_ORDER.get(k, 99)))
