@@ -71,13 +71,15 @@ class State:
     marginalia_qpd: int | None = None
     marginalia_minute: list[float] = field(default_factory=list)
     marginalia_today: int = 0
+    # Hosts results point at (a crawl test gives the sample web's); empty: siteN.test.
+    hosts: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def reset(self) -> None:
         with self.lock:
             fresh = State()
             for name in ("per_query", "searxng_failing", "api_hits", "burst_hits",
-                         "marginalia_minute", "requests"):
+                         "marginalia_minute", "requests", "hosts"):
                 getattr(self, name).clear()
             self.slow_seconds = fresh.slow_seconds
             self.searxng_limiter, self.searxng_formats = False, fresh.searxng_formats
@@ -95,7 +97,11 @@ class State:
 SEARXNG_PAGES = (23, 17, 8)
 
 
-def _searxng_page(query: str, page: int) -> list[dict[str, Any]]:
+def _host(rank: int, hosts: list[str]) -> str:
+    return hosts[rank % len(hosts)] if hosts else f"site{rank}.test"
+
+
+def _searxng_page(query: str, page: int, hosts: list[str]) -> list[dict[str, Any]]:
     if page > len(SEARXNG_PAGES):
         return []
     start = sum(SEARXNG_PAGES[: page - 1])
@@ -104,7 +110,7 @@ def _searxng_page(query: str, page: int) -> list[dict[str, Any]]:
         ranks[-2:] = [start - 1, start - 2]  # two results the previous page already gave
     out = []
     for rank in ranks:
-        host = f"site{rank}.test"
+        host = _host(rank, hosts)
         out.append({  # searx/result_types/_base.py MainResult.as_dict(), as the JSON API sends it
             "url": f"http://{host}/searxng", "title": f"{query} result {rank}",
             "content": f"about {query}", "engine": "duckduckgo", "engines": ["duckduckgo", "brave"],
@@ -115,11 +121,11 @@ def _searxng_page(query: str, page: int) -> list[dict[str, Any]]:
     return out
 
 
-def _results(backend: str, query: str, start: int, n: int) -> list[dict[str, Any]]:
+def _results(backend: str, query: str, start: int, n: int, hosts: list[str]) -> list[dict[str, Any]]:
     """`n` deterministic results from rank `start` (0-based), in the backend's fields."""
     out: list[dict[str, Any]] = []
     for rank in range(start, start + n):
-        url = f"http://site{rank}.test/{backend}"
+        url = f"http://{_host(rank, hosts)}/{backend}"
         if backend == "marginalia":  # nu/marginalia/api/model/ApiSearchResult.java
             out.append({"url": url, "title": f"{query} result {rank}",
                         "description": f"about {query} &amp; hives", "quality": -3.5 + rank / 10,
@@ -262,7 +268,7 @@ class Handler(BaseHTTPRequestHandler):
         failing = self.server.state.searxng_failing
         # Failing engines empty the page, unless others still answered ("someengines").
         emptied = (failing and "someengines" not in query.split()) or mode == "empty"
-        results = [] if emptied else _searxng_page(query, page)
+        results = [] if emptied else _searxng_page(query, page, self.server.state.hosts)
         if fmt == "html":
             self._send(200, _searxng_html(query, page, results, failing),
                        content_type="text/html; charset=utf-8")
@@ -293,7 +299,8 @@ class Handler(BaseHTTPRequestHandler):
         start = (page - 1) * count
         n = max(0, min(count, total - start))
         return {"license": "CC-BY-NC-SA 4.0", "query": query, "page": page,
-                "pages": (total + count - 1) // count, "results": _results("marginalia", query, start, n)}
+                "pages": (total + count - 1) // count,
+                "results": _results("marginalia", query, start, n, self.server.state.hosts)}
 
     def _marginalia(self, params: dict[str, str]) -> None:
         # ApiV2.java search(): no API-Key → 400 ''; unknown key → 401 ''; no query → 400 ''.
@@ -394,7 +401,8 @@ class Handler(BaseHTTPRequestHandler):
         body: dict[str, Any] = {"type": "search", "query": {
             "original": query, "more_results_available": start + count < total}}
         if n:
-            body["web"] = {"type": "search", "results": _results("brave", query, start, n),
+            body["web"] = {"type": "search", "results": _results("brave", query, start, n,
+                                                                 self.server.state.hosts),
                            "family_friendly": True}
         self._send(200, body, {**limits, "X-RateLimit-Remaining": "0, 1999",
                                "X-RateLimit-Reset": "1, 1419704"})
