@@ -339,3 +339,127 @@ def test_entity_address_next_to_a_flood() -> None:
             "</p><p>late&#64;beeshop.test</p></body></html>")
     found = emails(page)
     assert found == {"shop@beeshop.test": "entity", "late@beeshop.test": "text"}
+
+
+# ------------------------------------------------------------ disguises (issue 18)
+
+JOOMLA3 = (
+    "<span id='cloak1a'>JLIB_HTML_CLOAKING</span><script type='text/javascript'>"
+    "document.getElementById('cloak1a').innerHTML = '';"
+    "var prefix = '&#109;a' + 'i&#108;' + '&#116;o'; var path = 'hr' + 'ef' + '=';"
+    "var addy1a = 'j&#111;e' + '&#64;';"
+    "addy1a = addy1a + 'n&#111;where' + '&#46;' + 'c&#111;m?subject=Hi';"
+    "document.getElementById('cloak1a').innerHTML += '<a ' + path + '\\'' + prefix + ':'"
+    " + addy1a + '\\'>' + 'Write' + '<\\/a>';</script>")
+ROT13_SCRIPT = (
+    '<script>var e=document.createElement("span");e.innerHTML="<o>Znvy: nyvpr@'
+    'orrfubc.pbz</o>".replace(/[a-zA-Z]/g,function(c){return String.fromCharCode('
+    '(c<="Z"?90:122)>=(c=c.charCodeAt(0)+13)?c:c-26);});document.body.appendChild(e);'
+    "</script>")
+DISCOURSE = (
+    '<div class="hidden" id="data-preloaded" data-preloaded="{&quot;siteSettings&quot;:'
+    '&quot;{\\&quot;title\\&quot;:\\&quot;Bees\\&quot;,\\&quot;contact_email\\&quot;:'
+    '\\&quot;admin@beeshop.test\\&quot;}&quot;}"></div>')
+
+# (snippet, page URL, address, method): one row for each disguise, each a reader's own.
+DISGUISED = [
+    # Joomla 3 cloaking: two statements, entity-encoded pieces (scripts.assembled).
+    (JOOMLA3, URL, "joe@nowhere.com", "script"),
+    # Variables joined in a document.write (scripts.assembled).
+    ("<script>user = \"leah\"; site = \"beeshop.test\";"
+     "document.write('<a href=\"mailto:' + user + '@' + site + '\">Leah</a>');</script>",
+     URL, "leah@beeshop.test", "script"),
+    # Joomla 4/5: base64 halves in attributes (scripts.joomla_hidden_mail).
+    ('<joomla-hidden-mail is-link="1" is-email="1" first="am9l" last="YmVlc2hvcC50ZXN0" '
+     'text="" base="">This email address is being protected</joomla-hidden-mail>', URL,
+     "joe@beeshop.test", "script"),
+    # ROT13 applied by a script (scripts.rot13_scripts).
+    (ROT13_SCRIPT, URL, "alice@beeshop.com", "rot13"),
+    # A ROT13 'znvygb:' link (disguises.rot13_mailto).
+    ('<a href="znvygb:znvy@grfgrknzcyr.pbz" data-email-scramble>Send me an email!</a>', URL,
+     "mail@testexample.com", "rot13"),
+    # CSS shows the text reversed, by style attribute or class (disguises.bidi_reversed).
+    ('<span style="unicode-bidi:bidi-override; direction: rtl;">tset.pohseeb@nna</span>',
+     URL, "ann@beeshop.test", "reversed"),
+    ("<style>.em { unicode-bidi: bidi-override; direction: rtl }</style>"
+     '<p>Mail: <span class="x em">tset.pohseeb@bob</span></p>', URL, "bob@beeshop.test",
+     "reversed"),
+    # A script reverses a literal (scripts.reversed_scripts).
+    ("<script>document.write('tset.pohseeb@nna'.split('').reverse().join(''));</script>",
+     URL, "ann@beeshop.test", "reversed"),
+    # ' at ' with the host's dots written, or spaces for them, after a mail label, or
+    # with a free mailbox host (addresses.spelled_at_addresses).
+    ("<p>E-mail: lam at cs.stanford.edu<br>Fax: 1</p>", URL, "lam@cs.stanford.edu",
+     "obfuscated"),
+    ("<p>email: pal at cs stanford edu, but I rarely reply</p>", URL,
+     "pal@cs.stanford.edu", "obfuscated"),
+    ("<p>Questions go to ann.b at gmail.com any time</p>", URL, "ann.b@gmail.com",
+     "obfuscated"),
+    # Spelled-out separators in values declared to be addresses (addresses.declared).
+    ('<a href="mailto:ann &lt;at&gt; beeshop &lt;dot&gt; test">Ann</a>', URL,
+     "ann@beeshop.test", "mailto"),
+    ('<script type="application/ld+json">{"@type": "Event", "email": "ann(at)beeshop.test"}'
+     "</script>", URL, "ann@beeshop.test", "jsonld"),
+    # Declared site contacts (structured.py).
+    ('<script type="application/ld+json">{"@type": "Organization", "email": '
+     '"secretariat(at)beeshop.test"}</script>', URL, "secretariat@beeshop.test", "structured"),
+    ('<script type="application/ld+json">{"@graph": [{"@type": "Person", "email": '
+     '"mailto:ann@beeshop.test"}]}</script>', URL, "ann@beeshop.test", "structured"),
+    ('<div itemscope itemtype="https://schema.org/LocalBusiness"><span itemprop="email">'
+     "shop@beeshop.test</span></div>", URL, "shop@beeshop.test", "structured"),
+    (DISCOURSE, URL, "admin@beeshop.test", "structured"),
+    ('<script>window.__APOLLO_STATE__ = {"User:1": {"name": "Ann", "publicEmail": '
+     '"ann@beeshop.test"}}</script>', URL, "ann@beeshop.test", "structured"),
+    ('<meta name="reply-to" content="desk@beeshop.test">', URL, "desk@beeshop.test",
+     "structured"),
+    # A vendor's address on the vendor's own site (emails.site_contacts).
+    ("<p>Write to support@github.com</p>", "https://github.com/contact", "support@github.com",
+     "text"),
+]
+
+
+@pytest.mark.parametrize(("snippet", "url", "address", "method"), DISGUISED)
+def test_disguised_found(snippet: str, url: str, address: str, method: str) -> None:
+    found = {c.value: c.method for c in find_emails(url, f"<html><body>{snippet}</body></html>")}
+    assert found.get(address) == method, found
+
+
+# (snippet, page URL): nothing here is the site's contact.
+NOT_CONTACTS = [
+    # Special-use names; '.test' off a '.test' page.
+    ("<p>me@anything.arpa me@onion.onion.onion me@x.alt me@box.internal</p>", URL),
+    ("<p>ann@beeshop.test</p>", "https://www.beeshop.org/contact"),
+    # A platform's boilerplate on a site built with it; a theme author in a credit line.
+    ("<p>Questions about Pages? support@github.com</p>", "https://ann.github.io/"),
+    ('<footer>Theme by <a href="mailto:jo@themeshop.org">Jo</a></footer>', URL),
+    ("<footer>Template designed by Jo Smith (jo@themeshop.org)</footer>", URL),
+    # ' at ' in prose.
+    ("<p>Available at amazon.com; honey sold at amazon.com</p>", URL),
+    ("<p>You can log in at outlook.com with it</p>", URL),
+    ("<p>Contact us at www.beeshop.com for help</p>", URL),
+    ("<p>Contact: Mary at www.beeshop.com for help</p>", URL),
+    ("<p>Contact: Mary at the shop on Mondays</p>", URL),
+    # Encoded forms with no decoder on the page; literals no script assembles.
+    ("<p>moc.pohseeb@nna</p><script>var s = 'moc.pohseeb@nna';</script>", URL),
+    ('<script>var t = "nyvpr@orrfubc.pbz"; var n = 13;</script>', URL),
+    ("<script>var a = 'Mail tpl@beeshop.com' + suffix; var b = {m: 'x@beeshop.com'};</script>",
+     URL),
+]
+
+
+@pytest.mark.parametrize(("snippet", "url"), NOT_CONTACTS)
+def test_not_contacts(snippet: str, url: str) -> None:
+    assert find_emails(url, f"<html><body>{snippet}</body></html>") == ()
+
+
+def test_vendor_address_elsewhere_is_read() -> None:
+    # Quoted in an article of a site not built with the vendor: what a visitor reads.
+    found = find_emails("https://www.beeshop.org/post", "<p>Write to support@github.com</p>")
+    assert [c.value for c in found] == ["support@github.com"]
+
+
+def test_structured_wins_over_mailto() -> None:
+    html = ('<a href="mailto:info@beeshop.test">w</a><script type="application/ld+json">'
+            '{"@type": "Organization", "email": "info@beeshop.test"}</script>')
+    (contact,) = find_emails(URL, html)
+    assert (contact.method, contact.confidence) == ("structured", pytest.approx(0.95))

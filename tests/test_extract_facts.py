@@ -302,3 +302,36 @@ def test_pages_that_declare_no_charset_are_read_in_theirs(codec: str, title: str
     facts = extract_page("http://hive.test/", page, "text/html")
     assert facts.title == title
     assert [c.value for c in facts.contacts] == ["imker@hive.test"]
+
+
+def _page(url: str, platform: str, kind: str, extras: tuple[str, ...] = ()) -> PageFacts:
+    return PageFacts(url=url, domain="x.test", platform=platform, kind=kind, extras=extras)
+
+
+@pytest.mark.parametrize(("pages", "kind", "platform"), [
+    # A newsroom that sells subscriptions through WooCommerce: its checkout page reads
+    # as a shop's, the site is news on WordPress.
+    ([_page("http://x.test/", "wordpress", "news", ("woocommerce",)),
+      _page("http://x.test/politics/vote", "wordpress", "news", ("woocommerce",)),
+      _page("http://x.test/world/summit", "wordpress", "news", ("woocommerce",)),
+      _page("http://x.test/product/abo", "woocommerce", "shop", ("woocommerce",))],
+     "news", "wordpress"),
+    # A honey shop on WooCommerce.
+    ([_page("http://x.test/", "wordpress", "shop", ("woocommerce",)),
+      _page("http://x.test/about", "wordpress", "other", ("woocommerce",))],
+     "shop", "woocommerce"),
+    # A static blog: the home lists posts, the about page says nothing.
+    ([_page("http://x.test/", "hugo", "blog"), _page("http://x.test/about/", "hugo", "other"),
+      _page("http://x.test/posts/a/", "hugo", "blog")], "blog", "hugo"),
+    # A forum corner on a WordPress blog: bbPress promoted only where the kind agrees.
+    ([_page("http://x.test/", "wordpress", "blog", ("bbpress",)),
+      _page("http://x.test/2023/05/a/", "wordpress", "blog", ("bbpress",)),
+      _page("http://x.test/2023/06/b/", "wordpress", "blog", ("bbpress",)),
+      _page("http://x.test/2023/07/c/", "wordpress", "blog", ("bbpress",)),
+      _page("http://x.test/forums/topic/q", "bbpress", "forum", ("bbpress",))],
+     "blog", "wordpress"),
+])
+def test_merge_site_kind_and_plugins(pages: list[PageFacts], kind: str, platform: str) -> None:
+    site = merge_site(pages)
+    assert (site.kind, site.platform) == (kind, platform)
+    assert site.extras == pages[0].extras

@@ -266,6 +266,12 @@ def spelled_at_addresses(text: str) -> Iterator[tuple[str, str]]:
     dots written, with a free mailbox provider's host and a name that is no word of
     the sentence ('ann.b at gmail.com', not 'log in at outlook.com')."""
     for at in occurrences(text, " at "):
+        # Most ' at ' are prose ('at the', 'at home'): no dotted word follows and no
+        # mail word comes before; two string searches settle those.
+        end = text.find(" ", at + 4, at + 260)
+        if "." not in text[at + 4:end if end > 0 else at + 260].rstrip(".,;:)") and \
+                not any(word in text[max(0, at - 80):at].lower() for word in V.MAIL_WORDS):
+            continue
         start = _word_start(text, at, _LOCAL_CHAR)
         match = V.SPELLED_AT_RE.match(text, start)
         if match is None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections.abc import Iterator
+from itertools import islice
 from urllib.parse import unquote
 
 from prospector.extract.addresses import ROT13, normalize_email, text_addresses
 from prospector.extract.doc import Doc
 from prospector.extract.dom import deep_text
+from prospector.extract.needles import occurrences
 from prospector.extract.vocab import emails as V
 
 _ROT13_CSS = "[class*=r13], [class*=rot13]"
@@ -60,13 +62,23 @@ def rot13_mailto(doc: Doc) -> Found:
 
 def _reversed_texts(raw: str) -> Iterator[str]:
     """The text of elements styled to show right to left, reversed: by their style
-    attribute or by a stylesheet rule for one of their classes."""
-    for match in V.BIDI_STYLE_RE.finditer(raw):
-        if V.RTL_RE.search(match.group(3)):
-            yield match.group(4)
-    classes = [m.group(1) for m in V.BIDI_RULE_RE.finditer(raw)
-               if "bidi-override" in m.group(2).lower() and V.RTL_RE.search(m.group(2))]
-    for name in classes[:20]:
+    attribute or by a stylesheet rule for one of their classes. Read from each
+    'bidi-override' back to its tag or rule, not by a scan of the whole markup."""
+    classes: list[str] = []
+    for at in islice(occurrences(raw, "bidi-override"), 50):
+        tag = raw.rfind("<", max(0, at - 500), at)
+        match = V.BIDI_STYLE_RE.match(raw, tag) if tag >= 0 else None
+        if match and match.start(3) <= at < match.end(3):
+            if V.RTL_RE.search(match.group(3)):
+                yield match.group(4)
+            continue
+        brace = raw.rfind("{", max(0, at - 300), at)
+        end = raw.find("}", at, at + 300)
+        if brace < 0 or end < 0 or "}" in raw[brace:at] or not V.RTL_RE.search(raw, brace, end):
+            continue
+        start = max(raw.rfind("}", max(0, brace - 300), brace), raw.rfind(">", 0, brace))
+        classes.extend(V.CSS_CLASS_RE.findall(raw, start + 1, brace))
+    for name in dict.fromkeys(classes[:20]):
         pattern = re.compile(
             r"<[a-z][a-z0-9]*\b[^>]*?\bclass\s*=\s*([\"'])[^\"'>]*\b" + re.escape(name) +
             r"\b[^\"'>]*\1[^>]*>([^<]{3,300})<", re.IGNORECASE)

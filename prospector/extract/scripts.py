@@ -13,15 +13,22 @@ import binascii
 import html as htmllib
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from prospector.extract.addresses import ROT13, normalize_email, text_addresses
 from prospector.extract.doc import Doc, Script
+from prospector.extract.needles import occurrences
 from prospector.extract.vocab import emails as V
 
 _MAX_SCRIPT_CHARS = 300_000
 # What an '@' piece of an assembled address looks like in a script's source: the
 # character itself, or a character reference Joomla 3 writes for it.
 _AT_FORMS = ("@", "&#64;", "&#x40;", "&commat;")
+# A '+' next to a quote: a literal joined to something.
+_QUOTE_PLUS_RE = re.compile(r"""['"]\s*\+|\+\s*['"]""")
+# How near an '@' piece such a '+' is, and how far before and after it the statements
+# that build and use the address are read.
+_NEAR, _BEFORE, _AFTER = 80, 600, 2000
 
 
 def inline_js(scripts: Iterable[Script]) -> Iterator[str]:
@@ -68,32 +75,61 @@ def _evaluate(expression: str, env: dict[str, str]) -> str:
     return "".join(out)
 
 
-def _assembled_values(text: str) -> list[str]:
-    """Every value the script's assignments and '+' chains build, in order, each
-    variable standing for the value last assigned to it before (Joomla 3: "addy =
-    'joe' + '@'; addy = addy + 'nowhere' + '.' + 'com'")."""
+def _assembled_values(text: str, windows: list[tuple[int, int]]) -> list[str]:
+    """Every value the script's assignments and '+' chains build in `windows`, in
+    order, each variable standing for the value last assigned to it before (Joomla 3:
+    "addy = 'joe' + '@'; addy = addy + 'nowhere' + '.' + 'com'")."""
     env: dict[str, str] = {}
     values = []
-    for match in V.JS_STEP_RE.finditer(text):
-        name, op, expression = match.groups()
-        value = _evaluate(expression, env)
-        if name:
-            env[name] = value = env.get(name, "") + value if op == "+=" else value
-        elif "+" not in expression:
-            continue  # a lone literal or variable: nothing assembled
-        values.append(value)
+    for lo, hi in windows:
+        for match in V.JS_STEP_RE.finditer(text, lo, hi):
+            name, op, expression = match.groups()
+            value = _evaluate(expression, env)
+            if name:
+                env[name] = value = env.get(name, "") + value if op == "+=" else value
+            elif "+" not in expression:
+                continue  # a lone literal or variable: nothing assembled
+            values.append(value)
     return values
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of a script around each '@' piece joined by a '+' to a literal
+    (within _NEAR characters): the statements that assign its pieces come shortly
+    before it, those that use the result shortly after. Each starts at a statement
+    or line boundary, so its quotes pair up. A library that merely holds an '@'
+    costs a few string searches, not a parse."""
+    spots = sorted(at for form in _AT_FORMS for at in islice(occurrences(text, form), 200))
+    spans: list[tuple[int, int]] = []
+    for at in spots:
+        if spans and at < spans[-1][1] - _AFTER // 2:
+            continue
+        if not _QUOTE_PLUS_RE.search(text, max(0, at - _NEAR), at + _NEAR):
+            continue
+        lo = max(0, at - _BEFORE)
+        lo = max(text.rfind(";", 0, lo), text.rfind("\n", 0, lo)) + 1
+        hi = min(len(text), at + _AFTER)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi)
+        else:
+            spans.append((lo, hi))
+    return spans
 
 
 def assembled(scripts: Iterable[Script]) -> Iterator[tuple[str, str]]:
     """Addresses a script assembles from literal pieces and variables (character
     references in the pieces decoded, as the markup they are written into does)."""
     for text in inline_js(scripts):
-        if "+" not in text or not any(at in text for at in _AT_FORMS):
+        if "+" not in text or ("@" not in text and "&#" not in text
+                               and "&commat;" not in text):
             continue
-        whole = htmllib.unescape("\x00".join(_literals(text))).lower()
+        windows = _windows(text)
+        if not windows:
+            continue
+        whole = htmllib.unescape("\x00".join(
+            literal for lo, hi in windows for literal in _literals(text[lo:hi]))).lower()
         seen: set[str] = set()
-        for value in _assembled_values(text):
+        for value in _assembled_values(text, windows):
             if value in seen:
                 continue
             seen.add(value)
@@ -140,8 +176,10 @@ def rot13_scripts(doc: Doc) -> tuple[list[tuple[str, str]], set[str]]:
 def reversed_scripts(doc: Doc) -> tuple[list[tuple[str, str]], set[str]]:
     """'moc.x@ann'.split('').reverse().join(''): the literals of a script that
     reverses strings."""
+    if not doc.contains(V.REVERSE_HINT):
+        return [], set()
     texts = [text for text in inline_js(doc.scripts)
-             if "reverse()" in text and all(mark in text for mark in V.JS_REVERSE_MARKS)]
+             if all(mark in text for mark in V.JS_REVERSE_MARKS)]
     return _decoded(texts, "reverse", "reversed") if texts else ([], set())
 
 

@@ -228,8 +228,10 @@ DISCOURSE_HINT: Final = b"contact_email"  # Discourse's preloaded site settings
 MEDIUM_HINT: Final = b"publicemail"  # Medium's profile and publication state
 REPLY_TO_HINT: Final = b"reply-to"  # <meta name="reply-to">
 ITEMSCOPE_HINT: Final = b"itemscope"  # microdata items
+REVERSE_HINT: Final = b".reverse()"  # a script that reverses a string
 DISGUISE_HINTS: Final = (ROT13_MAILTO, ROT13_SCRIPT_HINT, BIDI_HINT, JOOMLA4_HINT,
-                         DISCOURSE_HINT, MEDIUM_HINT, REPLY_TO_HINT, ITEMSCOPE_HINT)
+                         DISCOURSE_HINT, MEDIUM_HINT, REPLY_TO_HINT, ITEMSCOPE_HINT,
+                         REVERSE_HINT)
 
 # A JavaScript string literal, escapes included ('it\'s', "say \"hi\""), capped so a
 # runaway quote cannot make a match span a whole bundle.
@@ -256,15 +258,16 @@ JS_REVERSE_MARKS: Final = ("reverse()", "split(", "join(")
 # What a script that applies ROT13 calls: the letter arithmetic of every hand-rolled
 # decoder ('String.fromCharCode((c<="Z"?90:122)>=(c=c.charCodeAt(0)+13)?c:c-26)') or a
 # library's name for it.
-JS_ROT13_MARKS: Final = (("fromCharCode", "charCodeAt", "13"), ("rot13",), ("str_rot13",))
+JS_ROT13_MARKS: Final = (("fromCharCode", "charCodeAt", "13", "26"), ("rot13",))
 
 # CSS that shows an element's text reversed: 'unicode-bidi: bidi-override' with
 # 'direction: rtl' turns 'moc.elpmaxe@ofni' into 'info@example.com' on screen.
 BIDI_STYLE_RE: Final = re.compile(
     r"""<([a-z][a-z0-9]*)\b[^>]*?\bstyle\s*=\s*(["'])([^"'>]*bidi-override[^"'>]*)\2[^>]*>"""
     r"""([^<]{3,300})<""", re.IGNORECASE)
-# A stylesheet rule for a class: '.em { unicode-bidi: bidi-override; direction: rtl }'.
-BIDI_RULE_RE: Final = re.compile(r"\.([a-z_][\w-]{0,60})\s*\{([^{}]{0,300})\}", re.IGNORECASE)
+# A class in the selector of a stylesheet rule ('.em { unicode-bidi: bidi-override;
+# direction: rtl }').
+CSS_CLASS_RE: Final = re.compile(r"\.([a-z_][\w-]{0,60})", re.IGNORECASE)
 RTL_RE: Final = re.compile(r"direction\s*:\s*rtl", re.IGNORECASE)
 
 # schema.org types whose 'email' is how to reach the site's owner (an organisation of
@@ -304,6 +307,9 @@ MAIL_LABEL_RE: Final = re.compile(
     r"(?:e-?mail|mail|contact|courriel|correo|reach\s+me|write\s+(?:to\s+)?(?:me|us))"
     r"(?:\s+(?:me|us|address|adresse))?\s*(?:[:\-\u2013]\s*|\s)$",
     re.IGNORECASE)
+# A word each MAIL_LABEL_RE match holds (lower-cased): without one near an ' at ', the
+# label is not there.
+MAIL_WORDS: Final = ("mail", "contact", "courriel", "correo", "reach", "write")
 # A name, ' at ', then host words: 'lam at cs.stanford.edu', 'pal at cs stanford edu'.
 SPELLED_AT_RE: Final = re.compile(
     r"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{0,63}+) at "
