@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from prospector.discover.backends.searxng import SearxngBackend
-from prospector.discover.footprints import DEFAULT_FOOTPRINTS, expand
+from prospector.discover.footprints import DEFAULT_FOOTPRINTS, expand, for_dialect
 from prospector.discover.http import RetryPolicy
 from prospector.discover.seeds import parse_seed_line, read_seeds
 from prospector.errors import BackendError, InputError
@@ -71,3 +71,25 @@ def test_unreachable_backend_is_one_line() -> None:
         SearxngBackend(f"http://127.0.0.1:{port}", timeout=2,
                        retry=RetryPolicy(max_retries=0)).search("bees", 1)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(("query", "dialect", "sent"), [
+    ("bees inurl:forum", "searxng", "bees inurl:forum"),  # its engines know inurl:
+    ("bees inurl:forum", "marginalia", "bees forum"),  # Marginalia does not
+    ("bees inurl:forum", "brave", "bees forum"),  # nor Brave
+    ("bees site:example.org", "marginalia", "bees site:example.org"),
+    ("bees intitle:club", "brave", "bees intitle:club"),
+    ("bees intitle:club", "marginalia", "bees club"),
+    ('bees "powered by phpBB"', "marginalia", 'bees "powered by phpBB"'),
+    ("bees -inurl:shop", "marginalia", "bees"),  # an exclusion is never turned into a word
+    ("bees -site:shop.example", "marginalia", "bees -site:shop.example"),
+    ("bees inurl:forum", "unknown", "bees inurl:forum"),
+])
+def test_footprints_in_each_dialect(query: str, dialect: str, sent: str) -> None:
+    assert for_dialect(query, dialect) == sent
+
+
+def test_expand_per_dialect_drops_what_becomes_a_duplicate() -> None:
+    marginalia = expand(("bees",), dialect="marginalia")
+    assert "bees forum" in marginalia and not any("inurl:" in q for q in marginalia)
+    assert len(marginalia) == len(set(marginalia)) == len(DEFAULT_FOOTPRINTS) - 1

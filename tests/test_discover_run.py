@@ -164,3 +164,25 @@ def test_warning_names_at_most_five() -> None:
                                           for i in range(7)])
     assert result.warning().endswith("; and 2 more (first: slow down)")
     assert result.mostly_failed and not Discovery(queries=4, failed=result.failed[:2]).mostly_failed
+
+
+def test_config_file_and_environment_reach_the_backends(tmp_path: Any) -> None:
+    from prospector.config import Config
+    from prospector.discover import options_from_config
+
+    path = tmp_path / "p.toml"
+    path.write_text('keyword = "bees"\n[discover]\nbackend = ["searxng", "marginalia"]\n'
+                    'searxng_url = "http://s.test"\nmarginalia_filter = "forum"\n'
+                    'search_max_age_days = 1\n')
+    env = {"PROSPECTOR_MARGINALIA_URL": "http://m.test", "PROSPECTOR_BRAVE_URL": "http://b.test"}
+    config = Config.from_sources({"db_path": tmp_path / "p.duckdb"}, path, env)
+    assert (config.search_backend, config.marginalia_url, config.brave_url) == (
+        "searxng,marginalia", "http://m.test", "http://b.test")
+    opts, notices = options_from_config(config)
+    assert opts.backends == (BackendSpec("searxng", "http://s.test"),
+                             BackendSpec("marginalia", "http://m.test", "forum"))
+    assert opts.max_age is not None and opts.max_age.days == 1 and notices == []
+    bare, notices = options_from_config(Config.from_sources({"keyword": "bees", "db_path": tmp_path / "q"}))
+    assert bare.backends == (BackendSpec("marginalia"),) and notices == [DEFAULT_NOTICE]
+    with pytest.raises(InputError, match="nothing to crawl"):
+        Config.from_sources({"keyword": "bees", "db_path": tmp_path / "q", "search_backend": "none"})

@@ -54,13 +54,17 @@ _OPERATOR = re.compile(r'(?<![\w"])-?([a-z]+):(\S+)')
 
 
 def for_dialect(query: str, dialect: str) -> str:
-    """`query` in the syntax `dialect` understands: unknown operators become their value."""
+    """`query` in the syntax `dialect` understands: an unknown operator becomes its value,
+    an unknown exclusion is dropped."""
     known = DIALECT_OPERATORS.get(dialect)
     if known is None:
         return query
 
     def plain(match: re.Match[str]) -> str:
-        return match.group(0) if match.group(1) in known else match.group(2)
+        if match.group(1) in known:
+            return match.group(0)
+        # An exclusion it cannot express is dropped: as a plain word it would ask for it.
+        return "" if match.group(0).startswith("-") else match.group(2)
 
     return " ".join(_OPERATOR.sub(plain, query).split())
 
