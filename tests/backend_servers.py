@@ -30,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import pytest
+
 BRAVE_KEY = "brave-secret-token-123"
 MARGINALIA_KEY = "marginalia-secret-key-456"
 MARGINALIA_PAID_KEY = "POL-paid-key-789"  # paid keys (Polar) are V2-only
@@ -480,3 +482,20 @@ def serve() -> Iterator[Running]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def fixtures() -> tuple[Any, Any]:
+    """A test module's fixtures: `server, srv = fixtures()`. `server`: one server for the
+    module; `srv`: that server as a fresh instance (no requests, no limits, defaults)."""
+
+    @pytest.fixture(scope="module")
+    def server() -> Iterator[Running]:
+        with serve() as running:
+            yield running
+
+    @pytest.fixture
+    def srv(server: Running) -> Running:
+        server.state.reset()
+        return server
+
+    return server, srv

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,19 +21,9 @@ from prospector.discover.backends.brave import brave_retry_after
 from prospector.discover.http import JsonClient, RateLimiter, RetryPolicy, SearchFailure, retry_after_header
 from prospector.errors import BackendError, ExitCode
 from prospector.sampleweb.proc import SampleWebProcess
-from tests.backend_servers import BRAVE_KEY, MARGINALIA_KEY, MARGINALIA_PAID_KEY, Running, serve
+from tests.backend_servers import BRAVE_KEY, MARGINALIA_KEY, MARGINALIA_PAID_KEY, Running, fixtures
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Running]:
-    with serve() as running:
-        yield running
-
-
-@pytest.fixture
-def srv(server: Running) -> Running:
-    server.state.reset()
-    return server
+server, srv = fixtures()
 
 
 class Sleeps:

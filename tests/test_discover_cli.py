@@ -5,7 +5,6 @@ The search services are the mocks of tests/backend_servers.py; never the interne
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,23 +13,18 @@ import pytest
 from prospector.errors import ExitCode
 from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
-from tests.backend_servers import Running, serve
+from tests.backend_servers import Running, fixtures
 from tests.conftest import run_cli
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Running]:
-    with serve() as running:
-        yield running
+server, srv = fixtures()
 
 
-@pytest.fixture
-def srv(server: Running, monkeypatch: pytest.MonkeyPatch) -> Running:
-    server.state.reset()
+@pytest.fixture(autouse=True)
+def environment(server: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No key, no SearXNG set; Marginalia is the mock (never the internet)."""
     for var in ("PROSPECTOR_MARGINALIA_KEY", "PROSPECTOR_SEARXNG_URL", "PROSPECTOR_BRAVE_KEY"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PROSPECTOR_MARGINALIA_URL", f"{server.url}/marginalia")
-    return server
 
 
 def niche_hosts(truth: dict[str, Any]) -> list[str]:

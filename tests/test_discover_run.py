@@ -3,7 +3,6 @@ failure, limits, several backends, per-dialect queries, the zero set-up default.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,23 +19,17 @@ from prospector.discover.run import (
 )
 from prospector.errors import BackendError, ExitCode, InputError
 from prospector.store.db import Store
-from tests.backend_servers import BRAVE_KEY, Running, serve
+from tests.backend_servers import BRAVE_KEY, Running, fixtures
+
+server, srv = fixtures()
 
 QUIET = {"min_interval": 0, "sleep": lambda seconds: None}
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[Running]:
-    with serve() as running:
-        yield running
-
-
-@pytest.fixture
-def srv(server: Running, monkeypatch: pytest.MonkeyPatch) -> Running:
-    server.state.reset()
+@pytest.fixture(autouse=True)
+def keys(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PROSPECTOR_MARGINALIA_KEY", raising=False)
     monkeypatch.setenv("PROSPECTOR_BRAVE_KEY", BRAVE_KEY)
-    return server
 
 
 def options(srv: Running, *names: str, **kw: Any) -> DiscoverOptions:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,19 +20,9 @@ from prospector.store.search_cache import (
     record_query,
     remember,
 )
-from tests.backend_servers import BRAVE_KEY, Running, serve
+from tests.backend_servers import BRAVE_KEY, Running, fixtures
 
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Running]:
-    with serve() as running:
-        yield running
-
-
-@pytest.fixture
-def srv(server: Running) -> Running:
-    server.state.reset()
-    return server
+server, srv = fixtures()
 
 
 def searxng(srv: Running) -> SearxngBackend:

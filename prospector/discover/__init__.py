@@ -12,10 +12,8 @@ from datetime import timedelta
 
 from prospector.config import Config
 from prospector.discover.run import (
-    BackendSpec,
     DiscoverOptions,
     Discovery,
-    FailedQuery,
     require_candidates,
     resolve_backends,
     run_discovery,
@@ -23,9 +21,8 @@ from prospector.discover.run import (
 from prospector.store.db import Store
 from prospector.store.search_cache import DEFAULT_MAX_AGE, claim_queries, mark_discovered
 
-__all__ = ["BackendSpec", "DiscoverOptions", "Discovery", "FailedQuery", "discover_for_run",
-           "discover_only", "options_from_config", "require_candidates", "resolve_backends",
-           "run_discovery"]
+__all__ = ["DiscoverOptions", "Discovery", "discover_for_run", "discover_only", "options_from_config",
+           "require_candidates", "resolve_backends", "run_discovery"]
 
 
 def max_age(days: float | None) -> timedelta:

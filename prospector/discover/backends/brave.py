@@ -25,14 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from prospector.discover.backends.base import (
-    SearchPage,
-    SearchResult,
-    clean_snippet,
-    env,
-    require_page,
-    text,
-)
+from prospector.discover.backends.base import SearchPage, SearchResult, clean_snippet, env, require_page, text
 from prospector.discover.http import JsonClient, RetryPolicy, Sleep, retry_after_header
 from prospector.errors import BackendError
 

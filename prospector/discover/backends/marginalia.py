@@ -26,14 +26,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from prospector.discover.backends.base import (
-    SearchPage,
-    SearchResult,
-    clean_snippet,
-    env,
-    require_page,
-    text,
-)
+from prospector.discover.backends.base import SearchPage, SearchResult, clean_snippet, env, require_page, text
 from prospector.discover.http import Answer, JsonClient, RetryPolicy, Sleep, Verdict
 from prospector.errors import BackendError
 
