@@ -375,6 +375,12 @@ DISGUISED = [
      "joe@beeshop.test", "script"),
     # ROT13 applied by a script (scripts.rot13_scripts).
     (ROT13_SCRIPT, URL, "alice@beeshop.com", "rot13"),
+    # ... with the '@' and '.' as octal escapes of the script's string.
+    (ROT13_SCRIPT.replace("@", "\\100").replace("orrfubc.pbz", "orrfubc\\056pbz"), URL,
+     "alice@beeshop.com", "rot13"),
+    # An attribute named for ROT13, decoded by a script file (disguises.rot13_attributes).
+    ('<a href="#" data-erot13="nyvpr@orrfubc.pbz" data-erot13-overwrite>Mail</a>', URL,
+     "alice@beeshop.com", "rot13"),
     # A ROT13 'znvygb:' link (disguises.rot13_mailto).
     ('<a href="znvygb:znvy@grfgrknzcyr.pbz" data-email-scramble>Send me an email!</a>', URL,
      "mail@testexample.com", "rot13"),

@@ -41,6 +41,22 @@ def rot13_spans(doc: Doc) -> Found:
     return decoded, encoded
 
 
+def rot13_attributes(doc: Doc) -> Found:
+    """Values of attributes named for ROT13 ('data-rot13', 'data-erot13'), which a
+    site script (often a file of its own) rotates into a mailto: link."""
+    decoded: list[tuple[str, str]] = []
+    encoded: set[str] = set()
+    if not doc.contains(b"rot13"):
+        return decoded, encoded
+    for match in islice(V.ROT13_ATTRIBUTE_RE.finditer(doc.raw), 50):
+        value = htmllib.unescape(match.group(2))
+        shown = [a for a, _ in text_addresses(value.translate(ROT13))]
+        decoded.extend((address, "rot13") for address in shown)
+        if shown:
+            encoded.update(a for a, _ in text_addresses(value))
+    return decoded, encoded
+
+
 _ROT13_MAILTO_RE = re.compile(r"znvygb:([^\s\"'<>?&\\]{3,254})", re.IGNORECASE)
 
 

@@ -315,7 +315,8 @@ def _transformed(doc: Doc) -> tuple[list[tuple[str, str]], set[str]]:
     """What scripts and CSS show transformed, and the encoded forms the markup holds."""
     shown: list[tuple[str, str]] = []
     encoded: set[str] = set()
-    for reader in (disguises.rot13_spans, disguises.rot13_mailto, disguises.bidi_reversed,
+    for reader in (disguises.rot13_spans, disguises.rot13_attributes,
+                   disguises.rot13_mailto, disguises.bidi_reversed,
                    scripts.rot13_scripts, scripts.reversed_scripts):
         decoded, forms = reader(doc)
         shown.extend(decoded)

@@ -52,14 +52,16 @@ def js_unescape(literal: str) -> str:
 
 
 def _unescape_one(match: re.Match[str]) -> str:
-    hex2, braced, hex4, char = match.groups()
+    hex2, braced, hex4, octal, char = match.groups()
     code = hex2 or braced or hex4
-    if code:
-        try:
+    try:
+        if code:
             return chr(int(code, 16))
-        except (ValueError, OverflowError):
-            return ""
-    return str(V.JS_SIMPLE_ESCAPES.get(char, char))
+        if octal and octal != "0":
+            return chr(int(octal, 8))
+    except (ValueError, OverflowError):
+        return ""
+    return str(V.JS_SIMPLE_ESCAPES.get(char or octal, char or octal))
 
 
 def _literals(text: str) -> list[str]:

@@ -209,6 +209,10 @@ ADDRESS_MARKUP_HINTS: Final = (
     b"data-cfemail", b"email-protection", b"itemprop", b"email",
     b"&#", b"&commat;", b";@", b"@&", b"64;", b"40;", b"at;", b"r13", b"rot13",
 )
+# An attribute named for ROT13 holding the encoded address ('data-rot13', the erot13
+# script's 'data-erot13'): its value, rotated, is the address a script shows.
+ROT13_ATTRIBUTE_RE: Final = re.compile(
+    r"""\sdata-[\w-]*rot13[\w-]*\s*=\s*(["'])([^"'<>]{3,300})\1""", re.IGNORECASE)
 # Class tokens of elements whose text a page script shows ROT13-decoded: the Email
 # Address Encoder plugin's '__eae_r13' and hand-made 'rot13'/'email-rot13' spans.
 ROT13_CLASS_RE: Final = re.compile(r"(?:^|[\s_-])(?:r13|rot13)(?:$|[\s_-])")
@@ -249,8 +253,9 @@ JS_STEP_RE: Final = re.compile(
 )
 JS_TERM_RE: Final = re.compile(_JS_TERM)
 # Escapes inside a JavaScript string literal.
+# (Legacy octal escapes too: obfuscators write '@' as '\\100' and '.' as '\\056'.)
 JS_ESCAPE_RE: Final = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|"
-                                 r"u([0-9a-fA-F]{4})|(.))", re.DOTALL)
+                                 r"u([0-9a-fA-F]{4})|([0-7]{1,3})|(.))", re.DOTALL)
 JS_SIMPLE_ESCAPES: Final = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "",
                             "0": ""}
 # How a script reverses a string to show it: "...".split('').reverse().join('').
