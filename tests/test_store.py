@@ -410,3 +410,17 @@ def test_a_list_is_read_only_by_a_whitelisted_name(name: str) -> None:
     with pytest.raises(ValueError, match="unknown list"):
         store.list_rank(name, "a.test")
     assert store.list_rows("jv_partners") == [] and store.query("SELECT count(*) FROM sites")[1] == [(0,)]
+
+
+def test_contacted_sites_and_the_cooldown() -> None:
+    """mark-contacted's reads and writes: the site an address was found on, the contact
+    recorded, and a cooldown of 0 days that ends it at once (the default is 90)."""
+    store = Store.open(":memory:")
+    run = store.start_run("bees", "{}")
+    store.add_candidates(run, [Candidate("http://a.test/", "a.test", "q")])
+    store.add_pages(run, [_page("http://a.test/", "a.test", ("jo@a.test",))])
+    assert store.email_site("jo@a.test") == "a.test" and store.email_site("x@b.test") is None
+    store.mark_contacted("jo@a.test", "email", "a.test", "hello")
+    assert store.query("SELECT contacted_note, in_cooldown FROM prospects")[1] == [("hello", True)]
+    store.set_contact_cooldown(0)
+    assert store.query("SELECT in_cooldown FROM prospects")[1] == [(False,)]
