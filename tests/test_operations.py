@@ -105,9 +105,11 @@ def test_overlapping_crawl_exits_at_once(sampleweb: SampleWebProcess, truth: dic
         assert second.returncode == ExitCode.LOCKED, second.stderr
         assert second.stderr.strip().count("\n") == 0
         assert "another crawl is running" in second.stderr
+        # Readers are let in while the crawl runs (it holds the file only while it
+        # writes a batch): the report of what is stored so far.
         report = run_cli("report", "--db", str(db), "--out", str(tmp_path / "r.html"))
-        assert report.returncode == ExitCode.LOCKED, report.stderr
-        assert "in use by another process" in report.stderr
+        assert report.returncode == 0, report.stderr
+        assert "in progress" in (tmp_path / "r.html").read_text("utf-8")
         print(f"second crawl refused in {took:.2f} s")
     finally:
         slow.send_signal(signal.SIGINT)

@@ -24,11 +24,15 @@ def _pipeline(tmp_path: Path, **settings: Any) -> StorePipeline:
 
 
 def _settings(pipeline: StorePipeline) -> tuple[str, int]:
-    assert pipeline.sink is not None
-    row = pipeline.sink.store.con.execute(
-        "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
-    assert row is not None
-    return str(row[0]), int(row[1])
+    """The limits of the connection the pipeline writes through (opened per batch)."""
+    with pipeline.open_store() as store:
+        return store.db_limits()
+
+
+def _stored(tmp_path: Path, sql: str) -> list[dict[str, Any]]:
+    """What a reader sees between the pipeline's writes."""
+    with Store.open(tmp_path / "p.duckdb", read_only=True) as db:
+        return db.rows(sql)
 
 
 def test_connection_is_bounded_and_configurable(tmp_path: Path) -> None:
@@ -46,13 +50,11 @@ def test_connection_is_bounded_and_configurable(tmp_path: Path) -> None:
 
 def test_candidates_are_written_with_the_first_batch(tmp_path: Path) -> None:
     pipeline = _pipeline(tmp_path, PROSPECTOR_BATCH_SIZE=2)
-    assert pipeline.sink is not None
-    store = pipeline.sink.store
     sites = [f"bee{i}.test" for i in range(3)]
     for site in sites:
         pipeline.process_item(Candidate(url=f"http://{site}/", domain=site, source="seed",
                                         why="seed file"))
-    assert store.rows("SELECT domain FROM sites") == []  # buffered, not one write each
+    assert _stored(tmp_path, "SELECT domain FROM sites") == []  # buffered, not one write each
     url = f"http://{sites[0]}/"
     pipeline.process_item(FetchedPage(sites[0], url, 200, "text/html", 10,
                                       PageFacts(url=url, domain=sites[0])))
@@ -60,8 +62,8 @@ def test_candidates_are_written_with_the_first_batch(tmp_path: Path) -> None:
     pipeline.process_item(FetchedPage(sites[1], url2, 200, "text/html", 10,
                                       PageFacts(url=url2, domain=sites[1])))
     # The batch is full: the sites are written first, then their pages.
-    assert {r["domain"] for r in store.rows("SELECT domain FROM sites")} == set(sites)
-    assert len(store.rows("SELECT url FROM pages")) == 2
+    assert {r["domain"] for r in _stored(tmp_path, "SELECT domain FROM sites")} == set(sites)
+    assert len(_stored(tmp_path, "SELECT url FROM pages")) == 2
     late = "bee9.test"
     pipeline.process_item(Candidate(url=f"http://{late}/", domain=late, source="link",
                                         why="linked"))

@@ -1,6 +1,6 @@
-"""The only bridge from the crawl to the DB: one connection for the whole crawl,
-opened in open_spider, items written in batches by the StoreSink, the run closed on
-spider_closed (where Scrapy says why the crawl ended).
+"""The only bridge from the crawl to the DB: items written in batches by the StoreSink,
+which opens the DB for each batch and closes it after (readers get in between), the run
+closed on spider_closed (where Scrapy says why the crawl ended).
 
 The connection's memory is bounded (PROSPECTOR_DB_MEMORY_LIMIT, PROSPECTOR_DB_THREADS):
 with DuckDB's defaults (80 % of RAM, a thread per core) its buffer pool keeps what it
@@ -26,13 +26,16 @@ from scrapy.utils.defer import deferred_from_coro
 from prospector.config.scrapy import CrawlSettings
 from prospector.crawl.sink import StoreSink
 from prospector.crawl.stats import count_item
-from prospector.errors import ProspectorError
+from prospector.errors import LockedError, ProspectorError
 from prospector.store.db import Store, explain_storage_error
 
 RUN_ID_STAT = "prospector/run_id"
 STORAGE_ERROR_STAT = "prospector/storage_error"
 STORAGE_CODE_STAT = "prospector/storage_error_code"
-# DuckDB's memory and threads for the crawl's connection; a batch needs a few MB.
+# A write that finds the DB held by a reader is tried again this much later; past this
+# many batches in memory, the crawl waits for the reader instead.
+RETRY_SECONDS = 0.25
+MAX_BUFFERED_BATCHES = 10
 
 
 class StorePipeline:
@@ -49,6 +52,7 @@ class StorePipeline:
         # A slow crawl still reaches the DB every few seconds: a kill loses at most that.
         self.flush_seconds = flush_seconds
         self.last_flush = time.monotonic()
+        self.retry_at = 0.0  # after a write that found the file held by a reader
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -65,11 +69,18 @@ class StorePipeline:
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
-    def open_spider(self) -> None:
+    def open_store(self) -> Store:
+        """The DB, opened for one write, its memory and threads bounded."""
         store = Store.open(self.db_path)
         if self.db_path != ":memory:":
             store.set_db_limits(_size(self.memory_limit) if self.memory_limit else None,
                                 self.db_threads if self.db_threads > 0 else None)
+        return store
+
+    def open_spider(self) -> None:
+        # Opened once now, so that an unusable DB fails the crawl at its start; an
+        # in-memory DB stays open (it would not outlive a close).
+        store = self.open_store()
         # The CLI passes its run in the settings; under `scrapy crawl` and scrapyd the
         # run's owner (prospector.crawl.owner) gave it to the spider.
         self.run_id = self.run_id or int(getattr(self.crawler.spider, "run_id", 0) or 0)
@@ -79,7 +90,11 @@ class StorePipeline:
             self.run_id = store.start_run(keyword, "{}")
         assert self.crawler.stats is not None
         self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
-        self.sink = StoreSink(store, self.run_id)
+        if self.db_path == ":memory:":
+            self.sink = StoreSink(store, self.run_id)
+        else:
+            store.close()
+            self.sink = StoreSink(self.open_store, self.run_id)
 
     def process_item(self, item: Any) -> Any:
         assert self.sink is not None
@@ -88,11 +103,16 @@ class StorePipeline:
         count_item(self.crawler.stats, item)
         try:
             self.sink.add(item)
-            if len(self.sink) and (len(self.sink) >= self.batch_size
-                                   or time.monotonic() - self.last_flush >= self.flush_seconds):
-                self.last_flush = time.monotonic()
-                self.sink.flush()
-        except (duckdb.Error, OSError) as exc:
+            now = time.monotonic()
+            if len(self.sink) and now >= self.retry_at and (
+                    len(self.sink) >= self.batch_size or now - self.last_flush >= self.flush_seconds):
+                # A reader holding the file makes the crawl wait only when the buffer is
+                # already full several times over; else it tries again shortly.
+                if self.sink.flush(wait=len(self.sink) >= MAX_BUFFERED_BATCHES * self.batch_size):
+                    self.last_flush, self.retry_at = now, 0.0
+                else:
+                    self.retry_at = now + RETRY_SECONDS
+        except (duckdb.Error, OSError, LockedError) as exc:
             self._storage_failed(exc)
         return item
 
@@ -113,14 +133,15 @@ class StorePipeline:
             if self.failure is None:
                 try:
                     self.sink.close("done" if reason == "finished" else "partial")
-                except (duckdb.Error, OSError) as exc:
+                except (duckdb.Error, OSError, LockedError) as exc:
                     self._record_failure(exc)
         finally:
-            self.sink.store.close()
+            if isinstance(self.sink.target, Store):
+                self.sink.target.close()
             self.sink = None
 
     def _record_failure(self, exc: BaseException) -> None:
-        error = explain_storage_error(exc, self.db_path)
+        error = exc if isinstance(exc, ProspectorError) else explain_storage_error(exc, self.db_path)
         if error is None:
             raise exc
         self.failure = error

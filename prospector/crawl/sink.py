@@ -1,20 +1,37 @@
 """What the crawl's items do to the DB, in one place: used by the single-process
-pipeline and by the distributed loader alike, so both store exactly the same rows."""
+pipeline and by the distributed loader alike, so both store exactly the same rows.
+
+The DB is open only while a batch is written: DuckDB lets no other process open a file
+that one process holds for writing, not even to read, so a crawl that kept it open
+would lock `prospector sql`, the report and every other reader out for hours. Between
+flushes any reader may open it; a reader's view is at most `flush_seconds` old."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
+from prospector.errors import LockedError
 from prospector.extract import merge_site
 from prospector.models import Candidate, FetchedPage, PageFacts, PageUnchanged, SiteDone, SiteProfile
 from prospector.store.db import Store
 
+# How long a write waits for readers to let go of the file before the crawl gives up
+# (a reader's query takes seconds at most), and how often it tries meanwhile.
+WRITE_WAIT_SECONDS = 120.0
+WRITE_RETRY_SECONDS = 0.05
+
 
 class StoreSink:
-    """Buffers items and writes them in batches; `flush` commits what is buffered."""
+    """Buffers items and writes them in batches; `flush` commits what is buffered.
 
-    def __init__(self, store: Store, run_id: int) -> None:
-        self.store = store
+    `target` is an open Store (kept open: tests, benchmarks) or a function that opens
+    one: then the DB is opened for each flush and closed after it."""
+
+    def __init__(self, target: Store | Callable[[], Store], run_id: int) -> None:
+        self.target = target
         self.run_id = run_id
         self.pending: list[FetchedPage] = []
         self.candidates: list[Candidate] = []
@@ -48,23 +65,62 @@ class StoreSink:
         if pages:
             self.profiles.append(merge_site(pages))
 
-    def flush(self) -> None:
+    def flush(self, wait: bool = True) -> bool:
         """Everything buffered in one transaction (one commit, where each kind of item
         had its own): the candidates first, then the pages, then the sites they
         complete: a site is marked crawled only once everything fetched from it is
-        stored, so a killed crawl redoes it."""
-        batch, self.pending = self.pending, []
-        done, self.done = self.done, []
-        unchanged, self.unchanged = self.unchanged, []
-        profiles, self.profiles = self.profiles, []
-        candidates, self.candidates = self.candidates, []
-        self.store.write_batch(self.run_id, batch, candidates=candidates, profiles=profiles,
-                               unchanged=unchanged, crawled=done)
+        stored, so a killed crawl redoes it.
+
+        When a reader holds the file and `wait` is False, nothing is written and
+        everything stays buffered (False): the crawl goes on and tries again later."""
+        try:
+            with self._writing(wait) as store:
+                self._flush_into(store)
+        except LockedError:
+            if wait:
+                raise
+            return False
+        return True
 
     def close(self, status: str) -> None:
         """Flush everything, merging sites whose end was never signalled, and finish
         the run."""
         for site in list(self.site_pages):
             self._merge(site)
-        self.flush()
-        self.store.finish_run(self.run_id, status)
+        with self._writing(wait=True) as store:
+            self._flush_into(store)
+            store.finish_run(self.run_id, status)
+
+    def _flush_into(self, store: Store) -> None:
+        batch, self.pending = self.pending, []
+        done, self.done = self.done, []
+        unchanged, self.unchanged = self.unchanged, []
+        profiles, self.profiles = self.profiles, []
+        candidates, self.candidates = self.candidates, []
+        store.write_batch(self.run_id, batch, candidates=candidates, profiles=profiles,
+                          unchanged=unchanged, crawled=done)
+
+    def _writing(self, wait: bool) -> Any:
+        """The store to write to: the open one, or the DB opened for this write."""
+        if isinstance(self.target, Store):
+            return nullcontext(self.target)
+        return _opened(self.target, wait)
+
+
+@contextmanager
+def _opened(open_store: Callable[[], Store], wait: bool) -> Iterator[Store]:
+    """The DB opened for one write, waiting (when `wait`) for readers to let go."""
+    waited = 0.0
+    while True:
+        try:
+            store = open_store()
+            break
+        except LockedError:
+            if not wait or waited >= WRITE_WAIT_SECONDS:
+                raise
+        time.sleep(WRITE_RETRY_SECONDS)
+        waited += WRITE_RETRY_SECONDS
+    try:
+        yield store
+    finally:
+        store.close()

@@ -169,6 +169,17 @@ def _link_map(store: Store, sites: Sequence[Mapping[str, Any]]) -> LinkMap:
     return layout(nodes, pairs, total=len(sites))
 
 
+def _progress(store: Store, run: dict[str, Any]) -> dict[str, Any]:
+    """What the report covers when made during a crawl: the run in progress and how far
+    it has got; and which run the scores come from (the last finished one, or none)."""
+    if not run:
+        return {"running": False, "scored_run": 0}
+    progress: dict[str, Any] = dict(store.run_progress(int(run["run_id"])))
+    progress["running"] = run.get("status") == "running"
+    progress["provisional"] = progress["scored_run"] != int(run["run_id"])
+    return progress
+
+
 def report_data(store: Store) -> dict[str, Any]:
     store.ensure_views()
     run = store.latest_run() or {}
@@ -205,6 +216,7 @@ def report_data(store: Store) -> dict[str, Any]:
     return {
         "keyword": run.get("keyword", ""),
         "run": run,
+        "progress": _progress(store, run),
         "run_date": started.strftime("%Y-%m-%d %H:%M") if isinstance(started, datetime) else "—",
         "counts": counts,
         "changes": changes,

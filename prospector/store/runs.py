@@ -108,6 +108,17 @@ class Runs(Connection):
         found = self.rows("SELECT * FROM runs ORDER BY run_id DESC LIMIT 1")
         return found[0] if found else None
 
+    def run_progress(self, run_id: int) -> dict[str, int]:
+        """How far a run has got: sites crawled to the end in it (`done`) of the sites it
+        has met so far (`sites`), and the run whose scores the ranked views show
+        (`scored_run`, 0 before any scoring): a report made during a crawl says so."""
+        row = self.con.execute(
+            "SELECT (SELECT count(*) FROM sites WHERE crawl_run = $1),"
+            " (SELECT count(*) FROM sites WHERE last_run = $1),"
+            " (SELECT coalesce(max(run_id), 0) FROM scores)", [run_id]).fetchone()
+        assert row is not None
+        return {"done": int(row[0]), "sites": int(row[1]), "scored_run": int(row[2])}
+
     def run_count(self) -> int:
         row = self.con.execute("SELECT count(*) FROM runs").fetchone()
         return int(row[0]) if row else 0
