@@ -142,6 +142,7 @@ def test_resolve_backends() -> None:
                                       urls={"marginalia": "http://m"}, marginalia_index="blogs")
     assert specs == (BackendSpec("searxng", "http://s"), BackendSpec("marginalia", "http://m", None, "blogs"))
     assert notices == []
+    assert resolve_backends(("sampleweb",), search_url="http://w")[0] == (BackendSpec("sampleweb", "http://w"),)
     with pytest.raises(InputError, match="unknown search backend 'google'"):
         resolve_backends(("google",))
 

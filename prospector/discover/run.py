@@ -114,8 +114,9 @@ def resolve_backends(names: tuple[str, ...], *, search_url: str | None = None,
     config file); empty with no search URL and no seeds means the zero set-up default,
     Marginalia's public key; ("none",) means no search at all."""
     urls = dict(urls or {})
-    if search_url:
+    if search_url:  # --search names a SearXNG-shaped endpoint: SearXNG or the sample web
         urls.setdefault("searxng", search_url)
+        urls.setdefault("sampleweb", search_url)
     wanted = [n.strip().lower() for n in names if n.strip()]
     notices: list[str] = []
     if not wanted:
