@@ -64,6 +64,14 @@ REFERENCE_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("pages/contact/webstruct_us-contact-22.html", "homes@socalmls.com"): _COMMENT,
     ("pages/contact/webstruct_us-contact-49.html", "kevinr@rhinointernet.com"): _COMMENT,
     ("pages/contact/webstruct_us-contact-71.html", "ficfeedback@chipublib.org"): _COMMENT,
+    **{(file, address): "the web developer's, given only in the page's maker metadata "
+       "(<meta name=author>, <link rel=made>)" for file, address in (
+           ("pages/contact/webstruct_us-contact-10.html", "info@firstsourceweb.com"),
+           ("pages/contact/webstruct_us-contact-13.html", "netzky@gmail.com"),
+           ("pages/other/dln.com_438057.html", "naujocke@gmail.com"))},
+    **{("pages/blog/evang.at_lockdown-gottesdienste-bleiben-unter-str.html", address):
+       "ROT13-encoded text (Email Address Encoder span): decoded, it is in the additions"
+       for address in ("bxe-crefbany@rinat.ng", "vasb@rinat.ng")},
     ("pages/other/arabic.sputniknews.com_202003171044893040-30.html",
      "blogs@sputniknews.com"): _JS_STRING,
     ("pages/other/sputniknews.com_202004281079127690-some-us-states-begin.html",
@@ -83,7 +91,8 @@ REFERENCE_EXCEPTIONS: dict[tuple[str, str], str] = {
 
 # (corpus file, address): reported rightly though the MANIFEST lacks it: a page script
 # writes it as a mailto: link a visitor sees (Joomla's e-mail cloaking, "user + '@' +
-# site" in a document.write), which the MANIFEST's static reading did not run.
+# site" in a document.write) or shows it ROT13-decoded, which the MANIFEST's static
+# reading did not run.
 _SCRIPTED = "written by a page script as a mailto: link"
 REFERENCE_ADDITIONS: dict[tuple[str, str], str] = {
     **{("pages/contact/djnicholas.net_dj-nicholas-school-of-volume-con.html", address):
@@ -91,6 +100,9 @@ REFERENCE_ADDITIONS: dict[tuple[str, str], str] = {
        for address in ("ontheshout@gmail.com", "ontheshout@yahoo.com")},
     ("pages/other/htmldate_hundeverein-querfurt-de.html", "hundeverein-querfurt@gmx.de"):
         _SCRIPTED + " (Joomla cloaking)",
+    **{("pages/blog/evang.at_lockdown-gottesdienste-bleiben-unter-str.html", address):
+       "decoded from the ROT13 span the MANIFEST took as written"
+       for address in ("okr-personal@evang.at", "info@evang.at")},
     **{("pages/contact/webstruct_us-contact-7.html", address): _SCRIPTED
        for address in ("leah@celebrationmarket.com", "erin@celebrationrestaurant.com",
                        "mlintner@celebrationcatering.com", "mod@celebrationrestaurant.com",
@@ -104,8 +116,8 @@ REFERENCE_ADDITIONS: dict[tuple[str, str], str] = {
 PLATFORM_ALIASES = {"woocommerce": "wordpress"}
 
 # Floors: measured (see the report of the change that set them) minus a small margin.
-RAW_PRECISION_FLOOR = 0.97  # measured 1.000
-RAW_RECALL_FLOOR = 0.91  # measured 0.937
+RAW_PRECISION_FLOOR = 0.97  # measured 0.975 (the MANIFEST lacks REFERENCE_ADDITIONS)
+RAW_RECALL_FLOOR = 0.91  # measured 0.930
 REVIEWED_PRECISION_FLOOR = 0.97  # measured 1.000
 REVIEWED_RECALL_FLOOR = 0.97  # measured 1.000 (with REFERENCE_EXCEPTIONS applied)
 PLATFORM_ACCURACY_FLOOR = 0.95  # measured 0.980

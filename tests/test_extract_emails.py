@@ -439,6 +439,9 @@ NOT_CONTACTS = [
     ("<p>Questions about Pages? support@github.com</p>", "https://ann.github.io/"),
     ('<footer>Theme by <a href="mailto:jo@themeshop.org">Jo</a></footer>', URL),
     ("<footer>Template designed by Jo Smith (jo@themeshop.org)</footer>", URL),
+    # The web developer's, given only in the page's maker metadata.
+    ('<meta name="author" content="Web Studio (dev@webstudio.com)">'
+     '<link rel="made" href="mailto:maker@gmail.com"><p>Welcome</p>', URL),
     # ' at ' in prose.
     ("<p>Available at amazon.com; honey sold at amazon.com</p>", URL),
     ("<p>You can log in at outlook.com with it</p>", URL),
@@ -456,6 +459,16 @@ NOT_CONTACTS = [
 @pytest.mark.parametrize(("snippet", "url"), NOT_CONTACTS)
 def test_not_contacts(snippet: str, url: str) -> None:
     assert find_emails(url, f"<html><body>{snippet}</body></html>") == ()
+
+
+@pytest.mark.parametrize(("snippet", "url"), [
+    # The maker's address on the site's own domain is the site's.
+    ('<meta name="author" content="ann@beeshop.test">', URL),
+    # Also in the page's body: the site shows it as its own.
+    ('<meta name="author" content="ann@gmail.com"><p>Write to ann@gmail.com</p>', URL),
+])
+def test_maker_address_kept_where_it_is_the_sites(snippet: str, url: str) -> None:
+    assert len(find_emails(url, f"<html><head>{snippet}</head></html>")) == 1
 
 
 def test_vendor_address_elsewhere_is_read() -> None:

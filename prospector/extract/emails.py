@@ -13,6 +13,7 @@ import heapq
 import html as htmllib
 import re
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from itertools import islice
 from typing import Any
 
@@ -76,13 +77,32 @@ _MAX_SCAN_CHARS = 3_000_000
 # ------------------------------------------------------------------ finders
 
 
-def _mailto(doc: Doc) -> Iterator[tuple[str, str]]:
-    hrefs = [(el, el.attrs.get("href") or "") for el in doc.link_tags]
-    for el, href in [*doc.non_web_anchors(), *hrefs]:
+def _mailto(elements: Iterable[tuple[Node, str]]) -> Iterator[tuple[str, str]]:
+    for el, href in elements:
         if href[:12].lstrip()[:7].lower() != "mailto:" or _in_template(el):
             continue
         for address in parse_mailto(href):
             yield address, "mailto"
+
+
+def _link_tags(doc: Doc) -> list[tuple[Node, str]]:
+    return [(el, el.attrs.get("href") or "") for el in doc.link_tags]
+
+
+def _makers(doc: Doc) -> set[str]:
+    """Addresses the page's head gives as its maker's: <meta name="author"> and its
+    kin, <link rel="made"> (who built the page: on a company's site, its web
+    developer)."""
+    out: set[str] = set()
+    for el in doc.metas:
+        attrs = el.attributes
+        if (attrs.get("name") or "").strip().lower() in V.MAKER_META_NAMES:
+            out.update(a for a, _ in text_addresses(attrs.get("content") or ""))
+    for el in doc.link_tags:
+        attrs = el.attributes
+        if not V.MAKER_RELS.isdisjoint((attrs.get("rel") or "").lower().split()):
+            out.update(parse_mailto(attrs.get("href") or ""))
+    return out
 
 
 def _in_template(el: Node) -> bool:
@@ -261,11 +281,13 @@ def _vendor_boilerplate(doc: Doc, host: str, domain: str) -> bool:
     return not marks or any(mark.decode() in host or doc.contains(mark) for mark in marks)
 
 
-def site_contacts(doc: Doc, found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def site_contacts(doc: Doc, found: list[tuple[str, str]],
+                  makers: AbstractSet[str] = frozenset()) -> list[tuple[str, str]]:
     """`found` without what is not the site's contact: addresses on special-use names
     ('.test' only off a '.test' page), a platform's or host's boilerplate (see
-    VENDOR_MARKS) and a theme author's address in a credit line, unless the page is
-    the vendor's or the address is on the page's own domain."""
+    VENDOR_MARKS), a theme author's address in a credit line and `makers` (addresses
+    only the page's maker metadata gives), unless the page is the vendor's or the
+    address is on the page's own domain."""
     host = hostname(doc.url)
     own = registered_domain(host) if host else ""
     test_ok = on_test_domain(host)
@@ -278,7 +300,7 @@ def site_contacts(doc: Doc, found: list[tuple[str, str]]) -> list[tuple[str, str
         if domain == own:
             out.append((address, method))
             continue
-        if _vendor_boilerplate(doc, host, domain):
+        if address in makers or _vendor_boilerplate(doc, host, domain):
             continue
         if method != "structured":
             credit = credits.get(address)
@@ -329,10 +351,11 @@ def emails_of(doc: Doc) -> tuple[Contact, ...]:
     try:
         raw = doc.raw[:_MAX_SCAN_CHARS]
         text = doc.email_text()[:_MAX_SCAN_CHARS]
+        # What only the page's head says (its metadata, <link> tags), then the rest.
+        head = [*_mailto(_link_tags(doc)), *_attributes(doc)]
         found: list[tuple[str, str]] = []
-        found.extend(_mailto(doc))
+        found.extend(_mailto(doc.non_web_anchors()))
         found.extend(structured(doc))
-        found.extend(_attributes(doc))
         found.extend(_cfemail(doc, raw))
         found.extend(_entities(raw, doc.may_contain))
         found.extend(text_addresses(text))
@@ -343,6 +366,7 @@ def emails_of(doc: Doc) -> tuple[Contact, ...]:
         if encoded:
             found = [(address, how) for address, how in found if address not in encoded]
         found.extend(shown)
-        return _best(site_contacts(doc, found), doc.url)
+        makers = _makers(doc) - {address for address, _ in found} if head else set()
+        return _best(site_contacts(doc, head + found, makers), doc.url)
     except (ValueError, RecursionError, MemoryError):
         return ()

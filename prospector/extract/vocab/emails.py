@@ -368,6 +368,14 @@ VENDOR_MARKS: Final[dict[str, tuple[bytes, ...]]] = {
         "startbootstrap.com", "themewagon.com", "tooplate.com", "templated.co",
         "freehtml5.co")},
 }
+# <meta> names and <link> rels naming who made the page: on a company's or a news
+# site that is its web developer ('<meta name="author" content="... dev@gmail.com">',
+# '<link rel="made" href="mailto:...">'). An address only these give, on another
+# domain than the site's, is the maker's, not the site's contact.
+MAKER_META_NAMES: Final = frozenset({"author", "designer", "web_author", "creator"})
+# (Not rel="author": in a page's head it usually points at the desk to write to, e.g.
+# '<link rel="author" title="Kontakt" href="mailto:redaktion@...">' on a news site.)
+MAKER_RELS: Final = frozenset({"made"})
 # Text just before an address in a theme's credit line ('Theme by Ann (ann@x.com)',
 # 'Template designed by ...', 'Web design by ...'): the author of the template, whose
 # address ships in every copy of it.
