@@ -93,7 +93,6 @@ class State:
             return sum(1 for r in self.requests if r.path.startswith(prefix))
 
 
-# -- result sets ---------------------------------------------------------------------------
 # SearXNG merges several engines' pages, so its pages vary in length and a later page may
 # repeat a URL an earlier one gave (searx/results.py merges per page only).
 SEARXNG_PAGES = (23, 17, 8)
