@@ -109,7 +109,7 @@ def test_failure_1_limiter_protected_searxng(srv: Running, sleeps: Sleeps) -> No
                       "deploy/searxng")
     assert "quota" not in message
     assert srv.state.count() == 5 and sleeps.calls == []  # the refusal is not retried
-    assert backend.client.get  # the backend stops on it (SearchFailure.stops_backend)
+    assert SearchFailure(message, "limiter").stops_backend  # no more queries to it this run
 
 
 def test_the_mock_limiter_refuses_what_the_old_client_sent(srv: Running) -> None:
