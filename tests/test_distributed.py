@@ -15,25 +15,33 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import redis
+import scrapy
+from scrapy.core.engine import ExecutionEngine
+from scrapy.utils.misc import load_object
 
 from prospector.config import Config
+from prospector.config.scrapy import CrawlSettings, build_settings
 from prospector.crawl.sink import StoreSink
 from prospector.crawl.state import CrawlState, LocalState
 from prospector.discover.frontier import Frontier
 from prospector.distributed.client import CURRENT_JOB_KEY
-from prospector.distributed.codec import encode
+from prospector.distributed.codec import decode, encode
 from prospector.distributed.coordinator import FETCH_LOG_ENV
+from prospector.distributed.fetchlog import FetchLog, fetch_counts
+from prospector.distributed.idle import IDLE_CHECK_SECONDS, FastIdleChecks
 from prospector.distributed.items import load_items
-from prospector.distributed.job import cleanup, publish_job, read_job
+from prospector.distributed.job import cleanup, job_settings, publish_job, read_job
 from prospector.distributed.politeness import SharedPoliteness
 from prospector.distributed.state import RedisState
 from prospector.models import Candidate, Contact, FetchedPage, PageFacts, SiteDone
 from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
+from prospector.urls import registered_domain
 from tests import timed_sampleweb
 from tests.conftest import REPO, run_cli
 from tests.test_operations import sigkill_then_resume
@@ -106,6 +114,46 @@ def _start_worker(url: str, *extra: str) -> subprocess.Popen[str]:
     return _popen("worker", "--redis", url, *extra)
 
 
+# A request a worker's DEBUG log says it fetched, and the host asked.
+_CRAWLED = re.compile(r"Crawled \(\d+\) <GET https?://([^/:>]+)")
+# A worker started before its job exists: it joins the moment the job is published.
+_WAITING_WORKER = """
+import sys, time
+import redis
+import prospector.distributed.coordinator  # imported now, not once the job runs
+from prospector.cli import main
+
+url, key, *extra = sys.argv[1:]
+client = redis.Redis.from_url(url)
+deadline = time.monotonic() + 120
+while not client.get(key) and time.monotonic() < deadline:
+    time.sleep(0.02)
+client.close()
+sys.exit(main(["worker", "--redis", url, *extra]))
+"""
+
+
+def _waiting_worker(url: str, *extra: str) -> subprocess.Popen[str]:
+    """`prospector worker` for the next job published on `url` (none may be current)."""
+    client = redis.Redis.from_url(url)
+    assert not client.get(CURRENT_JOB_KEY), "a job is still current"
+    client.close()
+    return subprocess.Popen([sys.executable, "-c", _WAITING_WORKER, url, CURRENT_JOB_KEY,
+                             *extra], cwd=REPO, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
+def _homes(truth: dict[str, Any]) -> list[str]:
+    """Twelve crawlable in-niche sites' home URLs of the sample web, by site name."""
+    return sorted((site["home"] for site in truth["sites"] if site["in_niche"]
+                   and not site["link_only"] and not site["robots_disallow_all"]),
+                  key=registered_domain)[:12]
+
+
+def _hosts(homes: list[str]) -> set[str]:
+    return {h.split("://", 1)[1].split("/", 1)[0] for h in homes}
+
+
 @pytest.fixture(scope="module")
 def single(sampleweb: SampleWebProcess, tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("single") / "one.duckdb"
@@ -167,46 +215,91 @@ def test_weekly_rerun_skips_recent_sites_across_workers(
         truth: dict[str, Any], redis_url: str, tmp_path: Path) -> None:
     """--max-age holds in distributed mode too: a second run, with two workers, asks
     the web for no page of the sites the first run crawled to the end, stores them
-    untouched, and crawls the new seeds."""
-    homes = [site["home"] for site in truth["sites"] if site["in_niche"]
-             and not site["link_only"] and not site["robots_disallow_all"]][:12]
-    old, new = homes[:6], homes[6:]
-    log = tmp_path / "requests.log"
+    untouched, and crawls the new seeds.
+
+    The worker is waiting when the job is published, so it takes part from the start
+    (it must fetch pages); the second run releases two sites at a time, the recent ones
+    between the new ones (seeds rank alike, the frontier releases them by name), so the
+    worker too releases recent sites, which it must then not fetch. (Which process
+    releases a site is the crawl's choice: the worker alone is tested in
+    test_a_worker_fetches_no_site_of_the_skip_set.)"""
+    homes = _homes(truth)
+    old, new = homes[0::2], homes[1::2]
+    log, polite = tmp_path / "requests.log", tmp_path / "polite.toml"
+    polite.write_text("[politeness]\ndownload_delay = 0.2\nautothrottle = false\n"
+                      "concurrent_per_domain = 1\nconcurrent_requests = 2\n")
     web, url = timed_sampleweb.start(log)
     try:
-        def crawl(seeds: list[str]) -> list[str]:
+        def crawl(seeds: list[str], *extra: str) -> list[str]:
             path = tmp_path / "seeds.txt"
             path.write_text("\n".join(seeds) + "\n")
             return ["crawl", "beekeeping", "--db", str(tmp_path / "weekly.duckdb"), "--seeds",
-                    str(path), "--proxy", url, "--max-distance", "0", "--fast",
-                    "--no-progress", "--redis", redis_url]
+                    str(path), "--proxy", url, "--max-distance", "0", "--no-progress",
+                    "--redis", redis_url, *extra]
 
-        first = run_cli(*crawl(old))
+        first = run_cli(*crawl(old, "--fast"))
         assert first.returncode == 0, first.stderr[-2000:]
         with Store.open(tmp_path / "weekly.duckdb", read_only=True) as store:
             before = dict(store.query("SELECT url, fetched_at FROM pages")[1])
         served = len(log.read_text().splitlines())
-        coordinator = _popen(*crawl(old + new))
-        worker = _start_worker(redis_url)
+        worker = _waiting_worker(redis_url, "--log-level", "DEBUG")
+        coordinator = _popen(*crawl(old + new, "--config", str(polite)))
         out, err = coordinator.communicate(timeout=300)
         _, w_err = worker.communicate(timeout=120)
     finally:
         web.terminate()
         web.wait(timeout=30)
     assert coordinator.returncode == 0, err[-2000:]
-    # (A worker that arrives after the job ended says so and exits 2.)
-    assert worker.returncode == 0 or "no distributed crawl" in w_err, w_err[-2000:]
+    assert worker.returncode == 0, w_err[-2000:]
     print(f"second distributed run: {out.strip().splitlines()[-1]}")
     assert "(6 recent, not fetched)" in out
     hosts = {line.split()[1] for line in log.read_text().splitlines()[served:]}
-    old_hosts = {h.split("://", 1)[1].split("/", 1)[0] for h in old}
-    new_hosts = {h.split("://", 1)[1].split("/", 1)[0] for h in new}
+    old_hosts, new_hosts = _hosts(old), _hosts(new)
+    by_worker = set(_CRAWLED.findall(w_err))
+    assert by_worker & new_hosts, f"the worker fetched nothing: {w_err[-3000:]}"
+    assert not by_worker & old_hosts, sorted(by_worker & old_hosts)
     assert not hosts & old_hosts, sorted(hosts & old_hosts)
     assert new_hosts <= hosts
     with Store.open(tmp_path / "weekly.duckdb", read_only=True) as store:
         after = dict(store.query("SELECT url, fetched_at FROM pages")[1])
         assert store.query("SELECT count(*) FROM sites WHERE last_run = 2")[1][0][0] >= 12
     assert {u: t for u, t in after.items() if u in before} == before
+
+
+def test_a_worker_fetches_no_site_of_the_skip_set(truth: dict[str, Any], redis_url: str,
+                                                 tmp_path: Path) -> None:
+    """A worker honours its job's skip set: alone on a published job (the test plays
+    the coordinator: the job published with six recent sites to skip, twelve seeds in
+    its frontier), it releases every site itself, fetches none of the recent ones but
+    still announces them, and crawls the others."""
+    homes = _homes(truth)
+    old, new = homes[0::2], homes[1::2]
+    log = tmp_path / "requests.log"
+    web, url = timed_sampleweb.start(log)
+    server = redis.Redis.from_url(redis_url)
+    config = Config(keyword="beekeeping", db_path=tmp_path / "unused.duckdb", proxy=url,
+                    max_distance=0, progress=False).fast()
+    prefix = publish_job(server, config, 1, {registered_domain(h) for h in old})
+    try:
+        state = RedisState(server, prefix, Frontier(max_sites=100, max_distance=0), "test",
+                           redis_url)
+        for home in homes:
+            assert state.push(Candidate(home, registered_domain(home), "seed", "seed"), 10.0, 0)
+        worker = run_cli("worker", "--redis", redis_url, "--job", prefix, timeout=300)
+        items = [decode(raw) for raw in server.lrange(f"{prefix}:items", 0, -1)]
+    finally:
+        cleanup(server, prefix)
+        server.close()
+        web.terminate()
+        web.wait(timeout=30)
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    hosts = {line.split()[1] for line in log.read_text().splitlines()}
+    assert not hosts & _hosts(old), sorted(hosts & _hosts(old))
+    assert _hosts(new) <= hosts
+    announced = {i.domain for i in items if isinstance(i, Candidate)}
+    fetched = {i.site for i in items if isinstance(i, FetchedPage)}
+    assert announced == {registered_domain(h) for h in homes}
+    assert fetched == {registered_domain(h) for h in new}
 
 
 def test_killed_coordinator_resumes_with_job_dir(truth: dict[str, Any], redis_url: str,
@@ -300,8 +393,7 @@ def test_politeness_holds_across_workers(redis_url: str, tmp_path: Path) -> None
             times.setdefault(host, []).append(float(stamp))
     gaps = {host: min(b - a for a, b in itertools.pairwise(sorted(ts)))
             for host, ts in times.items() if len(ts) > 1}
-    crawled = re.compile(r"Crawled \(\d+\) <GET https?://([^/:>]+)")
-    by = [set(crawled.findall(text)) for text in (err, w_err)]
+    by = [set(_CRAWLED.findall(text)) for text in (err, w_err)]
     shared = by[0] & by[1]
     host, smallest = min(gaps.items(), key=lambda kv: kv[1])
     print(f"politeness: {sum(map(len, times.values()))} requests to {len(times)} hosts; "
@@ -328,6 +420,22 @@ def _state_story(state: CrawlState) -> list[Any]:
     end = state.end_page("a.test", [], 2)
     answers.append((end.done, [(c.domain, d) for c, d in end.released], state.released))
     return answers
+
+
+def test_a_job_is_not_over_before_its_coordinator_starts(redis_url: str) -> None:
+    """Between publishing a job and seeding its frontier the job looks empty; a worker
+    joining then must not take it for finished: the coordinator counts as a live, busy
+    worker from the moment it publishes."""
+    server = redis.Redis.from_url(redis_url)
+    config = Config(keyword="bees", db_path=Path("x.duckdb"))
+    try:
+        for coordinator, quiet in ((None, True), ("host:1", False)):
+            prefix = publish_job(server, config, 7, coordinator=coordinator)
+            worker = RedisState(server, prefix, Frontier(max_sites=10), "host:2", redis_url)
+            assert worker.all_quiet() is quiet
+            cleanup(server, prefix)
+    finally:
+        server.close()
 
 
 def test_redis_state_answers_as_the_local_state(redis_url: str) -> None:
@@ -359,3 +467,45 @@ def test_shared_politeness_slots(redis_url: str) -> None:
         assert polite.wait_ms("a.test", "w2:1") == 0
     finally:
         cleanup(server, "prospector:job:test-polite")
+
+
+def test_fetch_counts_are_exact_only_with_the_fetch_log(redis_url: str) -> None:
+    """Without the fetch log a job keeps no URL (a HyperLogLog estimates the distinct
+    ones, within its 0.81 % standard error); with it the count is exact."""
+    server = redis.Redis.from_url(redis_url)
+    urls = [f"http://s{i}.test/" for i in range(300)] + ["http://s0.test/", "http://s1.test/"]
+    try:
+        for exact in (False, True):
+            prefix = f"prospector:job:test-fetchlog-{int(exact)}"
+            log = FetchLog(server, prefix, exact)
+            for url in [*urls, "http://s2.test/robots.txt"]:
+                log.process_response(scrapy.Request(url), None)
+            log.flush()
+            counts = fetch_counts(server, prefix, exact)
+            assert (counts.fetched, counts.workers, counts.exact) == (302, 1, exact)
+            assert server.exists(f"{prefix}:fetched_urls") == exact
+            if exact:
+                assert counts.distinct == 300
+            else:
+                assert abs(counts.distinct - 300) <= 12, counts  # five standard errors
+            cleanup(server, prefix)
+    finally:
+        server.close()
+
+
+def test_job_settings_swap_the_pipeline_and_touch_nothing_else() -> None:
+    """A job's settings put the Redis item pipeline in the store pipeline's place (as
+    scrapy-redis does) and the Redis state in the spider's; building them changes no
+    Scrapy class: the quick idle checks are set on the job's own engine."""
+    before = ExecutionEngine._SLOT_HEARTBEAT_INTERVAL
+    settings = build_settings(Config(keyword="bees", db_path=Path("x.duckdb")))
+    assert "prospector.crawl.pipeline.StorePipeline" in settings.getdict("ITEM_PIPELINES")
+    job_settings(settings, "redis://127.0.0.1:1/0", "prospector:job:x")
+    assert settings.getdict("ITEM_PIPELINES") == {
+        "prospector.distributed.items.RedisItemPipeline": 300}
+    assert load_object(CrawlSettings.from_settings(settings).state_class) is RedisState
+    assert before == ExecutionEngine._SLOT_HEARTBEAT_INTERVAL
+    engine = ExecutionEngine.__new__(ExecutionEngine)
+    FastIdleChecks(SimpleNamespace(engine=engine)).engine_started()  # type: ignore[arg-type]
+    assert engine._SLOT_HEARTBEAT_INTERVAL == IDLE_CHECK_SECONDS
+    assert before == ExecutionEngine._SLOT_HEARTBEAT_INTERVAL

@@ -30,7 +30,7 @@ from prospector.crawl.run import (
     write_job_dir,
 )
 from prospector.crawl.sink import StoreSink
-from prospector.distributed.client import connect
+from prospector.distributed.client import connect, worker_id
 from prospector.distributed.fetchlog import fetch_counts
 from prospector.distributed.items import ItemLoader, load_items
 from prospector.distributed.job import (
@@ -95,7 +95,8 @@ def _publish(server: redis.Redis, config: Config, fetch_log: bool) -> tuple[Plan
             # job over the sites it had not finished.
             load_items(server, old, StoreSink(store, plan.run_id))
             cleanup(server, old)
-    prefix = publish_job(server, config, plan.run_id, plan.skip, plan.validators, fetch_log)
+    prefix = publish_job(server, config, plan.run_id, plan.skip, plan.validators, fetch_log,
+                         coordinator=worker_id())
     if config.job_dir:
         write_job_dir(config.job_dir, {"run_id": plan.run_id,
                                        "db": str(config.db_path.resolve()),

@@ -80,15 +80,22 @@ def job_settings(settings: BaseSettings, redis_url: str, prefix: str,
 
 def publish_job(server: redis.Redis, config: Config, run_id: int, skip: Iterable[str] = (),
                 validators: Mapping[str, tuple[str, str]] | None = None,
-                fetch_log: bool = False) -> str:
+                fetch_log: bool = False, coordinator: str | None = None) -> str:
     """Publish a job for workers: its config, the sites not to fetch again (crawled
     within --max-age), the validators of the others' stored pages and whether its
     fetch log is on. The job becomes the current one last, so a worker never sees it
-    half written."""
+    half written.
+
+    `coordinator`: the worker name of the publisher when it crawls too. It counts as a
+    live, busy worker from now on: until its spider has seeded the frontier the job
+    looks empty, and a worker joining in that moment would otherwise take the job for
+    finished and leave (its heartbeat takes over; STALE_SECONDS if it never starts)."""
     import uuid
 
     prefix = f"prospector:job:{run_id}:{uuid.uuid4().hex[:8]}"
     server.set(job_key(prefix, "config"), config.to_json())
+    if coordinator:
+        server.hset(job_key(prefix, "workers"), coordinator, time.time())
     if fetch_log:
         server.set(job_key(prefix, "fetch_log"), 1)
     sites = sorted(skip)
