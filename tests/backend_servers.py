@@ -356,13 +356,12 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, self._marginalia_body(query, mode, count, max(1, int(params.get("page", "1")))))
 
     # -- Brave ---------------------------------------------------------------------------
-    def _brave_error(self, status: int, code: str, detail: str, headers: dict[str, str],
-                     meta: dict[str, Any] | None = None) -> None:
+    def _brave_error(self, status: int, code: str, detail: str, headers: dict[str, str]) -> None:
         # ErrorResponse, as Brave answers it (e.g. the 422 body quoted in
         # github.com/egoist/chatwise-releases/issues/936).
         self._send(status, {"type": "ErrorResponse",
                             "error": {"id": "0b7f2c1e", "status": status, "code": code,
-                                      "detail": detail, "meta": meta or {}},
+                                      "detail": detail, "meta": {}},
                             "time": 1700000000}, headers)
 
     def _brave(self, params: dict[str, str]) -> None:
@@ -378,10 +377,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         count, offset = int(params.get("count", "20")), int(params.get("offset", "0"))
         if not 1 <= count <= 20 or not 0 <= offset <= 9 or not query:
-            # The API reference: count ≤ 20, offset ≤ 9; anything else is a 422 VALIDATION.
-            where = "count" if not 1 <= count <= 20 else "offset" if query else "q"
-            self._brave_error(422, "VALIDATION", "Unable to validate request parameter(s)", {},
-                              {"errors": [{"loc": ["query", where], "msg": f"invalid value for {where}"}]})
+            # The API reference: count ≤ 20, offset ≤ 9; anything else is a 422 VALIDATION,
+            # with the body quoted in the issue cited above (meta empty).
+            self._brave_error(422, "VALIDATION", "Unable to validate request parameter(s)", {})
             return
         if mode == "quota429" or (mode in ("err429", "err429once") and (mode == "err429" or seen == 0)):
             # No Retry-After: X-RateLimit-Remaining/Reset say which window is spent.

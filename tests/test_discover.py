@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from prospector.discover.backends.searxng import SearxngBackend
+from prospector.discover.explain import server_says
 from prospector.discover.footprints import DEFAULT_FOOTPRINTS, expand, for_dialect
 from prospector.discover.http import RetryPolicy
 from prospector.discover.seeds import parse_seed_line, read_seeds
@@ -93,3 +94,19 @@ def test_expand_per_dialect_drops_what_becomes_a_duplicate() -> None:
     marginalia = expand(("bees",), dialect="marginalia")
     assert "bees forum" in marginalia and not any("inurl:" in q for q in marginalia)
     assert len(marginalia) == len(set(marginalia)) == len(DEFAULT_FOOTPRINTS) - 1
+
+
+@pytest.mark.parametrize(("body", "content_type", "said"), [
+    (b'{"error": "No query"}', "application/json", "No query"),  # SearXNG index_error()
+    (b'{"type": "ErrorResponse", "error": {"status": 422, "code": "VALIDATION", '
+     b'"detail": "Unable to validate request parameter(s)", "meta": {}}}', "application/json",
+     "VALIDATION: Unable to validate request parameter(s)"),  # Brave
+    (b'{"message": "slow down"}', "application/json", "slow down"),
+    (b"Daily Limit Exceeded", "text/plain", "Daily Limit Exceeded"),  # Marginalia
+    (b"<!doctype html><title>403 Forbidden</title><h1>Forbidden</h1>", "text/html", "403 Forbidden"),
+    (b"<html><body><p>Too\n many</p></body></html>", "text/html", "Too many"),
+    (b"", "text/plain", ""),
+    (b"x" * 500, "text/plain", "x" * 199 + "…"),  # one short line, whatever it sent
+])
+def test_server_says(body: bytes, content_type: str, said: str) -> None:
+    assert server_says(body, content_type) == said

@@ -2,7 +2,7 @@
 
 Each service words its refusals its own way, and that wording is what tells the user
 what to do: SearXNG answers `{"error": "No query"}` (searx/webapp.py index_error()),
-Brave `{"type": "ErrorResponse", "error": {"code": "VALIDATION", "detail": …, "meta": …}}`,
+Brave `{"type": "ErrorResponse", "error": {"code": "VALIDATION", "detail": …}}`,
 Marginalia plain text (`Daily Limit Exceeded`, `API key only valid for V2 API …`),
 and proxies or Werkzeug an HTML page whose <title>/<h1> says it.
 """
@@ -29,16 +29,8 @@ def _from_json(data: Any) -> str:
     error = data.get("error")
     if isinstance(error, str):
         return error
-    if isinstance(error, dict):  # Brave's ErrorResponse
-        parts = [str(error.get(k)) for k in ("code", "detail") if error.get(k)]
-        meta = error.get("meta")
-        problems = meta.get("errors") if isinstance(meta, dict) else None
-        if isinstance(problems, list):
-            for problem in problems[:3]:
-                if isinstance(problem, dict) and problem.get("msg"):
-                    where = ".".join(str(p) for p in problem.get("loc") or ())
-                    parts.append(f"{where}: {problem['msg']}" if where else str(problem["msg"]))
-        return ": ".join(parts[:2]) + "".join(f" ({p})" for p in parts[2:])
+    if isinstance(error, dict):  # Brave's ErrorResponse: "CODE: detail"
+        return ": ".join(str(error.get(k)) for k in ("code", "detail") if error.get(k))
     message = data.get("message") or data.get("detail")
     return message if isinstance(message, str) else ""
 
