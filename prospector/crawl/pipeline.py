@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import duckdb
@@ -24,7 +26,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from prospector.config.scrapy import CrawlSettings
-from prospector.crawl.sink import StoreSink
+from prospector.crawl.sink import StoreSink, write_opener
 from prospector.crawl.stats import count_item
 from prospector.errors import LockedError, ProspectorError
 from prospector.store.db import Store, explain_storage_error
@@ -40,14 +42,13 @@ MAX_BUFFERED_BATCHES = 10
 
 class StorePipeline:
     def __init__(self, crawler: Crawler, db_path: str, batch_size: int, run_id: int,
-                 flush_seconds: float, memory_limit: str, db_threads: int) -> None:
+                 flush_seconds: float, open_store: Callable[[], Store]) -> None:
         self.crawler = crawler
         self.db_path = db_path
         self.batch_size = batch_size
         self.run_id = run_id
         self.sink: StoreSink | None = None
-        self.memory_limit = memory_limit
-        self.db_threads = db_threads
+        self.open_store = open_store  # the DB, opened for one write
         self.failure: ProspectorError | None = None
         # A slow crawl still reaches the DB every few seconds: a kill loses at most that.
         self.flush_seconds = flush_seconds
@@ -63,19 +64,12 @@ class StorePipeline:
             batch_size=job.batch_size,
             run_id=job.run_id,
             flush_seconds=job.flush_seconds,
-            memory_limit=job.db_memory_limit,
-            db_threads=job.db_threads,
+            # The size is checked here, before the crawl: it is formatted into SQL.
+            open_store=write_opener(job.db_path, replace(
+                job, db_memory_limit=_size(job.db_memory_limit) if job.db_memory_limit else "")),
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
-
-    def open_store(self) -> Store:
-        """The DB, opened for one write, its memory and threads bounded."""
-        store = Store.open(self.db_path)
-        if self.db_path != ":memory:":
-            store.set_db_limits(_size(self.memory_limit) if self.memory_limit else None,
-                                self.db_threads if self.db_threads > 0 else None)
-        return store
 
     def open_spider(self) -> None:
         # Opened once now, so that an unusable DB fails the crawl at its start; an

@@ -11,8 +11,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 
+from prospector.config.scrapy import CrawlSettings
 from prospector.errors import LockedError
 from prospector.extract import merge_site
 from prospector.models import Candidate, FetchedPage, PageFacts, PageUnchanged, SiteDone, SiteProfile
@@ -105,6 +107,20 @@ class StoreSink:
         if isinstance(self.target, Store):
             return nullcontext(self.target)
         return _opened(self.target, wait)
+
+
+def write_opener(db_path: str | Path, job: CrawlSettings) -> Callable[[], Store]:
+    """A function opening the DB for one write, its memory and threads bounded as the
+    job says: DuckDB's defaults (80 % of RAM, a thread per core) let a long crawl's
+    buffer pool grow with what it wrote."""
+    def open_store() -> Store:
+        store = Store.open(db_path)
+        if str(db_path) != ":memory:":
+            store.set_db_limits(job.db_memory_limit or None,
+                                job.db_threads if job.db_threads > 0 else None)
+        return store
+
+    return open_store
 
 
 @contextmanager
