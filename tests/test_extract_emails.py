@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prospector.extract import extract_page
+from prospector.extract.addresses import MAX_SPELLED_AT, _spelled_at_spots
 from prospector.extract.emails import (
     MAX_ENTITY_CANDIDATES,
     _entity_candidates,
@@ -482,3 +483,31 @@ def test_structured_wins_over_mailto() -> None:
             '{"@type": "Organization", "email": "info@beeshop.test"}</script>')
     (contact,) = find_emails(URL, html)
     assert (contact.method, contact.confidence) == ("structured", pytest.approx(0.95))
+
+
+# Floods of each disguise's marker: the readers read a bounded number of candidates.
+DISGUISE_FLOODS = {
+    "' at '": "<p>" + "a at " * 500_000 + "</p>",
+    "'mail: x at y.z'": "<p>" + "mail: a at b.c " * 100_000 + "</p>",
+    "ROT13 literals": "<script>String.fromCharCode(c.charCodeAt(0)+13)%26;"
+                      + "'nyvpr@orrfubc.pbz'," * 50_000 + "</script>",
+    "bidi rules": "<style>" + ".c{unicode-bidi:bidi-override;direction:rtl}" * 1000
+                  + "</style>" + '<p class="c">tset.pohseeb@nna</p>' * 20_000,
+    "Joomla 4 elements": '<joomla-hidden-mail is-email="1" first="am9l" '
+                         'last="YmVlc2hvcC50ZXN0">x</joomla-hidden-mail>' * 20_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(DISGUISE_FLOODS))
+def test_disguise_flood_is_bounded(name: str) -> None:
+    start = time.process_time()
+    facts = extract_page(URL, DISGUISE_FLOODS[name].encode())
+    elapsed = time.process_time() - start
+    print(f"{name}: extract_page {elapsed:.2f} s CPU")  # each well under 1 s
+    assert elapsed < 20  # generous, as above: unbounded readers took seconds to minutes
+    assert len([c for c in facts.contacts if c.kind == "email"]) <= 1
+
+
+def test_spelled_at_candidates_are_capped() -> None:
+    text = "mail: a at b.c " * 100_000
+    assert len(_spelled_at_spots(text)) == MAX_SPELLED_AT

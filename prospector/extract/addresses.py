@@ -9,6 +9,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections.abc import Callable, Iterator
+from itertools import islice
 from urllib.parse import unquote
 
 from prospector.extract.needles import occurrences
@@ -265,13 +266,7 @@ def spelled_at_addresses(text: str) -> Iterator[tuple[str, str]]:
     such a match counts only after a word announcing an address ('E-mail: ...'), or,
     dots written, with a free mailbox provider's host and a name that is no word of
     the sentence ('ann.b at gmail.com', not 'log in at outlook.com')."""
-    for at in occurrences(text, " at "):
-        # Most ' at ' are prose ('at the', 'at home'): no dotted word follows and no
-        # mail word comes before; two string searches settle those.
-        end = text.find(" ", at + 4, at + 260)
-        if "." not in text[at + 4:end if end > 0 else at + 260].rstrip(".,;:)") and \
-                not any(word in text[max(0, at - 80):at].lower() for word in V.MAIL_WORDS):
-            continue
+    for at in _spelled_at_spots(text):
         start = _word_start(text, at, _LOCAL_CHAR)
         match = V.SPELLED_AT_RE.match(text, start)
         if match is None:
@@ -288,6 +283,25 @@ def spelled_at_addresses(text: str) -> Iterator[tuple[str, str]]:
 
 
 _LOCAL_CHAR = re.compile(r"[a-z0-9._%+-]", re.IGNORECASE).match
+# ' at ' before a dotted word ('lam at cs.stanford.edu'); a literal prefix the regex
+# engine skips ahead by.
+_DOTTED_AT_RE = re.compile(r" at (?=[A-Za-z0-9][A-Za-z0-9-]*\.[A-Za-z0-9])")
+# Candidates a page may hold: a flood of ' at ' costs a bounded number of tries.
+MAX_SPELLED_AT = 2000
+
+
+def _spelled_at_spots(text: str) -> list[int]:
+    """Where a spelled-out '@' may be: each ' at ' before a dotted word, and each
+    ' at ' shortly after a word announcing an address (MAIL_WORDS, as written or
+    capitalised). Most ' at ' are prose ('at the', 'at home') and are never tried."""
+    spots = {m.start() for m in islice(_DOTTED_AT_RE.finditer(text), MAX_SPELLED_AT)}
+    for word in V.MAIL_WORDS:
+        for form in (word, word.capitalize(), word.upper()):
+            for at in islice(occurrences(text, form), MAX_SPELLED_AT):
+                spot = text.find(" at ", at, at + 80)
+                if spot >= 0:
+                    spots.add(spot)
+    return sorted(spots)[:MAX_SPELLED_AT]
 
 
 def _hosts(words: str, spaced: bool) -> Iterator[str]:

@@ -22,6 +22,8 @@ from prospector.extract.vocab import emails as V
 
 _ROT13_CSS = "[class*=r13], [class*=rot13]"
 Found = tuple[list[tuple[str, str]], set[str]]
+# Encoded candidates read on a page: a real one holds a few, a flood costs no more.
+_MAX_FOUND = 100
 
 
 def rot13_spans(doc: Doc) -> Found:
@@ -48,7 +50,7 @@ def rot13_attributes(doc: Doc) -> Found:
     encoded: set[str] = set()
     if not doc.contains(b"rot13"):
         return decoded, encoded
-    for match in islice(V.ROT13_ATTRIBUTE_RE.finditer(doc.raw), 50):
+    for match in islice(V.ROT13_ATTRIBUTE_RE.finditer(doc.raw), _MAX_FOUND):
         value = htmllib.unescape(match.group(2))
         shown = [a for a, _ in text_addresses(value.translate(ROT13))]
         decoded.extend((address, "rot13") for address in shown)
@@ -67,7 +69,7 @@ def rot13_mailto(doc: Doc) -> Found:
     encoded: set[str] = set()
     if not doc.contains(V.ROT13_MAILTO):
         return decoded, encoded
-    for match in _ROT13_MAILTO_RE.finditer(doc.raw):
+    for match in islice(_ROT13_MAILTO_RE.finditer(doc.raw), _MAX_FOUND):
         body = unquote(htmllib.unescape(match.group(1)))
         address = normalize_email(body.translate(ROT13))
         if address:
@@ -94,7 +96,7 @@ def _reversed_texts(raw: str) -> Iterator[str]:
             continue
         start = max(raw.rfind("}", max(0, brace - 300), brace), raw.rfind(">", 0, brace))
         classes.extend(V.CSS_CLASS_RE.findall(raw, start + 1, brace))
-    for name in dict.fromkeys(classes[:20]):
+    for name in list(dict.fromkeys(classes))[:5]:
         pattern = re.compile(
             r"<[a-z][a-z0-9]*\b[^>]*?\bclass\s*=\s*([\"'])[^\"'>]*\b" + re.escape(name) +
             r"\b[^\"'>]*\1[^>]*>([^<]{3,300})<", re.IGNORECASE)
@@ -107,7 +109,7 @@ def bidi_reversed(doc: Doc) -> Found:
     encoded: set[str] = set()
     if not doc.contains(V.BIDI_HINT):
         return decoded, encoded
-    for text in _reversed_texts(doc.raw):
+    for text in islice(_reversed_texts(doc.raw), _MAX_FOUND):
         text = htmllib.unescape(text)
         shown = [a for a, _ in text_addresses(text[::-1])]
         decoded.extend((address, "reversed") for address in shown)

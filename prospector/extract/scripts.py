@@ -29,6 +29,9 @@ _QUOTE_PLUS_RE = re.compile(r"""['"]\s*\+|\+\s*['"]""")
 # How near an '@' piece such a '+' is, and how far before and after it the statements
 # that build and use the address are read.
 _NEAR, _BEFORE, _AFTER = 80, 600, 2000
+# String literals with an '@' read on a page for ROT13 or reversed addresses, and
+# cloaking elements read (a real page holds a few; a flood costs no more).
+_MAX_LITERALS = 200
 
 
 def inline_js(scripts: Iterable[Script]) -> Iterator[str]:
@@ -151,16 +154,15 @@ def _decoded(scripts: Iterable[str], transform: str,
     literals hold as written): 'rot13' rotates letters, 'reverse' reverses."""
     found: list[tuple[str, str]] = []
     encoded: set[str] = set()
-    for text in scripts:
-        for literal in _literals(text):
-            if "@" not in literal:
-                continue
-            plain = {a for a, _ in text_addresses(literal)}
-            shown = literal.translate(ROT13) if transform == "rot13" else literal[::-1]
-            for address, _ in text_addresses(htmllib.unescape(shown)):
-                if address not in plain:
-                    found.append((address, method))
-                    encoded.update(plain)
+    literals = (js_unescape(m.group(0)) for text in scripts
+                for m in V.JS_STRING_RE.finditer(text))
+    for literal in islice((x for x in literals if "@" in x), _MAX_LITERALS):
+        plain = {a for a, _ in text_addresses(literal)}
+        shown = literal.translate(ROT13) if transform == "rot13" else literal[::-1]
+        for address, _ in text_addresses(htmllib.unescape(shown)):
+            if address not in plain:
+                found.append((address, method))
+                encoded.update(plain)
     return found, encoded
 
 
@@ -198,7 +200,7 @@ def joomla_hidden_mail(doc: Doc) -> Iterator[tuple[str, str]]:
     web component (media/system/js/joomla-hidden-mail) turns into a mailto: link."""
     if not doc.contains(V.JOOMLA4_HINT):
         return
-    for el in doc.tree.css("joomla-hidden-mail"):
+    for el in doc.tree.css("joomla-hidden-mail")[:_MAX_LITERALS]:
         attrs = el.attributes
         first, last = _b64(attrs.get("first") or ""), _b64(attrs.get("last") or "")
         if (attrs.get("is-email") or "1") == "1" and first and last:

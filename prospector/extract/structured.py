@@ -13,6 +13,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from prospector.extract.addresses import declared, text_addresses
@@ -101,7 +102,7 @@ def state_emails(doc: Doc) -> Iterator[tuple[str, str]]:
     for key, hint in V.STATE_EMAIL_KEYS:
         if not doc.contains(hint):
             continue
-        for at in list(occurrences(doc.raw, key))[:20]:
+        for at in islice(occurrences(doc.raw, key), 20):
             window = htmllib.unescape(doc.raw[at + len(key):at + len(key) + 600])
             match = V.STATE_VALUE_RE.match(window.replace("\\", ""))
             if match:
