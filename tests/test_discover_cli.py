@@ -127,3 +127,8 @@ def test_failure_3_rate_limited_half_way_crawls_what_it_found(
         assert store.query("SELECT count(DISTINCT domain) FROM pages WHERE status = 200")[1][0][0] >= 10
         kinds = dict(store.query("SELECT kind, count(*) FROM search_failures GROUP BY 1")[1])
         assert kinds == {"daily": 1}  # skipped queries are reported, never sent nor stored
+    # The report says which query failed and why.
+    report = run_cli("report", "--db", str(db), "--out", str(tmp_path / "r.html"))
+    assert report.returncode == 0, report.stderr
+    html = (tmp_path / "r.html").read_text("utf-8")
+    assert 'id="failed-queries"' in html and "Daily Limit Exceeded" in html

@@ -217,6 +217,7 @@ def report_data(store: Store) -> dict[str, Any]:
         "keyword": run.get("keyword", ""),
         "run": run,
         "progress": _progress(store, run),
+        "failed_queries": store.search_failures(int(run["run_id"])) if run else [],
         "run_date": started.strftime("%Y-%m-%d %H:%M") if isinstance(started, datetime) else "—",
         "counts": counts,
         "changes": changes,

@@ -119,6 +119,11 @@ class Runs(Connection):
         assert row is not None
         return {"done": int(row[0]), "sites": int(row[1]), "scored_run": int(row[2])}
 
+    def search_failures(self, run_id: int) -> list[dict[str, Any]]:
+        """The run's search queries that failed, with their reason (the report's list)."""
+        return self.rows("SELECT backend, query, page, kind, reason FROM search_failures"
+                         " WHERE run_id = ? ORDER BY failed_at, backend, query, page", [run_id])
+
     def run_count(self) -> int:
         row = self.con.execute("SELECT count(*) FROM runs").fetchone()
         return int(row[0]) if row else 0
