@@ -248,7 +248,7 @@ def obfuscated_addresses(text: str) -> Iterator[tuple[str, str]]:
         regexes.append(V.OBFUSCATED_SPACED_AT_RE)
     if _spaced(text, "AT"):
         regexes.append(V.OBFUSCATED_UPPER_RE)
-    if " at " in text and " dot " in text:
+    if " dot " in text and " at " in text:
         regexes.append(V.OBFUSCATED_LOWER_RE)
     for regex in regexes:
         for match in token_matches(regex, text, SEPARATOR_MARKS[regex]):
@@ -256,8 +256,7 @@ def obfuscated_addresses(text: str) -> Iterator[tuple[str, str]]:
             address = normalize_email(f"{match.group(1)}@{domain}")
             if address:
                 yield address, "obfuscated"
-    if " at " in text:
-        yield from spelled_at_addresses(text)
+    yield from spelled_at_addresses(text)
 
 
 def spelled_at_addresses(text: str) -> Iterator[tuple[str, str]]:
@@ -283,25 +282,25 @@ def spelled_at_addresses(text: str) -> Iterator[tuple[str, str]]:
 
 
 _LOCAL_CHAR = re.compile(r"[a-z0-9._%+-]", re.IGNORECASE).match
-# ' at ' before a dotted word ('lam at cs.stanford.edu'); a literal prefix the regex
-# engine skips ahead by.
+# ' at ' before a dotted word ('lam at cs.stanford.edu').
 _DOTTED_AT_RE = re.compile(r" at (?=[A-Za-z0-9][A-Za-z0-9-]*\.[A-Za-z0-9])")
 # Candidates a page may hold: a flood of ' at ' costs a bounded number of tries.
 MAX_SPELLED_AT = 2000
 
 
 def _spelled_at_spots(text: str) -> list[int]:
-    """Where a spelled-out '@' may be: each ' at ' before a dotted word, and each
-    ' at ' shortly after a word announcing an address (MAIL_WORDS, as written or
-    capitalised). Most ' at ' are prose ('at the', 'at home') and are never tried."""
-    spots = {m.start() for m in islice(_DOTTED_AT_RE.finditer(text), MAX_SPELLED_AT)}
-    for word in V.MAIL_WORDS:
-        for form in (word, word.capitalize(), word.upper()):
-            for at in islice(occurrences(text, form), MAX_SPELLED_AT):
-                spot = text.find(" at ", at, at + 80)
-                if spot >= 0:
-                    spots.add(spot)
-    return sorted(spots)[:MAX_SPELLED_AT]
+    """Where a spelled-out '@' may be: each ' at ' before a dotted word, or shortly
+    after a word announcing an address (MAIL_WORDS). Most ' at ' are prose ('at the',
+    'at home'): a regex match at the spot and a look at the words before settle them.
+    One scan of the text; a flood of ' at ' costs a bounded number of looks."""
+    spots = []
+    for at in islice(occurrences(text, " at "), MAX_SPELLED_AT * 10):
+        if _DOTTED_AT_RE.match(text, at) or any(
+                word in text[max(0, at - 80):at].lower() for word in V.MAIL_WORDS):
+            spots.append(at)
+            if len(spots) == MAX_SPELLED_AT:
+                break
+    return spots
 
 
 def _hosts(words: str, spaced: bool) -> Iterator[str]:
