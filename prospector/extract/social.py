@@ -19,6 +19,36 @@ _CASE_INSENSITIVE = frozenset({"x", "instagram", "github", "reddit", "tiktok", "
                                "pinterest", "facebook", "linkedin", "bluesky"})
 
 
+# Networks whose profile URLs name a kind of page first, then the profile:
+# youtube.com/channel/ID, linkedin.com/in/NAME, reddit.com/r/NAME, bsky.app/profile/NAME.
+_KINDED: dict[str, frozenset[str]] = {
+    "youtube": frozenset({"channel", "c", "user"}),
+    "linkedin": frozenset({"in", "company", "school", "showcase"}),
+    "reddit": frozenset({"r", "user", "u"}),
+    "bluesky": frozenset({"profile"}),
+}
+# Networks whose profiles are '/@handle' only.
+_AT_HANDLES = frozenset({"tiktok", "threads"})
+_PAGE_SUFFIXES = (".php", ".html", ".htm", ".asp", ".aspx", ".cgi")  # share.php, login.php
+
+
+def _profile_path(network: str, segments: list[str], query: str) -> str | None:
+    """The profile's path on its network's canonical host, None for other pages."""
+    first = segments[0]
+    if network in _KINDED and first in _KINDED[network] and len(segments) > 1:
+        return f"{'user' if first == 'u' else first}/{segments[1]}"
+    if network == "youtube" and first.startswith("@"):
+        return first.lower()
+    if network in _KINDED or (network in _AT_HANDLES and not first.startswith("@")):
+        return None
+    if network == "facebook" and first == "profile.php":
+        ids = parse_qs(query).get("id")
+        return f"profile.php?id={ids[0]}" if ids else None
+    if network == "facebook" and first == "pages" and len(segments) > 1:
+        return "/".join(segments[:3])
+    return None if first.lower().endswith(_PAGE_SUFFIXES) else first
+
+
 def social_profile(url: str, rel_me: bool = False) -> tuple[str, str]:
     """(network, canonical profile URL) for a profile link, ('', '') otherwise.
 
@@ -44,45 +74,10 @@ def social_profile(url: str, rel_me: bool = False) -> tuple[str, str]:
     first = segments[0]
     if first.lower() in P.SOCIAL_RESERVED_SEGMENTS:
         return "", ""
-    path = ""
-    if network == "youtube":
-        if first in ("channel", "c", "user") and len(segments) > 1:
-            path = f"{first}/{segments[1]}"
-        elif first.startswith("@"):
-            path = first.lower()
-        else:
-            return "", ""
-    elif network == "linkedin":
-        if first in ("in", "company", "school", "showcase") and len(segments) > 1:
-            path = f"{first}/{segments[1]}"
-        else:
-            return "", ""
-    elif network == "reddit":
-        if first in ("r", "user", "u") and len(segments) > 1:
-            path = f"{'user' if first == 'u' else first}/{segments[1]}"
-        else:
-            return "", ""
-    elif network == "tiktok" or network == "threads":
-        if not first.startswith("@"):
-            return "", ""
-        path = first
-    elif network == "bluesky":
-        if first == "profile" and len(segments) > 1:
-            path = f"profile/{segments[1]}"
-        else:
-            return "", ""
-    elif network == "facebook" and first == "profile.php":
-        ids = parse_qs(parts.query).get("id")
-        if not ids:
-            return "", ""
-        return network, f"https://facebook.com/profile.php?id={ids[0]}"
-    elif network == "facebook" and first == "pages" and len(segments) > 1:
-        path = "/".join(segments[:3])
-    else:
-        if first.lower().endswith((".php", ".html", ".htm", ".asp", ".aspx", ".cgi")):
-            return "", ""  # 'share.php', 'login.php'
-        path = first
-    if network in _CASE_INSENSITIVE:
+    path = _profile_path(network, segments, parts.query)
+    if path is None:
+        return "", ""
+    if network in _CASE_INSENSITIVE and not path.startswith("profile.php?"):
         path = path.lower()
     return network, f"https://{P.SOCIAL_CANONICAL_HOST[network]}/{path}"
 
