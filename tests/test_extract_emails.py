@@ -370,6 +370,15 @@ DISGUISED = [
     ("<script>user = \"leah\"; site = \"beeshop.test\";"
      "document.write('<a href=\"mailto:' + user + '@' + site + '\">Leah</a>');</script>",
      URL, "leah@beeshop.test", "script"),
+    # One piece decoded by a script: character codes, base64, an escaped '@'
+    # (scripts.encoded).
+    ("<script>document.write(String.fromCharCode(" + ", ".join(
+        str(ord(c)) for c in '<a href="mailto:ann@beeshop.test">Ann</a>') + "));</script>",
+     URL, "ann@beeshop.test", "script"),
+    ('<a href="#" onclick="location.href=atob(\'bWFpbHRvOmJvYkBiZWVzaG9wLnRlc3Q=\')">Bob</a>',
+     URL, "bob@beeshop.test", "script"),
+    ('<script>var m = "cara\\x40beeshop.test"; document.write(m);</script>', URL,
+     "cara@beeshop.test", "script"),
     # Joomla 4/5: base64 halves in attributes (scripts.joomla_hidden_mail).
     ('<joomla-hidden-mail is-link="1" is-email="1" first="am9l" last="YmVlc2hvcC50ZXN0" '
      'text="" base="">This email address is being protected</joomla-hidden-mail>', URL,

@@ -362,6 +362,7 @@ def emails_of(doc: Doc) -> tuple[Contact, ...]:
         found.extend(obfuscated_addresses(text))
         found.extend(scripts.assembled(doc.scripts))
         found.extend(scripts.joomla_hidden_mail(doc))
+        found.extend(scripts.encoded(doc))
         shown, encoded = _transformed(doc)
         if encoded:
             found = [(address, how) for address, how in found if address not in encoded]

@@ -208,3 +208,31 @@ def joomla_hidden_mail(doc: Doc) -> Iterator[tuple[str, str]]:
             if address:
                 yield address, "script"
         yield from ((a, "script") for a, _ in text_addresses(_b64(attrs.get("text") or "")))
+
+
+def encoded(doc: Doc) -> Iterator[tuple[str, str]]:
+    """Addresses a script decodes from one piece: character codes
+    ('String.fromCharCode(105, 110, ...)'), base64 ('atob("...")'), or a string whose
+    '@' is escaped ('"info\\x40beeshop.com"'), in a script or an event attribute."""
+    raw = doc.raw
+    shown: list[str] = []
+    if doc.contains(V.ROT13_SCRIPT_HINT):
+        for match in islice(V.CHAR_CODES_RE.finditer(raw), _MAX_LITERALS):
+            codes = [int(code) for code in match.group(1).split(",")]
+            shown.append("".join(chr(code) for code in codes if 0 < code < 0x110000))
+    if doc.contains(V.ATOB_HINT):
+        shown.extend(_b64(m.group(2)) for m in islice(V.ATOB_RE.finditer(raw), _MAX_LITERALS))
+    if doc.holds_any(V.ESCAPED_AT_HINTS):
+        shown.extend(islice((literal for text in inline_js(doc.scripts)
+                             for literal in _escaped_at_literals(text)), _MAX_LITERALS))
+    for text in shown:
+        yield from ((a, "script") for a, _ in text_addresses(htmllib.unescape(text)))
+
+
+def _escaped_at_literals(text: str) -> Iterator[str]:
+    if "\\x40" not in text and "\\u0040" not in text and "\\100" not in text:
+        return
+    for match in V.JS_STRING_RE.finditer(text):
+        literal = match.group(0)
+        if "\\x40" in literal or "\\u0040" in literal or "\\100" in literal:
+            yield js_unescape(literal)

@@ -233,9 +233,17 @@ MEDIUM_HINT: Final = b"publicemail"  # Medium's profile and publication state
 REPLY_TO_HINT: Final = b"reply-to"  # <meta name="reply-to">
 ITEMSCOPE_HINT: Final = b"itemscope"  # microdata items
 REVERSE_HINT: Final = b".reverse()"  # a script that reverses a string
+ATOB_HINT: Final = b"atob("  # a script that decodes base64
+# An '@' escaped in a script string ('\x40', '\u0040', '\100'): lower-cased markup.
+ESCAPED_AT_HINTS: Final = (b"\\x40", b"\\u0040", b"\\100")
 DISGUISE_HINTS: Final = (ROT13_MAILTO, ROT13_SCRIPT_HINT, BIDI_HINT, JOOMLA4_HINT,
                          DISCOURSE_HINT, MEDIUM_HINT, REPLY_TO_HINT, ITEMSCOPE_HINT,
-                         REVERSE_HINT)
+                         REVERSE_HINT, ATOB_HINT, *ESCAPED_AT_HINTS)
+
+# 'String.fromCharCode(105, 110, 102, 111, 64, ...)': an address spelled as character
+# codes (the 'e-mail protector' generators); and 'atob("bWFpbHRvOi...")': one in base64.
+CHAR_CODES_RE: Final = re.compile(r"fromCharCode\(\s*((?:\d{1,5}\s*,\s*){4,300}\d{1,5})\s*\)")
+ATOB_RE: Final = re.compile(r"""atob\(\s*(["'])([A-Za-z0-9+/=]{8,600})\1\s*\)""")
 
 # A JavaScript string literal, escapes included ('it\'s', "say \"hi\""), capped so a
 # runaway quote cannot make a match span a whole bundle.
