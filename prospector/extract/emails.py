@@ -351,7 +351,8 @@ def emails_of(doc: Doc) -> tuple[Contact, ...]:
     try:
         raw = doc.raw[:_MAX_SCAN_CHARS]
         text = doc.email_text()[:_MAX_SCAN_CHARS]
-        # What only the page's head says (its metadata, <link> tags), then the rest.
+        # Attribute values and <link> tags (where a page's maker metadata sits: see
+        # `_makers`), then the rest.
         head = [*_mailto(_link_tags(doc)), *_attributes(doc)]
         found: list[tuple[str, str]] = []
         found.extend(_mailto(doc.non_web_anchors()))
@@ -365,6 +366,7 @@ def emails_of(doc: Doc) -> tuple[Contact, ...]:
         found.extend(scripts.encoded(doc))
         shown, encoded = _transformed(doc)
         if encoded:
+            head = [(address, how) for address, how in head if address not in encoded]
             found = [(address, how) for address, how in found if address not in encoded]
         found.extend(shown)
         makers = _makers(doc) - {address for address, _ in found} if head else set()

@@ -1,5 +1,6 @@
-"""Addresses a page script reveals: assembled from pieces, ROT13-rotated, reversed, or
-base64-decoded by Joomla's cloaking element.
+"""Addresses a page script reveals: assembled from pieces and variables (Joomla 3's
+cloaking), decoded from one piece (character codes, base64, an escaped '@', Joomla 4's
+cloaking element), ROT13-rotated or reversed.
 
 Scripts are otherwise never read for addresses (they carry templates, examples and
 library code), so each reader here takes only an address that the script's decoding
