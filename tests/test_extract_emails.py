@@ -424,7 +424,8 @@ DISGUISED = [
     ('<div itemscope itemtype="https://schema.org/LocalBusiness"><span itemprop="email">'
      "shop@beeshop.test</span></div>", URL, "shop@beeshop.test", "structured"),
     (DISCOURSE, URL, "admin@beeshop.test", "structured"),
-    ('<script>window.__APOLLO_STATE__ = {"User:1": {"name": "Ann", "publicEmail": '
+    ('<link rel="preconnect" href="https://cdn-client.medium.com">'
+     '<script>window.__APOLLO_STATE__ = {"User:1": {"name": "Ann", "publicEmail": '
      '"ann@beeshop.test"}}</script>', URL, "ann@beeshop.test", "structured"),
     ('<meta name="reply-to" content="desk@beeshop.test">', URL, "desk@beeshop.test",
      "structured"),
@@ -458,6 +459,8 @@ NOT_CONTACTS = [
     ("<p>Contact us at www.beeshop.com for help</p>", URL),
     ("<p>Contact: Mary at www.beeshop.com for help</p>", URL),
     ("<p>Contact: Mary at the shop on Mondays</p>", URL),
+    # A form plugin's 'contact_email' setting on a page that is no Discourse forum.
+    ('<script>var wpforms = {"contact_email": "admin@beeshop.org"};</script>', URL),
     # Encoded forms with no decoder on the page; literals no script assembles.
     ("<p>moc.pohseeb@nna</p><script>var s = 'moc.pohseeb@nna';</script>", URL),
     ('<script>var t = "nyvpr@orrfubc.pbz"; var n = 13;</script>', URL),

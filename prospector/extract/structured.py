@@ -99,8 +99,8 @@ def state_emails(doc: Doc) -> Iterator[tuple[str, str]]:
     """A site builder's declared contact in the page's preloaded state: Discourse's
     `contact_email` site setting (in the data-preloaded attribute, JSON in JSON in an
     HTML attribute) and Medium's `publicEmail`."""
-    for key, hint in V.STATE_EMAIL_KEYS:
-        if not doc.contains(hint):
+    for key, hint, marks in V.STATE_EMAIL_KEYS:
+        if not doc.contains(hint) or not any(doc.contains(mark) for mark in marks):
             continue
         for at in islice(occurrences(doc.raw, key), 20):
             window = htmllib.unescape(doc.raw[at + len(key):at + len(key) + 600])

@@ -309,8 +309,13 @@ def is_contact_type(value: object) -> bool:
 # Where a site builder stores the site's declared contact address in a page's
 # preloaded state (the value may be escaped once or twice as JSON, then as HTML):
 # Discourse's site settings (`contact_email`, config/site_settings.yml, 'required'
-# group) and Medium's profile/publication state (`publicEmail`).
-STATE_EMAIL_KEYS: Final = (("contact_email", DISCOURSE_HINT), ("publicEmail", MEDIUM_HINT))
+# group) and Medium's profile/publication state (`publicEmail`). Each key counts only
+# on a page of its builder (a form plugin's settings may hold a 'contact_email' too):
+# (key, its pre-check, lower-cased marks of the builder's pages).
+STATE_EMAIL_KEYS: Final = (
+    ("contact_email", DISCOURSE_HINT, (b"data-preloaded", b"discourse")),
+    ("publicEmail", MEDIUM_HINT, (b"medium.com",)),
+)
 STATE_VALUE_RE: Final = re.compile(r'^"?\s*:\s*"([^"]{3,254})"')
 
 # A word that announces an address ('E-mail: lam at cs.stanford.edu'). Just before a
