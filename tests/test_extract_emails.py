@@ -411,6 +411,11 @@ DISGUISED = [
      "pal@cs.stanford.edu", "obfuscated"),
     ("<p>Questions go to ann.b at gmail.com any time</p>", URL, "ann.b@gmail.com",
      "obfuscated"),
+    # An anti-spam word to remove (addresses.despammed).
+    ("<p>Mail: ann@NOSPAM.beeshop.test</p>", URL, "ann@beeshop.test", "obfuscated"),
+    ("<p>Mail: ann.removethis@beeshop.test</p>", URL, "ann@beeshop.test", "obfuscated"),
+    ("<p>Mail: ann@beeshop.com.nospam</p>", URL, "ann@beeshop.com", "obfuscated"),
+    ('<a href="mailto:bob@nospam.beeshop.test">Bob</a>', URL, "bob@beeshop.test", "mailto"),
     # Spelled-out separators in values declared to be addresses (addresses.declared).
     ('<a href="mailto:ann &lt;at&gt; beeshop &lt;dot&gt; test">Ann</a>', URL,
      "ann@beeshop.test", "mailto"),

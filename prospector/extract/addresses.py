@@ -101,6 +101,18 @@ ROT13 = str.maketrans(
 )
 
 
+def despammed(candidate: str) -> tuple[str, str]:
+    """(address, 'text') for a candidate as written; (address, 'obfuscated') for one
+    with an anti-spam word to remove ('ann@NOSPAM.beeshop.com'); ('', '') for none."""
+    lowered = candidate.lower()
+    if any(key in lowered for key in V.ANTI_SPAM_KEYS):
+        address = normalize_email(V.ANTI_SPAM_RE.sub("", candidate))
+        if address:
+            return address, "obfuscated"
+    address = normalize_email(candidate)
+    return (address, "text") if address else ("", "")
+
+
 def declared(value: str) -> list[str]:
     """The addresses of a value declared to be one (a JSON-LD or microdata 'email', a
     mailto: part): as written, else spelled out ('ann(at)x.org', 'ann <at> x <dot>
@@ -108,7 +120,7 @@ def declared(value: str) -> list[str]:
     value = value.strip()
     if value.lower().startswith("mailto:"):
         value = value[7:]
-    address = normalize_email(unquote(value))
+    address = despammed(unquote(value))[0]
     if address:
         return [address]
     return [a for a, _ in obfuscated_addresses(value)][:1]
@@ -167,9 +179,9 @@ def text_addresses(text: str) -> Iterator[tuple[str, str]]:
         for match in V.EMAIL_RE.finditer(text, lo, hi):
             if _in_url(text, match.start()):
                 continue
-            address = normalize_email(match.group(0))
+            address, how = despammed(match.group(0))
             if address:
-                yield address, "text"
+                yield address, how
         at = text.find("@", hi)
 
 

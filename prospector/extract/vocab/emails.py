@@ -340,6 +340,15 @@ SPELLED_TLDS: Final = frozenset({
     "com", "org", "net", "edu", "gov", "info", "io", "eu", "de", "uk", "fr", "nl", "it",
     "es", "ch", "at", "ca", "au", "be", "se", "dk", "no", "fi", "pl", "cz", "jp", "us",
 })
+# Words people put into an address for a harvester to choke on and a reader to remove
+# ('ann@NOSPAM.beeshop.com', 'ann.removethis@beeshop.com', 'ann@beeshop.com.nospam'),
+# with the '.', '-' or '_' that joins them: the address without one is the mailbox.
+ANTI_SPAM_RE: Final = re.compile(
+    r"[._-]?(?:no[._-]?spam|remove[._-]?(?:this|me)|spam[._-]?free|anti[._-]?spam|"
+    r"no[._-]?junk|spam[._-]?block)(?:[._-](?=[a-z0-9@]))?(?=[a-z0-9._-]*(?:@|$))|"
+    r"(?<=@)(?:no[._-]?spam|remove[._-]?(?:this|me)|spam[._-]?free|anti[._-]?spam)[._-]?",
+    re.IGNORECASE)
+ANTI_SPAM_KEYS: Final = ("spam", "remove", "junk")
 # Free mailbox providers: 'ann.b at gmail.com' names a mailbox even without a label.
 WEBMAIL_DOMAINS: Final = frozenset({
     "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
