@@ -53,6 +53,9 @@ FOUND = [
     ("<p>write to ann at beeshop dot test</p>", "ann@beeshop.test", "obfuscated"),
     ("<p>Mail: info @ beeshop.test</p>", "info@beeshop.test", "obfuscated"),
     ("<p>ann@beeshop [dot] test</p>", "ann@beeshop.test", "obfuscated"),
+    ("<p>ann [arobase] beeshop [point] test</p>", "ann@beeshop.test", "obfuscated"),
+    ("<p>ann (arroba) beeshop (punto) test</p>", "ann@beeshop.test", "obfuscated"),
+    ("<p>ann [at sign] beeshop.test</p>", "ann@beeshop.test", "obfuscated"),
     ("<p>ann&#64;beeshop.test</p>", "ann@beeshop.test", "entity"),
     ("<p>ann&#x40;beeshop.test</p>", "ann@beeshop.test", "entity"),
     ("<p>&#97;&#110;&#110;&#64;&#98;&#101;&#101;&#115;&#104;&#111;&#112;&#46;&#116;"

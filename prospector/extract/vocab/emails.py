@@ -33,8 +33,12 @@ EMAIL_FULL_RE: Final = re.compile(rf"({EMAIL_LOCAL})@({EMAIL_DOMAIN})", re.IGNOR
 
 # Obfuscations people type to dodge harvesters. Bracketed markers are unambiguous in any
 # case; a bare word 'at' is everyday English, so it is only accepted in the shapes below.
-_AT_BRACKETED: Final = r"\s*[\[\(\{<]\s*(?:at|@|ät|at\s*sign)\s*[\]\)\}>]\s*"
-_DOT_BRACKETED: Final = r"\s*[\[\(\{<]\s*(?:dot|punkt|point|\.)\s*[\]\)\}>]\s*"
+# (The words in other languages: French 'arobase', Spanish and Portuguese 'arroba',
+# Italian 'chiocciola', German 'Klammeraffe'; 'punto', 'ponto', 'punt' for the dot.)
+_AT_WORDS: Final = r"at|@|ät|at\s*sign|arobase|arroba|chiocciola|klammeraffe"
+_DOT_WORDS: Final = r"dot|punkt|point|punto|ponto|punt|\."
+_AT_BRACKETED: Final = rf"\s*[\[\(\{{<]\s*(?:{_AT_WORDS})\s*[\]\)\}}>]\s*"
+_DOT_BRACKETED: Final = rf"\s*[\[\(\{{<]\s*(?:{_DOT_WORDS})\s*[\]\)\}}>]\s*"
 _LABEL: Final = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _TLD: Final = r"[a-z]{2,24}"
 # (Possessive: what follows a local part is never one of its characters, so giving
@@ -51,7 +55,7 @@ OBFUSCATED_BRACKET_RE: Final = re.compile(
 # their leading character classes make a full scan of a long page slow.
 # (No leading '\s*' here: on whitespace-heavy text that turns a scan quadratic.)
 OBFUSCATED_BRACKET_HINT_RE: Final = re.compile(
-    r"[\[\(\{<]\s*(?:at|@|ät|dot|punkt|point|\.)\s*[\]\)\}>]", re.IGNORECASE
+    rf"[\[\(\{{<]\s*(?:{_AT_WORDS}|{_DOT_WORDS})\s*[\]\)\}}>]", re.IGNORECASE
 )
 SPACED_AT_HINT_RE: Final = re.compile(r"\s@\s")
 # 'name @ domain.com': a spaced '@' is a deliberate (if weak) disguise.
