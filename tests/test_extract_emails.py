@@ -397,6 +397,11 @@ DISGUISED = [
     # A ROT13 'znvygb:' link (disguises.rot13_mailto).
     ('<a href="znvygb:znvy@grfgrknzcyr.pbz" data-email-scramble>Send me an email!</a>', URL,
      "mail@testexample.com", "rot13"),
+    # Split over data attributes that CSS joins (disguises.split_attributes).
+    ('<a href="#" class="cryptedmail" data-name="info" data-domain="beeshop" '
+     'data-tld="test" onclick="window.location.href = \'mailto:\' + this.dataset.name + '
+     '\'@\' + this.dataset.domain + \'.\' + this.dataset.tld"></a>', URL,
+     "info@beeshop.test", "obfuscated"),
     # CSS shows the text reversed, by style attribute or class (disguises.bidi_reversed).
     ('<span style="unicode-bidi:bidi-override; direction: rtl;">tset.pohseeb@nna</span>',
      URL, "ann@beeshop.test", "reversed"),
@@ -467,6 +472,9 @@ NOT_CONTACTS = [
     ("<p>Contact us at www.beeshop.com for help</p>", URL),
     ("<p>Contact: Mary at www.beeshop.com for help</p>", URL),
     ("<p>Contact: Mary at the shop on Mondays</p>", URL),
+    # A widget's data attributes, an analytics script's site name.
+    ('<div data-name="honey" data-domain="beeshop.test"></div>'
+     '<script data-domain="beeshop.test" data-name="stats" src="/s.js"></script>', URL),
     # A form plugin's 'contact_email' setting on a page that is no Discourse forum.
     ('<script>var wpforms = {"contact_email": "admin@beeshop.org"};</script>', URL),
     # Encoded forms with no decoder on the page; literals no script assembles.

@@ -1,6 +1,7 @@
 """Addresses a page shows transformed from what its markup holds: ROT13 text that a
-script rotates back (marked spans, 'znvygb:' links), and text that CSS shows reversed
-('unicode-bidi: bidi-override; direction: rtl').
+script rotates back (marked spans, 'znvygb:' links), text that CSS shows reversed
+('unicode-bidi: bidi-override; direction: rtl'), and an address split over data
+attributes that CSS or a click handler joins.
 
 Each reader returns (addresses shown, encoded forms): an encoded form can look like an
 address to the other readers, but it is none a person is shown.
@@ -116,3 +117,21 @@ def bidi_reversed(doc: Doc) -> Found:
         if shown:
             encoded.update(a for a, _ in text_addresses(text))
     return decoded, encoded
+
+
+def split_attributes(doc: Doc) -> Iterator[tuple[str, str]]:
+    """<a data-name="info" data-domain="beeshop" data-tld="com">: the address CSS
+    ('content: attr(data-name) "@" attr(data-domain) "." attr(data-tld)') or a click
+    handler shows, joined from the element's data attributes."""
+    if not doc.contains(V.SPLIT_HINT):
+        return
+    # (On a link or a span, where the snippets put it: a widget's or an analytics
+    # script's 'data-domain' names a site, not a mailbox.)
+    for el in doc.tree.css("a[data-domain], span[data-domain]")[:_MAX_FOUND]:
+        attrs = el.attributes
+        name = next((attrs[a] for a in V.SPLIT_NAME_ATTRIBUTES if attrs.get(a)), None)
+        tld = next((attrs[a] for a in V.SPLIT_TLD_ATTRIBUTES if attrs.get(a)), None)
+        domain = attrs.get("data-domain") or ""
+        address = normalize_email(f"{name}@{domain}.{tld}" if tld else f"{name}@{domain}")
+        if name and address:
+            yield address, "obfuscated"

@@ -364,6 +364,7 @@ def emails_of(doc: Doc) -> tuple[Contact, ...]:
         found.extend(scripts.assembled(doc.scripts))
         found.extend(scripts.joomla_hidden_mail(doc))
         found.extend(scripts.encoded(doc))
+        found.extend(disguises.split_attributes(doc))
         shown, encoded = _transformed(doc)
         if encoded:
             head = [(address, how) for address, how in head if address not in encoded]

@@ -238,11 +238,17 @@ REPLY_TO_HINT: Final = b"reply-to"  # <meta name="reply-to">
 ITEMSCOPE_HINT: Final = b"itemscope"  # microdata items
 REVERSE_HINT: Final = b".reverse()"  # a script that reverses a string
 ATOB_HINT: Final = b"atob("  # a script that decodes base64
+SPLIT_HINT: Final = b"data-domain"  # an address split over data attributes
 # An '@' escaped in a script string ('\x40', '\u0040', '\100'): lower-cased markup.
 ESCAPED_AT_HINTS: Final = (b"\\x40", b"\\u0040", b"\\100")
 DISGUISE_HINTS: Final = (ROT13_MAILTO, ROT13_SCRIPT_HINT, BIDI_HINT, JOOMLA4_HINT,
                          DISCOURSE_HINT, MEDIUM_HINT, REPLY_TO_HINT, ITEMSCOPE_HINT,
-                         REVERSE_HINT, ATOB_HINT, *ESCAPED_AT_HINTS)
+                         REVERSE_HINT, ATOB_HINT, SPLIT_HINT, *ESCAPED_AT_HINTS)
+# An address split over an element's data attributes, which CSS ('content:
+# attr(data-name) "@" attr(data-domain) "." attr(data-tld)') or a click handler joins:
+# the widely copied 'cryptedmail' snippet and its kin. (name attributes, TLD ones.)
+SPLIT_NAME_ATTRIBUTES: Final = ("data-name", "data-user", "data-local", "data-mailbox")
+SPLIT_TLD_ATTRIBUTES: Final = ("data-tld", "data-ext")
 
 # 'String.fromCharCode(105, 110, 102, 111, 64, ...)': an address spelled as character
 # codes (the 'e-mail protector' generators); and 'atob("bWFpbHRvOi...")': one in base64.
