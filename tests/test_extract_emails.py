@@ -402,6 +402,9 @@ DISGUISED = [
      'data-tld="test" onclick="window.location.href = \'mailto:\' + this.dataset.name + '
      '\'@\' + this.dataset.domain + \'.\' + this.dataset.tld"></a>', URL,
      "info@beeshop.test", "obfuscated"),
+    # ... by the email-scramble library, digits rotated by 5 too (ROT18).
+    ('<a href="znvygb:nyv6@orrfubc.pbz" data-email-scramble>Mail</a>', URL,
+     "ali1@beeshop.com", "rot13"),
     # CSS shows the text reversed, by style attribute or class (disguises.bidi_reversed).
     ('<span style="unicode-bidi:bidi-override; direction: rtl;">tset.pohseeb@nna</span>',
      URL, "ann@beeshop.test", "reversed"),

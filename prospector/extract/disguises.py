@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from itertools import islice
 from urllib.parse import unquote
 
-from prospector.extract.addresses import ROT13, normalize_email, text_addresses
+from prospector.extract.addresses import ROT13, ROT18, normalize_email, text_addresses
 from prospector.extract.doc import Doc
 from prospector.extract.dom import deep_text
 from prospector.extract.needles import occurrences
@@ -70,9 +70,11 @@ def rot13_mailto(doc: Doc) -> Found:
     encoded: set[str] = set()
     if not doc.contains(V.ROT13_MAILTO):
         return decoded, encoded
+    # (The email-scramble library rotates digits by 5 as well.)
+    table = ROT18 if any(doc.contains(mark) for mark in V.ROT18_MARKS) else ROT13
     for match in islice(_ROT13_MAILTO_RE.finditer(doc.raw), _MAX_FOUND):
         body = unquote(htmllib.unescape(match.group(1)))
-        address = normalize_email(body.translate(ROT13))
+        address = normalize_email(body.translate(table))
         if address:
             decoded.append((address, "rot13"))
             encoded.update(a for a, _ in text_addresses(body))

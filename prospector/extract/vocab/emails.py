@@ -229,6 +229,9 @@ ROT13_CLASS_RE: Final = re.compile(r"(?:^|[\s_-])(?:r13|rot13)(?:$|[\s_-])")
 # the one automaton pass over the page (needles.PAGE_NEEDLES), so a page without the
 # disguise pays one set lookup for each.
 ROT13_MAILTO: Final = b"znvygb:"  # 'mailto:' in ROT13: an encoded link or string
+# Marks of the email-scramble library (README: "Encode/decode email addresses and phone
+# numbers with ROT-18"), whose links' digits are rotated by 5 too.
+ROT18_MARKS: Final = (b"data-email-scramble", b"emailscramble", b"email-scramble")
 ROT13_SCRIPT_HINT: Final = b"fromcharcode"  # how page scripts rotate letters back
 BIDI_HINT: Final = b"bidi-override"  # CSS that shows text right to left, reversed
 JOOMLA4_HINT: Final = b"joomla-hidden-mail"  # Joomla 4/5's e-mail cloaking element
