@@ -464,6 +464,8 @@ NOT_CONTACTS = [
     ("<p>ann@beeshop.test</p>", "https://www.beeshop.org/contact"),
     # A platform's boilerplate on a site built with it; a theme author in a credit line.
     ("<p>Questions about Pages? support@github.com</p>", "https://ann.github.io/"),
+    ('<p>Hosted on <a href="https://pages.github.com/">GitHub Pages</a>. Questions: '
+     "support@github.com</p>", "https://www.annsblog.org/"),
     ('<footer>Theme by <a href="mailto:jo@themeshop.org">Jo</a></footer>', URL),
     ("<footer>Template designed by Jo Smith (jo@themeshop.org)</footer>", URL),
     # The web developer's, given only in the page's maker metadata.

@@ -387,7 +387,10 @@ AT_PROSE_WORDS: Final = frozenset({
 # Elsewhere ('write to help@cloudflare.com' in an article) it is what a visitor reads,
 # and a page of the vendor's own site keeps it.
 VENDOR_MARKS: Final[dict[str, tuple[bytes, ...]]] = {
-    "github.com": (b"github.io",), "gitlab.com": (b"gitlab.io",),
+    # (A GitHub Pages site on a domain of its own still says so: 'pages.github.com'
+    # links, 'GitHub Pages' credits.)
+    "github.com": (b"github.io", b"pages.github.com", b"github pages"),
+    "gitlab.com": (b"gitlab.io",),
     "netlify.com": (b"netlify",), "vercel.com": (b"vercel",),
     "wordpress.com": (b"wp-content", b"wordpress"), "wordpress.org": (b"wp-content",),
     "automattic.com": (b"wp-content", b"wordpress"), "wix.com": (b"wix",),
