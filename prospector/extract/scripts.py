@@ -89,12 +89,13 @@ def _assembled_values(text: str, windows: list[tuple[int, int]]) -> list[str]:
     values = []
     for lo, hi in windows:
         for match in V.JS_STEP_RE.finditer(text, lo, hi):
-            name, op, expression = match.groups()
-            value = _evaluate(expression, env)
-            if name:
-                env[name] = value = env.get(name, "") + value if op == "+=" else value
-            elif "+" not in expression:
-                continue  # a lone literal or variable: nothing assembled
+            name, op, expression, chain = match.groups()
+            if chain:
+                values.append(_evaluate(chain, env))
+                continue
+            value = _evaluate(expression, env) if "+" in expression or \
+                expression[0] in "'\"" else env.get(expression, "\x00")
+            env[name] = value = env.get(name, "") + value if op == "+=" else value
             values.append(value)
     return values
 
@@ -105,7 +106,8 @@ def _windows(text: str) -> list[tuple[int, int]]:
     before it, those that use the result shortly after. Each starts at a statement
     or line boundary, so its quotes pair up. A library that merely holds an '@'
     costs a few string searches, not a parse."""
-    spots = sorted(at for form in _AT_FORMS for at in islice(occurrences(text, form), 200))
+    forms = [form for form in _AT_FORMS if form[0] == "@" or form[:2] in text]
+    spots = sorted(at for form in forms for at in islice(occurrences(text, form), 200))
     spans: list[tuple[int, int]] = []
     for at in spots:
         if spans and at < spans[-1][1] - _AFTER // 2:
@@ -145,8 +147,10 @@ def assembled(scripts: Iterable[Script]) -> Iterator[tuple[str, str]]:
 
 
 def _applies(text: str, marks: tuple[tuple[str, ...], ...]) -> bool:
-    lower = text.lower()
-    return any(all(mark.lower() in lower for mark in group) for group in marks)
+    """True when `text` holds every mark of one group, as written or capitalised
+    (JavaScript names are case-sensitive; a library's 'rot13' may be 'ROT13')."""
+    return any(all(any(form in text for form in (mark, mark.upper(), mark.capitalize()))
+                   for mark in group) for group in marks)
 
 
 def _decoded(scripts: Iterable[str], transform: str,

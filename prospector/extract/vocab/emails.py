@@ -268,9 +268,12 @@ _JS_TERM: Final = rf"(?:{JS_STRING}|{_JS_IDENT})"
 # piece', or a bare '+' chain (a document.write argument); pieces are literals and
 # variables. Joomla 3's e-mail cloaking spreads an address over two statements:
 # "addy = 'joe' + '@';" then "addy = addy + 'nowhere' + '.' + 'com';".
+# (A lone literal or variable builds nothing and is no match: groups 1-3 are an
+# assignment's name, operator and value, group 4 a bare chain.)
 JS_STEP_RE: Final = re.compile(
-    rf"(?<![\w$.])(?:({_JS_IDENT})\s*(\+?=)(?![=>])\s*)?"
-    rf"({_JS_TERM}(?:\s*\+\s*{_JS_TERM}){{0,24}})"
+    rf"(?<![\w$.])(?:({_JS_IDENT})\s*(\+?=)(?![=>])\s*"
+    rf"({_JS_TERM}(?:\s*\+\s*{_JS_TERM}){{0,24}})|"
+    rf"({_JS_TERM}(?:\s*\+\s*{_JS_TERM}){{1,24}}))"
 )
 JS_TERM_RE: Final = re.compile(_JS_TERM)
 # Escapes inside a JavaScript string literal.
