@@ -28,6 +28,19 @@ def corpus_dir() -> Path:
     return path
 
 
+def shared_file(env: str, *parts: str) -> Path:
+    """A data file of `<repo>/../shared` (or of the directory `$env` names), such as
+    the peer cases; skips (or fails on CI) the calling test when it is missing."""
+    root = os.environ.get(env)
+    base = Path(root) if root else Path(__file__).resolve().parents[2] / "shared" / parts[0]
+    path = base.joinpath(*parts[1:])
+    if not path.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} not found")
+        pytest.skip(f"{path} not found (set {env})")
+    return path
+
+
 @dataclass(frozen=True, slots=True)
 class CorpusPage:
     """One MANIFEST row of an HTML page."""

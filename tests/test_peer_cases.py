@@ -10,11 +10,9 @@ copied; absent, the test skips (and fails under CI=true, like the corpus tests).
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 
-import pytest
+from _corpus import shared_file
 
 from prospector.extract.emails import find_emails
 
@@ -25,13 +23,7 @@ RECALL_FLOOR = 0.95
 
 def peer_cases() -> list[dict[str, Any]]:
     """The cases, from $PROSPECTOR_PEER_CASES or <repo>/../shared/peer-cases."""
-    env = os.environ.get("PROSPECTOR_PEER_CASES")
-    root = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "peer-cases"
-    path = root / "cases.json"
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"peer cases not found at {path}")
-        pytest.skip(f"peer cases not found at {path} (set PROSPECTOR_PEER_CASES)")
+    path = shared_file("PROSPECTOR_PEER_CASES", "peer-cases", "cases.json")
     cases: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
     return cases
 
