@@ -29,7 +29,7 @@ from prospector.config.scrapy import CrawlSettings, build_settings
 from prospector.crawl.sink import StoreSink
 from prospector.crawl.state import CrawlState, LocalState
 from prospector.discover.frontier import Frontier
-from prospector.distributed.client import CURRENT_JOB_KEY
+from prospector.distributed.client import CURRENT_JOB_KEY, text
 from prospector.distributed.codec import decode, encode
 from prospector.distributed.coordinator import FETCH_LOG_ENV
 from prospector.distributed.fetchlog import FetchLog, fetch_counts
@@ -105,15 +105,6 @@ def _result(db: Path) -> tuple[set[str], set[tuple[str, str, str]]]:
     return sites, contacts
 
 
-def _start_worker(url: str, *extra: str) -> subprocess.Popen[str]:
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 60
-    while not client.get(CURRENT_JOB_KEY) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    client.close()
-    return _popen("worker", "--redis", url, *extra)
-
-
 # A request a worker's DEBUG log says it fetched, and the host asked.
 _CRAWLED = re.compile(r"Crawled \(\d+\) <GET https?://([^/:>]+)")
 # A worker started before its job exists: it joins the moment the job is published.
@@ -133,14 +124,27 @@ sys.exit(main(["worker", "--redis", url, *extra]))
 """
 
 
-def _waiting_worker(url: str, *extra: str) -> subprocess.Popen[str]:
-    """`prospector worker` for the next job published on `url` (none may be current)."""
-    client = redis.Redis.from_url(url)
-    assert not client.get(CURRENT_JOB_KEY), "a job is still current"
-    client.close()
-    return subprocess.Popen([sys.executable, "-c", _WAITING_WORKER, url, CURRENT_JOB_KEY,
-                             *extra], cwd=REPO, text=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+class _Worker:
+    """`prospector worker` for the next job published on a Redis (none may be current).
+
+    Its output goes to a file, not a pipe: nobody reads a pipe while the coordinator
+    runs, and a worker logging at DEBUG filled one (64 KB) and froze in a write,
+    its heartbeat stopped, until the coordinator took it for dead."""
+
+    def __init__(self, url: str, log: Path, *extra: str) -> None:
+        client = redis.Redis.from_url(url)
+        assert not client.get(CURRENT_JOB_KEY), "a job is still current"
+        client.close()
+        self.log = log
+        with log.open("w") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _WAITING_WORKER, url, CURRENT_JOB_KEY, *extra],
+                cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+
+    def finish(self, timeout: float = 120) -> tuple[int, str]:
+        """(exit code, what it wrote)."""
+        code = self.process.wait(timeout=timeout)
+        return code, self.log.read_text("utf-8", errors="replace")
 
 
 def _homes(truth: dict[str, Any]) -> list[str]:
@@ -165,12 +169,12 @@ def single(sampleweb: SampleWebProcess, tmp_path_factory: pytest.TempPathFactory
 def test_two_workers_store_what_one_process_stores(single: Path, sampleweb: SampleWebProcess,
                                                    redis_url: str, tmp_path: Path) -> None:
     db = tmp_path / "two.duckdb"
+    worker = _Worker(redis_url, tmp_path / "worker.log")
     coordinator = _popen(*_args(db, sampleweb, redis_url, "--fast"), fetch_log=True)
-    worker = _start_worker(redis_url)
     out, err = coordinator.communicate(timeout=600)
-    _, w_err = worker.communicate(timeout=120)
+    w_code, w_err = worker.finish()
     assert coordinator.returncode == 0, err[-3000:]
-    assert worker.returncode == 0, w_err[-3000:]
+    assert w_code == 0, w_err[-3000:]
     match = re.search(r"(\d+) URLs fetched \((\d+) distinct\) by (\d+) workers", out)
     assert match, out
     fetched, distinct, workers = map(int, match.groups())
@@ -187,22 +191,22 @@ def test_killed_worker_loses_nothing(single: Path, sampleweb: SampleWebProcess, 
     db, config = tmp_path / "kill.duckdb", tmp_path / "slow.toml"
     config.write_text("[politeness]\ndownload_delay = 0.3\nautothrottle = false\n"
                       "concurrent_per_domain = 1\n")
+    worker = _Worker(redis_url, tmp_path / "worker.log").process
     coordinator = _popen(*_args(db, sampleweb, redis_url, "--config", str(config)))
-    worker = _start_worker(redis_url)
     client = redis.Redis.from_url(redis_url)
     deadline = time.monotonic() + 120
     fetched_by_worker = 0
     while time.monotonic() < deadline and worker.poll() is None:
-        prefix = (client.get(CURRENT_JOB_KEY) or b"").decode()
+        prefix = text(client.get(CURRENT_JOB_KEY) or b"")
         counts = client.hgetall(f"{prefix}:fetched_by") if prefix else {}
-        mine = [int(v) for k, v in counts.items() if k.decode().endswith(f":{worker.pid}")]
+        mine = [int(v) for k, v in counts.items() if text(k).endswith(f":{worker.pid}")]
         fetched_by_worker = mine[0] if mine else 0
         if fetched_by_worker >= 5:
             break
         time.sleep(0.2)
     assert worker.poll() is None and fetched_by_worker >= 5, "the worker never got going"
     worker.send_signal(signal.SIGKILL)
-    worker.communicate(timeout=30)
+    worker.wait(timeout=30)
     out, err = coordinator.communicate(timeout=600)
     assert coordinator.returncode == 0, err[-3000:]
     print(f"killed worker after {fetched_by_worker} fetches; coordinator: {out.strip()}")
@@ -242,15 +246,15 @@ def test_weekly_rerun_skips_recent_sites_across_workers(
         with Store.open(tmp_path / "weekly.duckdb", read_only=True) as store:
             before = dict(store.query("SELECT url, fetched_at FROM pages")[1])
         served = len(log.read_text().splitlines())
-        worker = _waiting_worker(redis_url, "--log-level", "DEBUG")
+        worker = _Worker(redis_url, tmp_path / "worker.log", "--log-level", "DEBUG")
         coordinator = _popen(*crawl(old + new, "--config", str(polite)))
         out, err = coordinator.communicate(timeout=300)
-        _, w_err = worker.communicate(timeout=120)
+        w_code, w_err = worker.finish()
     finally:
         web.terminate()
         web.wait(timeout=30)
     assert coordinator.returncode == 0, err[-2000:]
-    assert worker.returncode == 0, w_err[-2000:]
+    assert w_code == 0, w_err[-2000:]
     print(f"second distributed run: {out.strip().splitlines()[-1]}")
     assert "(6 recent, not fetched)" in out
     hosts = {line.split()[1] for line in log.read_text().splitlines()[served:]}
@@ -374,18 +378,18 @@ def test_politeness_holds_across_workers(redis_url: str, tmp_path: Path) -> None
                       "concurrent_per_domain = 1\nconcurrent_requests = 8\n")
     web, url = timed_sampleweb.start(log)
     try:
+        worker = _Worker(redis_url, tmp_path / "worker.log", "--log-level", "DEBUG")
         coordinator = _popen("crawl", "beekeeping", "--db", str(db), "--search", url,
                              "--backend", "sampleweb", "--proxy", url, "--no-progress",
                              "--config", str(config), "--max-sites", "24",
                              "--log-level", "DEBUG", "--redis", redis_url)
-        worker = _start_worker(redis_url, "--log-level", "DEBUG")
         out, err = coordinator.communicate(timeout=600)
-        _, w_err = worker.communicate(timeout=120)
+        w_code, w_err = worker.finish()
     finally:
         web.terminate()
         web.wait(timeout=30)
     assert coordinator.returncode == 0, err[-3000:]
-    assert worker.returncode == 0, w_err[-3000:]
+    assert w_code == 0, w_err[-3000:]
     times: dict[str, list[float]] = {}
     for line in log.read_text().splitlines():
         stamp, host, _path = line.split(" ", 2)

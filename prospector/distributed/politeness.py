@@ -56,7 +56,7 @@ def share_delay(settings: BaseSettings, priority: int | str) -> None:
     settings.setdict({
         DELAY_SETTING: delay,
         "DOWNLOAD_DELAY": 0.0,
-        "RANDOMIZE_DOWNLOAD_DELAY": False,
+        "DOWNLOAD_DELAY_JITTER": 0.0,
         "AUTOTHROTTLE_ENABLED": False,
         "DOWNLOADER_MIDDLEWARES": middlewares,
     }, priority=priority)
