@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from prospector.extract import extract_page, site_kind
-from prospector.extract.kind import Evidence, decide, in_tag, site_name
+from prospector.extract.kind import Evidence, decide, has_company, in_tag, site_name
 from prospector.extract.vocab.kinds import KINDS
 
 
@@ -79,6 +79,10 @@ PAGES = [
      menu("Aktuelles", "Termine", "Mitglied werden", "Vorstand", "Satzung", "Kontakt") +
      "<p>Kurs für Anfänger am Samstag.</p>", "Termine - Imkerverein Nordheim e.V.",
      "association"),
+    # A contact page that gives a number to call and says nothing else: a business.
+    ("https://smith-plumbing.test/contact", "",
+     '<h1>Contact</h1><p>Call us: <a href="tel:+493012345678">030 12345678</a></p>',
+     "Contact - Smith Plumbing", "business"),
     # A public body.
     ("https://www.agriculture.test.gov/bees/", "", "<p>Bee health programme.</p>",
      "Bee health", "other"),
@@ -143,11 +147,12 @@ def test_in_tag(markup: bytes, literal: bytes, inside: bool) -> None:
 
 
 @pytest.mark.parametrize(("title", "name"), [
-    ("First swarm | Ann's notes", "First swarm | Ann's notes"),
-    # A long first part is a post's title, not a site's name.
-    ("School shooting leaves town in shock as police search for motive | Daily",
-     "Daily"),
-    ("City of Saratoga - Contact Us", "City of Saratoga | Contact Us"),
+    ("Notes from the association meeting | Ann's notes", "Ann's notes"),
+    ("City of Saratoga - Contact Us", "City of Saratoga"),
+    ("Termine - Imkerverein Nordheim e.V.", "Imkerverein Nordheim e.V."),
+    ("Ann's notes", "Ann's notes"),
+    # Longer than a name: a post's title.
+    ("School shooting leaves town in shock as police search for motive", ""),
 ])
 def test_site_name(title: str, name: str) -> None:
     from prospector.extract.doc import make_doc
@@ -160,18 +165,38 @@ def test_site_name(title: str, name: str) -> None:
 
 
 @pytest.mark.parametrize(("pages", "kind"), [
-    # The home page counts twice; 'other' pages (about, contact) do not vote.
+    # A home page naming who runs the site decides (a club's news pages look like posts).
+    ([("http://a.test/", "association"), ("http://a.test/news/1", "blog"),
+      ("http://a.test/news/2", "blog"), ("http://a.test/news/3", "blog")], "association"),
+    ([("http://a.test/", "news"), ("http://a.test/shop/abo", "shop")], "news"),
+    # Otherwise a vote: the home counts three times; 'other' pages do not vote.
     ([("http://a.test/", "blog"), ("http://a.test/about", "other"),
       ("http://a.test/contact", "business")], "blog"),
     ([("http://a.test/", "other"), ("http://a.test/p/1", "blog"),
       ("http://a.test/p/2", "blog"), ("http://a.test/services", "business")], "blog"),
-    # One page in three being a forum or a shop makes the site one.
-    ([("http://a.test/", "business"), ("http://a.test/forum/t/1", "forum"),
-      ("http://a.test/about", "other")], "forum"),
+    ([("http://a.test/", "blog"), ("http://a.test/services", "business"),
+      ("http://a.test/pricing", "business"), ("http://a.test/team", "business"),
+      ("http://a.test/clients", "business")], "business"),
+    # Half a crawl of forum (or shop) pages makes a forum, whatever the home says.
+    ([("http://a.test/", "blog"), ("http://a.test/forum/t/1", "forum"),
+      ("http://a.test/forum/t/2", "forum"), ("http://a.test/about", "other")], "forum"),
     ([("http://a.test/", "blog"), ("http://a.test/p/1", "blog"), ("http://a.test/p/2", "blog"),
-      ("http://a.test/p/3", "blog"), ("http://a.test/shop/jar", "shop")], "blog"),
+      ("http://a.test/shop/jar", "shop")], "blog"),
     ([("http://a.test/", "other"), ("http://a.test/about", "other")], "other"),
     ([], ""),
 ])
 def test_site_kind(pages: list[tuple[str, str]], kind: str) -> None:
     assert site_kind(pages, home="http://a.test/") == kind
+
+
+@pytest.mark.parametrize(("text", "company"), [
+    ("© 2024 acme gmbh. alle rechte vorbehalten.", True),
+    ("registered office: hive works ltd, 1 mill lane", True),
+    ("© management circle ag", True),
+    ("acme, inc. all rights reserved", True),
+    # Inside words, and a sentence-final 'inc.'-less mention: no legal form.
+    ("a bag of bagels from the magazine", False),
+    ("our kgb story and the ugly duckling", False),
+])
+def test_has_company(text: str, company: bool) -> None:
+    assert has_company(text) is company

@@ -22,14 +22,14 @@ import ahocorasick_rs
 
 from prospector.extract import patterns as P
 from prospector.extract.doc import Doc
-from prospector.extract.needles import TextWindows
+from prospector.extract.needles import TextWindows, holding
 from prospector.extract.vocab import kinds as K
 from prospector.extract.vocab import platforms as V
-from prospector.urls import hostname
+from prospector.urls import hostname, registered_domain
 
 # How many of a page's anchors are read for menu labels (menus come first; a forum
 # thread or an archive page can hold thousands of links).
-MAX_LABEL_ANCHORS = 400
+MAX_LABEL_ANCHORS = 120
 MAX_LABEL_CHARS = 40
 MAX_NAME_WORDS = 8
 # A page that leads with a newsletter sign-up in its first characters is a newsletter's.
@@ -60,9 +60,13 @@ SIGN_POINTS: dict[str, tuple[str, int]] = {
     "phone": ("business", 1),
     "public-host": ("other", 5), "public-name": ("other", 3), "public-schema": ("other", 3),
     "wiki-platform": ("other", 6),
-    "directory-name": ("directory", 3),
+    "directory-name": ("directory", 3), "link-list": ("directory", 3),
+    "submit-site": ("directory", 3),
     "newsletter-platform": ("newsletter", 10), "newsletter-lead": ("newsletter", 5),
 }
+# Platform signs that settle the kind whatever else the page shows.
+_PLATFORM_DECIDES = frozenset({"forum-platform", "shop-platform", "blog-platform",
+                               "newsletter-platform", "wiki-platform"})
 # Signs of a cart or of something for sale on the site; a shop needs one (the word
 # 'shop' or a plugin's script is not enough). Newsrooms that sell subscriptions
 # through a cart are settled as news before (see RULES).
@@ -132,10 +136,25 @@ def decide(evidence: Evidence) -> str:
 
 # ------------------------------------------------------------------------- read
 
-_FORUM_TEXT = ahocorasick_rs.AhoCorasick(K.FORUM_TEXT)
-_REPLY_TEXT = ahocorasick_rs.AhoCorasick(K.REPLY_TEXT)
-_CART_TEXT = ahocorasick_rs.AhoCorasick(K.CART_TEXT)
-_SHOP_NOTICE = ahocorasick_rs.AhoCorasick(K.SHOP_NOTICE_TEXT)
+
+
+def _automaton(groups: dict[str, tuple[str, ...]]) -> tuple[ahocorasick_rs.AhoCorasick,
+                                                             tuple[str, ...]]:
+    """One automaton for several groups of literals, and each pattern's group."""
+    patterns = [(p, group) for group, parts in groups.items() for p in parts]
+    return (ahocorasick_rs.AhoCorasick([p for p, _ in patterns]),
+            tuple(group for _, group in patterns))
+
+
+# The page's visible text and its links' hrefs are each read in one pass.
+_TEXT, _TEXT_GROUP = _automaton({"forum": K.FORUM_TEXT, "reply": K.REPLY_TEXT,
+                                 "cart": K.CART_TEXT, "notice": K.SHOP_NOTICE_TEXT,
+                                 "submit": K.SUBMIT_SITE_TEXT})
+_HREFS, _HREF_GROUP = _automaton({"archive": K.ARCHIVE_HREF_PARTS, "post": K.POST_HREF_PARTS,
+                                  "cart": K.CART_HREF_PARTS, "member": K.MEMBER_HREF_PARTS})
+MAX_HREF_ANCHORS = 1000
+_COMPANY = ahocorasick_rs.AhoCorasick(K.COMPANY_WORDS)
+_BUSINESS_WORDS = ahocorasick_rs.AhoCorasick(K.BUSINESS_LABEL_WORDS)
 # What separates a page's own title from its site's name ('Post | Site', 'Post - Site').
 _TITLE_SEPARATORS = re.compile(r"\s[|\-–—»:·•]\s")
 
@@ -209,9 +228,8 @@ def _menu_signs(labels: frozenset[str]) -> set[str]:
         signs.add("business-menu")
     if strong + len(labels & K.BUSINESS_LABELS) >= 5:
         signs.add("business-menu-many")
-    worded = sum(1 for label in labels
-                 if len(label) <= 30 and K.BUSINESS_LABEL_WORDS_RE.search(label))
-    if worded >= K.MIN_BUSINESS_LABEL_WORDS:
+    if len(holding(_BUSINESS_WORDS, [label for label in labels if len(label) <= 30])) \
+            >= K.MIN_BUSINESS_LABEL_WORDS:
         signs.add("business-menu-words")
     if labels & K.ASSOCIATION_LABELS:
         signs.add("association-menu")
@@ -227,17 +245,30 @@ def _menu_signs(labels: frozenset[str]) -> set[str]:
 
 
 def _href_signs(doc: Doc) -> set[str]:
-    """Signs in where the page's links go: archives, posts, a cart, a telephone."""
-    hrefs = "\n".join(href for _, href in doc.anchors[:2000])
+    """Signs in where the page's links go: archives, posts, a cart, members."""
+    hrefs = "\n".join(href for _, href in doc.anchors[:MAX_HREF_ANCHORS]).lower() + "\n"
+    counts: Counter[str] = Counter()
+    members: set[str] = set()
+    for index, start, _ in _HREFS.find_matches_as_indexes(hrefs, overlapping=True):
+        group = _HREF_GROUP[index]
+        counts[group] += 1
+        if group == "member" and len(members) < K.MIN_MEMBER_LINKS:
+            # Distinct profiles: the whole href the match is in.
+            members.add(hrefs[hrefs.rfind("\n", 0, start) + 1:hrefs.find("\n", start)])
     signs = set()
-    if len(K.ARCHIVE_HREF_RE.findall(hrefs)) >= 2:
+    if counts["archive"] >= K.MIN_ARCHIVE_LINKS:
         signs.add("archive-links")
-    if len(K.DATED_URL_RE.findall(hrefs)) + len(K.POST_URL_RE.findall(hrefs)) >= 4:
+    if counts["post"] >= K.MIN_POST_LINKS:
         signs.add("post-list")
-    if K.CART_HREF_RE.search(hrefs):
+    if counts["cart"]:
         signs.add("cart-link")
-    if len(set(K.MEMBER_HREF_RE.findall(hrefs))) >= K.MIN_MEMBER_LINKS:
+    if len(members) >= K.MIN_MEMBER_LINKS:
         signs.add("member-links")
+    own = registered_domain(hostname(doc.url) or "")
+    sites = {domain for _, _, target, domain in doc.resolved_anchors()[:MAX_HREF_ANCHORS]
+             if target and domain}
+    if len(sites - {own}) >= K.MIN_LINKED_SITES:
+        signs.add("link-list")
     return signs
 
 
@@ -299,27 +330,50 @@ def _platform_signs(platform: str) -> set[str]:
 
 
 def site_name(doc: Doc, title: str) -> str:
-    """What names the site: its og:site_name, else the short parts of its title (a
-    site's name is one of 'Post | Site' or 'Site - Page'; a post's or an article's
-    title is longer than MAX_NAME_WORDS, and 'School shooting in ...' names no school)."""
+    """What names the site: its og:site_name, else the last part of its title once the
+    parts that name the page's role ('Contact us', 'About') are dropped ('A post | The
+    Site', 'City of X - Contact Us'); '' when that part is longer than a name."""
     name = doc.meta("og:site_name")
     if name:
         return name
-    return " | ".join(part for part in _TITLE_SEPARATORS.split(title)
-                      if len(part.split()) <= MAX_NAME_WORDS)
+    parts = [part for part in _TITLE_SEPARATORS.split(title)
+             if part.strip().lower() not in K.PAGE_ROLE_TITLES]
+    name = parts[-1] if parts else title
+    return name if len(name.split()) <= MAX_NAME_WORDS else ""
+
+
+def has_company(text: str) -> bool:
+    """A company's legal form as a word of lower-cased `text` ('acme gmbh', '© acme,
+    inc.'): one automaton pass and a look at each match's neighbours (COMPANY_RE over
+    the text tried every position)."""
+    for _, start, end in _COMPANY.find_matches_as_indexes(text):
+        # (A literal that starts with a space brings its own boundary.)
+        before = " " if text[start] == " " or not start else text[start - 1]
+        after = text[end:end + 1]
+        if not (before.isalnum() or after.isalnum()):
+            return True
+    return False
 
 
 def _text_signs(doc: Doc, title: str, text_lower: str) -> set[str]:
     signs = set()
-    phrases = {i for i, _, _ in _FORUM_TEXT.find_matches_as_indexes(text_lower)}
+    phrases: set[int] = set()
+    counts: Counter[str] = Counter()
+    for index, _, _ in _TEXT.find_matches_as_indexes(text_lower):
+        group = _TEXT_GROUP[index]
+        counts[group] += 1
+        if group == "forum":
+            phrases.add(index)
     if len(phrases) >= 3:
         signs.add("forum-text")
-    if len(_REPLY_TEXT.find_matches_as_indexes(text_lower)) >= K.MIN_REPLY_MENTIONS:
+    if counts["reply"] >= K.MIN_REPLY_MENTIONS:
         signs.add("reply-titles")
-    if _CART_TEXT.find_matches_as_indexes(text_lower):
+    if counts["cart"]:
         signs.add("cart-text")
-    if _SHOP_NOTICE.find_matches_as_indexes(text_lower):
+    if counts["notice"]:
         signs.add("shop-notice")
+    if counts["submit"]:
+        signs.add("submit-site")
     lead = text_lower[:NEWSLETTER_LEAD]
     if TextWindows(lead, lead, P.NEWSLETTER_TEXT_KEYS, P.NEWSLETTER_REACH) \
             .search(P.NEWSLETTER_TEXT_RE):
@@ -333,7 +387,7 @@ def _text_signs(doc: Doc, title: str, text_lower: str) -> set[str]:
         signs.add("public-name")
     if K.DIRECTORY_NAME_RE.search(name):
         signs.add("directory-name")
-    if K.COMPANY_RE.search(name) or K.COMPANY_RE.search(text_lower[-3000:]):
+    if K.COMPANY_RE.search(name) or has_company(text_lower[-K.COMPANY_TAIL:]):
         signs.add("company-name")
     return signs
 
@@ -342,7 +396,7 @@ def _url_signs(url: str) -> set[str]:
     signs = set()
     if K.FORUM_URL_RE.search(url):
         signs.add("forum-url")
-    if K.DATED_URL_RE.search(url) or K.POST_URL_RE.search(url):
+    if K.DATED_URL_RE.search(url) or K.POST_URL_RE.search(url.lower()):
         signs.add("post-url")
     host = hostname(url) or ""
     if K.PUBLIC_HOST_RE.search(host):
@@ -360,9 +414,14 @@ def read_evidence(doc: Doc, platform: str, title: str, text_lower: str,
     """Every sign of its site's kind the page shows. `text_lower` is its visible text
     lower-cased, `jsonld` its parsed JSON-LD blocks, `phone` whether it gives a phone
     number to call."""
-    signs = (_platform_signs(platform) | _schema_signs(schema_types(doc, jsonld))
-             | _menu_signs(menu_labels(doc)) | _href_signs(doc) | _markup_signs(doc, platform)
-             | _text_signs(doc, title, text_lower) | _url_signs(doc.url))
+    signs = _platform_signs(platform) | _url_signs(doc.url) | \
+        _schema_signs(schema_types(doc, jsonld)) | _markup_signs(doc, platform)
+    if signs & _PLATFORM_DECIDES:
+        # A forum, shop, hosted-blog or wiki engine settles the kind (RULES): the
+        # menus, links and text of its pages, often the largest, are not read.
+        return Evidence(frozenset(signs))
+    signs |= _menu_signs(menu_labels(doc)) | _href_signs(doc) | \
+        _text_signs(doc, title, text_lower)
     if phone:
         signs.add("phone")
     return Evidence(frozenset(signs))
@@ -376,21 +435,34 @@ _TIE_ORDER = {kind: i for i, kind in enumerate(
      "other"))}
 
 
+# The home page says most about its site: its vote counts this many times.
+HOME_VOTES = 3
+# Kinds that say who runs a site; a blog is what many of their pages look like.
+_WHO_KINDS = frozenset({"forum", "shop", "news", "newsletter", "association", "directory",
+                        "business"})
+
+
 def site_kind(pages: Iterable[tuple[str, str]], home: str = "") -> str:
-    """The kind of a site from its pages' (url, kind): a vote, the home page counting
-    twice, 'other' and '' only when no page says more. A forum's or a shop's own pages
-    are rarely a majority of a crawl (about, contact and rules pages look like any
-    site's), so one forum page in three, or a home page that is a forum or shop, wins."""
+    """The kind of a site from its pages' (url, kind). A home page that names who runs
+    the site (a newsroom, a club, a shop...) decides: their news pages look like a
+    blog's posts. Otherwise a vote, the home page counting HOME_VOTES times, 'other'
+    and '' only when no page says more; forum or shop pages make half a crawl or more
+    a forum or a shop (a board's rules and member pages read as nothing)."""
     votes: Counter[str] = Counter()
     counts: Counter[str] = Counter()
+    home_kind = ""
     for url, kind in pages:
         counts[kind] += 1
+        if url == home and home:
+            home_kind = kind
         if kind and kind != "other":
-            votes[kind] += 2 if url == home else 1
+            votes[kind] += HOME_VOTES if url == home else 1
+    if home_kind in _WHO_KINDS:
+        return home_kind
     if not votes:
         return "other" if counts else ""
     total = sum(counts.values())
     for strong in ("forum", "shop"):
-        if counts[strong] * 3 >= total:
+        if counts[strong] * 2 >= total:
             return strong
     return max(votes, key=lambda k: (votes[k], -_TIE_ORDER.get(k, 99)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from prospector.extract.kind import site_kind
+from prospector.extract.vocab.platforms import PLUGIN_MARKERS
 from prospector.models import Community, Contact, PageFacts, SiteProfile
 from prospector.urls import registered_domain
 
@@ -43,10 +45,27 @@ def _max(values: Iterable[int | None]) -> int | None:
     return max(present) if present else None
 
 
+def site_platform(facts: list[PageFacts], kind: str, picked: str) -> str:
+    """The site's platform: `picked` (the home page's or the most common), except that
+    a plugin (WooCommerce, bbPress) names the site only when the site's kind is what
+    the plugin makes; otherwise the engine its pages name."""
+    extras = {e for f in facts for e in f.extras}
+    plugins = {name: makes for name, makes, _ in PLUGIN_MARKERS}
+    for name, makes in plugins.items():
+        if name in extras and kind == makes:
+            return name
+    if picked not in plugins:
+        return picked
+    engines = [f.platform for f in facts if f.platform and f.platform not in plugins]
+    return max(engines, key=engines.count) if engines else ""
+
+
 def merge_site(pages: Iterable[PageFacts]) -> SiteProfile:
-    """Merge the facts of one site's pages. Kind and platform: the home page's when it
-    was crawled and says, else the most common non-empty value; contacts deduplicated;
-    numbers the largest stated; signals, names and feeds the union in page order."""
+    """Merge the facts of one site's pages. Kind: a vote over the pages (see
+    extract.kind.site_kind); platform: the home page's when it was crawled and says,
+    else the most common non-empty value, a plugin only when the kind agrees; contacts
+    deduplicated; numbers the largest stated; signals, names and feeds the union in
+    page order."""
     facts = list(pages)
     if not facts:
         return SiteProfile(domain="")
@@ -80,12 +99,14 @@ def merge_site(pages: Iterable[PageFacts]) -> SiteProfile:
     signals = {s for f in facts for s in f.signals}
     from prospector.extract.patterns import DEAL_SIGNALS
 
+    home = next((f.url for f in ordered if _is_home(f.url)), "")
+    kind = site_kind([(f.url, f.kind) for f in facts], home=home)
     newsletters = [f.newsletter for f in ordered if f.newsletter]
     provider = next((n for n in newsletters if n != "form"), newsletters[0] if newsletters else "")
     return SiteProfile(
         domain=domain,
-        kind=pick("kind"),
-        platform=pick("platform"),
+        kind=kind,
+        platform=site_platform(facts, kind, pick("platform")),
         emails=tuple(c for c in contacts if c.kind == "email"),
         forms=tuple(c for c in contacts if c.kind == "form"),
         socials=tuple(c for c in contacts if c.kind == "social"),
@@ -98,4 +119,5 @@ def merge_site(pages: Iterable[PageFacts]) -> SiteProfile:
         feeds=tuple(dict.fromkeys(u for f in ordered for u in f.feeds)),
         latest_date=max((f.latest_date for f in facts), default=""),
         pages=len(facts),
+        extras=tuple(dict.fromkeys(e for f in ordered for e in f.extras)),
     )

@@ -14,6 +14,7 @@ from . import content
 from .blogs import BLOG_ENGINES, WordPress
 from .contacts import DECOY_KINDS, PROFILES, ContactPlan, plan
 from .forums import FORUM_ENGINES
+from .kinds import Business, Club, NewsSite, OwnForum, StaticBlog
 from .model import SampleWeb, Site
 from .others import FARM_EMAIL, LinkFarm, Plain, Shopify, WooCommerce
 from .render import Builder, Engine
@@ -36,6 +37,19 @@ NICHE_LAYOUT: tuple[tuple[str, str, int, int], ...] = (
     ("newsletter", "none", 2, 0),
     ("directory", "none", 2, 0),
 )
+# Sites whose engine does not give their kind away (issue 18), planned after the others:
+# (kind, platform, layout, words the name is made of, host prefix). Static-generator
+# blogs, a newsroom on WordPress that loads WooCommerce, a club, a company and a forum
+# on software of its own.
+KIND_LAYOUT: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
+    ("blog", "hugo", "static", ("journal", "notebook"), ""),
+    ("blog", "jekyll", "static", ("log", "letters"), ""),
+    ("blog", "eleventy", "static", ("field-notes", "yard"), "www."),
+    ("news", "wordpress", "news", ("chronicle", "courier"), "www."),
+    ("association", "none", "club", ("beekeeping-club",), "www."),
+    ("business", "none", "company", ("pollination",), "www."),
+    ("forum", "none", "own", ("keepers-board", "hive-talk"), ""),
+)
 # (topic, platform)
 OFFTOPIC_LAYOUT: tuple[tuple[str, str], ...] = (
     ("cooking", "wordpress"), ("cooking", "blogger"), ("cars", "none"),
@@ -48,6 +62,7 @@ FORUM_ROBOTS: dict[str, tuple[str, ...]] = {
     "discourse": ("/u/", "/admin/"),
     "smf": ("/index.php?action=mlist",),
     "mybb": ("/memberlist.php", "/search.php"),
+    "none": ("/register",),
 }
 REGIONS: tuple[str, ...] = ("northvale", "eastmere", "westbrook", "southdown", "highfield")
 # The link farm: 20 thin keyword-stuffed sites of one owner linking each other and one
@@ -129,6 +144,13 @@ def _plan_sites(rng: random.Random) -> list[Site]:
             else:
                 label = pick(("beekeeping", "apiary", "hive"), ("directory", "links", "index"))
                 add(label, "www.", kind, platform, True, False)
+    for kind, platform, layout, words, prefix in KIND_LAYOUT:
+        first = REGIONS if kind in ("association", "news") else content.BEE_WORDS
+        site = add(pick(first, words), prefix, kind, platform, True, False)
+        site.layout = layout
+        if kind == "forum":
+            site.members = rng.randint(150, 25000)
+            site.robots_disallow = FORUM_ROBOTS[platform]
     for topic, platform in OFFTOPIC_LAYOUT:
         names = [n for n in content.OFFTOPIC[topic]["names"] if content.slugify(n) not in used]
         name = rng.choice(names)
@@ -204,6 +226,8 @@ def _farm_plan(site: Site) -> ContactPlan:
 
 
 def _engine(site: Site) -> Engine:
+    if site.layout:
+        return _layout_engine(site)
     if site.kind == "linkfarm":
         return LinkFarm()
     if site.kind == "forum":
@@ -220,6 +244,18 @@ def _engine(site: Site) -> Engine:
     return Plain()
 
 
+def _layout_engine(site: Site) -> Engine:
+    if site.layout == "static":
+        return StaticBlog(site.platform)
+    if site.layout == "news":
+        return NewsSite()
+    if site.layout == "club":
+        return Club()
+    if site.layout == "company":
+        return Business()
+    return OwnForum()
+
+
 def _deals(rng: random.Random, site: Site) -> list[str]:
     if site.kind == "shop":
         opts = ["advertise", "affiliate-program", "partners", "write-for-us"]
@@ -228,8 +264,10 @@ def _deals(rng: random.Random, site: Site) -> list[str]:
         return ["advertise", "sponsor"]
     if site.kind == "association":
         return ["partners"]
-    if site.kind == "directory":
+    if site.kind in ("directory", "news"):
         return ["advertise"]
+    if site.kind == "business":
+        return ["partners"]
     deals = []
     if site.kind in ("blog", "forum") and site.in_niche:
         if rng.random() < 0.4:

@@ -62,7 +62,9 @@ class Site:
     host: str  # canonical host; home is http://host/
     aliases: tuple[str, ...]  # other hosts, answered with a redirect to `host`
     name: str
-    kind: str  # forum | blog | newsletter | shop | association | directory | offtopic
+    # forum | blog | newsletter | shop | news | association | business | directory |
+    # offtopic | linkfarm
+    kind: str
     platform: str
     topic: str  # "beekeeping" or an off-topic subject
     in_niche: bool
@@ -71,6 +73,7 @@ class Site:
     robots_disallow: tuple[str, ...] = ()
     members: int | None = None
     profile: str = "none"  # main way this site publishes a contact (see contacts.PROFILES)
+    layout: str = ""  # engine of a site its platform does not name (see generator.KIND_LAYOUT)
     targets: list[Site] = field(default_factory=list)  # sites this one should link to
     # Filled in while rendering.
     pages: dict[str, Page] = field(default_factory=dict)

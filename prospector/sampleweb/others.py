@@ -202,8 +202,10 @@ class Plain:
             b.page("/submit-site", f"Submit a site - {s.name}",
                    "<h1>Submit a site</h1><p>Suggest a beekeeping site for the directory.</p>")
         elif s.kind == "newsletter":
+            # (E-zines lead with their sign-up, as hand-built ones do.)
             home = (f"<h1>{esc(s.name)}</h1><p>A monthly beekeeping e-zine: seasonal tips, "
-                    f"interviews and news.</p>{intro}<h2>Recent issues</h2><ul class=\"news\">{news}</ul>"
+                    "interviews and news. Subscribe to our newsletter: one email a month.</p>"
+                    f"{intro}<h2>Recent issues</h2><ul class=\"news\">{news}</ul>"
                     f'<h3>Friends</h3><ul class="friends">{links}</ul>')
             b.page("/archive", f"Past issues - {s.name}", f'<ul class="issues">{news}</ul>')
             b.page("/subscribe", f"Subscribe - {s.name}",

@@ -14,7 +14,7 @@ from .search import page_url
 
 # Grades (0 = not one, 1 = weak, 2 = good, 3 = ideal) decided from each site's designed
 # facts, apart from the scoring code: what a person who knows the sample web would say.
-PUBLISHING_KINDS = frozenset({"blog", "newsletter", "association"})  # they post, so can go stale
+PUBLISHING_KINDS = frozenset({"blog", "newsletter", "association", "news"})  # they post, so can go stale
 
 
 def _reach(s: Site) -> int:

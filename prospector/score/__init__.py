@@ -27,7 +27,7 @@ from prospector.score.relevance import TITLE_BOOST, bm25, reference, term_patter
 from prospector.score.weights import (
     COMMUNITY_KINDS,
     DEFAULT_WEIGHTS,
-    JV_KINDS,
+    JV_KIND_WEIGHTS,
     check_weights,
 )
 from prospector.store.db import Store
@@ -107,12 +107,12 @@ def _audience_raw(members: Any, posts: Any, comments: Any, letter: Any) -> str:
 
 
 def _weighted(values: Mapping[str, tuple[Any, float]], weights: Mapping[str, float],
-              gate: float, applies: bool) -> Score:
+              gate: float, share: float) -> Score:
     breakdown: dict[str, dict[str, Any]] = {}
     for name, weight in weights.items():
         raw, value = values[name]
         scale = 1.0 if name == "relevance" else gate
-        points = round(value * weight * scale, 2) if applies else 0.0
+        points = round(value * weight * scale * share, 2)
         entry: dict[str, Any] = {"raw": raw, "value": round(value, 4), "weight": weight,
                                  "points": points}
         if scale < 1.0:
@@ -129,9 +129,13 @@ def score_site(features: Mapping[str, Any],
     ok = features.get("status") in ("ok", None)
     gate = f.niche_gate(values["relevance"][1])
     kind = str(features.get("kind") or "other")
+    # (A kind the shares do not name, from an older crawl, counts as 'other'.)
+    shares = weights.get("jv_kinds", JV_KIND_WEIGHTS)
+    jv_share = shares.get(kind, shares.get("other", 1.0)) if ok else 0.0
     return SiteScores(
-        jv=_weighted(values, weights["jv"], gate, ok and kind in JV_KINDS),
-        community=_weighted(values, weights["community"], gate, ok and kind in COMMUNITY_KINDS),
+        jv=_weighted(values, weights["jv"], gate, jv_share),
+        community=_weighted(values, weights["community"], gate,
+                            1.0 if ok and kind in COMMUNITY_KINDS else 0.0),
     )
 
 

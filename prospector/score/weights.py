@@ -21,13 +21,23 @@ COMMUNITY_WEIGHTS: Mapping[str, float] = {
     "authority": 15.0,     # the rest of the niche points people to it
     "registration": 5.0,   # open sign-up (unknown counts half)
 }
-DEFAULT_WEIGHTS: Mapping[str, Mapping[str, float]] = {
-    "jv": JV_WEIGHTS, "community": COMMUNITY_WEIGHTS,
+# Each site kind's share of its JV score (config file `[weights.jv_kinds]`, 0..1; the
+# kinds are extract/vocab/kinds.py's). Forums are communities to join, not partners;
+# every other kind can be one, so all count in full unless the config says otherwise
+# (e.g. `directory = 0.5` for someone who wants few link lists among the partners).
+JV_KIND_WEIGHTS: Mapping[str, float] = {
+    "blog": 1.0, "newsletter": 1.0, "shop": 1.0, "news": 1.0, "association": 1.0,
+    "business": 1.0, "directory": 1.0, "other": 1.0, "forum": 0.0,
 }
+DEFAULT_WEIGHTS: Mapping[str, Mapping[str, float]] = {
+    "jv": JV_WEIGHTS, "community": COMMUNITY_WEIGHTS, "jv_kinds": JV_KIND_WEIGHTS,
+}
+# Tables of shares (0..1 each, no total) rather than points adding up to 100.
+SHARE_TABLES = frozenset({"jv_kinds"})
 
-# Kinds each score applies to: forums are communities, not partners; a community
-# is a forum or a blog.
-JV_KINDS = frozenset({"blog", "newsletter", "shop", "other"})
+# Kinds each score applies to by default: forums are communities, not partners; a
+# community is a forum or a blog.
+JV_KINDS = frozenset(kind for kind, share in JV_KIND_WEIGHTS.items() if share > 0)
 COMMUNITY_KINDS = frozenset({"forum", "blog"})
 
 
@@ -36,14 +46,18 @@ def check_weights(weights: Mapping[str, Mapping[str, float]]) -> dict[str, dict[
     out = {k: dict(v) for k, v in DEFAULT_WEIGHTS.items()}
     for score, table in weights.items():
         if score not in out:
-            raise ValueError(f"unknown score weights.{score} (jv, community)")
+            raise ValueError(f"unknown score weights.{score} (jv, community, jv_kinds)")
         for name, value in table.items():
             if name not in out[score]:
                 raise ValueError(f"unknown factor weights.{score}.{name} "
                                  f"({', '.join(out[score])})")
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise ValueError(f"weights.{score}.{name} must be a number ≥ 0")
+            if score in SHARE_TABLES and value > 1:
+                raise ValueError(f"weights.{score}.{name} must be a share from 0 to 1")
             out[score][name] = float(value)
+        if score in SHARE_TABLES:
+            continue
         total = sum(out[score].values())
         if abs(total - 100.0) > 0.01:
             raise ValueError(f"weights.{score} must add up to 100 (they add up to {total:g})")

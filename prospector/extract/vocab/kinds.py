@@ -102,17 +102,33 @@ FORUM_URL_RE: Final = re.compile(
     r"index\.php\?topic=|/discuss/|/discussions?/|/talk/|[-_]forums?/",
     re.IGNORECASE,
 )
-# Links to a blog's archive, tag and category pages (blogs list their posts so).
-ARCHIVE_HREF_RE: Final = re.compile(
-    r"/(?:tags?|category|categories|kategorie|archives?|archiv|label|labels|topics)/|"
-    r"[?&](?:cat|tag|m)=\w|/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/?$",
-    re.IGNORECASE,
+# What the page's links go to, as literals of their lower-cased hrefs (one automaton
+# pass over all of them): a blog's archive, tag and category pages; posts (permalinks
+# and dated paths); a cart; members' profiles (a board links every poster's).
+ARCHIVE_HREF_PARTS: Final = (
+    "/tag/", "/tags/", "/category/", "/categories/", "/kategorie/", "/archive/",
+    "/archives/", "/archiv/", "/label/", "/labels/", "/topics/", "?cat=", "&cat=", "?tag=",
+    "?m=",
 )
-# Links to a cart or checkout.
-CART_HREF_RE: Final = re.compile(
-    r"/(?:cart|basket|warenkorb|panier|carrito|carrello|checkout|kasse)(?:[/?.#]|$)",
-    re.IGNORECASE,
+POST_HREF_PARTS: Final = (
+    "/blog/", "/blogs/", "/post/", "/posts/", "/article/", "/articles/", "/journal/",
+    "/notes/", "/entries/", "?p=", "/archives/",
+    *(f"/{year}/" for year in range(1995, 2036)),
 )
+CART_HREF_PARTS: Final = tuple(
+    f"/{word}{end}" for word in ("cart", "basket", "warenkorb", "panier", "carrito", "carrello",
+                                 "checkout", "kasse")
+    for end in ("/", "?", ".", "#", "\n")
+)
+MEMBER_HREF_PARTS: Final = (
+    "/user/", "/users/", "/member/", "/members/", "/profile/", "/profiles/", "/u/",
+    "/personal_pages/", "/benutzer/", "/mitglied/", "/membres/", "/usuario/", "/usuarios/",
+    "-dashboard/", "user_profile=", "showuser=", "userid=", "?u=", "&u=", "mode=viewprofile",
+    "profile.php?", "profile.aspx?",
+)
+MIN_ARCHIVE_LINKS: Final = 2
+MIN_POST_LINKS: Final = 4
+MIN_MEMBER_LINKS: Final = 3
 # Hosts of public bodies and universities.
 PUBLIC_HOST_RE: Final = re.compile(
     r"\.(?:gov|edu|mil)(?:\.[a-z]{2})?$|\.(?:bund\.de|gv\.at|admin\.ch|gouv\.fr|gov\.uk|"
@@ -162,9 +178,10 @@ BUSINESS_LABELS: Final = frozenset({
     "nos services", "servicios", "productos", "empresa", "über uns", "about us",
 })
 # Words of a company's menu entries ('Plumbing services', 'IT Solutions', 'Produkte').
-BUSINESS_LABEL_WORDS_RE: Final = re.compile(
-    r"\b(?:services?|solutions?|products?|pricing|platform|consulting|leistungen|"
-    r"lösungen|produkte|dienstleistungen|beratung|servicios|soluciones|prestations)\b"
+BUSINESS_LABEL_WORDS: Final = (
+    "service", "solution", "product", "pricing", "platform", "consulting", "leistungen",
+    "lösungen", "produkte", "dienstleistungen", "beratung", "servicios", "soluciones",
+    "prestations",
 )
 MIN_BUSINESS_LABEL_WORDS: Final = 2
 # Only these of BUSINESS_LABELS say 'company' on their own (blogs have an about page
@@ -236,18 +253,23 @@ CART_TEXT: Final = (
 SHOP_NOTICE_TEXT: Final = (
     "shopping cart", "free shipping", "versandkostenfrei", "zzgl. versand", "inkl. mwst",
 )
-# Member profile links: a board links every poster's profile.
-MEMBER_HREF_RE: Final = re.compile(
-    r"(?:/|\b)(?:users?|members?|profiles?|personal_pages|benutzer|mitglied|membres|"
-    r"usuarios?|u)(?:/|[-_]dashboard/)[^\n]+|[?&](?:user_profile|showuser|userid|u)=\d+[^\n]*|"
-    r"mode=viewprofile|profile\.(?:aspx|php)\?[^\n]*", re.IGNORECASE,
-)
-MIN_MEMBER_LINKS: Final = 3
 # A company's legal form in its name ('Acme GmbH', 'Acme, Inc.').
 COMPANY_RE: Final = re.compile(
     r"\b(?:gmbh|inc\.|llc|ltd\.?|limited|corp\.|corporation|co\. kg|ag|s\.a\.|s\.l\.|"
     r"b\.v\.|pty|plc|s\.r\.l\.|oy|ab|kg|ohg|ug)(?![\w.])", re.IGNORECASE,
 )
+# Literals one of which every COMPANY_RE match holds (lower-cased), and how much of
+# the end of a page's text (its footer) is read for one.
+COMPANY_WORDS: Final = ("gmbh", "inc.", "llc", "ltd", "limited", "corp.", "corporation",
+                        "co. kg", " ag", "s.a.", "s.l.", "b.v.", "pty", "plc", "s.r.l.",
+                        " oy", " ab", " kg", "ohg", " ug")
+COMPANY_TAIL: Final = 3000
+# Title parts that name a page's role, not its site ('City of X - Contact Us').
+PAGE_ROLE_TITLES: Final = frozenset({
+    "contact", "contact us", "contacts", "about", "about us", "home", "homepage", "impressum",
+    "imprint", "kontakt", "über uns", "legal notice", "privacy policy", "terms of use",
+    "our team", "team", "welcome", "startseite", "accueil", "inicio", "news", "blog",
+})
 # Names of clubs, societies, churches, parties and non-profits (title, site name).
 ASSOCIATION_NAME_RE: Final = re.compile(
     r"\b(?:verein|e\.\s?v\.|association|associação|asociación|society|club|verband|"
@@ -264,8 +286,17 @@ PUBLIC_NAME_RE: Final = re.compile(
     r"national cemetery|government|regierung|bundesanstalt|behörde)\b",
     re.IGNORECASE,
 )
+# Pages where a directory takes entries (menu labels and visible text).
+SUBMIT_SITE_TEXT: Final = (
+    "submit a site", "submit your site", "add your site", "suggest a site", "add a listing",
+    "add your listing", "submit a link", "add url", "seite eintragen", "eintrag hinzufügen",
+    "proposer un site",
+)
+# A page linking this many other sites is a list of them (a blogroll has a few dozen
+# at most in a sidebar; the blog's own posts outweigh it).
+MIN_LINKED_SITES: Final = 25
 # A list of sites or listings.
 DIRECTORY_NAME_RE: Final = re.compile(
     r"\b(?:directory|verzeichnis|listings?|jobs? board|job ?board|ferienh[äa]user|"
-    r"holiday homes|vacation rentals|who'?s who|links)\b", re.IGNORECASE,
+    r"holiday homes|vacation rentals|who'?s who|links|index)\b", re.IGNORECASE,
 )
