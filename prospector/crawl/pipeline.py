@@ -74,7 +74,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         # Opened once now, so that an unusable DB fails the crawl at its start; an
         # in-memory DB stays open (it would not outlive a close).
-        store = self.open_store()
+        store = Store.open(self.db_path)  # created and migrated if new
         # The CLI passes its run in the settings; under `scrapy crawl` and scrapyd the
         # run's owner (prospector.crawl.owner) gave it to the spider.
         self.run_id = self.run_id or int(getattr(self.crawler.spider, "run_id", 0) or 0)

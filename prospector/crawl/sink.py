@@ -114,7 +114,7 @@ def write_opener(db_path: str | Path, job: CrawlSettings) -> Callable[[], Store]
     job says: DuckDB's defaults (80 % of RAM, a thread per core) let a long crawl's
     buffer pool grow with what it wrote."""
     def open_store() -> Store:
-        store = Store.open(db_path)
+        store = Store.open(db_path, migrate=False)  # migrated when the run began
         if str(db_path) != ":memory:":
             store.set_db_limits(job.db_memory_limit or None,
                                 job.db_threads if job.db_threads > 0 else None)

@@ -33,8 +33,12 @@ class Store(BatchWrites, Runs, Scoring, Reads, Schema):
     """A DuckDB file (or ':memory:') with the project schema."""
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False) -> Store:
+    def open(cls, path: str | Path, *, read_only: bool = False, migrate: bool = True) -> Store:
         """Open (and for writers, create and migrate) the database at `path`.
+
+        `migrate=False`: a writer that only checks the schema, as a reader does: the
+        crawl reopens its DB for every batch, migrated once at the start (refreshing
+        the views each time made every batch rewrite the catalog).
 
         Raises DatabaseError / LockedError with a one-line message, never duckdb's own.
         """
@@ -42,7 +46,7 @@ class Store(BatchWrites, Runs, Scoring, Reads, Schema):
         con = connect(text, read_only=read_only)
         store = cls(con, text)
         try:
-            if read_only:
+            if read_only or not migrate:
                 store.check_schema()
             else:
                 store.migrate()
