@@ -23,7 +23,7 @@ DATA = Path(__file__).resolve().parent / "data" / "expectations.json"
 # Kind is a judgement call on borderline sites (company blogs, magazines, clubs that
 # publish news); issue 18's goal is 0.92, which the kind reader does not reach yet: this
 # floor is what it measured when the 315-page set was written, so that it cannot drop.
-KIND_FLOOR = 0.85  # measured 0.851 (268/315) on 2026-12-06; goal 0.92 (issue 18) not met
+KIND_FLOOR = 0.85  # measured 0.854 (269/315) on 2026-12-06; goal 0.92 (issue 18) not met
 
 
 def _load() -> list[dict[str, Any]]:

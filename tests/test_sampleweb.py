@@ -423,3 +423,27 @@ def test_server(server: tuple[subprocess.Popen[str], int], web: SampleWeb) -> No
     proc.terminate()
     assert proc.wait(10) == 0
     assert proc.stderr is not None and proc.stderr.read() == ""
+
+
+def test_kind_sites_are_read_as_their_truth(web: SampleWeb) -> None:
+    """Issue 18's sites whose engine does not give their kind away: static-generator
+    blogs, a newsroom loading WooCommerce, a club, a company, a forum on its own
+    software. Their pages, merged as the crawl merges a site's, say their truth."""
+    from prospector.extract import extract_page, merge_site
+    from prospector.sampleweb.generator import KIND_LAYOUT
+
+    sites = [s for s in web.sites if s.layout]
+    assert sorted((s.kind, s.platform) for s in sites) == sorted(
+        (kind, platform) for kind, platform, *_ in KIND_LAYOUT)
+    for s in sites:
+        assert not s.link_only and s.in_niche
+        facts = [extract_page(s.url(p), page.body, page.content_type)
+                 for p, page in s.pages.items() if page.is_html]
+        profile = merge_site(facts)
+        assert profile.kind == s.kind, (s.domain, [f.kind for f in facts])
+        assert profile.platform == ("" if s.platform == "none" else s.platform), s.domain
+        markup = "".join(p.body.decode() for p in s.pages.values() if p.is_html)
+        if s.layout == "static":
+            assert "wp-content" not in markup and "generator" in markup
+        if s.kind == "news":
+            assert "plugins/woocommerce/" in markup and profile.extras == ("woocommerce",)

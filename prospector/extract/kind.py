@@ -330,15 +330,18 @@ def _platform_signs(platform: str) -> set[str]:
 
 
 def site_name(doc: Doc, title: str) -> str:
-    """What names the site: its og:site_name, else the last part of its title once the
-    parts that name the page's role ('Contact us', 'About') are dropped ('A post | The
-    Site', 'City of X - Contact Us'); '' when that part is longer than a name."""
+    """What names the site: its og:site_name, else a part of its title once the parts
+    that name the page's role ('Contact us', 'About') are dropped: the first on the
+    home page ('The Site - tagline'), the last elsewhere ('A post | The Site'); '' when
+    that part is longer than a name."""
     name = doc.meta("og:site_name")
     if name:
         return name
     parts = [part for part in _TITLE_SEPARATORS.split(title)
              if part.strip().lower() not in K.PAGE_ROLE_TITLES]
-    name = parts[-1] if parts else title
+    # A home page's title puts the name first ('Site - tagline'), other pages last.
+    home = not doc.url.split("://", 1)[-1].partition("/")[2].strip("/")
+    name = (parts[0] if home else parts[-1]) if parts else title
     return name if len(name.split()) <= MAX_NAME_WORDS else ""
 
 
@@ -409,6 +412,18 @@ def _url_signs(url: str) -> set[str]:
     return signs
 
 
+def _settled(signs: set[str]) -> bool:
+    """Whether these signs decide the kind whatever the page's menus, links and text
+    add: a forum, shop, hosted-blog, newsletter or wiki engine; a forum's URL or
+    markup; a newsroom's own markup; a product with an offer and a cart control."""
+    if signs & _PLATFORM_DECIDES:
+        return True
+    points = Evidence(frozenset(signs)).points()
+    return (points.get("forum", 0) >= 5
+            or ("newsroom-schema" in signs and points.get("other", 0) < 3)
+            or {"product-offer", "cart-control"} <= signs)
+
+
 def read_evidence(doc: Doc, platform: str, title: str, text_lower: str,
                   jsonld: list[Any], phone: bool = False) -> Evidence:
     """Every sign of its site's kind the page shows. `text_lower` is its visible text
@@ -416,9 +431,9 @@ def read_evidence(doc: Doc, platform: str, title: str, text_lower: str,
     number to call."""
     signs = _platform_signs(platform) | _url_signs(doc.url) | \
         _schema_signs(schema_types(doc, jsonld)) | _markup_signs(doc, platform)
-    if signs & _PLATFORM_DECIDES:
-        # A forum, shop, hosted-blog or wiki engine settles the kind (RULES): the
-        # menus, links and text of its pages, often the largest, are not read.
+    if _settled(signs):
+        # The engine, the URL or the markup settle the kind already (see RULES): the
+        # menus, links and text of the page, often a large one, are not read.
         return Evidence(frozenset(signs))
     signs |= _menu_signs(menu_labels(doc)) | _href_signs(doc) | \
         _text_signs(doc, title, text_lower)

@@ -11,10 +11,12 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-KIND_ORDER = ("forum", "blog", "newsletter", "association", "shop", "directory", "other")
+KIND_ORDER = ("forum", "blog", "newsletter", "news", "association", "business", "shop",
+              "directory", "other")
 KIND_COLOURS = {
-    "forum": "#2b6cb0", "blog": "#2f855a", "newsletter": "#b7791f", "association": "#6b46c1",
-    "shop": "#c53030", "directory": "#4a5568", "other": "#a0aec0",
+    "forum": "#2b6cb0", "blog": "#2f855a", "newsletter": "#b7791f", "news": "#c05621",
+    "association": "#6b46c1", "business": "#2c7a7b", "shop": "#c53030", "directory": "#4a5568",
+    "other": "#a0aec0",
 }
 UNKNOWN_COLOUR = "#718096"
 GOLDEN = (math.sqrt(5) - 1) / 2

@@ -40,7 +40,8 @@ NICHE_LAYOUT: tuple[tuple[str, str, int, int], ...] = (
 # Sites whose engine does not give their kind away (issue 18), planned after the others:
 # (kind, platform, layout, words the name is made of, host prefix). Static-generator
 # blogs, a newsroom on WordPress that loads WooCommerce, a club, a company and a forum
-# on software of its own.
+# on software of its own. They are planned with random streams of their own, so the
+# rest of the web (names, links, contacts) is what it was without them.
 KIND_LAYOUT: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
     ("blog", "hugo", "static", ("journal", "notebook"), ""),
     ("blog", "jekyll", "static", ("log", "letters"), ""),
@@ -75,9 +76,13 @@ FARM_TARGET = "beekeeping-supplies-online"
 def build(seed: int = 7, today: date | None = None) -> SampleWeb:
     today = today or datetime.now(UTC).date()
     rng = random.Random(f"sampleweb:{seed}:plan")
-    sites = _plan_sites(rng)
-    _plan_links(rng, sites)
-    _plan_contacts(rng, sites)
+    krng = random.Random(f"sampleweb:{seed}:kinds")
+    sites = _plan_sites(rng, krng)
+    base = [s for s in sites if not s.layout]
+    _plan_links(rng, base)
+    _plan_contacts(rng, base)
+    _plan_kind_sites(krng, [s for s in sites if s.layout], sites)
+    _plan_reach(random.Random(f"sampleweb:{seed}:reach"), sites)
     _plan_farm(random.Random(f"sampleweb:{seed}:farm"), sites)
     for site in sites:
         _render(site, seed, today)
@@ -94,26 +99,28 @@ def _title(domain: str) -> str:
     return " ".join(w.capitalize() for w in domain.split(".")[0].split("-"))
 
 
-def _plan_sites(rng: random.Random) -> list[Site]:
+def _plan_sites(rng: random.Random, krng: random.Random) -> list[Site]:
+    """The sites; those of KIND_LAYOUT last, drawn with `krng`."""
     used: set[str] = set()
 
-    def pick(first: tuple[str, ...], second: tuple[str, ...], joiner: str = "-") -> str:
+    def pick(first: tuple[str, ...], second: tuple[str, ...], joiner: str = "-",
+             r: random.Random = rng) -> str:
         pool = [f"{a}{joiner}{b}" for a in first for b in second if f"{a}{joiner}{b}" not in used]
-        name = rng.choice(pool)
+        name = r.choice(pool)
         used.add(name)
         return name
 
     sites: list[Site] = []
 
     def add(label: str, host_prefix: str, kind: str, platform: str, niche: bool, link_only: bool,
-            topic: str = content.KEYWORD, name: str = "") -> Site:
+            topic: str = content.KEYWORD, name: str = "", r: random.Random = rng) -> Site:
         domain = f"{label}.test"
         host = f"{host_prefix}{domain}"
         site = Site(
             index=len(sites), domain=domain, host=host,
             aliases=(domain,) if host_prefix == "www." else (),
             name=name or _title(domain), kind=kind, platform=platform, topic=topic,
-            in_niche=niche, link_only=link_only, fresh=rng.random() < 0.6,
+            in_niche=niche, link_only=link_only, fresh=r.random() < 0.6,
         )
         sites.append(site)
         return site
@@ -144,19 +151,19 @@ def _plan_sites(rng: random.Random) -> list[Site]:
             else:
                 label = pick(("beekeeping", "apiary", "hive"), ("directory", "links", "index"))
                 add(label, "www.", kind, platform, True, False)
-    for kind, platform, layout, words, prefix in KIND_LAYOUT:
-        first = REGIONS if kind in ("association", "news") else content.BEE_WORDS
-        site = add(pick(first, words), prefix, kind, platform, True, False)
-        site.layout = layout
-        if kind == "forum":
-            site.members = rng.randint(150, 25000)
-            site.robots_disallow = FORUM_ROBOTS[platform]
     for topic, platform in OFFTOPIC_LAYOUT:
         names = [n for n in content.OFFTOPIC[topic]["names"] if content.slugify(n) not in used]
         name = rng.choice(names)
         used.add(content.slugify(name))
         add(content.slugify(name), rng.choice(("www.", "")), "offtopic", platform, False, False,
             topic=topic, name=name)
+    for kind, platform, layout, words, prefix in KIND_LAYOUT:
+        first = REGIONS if kind in ("association", "news") else content.BEE_WORDS
+        site = add(pick(first, words, r=krng), prefix, kind, platform, True, False, r=krng)
+        site.layout = layout
+        if kind == "forum":
+            site.members = krng.randint(150, 25000)
+            site.robots_disallow = FORUM_ROBOTS[platform]
     for site in sites:
         if site.platform == "wordpress" and site.kind == "blog":
             site.robots_disallow = ("/wp-admin/",)
@@ -180,6 +187,33 @@ def _plan_links(rng: random.Random, sites: list[Site]) -> None:
             s.targets = rng.sample(others, rng.randint(3, 6))
             if s.kind == "blog" and rng.random() < 0.3:
                 s.targets.append(rng.choice(off))
+
+
+def _plan_kind_sites(rng: random.Random, extra: list[Site], sites: list[Site]) -> None:
+    """Links and contact profiles of the KIND_LAYOUT sites, drawn apart from the rest."""
+    niche = [s for s in sites if s.in_niche]
+    for s in extra:
+        others = [t for t in niche if t is not s]
+        s.targets = rng.sample(others, 10 if s.kind == "association" else rng.randint(3, 6))
+        s.profile = rng.choice(PROFILES)
+
+
+# Kinds whose home page shows the links the site makes (a blogroll, a partners or
+# 'elsewhere' list): what a crawler that reads home and contact pages can follow.
+HOME_LINK_KINDS = frozenset({"blog", "shop", "newsletter", "business", "news"})
+
+
+def _plan_reach(rng: random.Random, sites: list[Site]) -> None:
+    """Every link-only niche site is linked from the home page of a searchable site a
+    polite crawler can read: links only in forum threads, a directory's inner pages or
+    a site closed by robots.txt lead nowhere for it."""
+    readers = [s for s in sites if s.in_niche and not s.link_only and not s.disallow_all
+               and s.kind in HOME_LINK_KINDS and s.platform != "substack"]
+    for site in sites:
+        if not site.in_niche or not site.link_only or site.kind == "linkfarm":
+            continue
+        if not any(site in r.targets for r in readers):
+            rng.choice(readers).targets.append(site)
 
 
 def _plan_contacts(rng: random.Random, sites: list[Site]) -> None:

@@ -231,12 +231,12 @@ class OwnForum(ForumEngine):
 </head>
 <body class="board">
 <div class="top"><a class="brand" href="/">{esc(s.name)}</a>{self.intro(b)}
-<ul class="boardnav"><li><a href="/">Board index</a></li><li><a href="/new">New posts</a></li><li><a href="{self.members_path}">Members</a></li><li><a href="/register">Register</a></li></ul>
+<ul class="boardnav"><li><a href="/">Forum index</a></li><li><a href="/new">New posts</a></li><li><a href="{self.members_path}">Members</a></li><li><a href="/register">Register</a></li></ul>
 {b.nav_html("sitenav")}</div>
 <div class="main">
 {main}
 </div>
-<div class="bottom"><p>{esc(s.name)} &middot; a board run by beekeepers for beekeepers</p></div>
+<div class="bottom"><p>{esc(s.name)} &middot; the beekeeping forum run by beekeepers for beekeepers</p></div>
 </body>
 </html>
 """

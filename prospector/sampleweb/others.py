@@ -26,7 +26,7 @@ class WooCommerce(WordPress):
         for p in b.posts:
             b.page(p.path, f"{p.title} - {s.name}", self.article(b, p, True) + self.comments())
         items = b.rng.sample(content.PRODUCTS, 5)
-        cards = []
+        cards: list[str] = []
         for name, price in items:
             slug = content.slugify(name)
             path = f"/product/{slug}/"
@@ -39,7 +39,11 @@ class WooCommerce(WordPress):
                    + b.share(path))
             cards.append(f'<li class="product type-product"><a href="{path}" class="woocommerce-LoopProduct-link">'
                          f'<h2 class="woocommerce-loop-product__title">{esc(name)}</h2>'
-                         f'<span class="price">&pound;{price}</span></a></li>')
+                         f'<span class="price">&pound;{price}</span></a>'
+                         # (The loop's button, as WooCommerce's loop/add-to-cart.php writes it.)
+                         f'<a href="?add-to-cart={len(cards) + 101}" data-quantity="1" '
+                         'class="button product_type_simple add_to_cart_button ajax_add_to_cart" '
+                         'rel="nofollow">Add to basket</a></li>')
         partners = "".join(f"<li>{b.link(t)}</li>" for t in s.targets)
         home = (f"<h1>{esc(s.name)}: hives, bee suits and beekeeping equipment</h1>"
                 f'<div class="woocommerce"><ul class="products columns-3">{"".join(cards)}</ul></div>'
@@ -160,7 +164,10 @@ class Plain:
 """
 
     def extra_nav(self, b: Builder) -> str:
-        if b.site.kind in ("association", "directory"):
+        if b.site.kind == "association":
+            return ('<li><a href="/membership">Membership</a></li>'
+                    '<li><a href="/resources">Resources</a></li>')
+        if b.site.kind == "directory":
             return '<li><a href="/resources">Resources</a></li>'
         if b.site.kind == "newsletter":
             return '<li><a href="/archive">Past issues</a></li><li><a href="/subscribe">Subscribe</a></li>'
