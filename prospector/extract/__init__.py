@@ -112,7 +112,8 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
     jsonld = jsonld_data(doc)
     text_lower = text.lower()
     evidence = read_evidence(doc, platform, title, text_lower, jsonld,
-                             phone=any(c.kind == "phone" for c in contacts))
+                             phone=any(c.kind == "phone" for c in contacts),
+                             linked_sites=len({link.target_domain for link in links}))
     kind, extras = decide(evidence), detect_extras(doc.found())
     platform = promote(platform, extras, kind)
     dates = page_dates(doc, jsonld)

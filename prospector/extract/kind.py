@@ -25,7 +25,7 @@ from prospector.extract.doc import Doc
 from prospector.extract.needles import TextWindows, holding
 from prospector.extract.vocab import kinds as K
 from prospector.extract.vocab import platforms as V
-from prospector.urls import hostname, registered_domain
+from prospector.urls import hostname
 
 # How many of a page's anchors are read for menu labels (menus come first; a forum
 # thread or an archive page can hold thousands of links).
@@ -152,7 +152,7 @@ _TEXT, _TEXT_GROUP = _automaton({"forum": K.FORUM_TEXT, "reply": K.REPLY_TEXT,
                                  "submit": K.SUBMIT_SITE_TEXT})
 _HREFS, _HREF_GROUP = _automaton({"archive": K.ARCHIVE_HREF_PARTS, "post": K.POST_HREF_PARTS,
                                   "cart": K.CART_HREF_PARTS, "member": K.MEMBER_HREF_PARTS})
-MAX_HREF_ANCHORS = 1000
+MAX_HREF_ANCHORS = 400
 _COMPANY = ahocorasick_rs.AhoCorasick(K.COMPANY_WORDS)
 _BUSINESS_WORDS = ahocorasick_rs.AhoCorasick(K.BUSINESS_LABEL_WORDS)
 # What separates a page's own title from its site's name ('Post | Site', 'Post - Site').
@@ -264,11 +264,6 @@ def _href_signs(doc: Doc) -> set[str]:
         signs.add("cart-link")
     if len(members) >= K.MIN_MEMBER_LINKS:
         signs.add("member-links")
-    own = registered_domain(hostname(doc.url) or "")
-    sites = {domain for _, _, target, domain in doc.resolved_anchors()[:MAX_HREF_ANCHORS]
-             if target and domain}
-    if len(sites - {own}) >= K.MIN_LINKED_SITES:
-        signs.add("link-list")
     return signs
 
 
@@ -288,7 +283,7 @@ def in_tag(markup: bytes, literal: bytes, tries: int = 20) -> bool:
     return False
 
 
-def _markup_signs(doc: Doc, platform: str) -> set[str]:
+def _markup_signs(doc: Doc, metas: dict[str, str]) -> set[str]:
     found = doc.found()
     signs = set()
     if any(in_tag(doc.lower(), marker) for marker in K.CART_MARKERS if marker in found):
@@ -299,10 +294,10 @@ def _markup_signs(doc: Doc, platform: str) -> set[str]:
         signs.add("post-markup")
     if not found.isdisjoint(K.COMMENT_MARKERS):
         signs.add("comments")
-    og_type = doc.meta("og:type").lower()
+    og_type = metas.get("og:type", "").lower()
     if og_type == "article":
         signs.add("og-article")
-        if doc.meta("article:publisher", "article:section"):
+        if metas.get("article:publisher") or metas.get("article:section"):
             signs.add("publisher-meta")
     elif og_type == "product" or og_type.startswith("product."):
         signs.add("product-offer")
@@ -329,12 +324,29 @@ def _platform_signs(platform: str) -> set[str]:
     return set()
 
 
-def site_name(doc: Doc, title: str) -> str:
+_META_KEYS = frozenset({"og:type", "og:site_name", "article:publisher", "article:section"})
+
+
+def page_metas(doc: Doc) -> dict[str, str]:
+    """The <meta> values the kind reader uses, in one pass (each `Doc.meta` call walks
+    every <meta> and builds its attribute dict)."""
+    found: dict[str, str] = {}
+    for el in doc.metas:
+        attrs = el.attributes
+        key = (attrs.get("property") or attrs.get("name") or "").strip().lower()
+        if key in _META_KEYS and key not in found:
+            value = (attrs.get("content") or "").strip()
+            if value:
+                found[key] = value
+    return found
+
+
+def site_name(doc: Doc, title: str, metas: dict[str, str] | None = None) -> str:
     """What names the site: its og:site_name, else a part of its title once the parts
     that name the page's role ('Contact us', 'About') are dropped: the first on the
     home page ('The Site - tagline'), the last elsewhere ('A post | The Site'); '' when
     that part is longer than a name."""
-    name = doc.meta("og:site_name")
+    name = (page_metas(doc) if metas is None else metas).get("og:site_name", "")
     if name:
         return name
     parts = [part for part in _TITLE_SEPARATORS.split(title)
@@ -358,7 +370,7 @@ def has_company(text: str) -> bool:
     return False
 
 
-def _text_signs(doc: Doc, title: str, text_lower: str) -> set[str]:
+def _text_signs(doc: Doc, title: str, text_lower: str, metas: dict[str, str]) -> set[str]:
     signs = set()
     phrases: set[int] = set()
     counts: Counter[str] = Counter()
@@ -381,7 +393,7 @@ def _text_signs(doc: Doc, title: str, text_lower: str) -> set[str]:
     if TextWindows(lead, lead, P.NEWSLETTER_TEXT_KEYS, P.NEWSLETTER_REACH) \
             .search(P.NEWSLETTER_TEXT_RE):
         signs.add("newsletter-lead")
-    name = site_name(doc, title)
+    name = site_name(doc, title, metas)
     if "blog" in name.lower():
         signs.add("blog-name")
     if K.ASSOCIATION_NAME_RE.search(name):
@@ -425,20 +437,23 @@ def _settled(signs: set[str]) -> bool:
 
 
 def read_evidence(doc: Doc, platform: str, title: str, text_lower: str,
-                  jsonld: list[Any], phone: bool = False) -> Evidence:
+                  jsonld: list[Any], phone: bool = False, linked_sites: int = 0) -> Evidence:
     """Every sign of its site's kind the page shows. `text_lower` is its visible text
     lower-cased, `jsonld` its parsed JSON-LD blocks, `phone` whether it gives a phone
-    number to call."""
+    number to call, `linked_sites` how many other sites it links to."""
+    metas = page_metas(doc)
     signs = _platform_signs(platform) | _url_signs(doc.url) | \
-        _schema_signs(schema_types(doc, jsonld)) | _markup_signs(doc, platform)
+        _schema_signs(schema_types(doc, jsonld)) | _markup_signs(doc, metas)
     if _settled(signs):
         # The engine, the URL or the markup settle the kind already (see RULES): the
         # menus, links and text of the page, often a large one, are not read.
         return Evidence(frozenset(signs))
     signs |= _menu_signs(menu_labels(doc)) | _href_signs(doc) | \
-        _text_signs(doc, title, text_lower)
+        _text_signs(doc, title, text_lower, metas)
     if phone:
         signs.add("phone")
+    if linked_sites >= K.MIN_LINKED_SITES:
+        signs.add("link-list")
     return Evidence(frozenset(signs))
 
 
