@@ -51,7 +51,7 @@ SIGN_POINTS: dict[str, tuple[str, int]] = {
     "blog-platform": ("blog", 8), "blog-schema": ("blog", 3), "post-markup": ("blog", 2),
     "post-url": ("blog", 2), "post-list": ("blog", 2), "archive-links": ("blog", 2),
     "og-article": ("blog", 1), "feed": ("blog", 1), "comments": ("blog", 1),
-    "blog-name": ("blog", 2),
+    "blog-name": ("blog", 2), "blog-generator": ("blog", 1), "post-text": ("blog", 1),
     "association-name": ("association", 3), "association-menu": ("association", 3),
     "association-menu-weak": ("association", 1), "association-schema": ("association", 3),
     "business-schema": ("business", 3), "business-menu": ("business", 2),
@@ -149,7 +149,7 @@ def _automaton(groups: dict[str, tuple[str, ...]]) -> tuple[ahocorasick_rs.AhoCo
 # The page's visible text and its links' hrefs are each read in one pass.
 _TEXT, _TEXT_GROUP = _automaton({"forum": K.FORUM_TEXT, "reply": K.REPLY_TEXT,
                                  "cart": K.CART_TEXT, "notice": K.SHOP_NOTICE_TEXT,
-                                 "submit": K.SUBMIT_SITE_TEXT})
+                                 "submit": K.SUBMIT_SITE_TEXT, "post": K.POST_TEXT})
 _HREFS, _HREF_GROUP = _automaton({"archive": K.ARCHIVE_HREF_PARTS, "post": K.POST_HREF_PARTS,
                                   "cart": K.CART_HREF_PARTS, "member": K.MEMBER_HREF_PARTS})
 MAX_HREF_ANCHORS = 400
@@ -321,6 +321,8 @@ def _platform_signs(platform: str) -> set[str]:
         return {"blog-platform"}
     if platform in V.WIKI_PLATFORMS:
         return {"wiki-platform"}
+    if platform in V.BLOG_GENERATORS:
+        return {"blog-generator"}
     return set()
 
 
@@ -389,6 +391,8 @@ def _text_signs(doc: Doc, title: str, text_lower: str, metas: dict[str, str]) ->
         signs.add("shop-notice")
     if counts["submit"]:
         signs.add("submit-site")
+    if counts["post"]:
+        signs.add("post-text")
     lead = text_lower[:NEWSLETTER_LEAD]
     if TextWindows(lead, lead, P.NEWSLETTER_TEXT_KEYS, P.NEWSLETTER_REACH) \
             .search(P.NEWSLETTER_TEXT_RE):

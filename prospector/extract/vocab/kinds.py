@@ -108,7 +108,7 @@ FORUM_URL_RE: Final = re.compile(
 ARCHIVE_HREF_PARTS: Final = (
     "/tag/", "/tags/", "/category/", "/categories/", "/kategorie/", "/archive/",
     "/archives/", "/archiv/", "/label/", "/labels/", "/topics/", "?cat=", "&cat=", "?tag=",
-    "?m=",
+    "?m=", "/archive.html", "/archives.html", "/tags.html", "/categories.html",
 )
 POST_HREF_PARTS: Final = (
     "/blog/", "/blogs/", "/post/", "/posts/", "/article/", "/articles/", "/journal/",
@@ -248,6 +248,13 @@ CART_TEXT: Final = (
     "añadir al carrito", "aggiungi al carrello", "buy now", "jetzt kaufen",
     "your cart is empty", "your shopping cart is empty", "ihr warenkorb ist leer",
     "items in cart", "items in your cart", "artikel im warenkorb",
+)
+# A post's dateline or byline in the visible text.
+POST_TEXT: Final = (
+    "posted on", "published on", "posted by", "written by", "veröffentlicht am",
+    "geschrieben von", "publié le", "publicado el", "read more", "weiterlesen",
+    "continue reading", "older posts", "newer posts", "ältere beiträge", "previous post",
+    "next post",
 )
 # Shop notices that also appear on sites selling a subscription or a magazine.
 SHOP_NOTICE_TEXT: Final = (

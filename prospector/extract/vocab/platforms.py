@@ -157,6 +157,10 @@ STATIC_GENERATORS: Final = frozenset({"orgmode", "hexo", "hakyll", "hugo", "jeky
                                       "quarto", "docusaurus", "mkdocs", "gatsby", "nextjs",
                                       "eleventy", "nikola", "pelican", "zola", "astro",
                                       "vuepress"})
+# Generators people build their own blogs with (not documentation or app front ends):
+# a weak sign of a blog, which the page's structure has to confirm.
+BLOG_GENERATORS: Final = frozenset({"orgmode", "hexo", "hakyll", "hugo", "jekyll", "nikola",
+                                    "pelican", "zola", "eleventy"})
 NEWSLETTER_PLATFORMS: Final = frozenset({"substack", "beehiiv", "buttondown", "mailchimp"})
 # Wikis: reference works, not an outreach kind.
 WIKI_PLATFORMS: Final = frozenset({"mediawiki"})
