@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from prospector.extract import patterns as P
 from prospector.extract.doc import make_doc
 from prospector.extract.dom import (
     MAX_BODY_BYTES,
@@ -40,6 +39,8 @@ from prospector.extract.platform import (
 from prospector.extract.site import merge_site
 from prospector.extract.social import find_social, social_profile
 from prospector.extract.text import find_contact_forms, find_feeds, find_title
+from prospector.extract.vocab.links import RESOURCES_HEADING_RE
+from prospector.extract.vocab.text import MAX_TEXT_CHARS
 from prospector.models import PageFacts
 from prospector.urls import canonicalize, registered_domain
 
@@ -97,14 +98,14 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
     base = doc.base
     title = find_title(tree, doc.titles)
     forms = find_contact_forms(url, tree, title, doc.forms)
-    page_is_resources = bool(P.RESOURCES_HEADING_RE.search(title))
+    page_is_resources = bool(RESOURCES_HEADING_RE.search(title))
     # The readers that take anchor text read it before <noscript> text is dropped.
     links, follow = find_links(url, doc, page_is_resources=page_is_resources)
     platform, generator = detect_platform(tree, raw, url, doc.lower(), doc.found(),
                                           doc.metas)
     platform = platform or platform_from_headers(headers)
     emails = emails_of(doc)  # (strips the hidden elements: see Doc.strip_hidden)
-    text = doc.visible_text(P.MAX_TEXT_CHARS)
+    text = doc.visible_text(MAX_TEXT_CHARS)
     root = tree.root
     lang = (root.attrs.get("lang") or "") if root is not None else ""
     contacts = emails + forms + find_social(url, doc) + \

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from prospector.extract import patterns as P
 from prospector.extract.dom import (
     EMAIL_SKIP_TAGS,
     Node,
@@ -35,6 +34,7 @@ from prospector.extract.dom import (
     swallowed_markup,
 )
 from prospector.extract.needles import PAGE_NEEDLES
+from prospector.extract.vocab.links import SKIP_SCHEMES
 from prospector.urls import hostname, registered_domain
 
 # Elements bucketed by the single query: links, metadata, scripts, forms and dates.
@@ -125,7 +125,7 @@ class Script:
 def is_skipped_href(href: str) -> bool:
     """True for hrefs that are not web pages: mailto, javascript, data, tel, anchors."""
     h = href.strip()[:12].lower()  # (no skipped scheme is longer)
-    return not h or h.startswith("#") or h.startswith(P.SKIP_SCHEMES)
+    return not h or h.startswith("#") or h.startswith(SKIP_SCHEMES)
 
 
 @dataclass(slots=True)

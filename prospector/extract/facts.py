@@ -9,10 +9,47 @@ from typing import Any
 
 import ahocorasick_rs
 
-from prospector.extract import patterns as P
 from prospector.extract.doc import Doc
 from prospector.extract.dom import Node, deep_text, fold
 from prospector.extract.needles import PAGE_NEEDLES, GatedRegex, TextWindows, holding
+from prospector.extract.vocab.dates import DATE_META_KEYS, ISO_DATE_RE, MAX_YEAR, MIN_YEAR
+from prospector.extract.vocab.deals import (
+    DEAL_ANY_LITERALS,
+    DEAL_ANY_RE,
+    DEAL_RULES,
+    DEAL_SIGNALS,
+    DEAL_TEXT_KEYS,
+    DEAL_TEXT_REACH,
+    DEAL_TEXT_RULES,
+)
+from prospector.extract.vocab.forums import (
+    COMMENTS_KEYS,
+    COMMENTS_RE,
+    COMMENTS_REACH,
+    MEMBERS_RES,
+    ONLINE_RES,
+    PER_POSTER_RES,
+    POSTS_RES,
+    REGISTRATION_CLOSED_MARKERS,
+    REGISTRATION_OPEN_MARKERS,
+    TOPICS_RES,
+)
+from prospector.extract.vocab.links import MAX_CONTACT_ANCHOR
+from prospector.extract.vocab.names import (
+    AUTHOR_META_KEYS,
+    BYLINE_PREFIX_RE,
+    MAX_BYLINES,
+    MAX_NAME_CHARS,
+    MAX_NAMES,
+    NOT_NAMES,
+)
+from prospector.extract.vocab.newsletters import (
+    NEWSLETTER_PROVIDERS,
+    NEWSLETTER_REACH,
+    NEWSLETTER_TEXT_KEYS,
+    NEWSLETTER_TEXT_RE,
+    NEWSLETTER_WORD_RE,
+)
 from prospector.extract.vocab.platforms import SHOP_PLATFORMS
 from prospector.models import Community
 from prospector.urls import registered_domain
@@ -22,11 +59,11 @@ from prospector.urls import registered_domain
 
 def iso_date(value: str) -> str:
     """'YYYY-MM-DD' of an ISO-8601-ish date or timestamp, '' when there is none."""
-    match = P.ISO_DATE_RE.search(value or "")
+    match = ISO_DATE_RE.search(value or "")
     if not match:
         return ""
     year, month, day = (int(g) for g in match.groups())
-    if not (P.MIN_YEAR <= year <= P.MAX_YEAR and 1 <= month <= 12 and 1 <= day <= 31):
+    if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12 and 1 <= day <= 31):
         return ""
     return f"{year:04d}-{month:02d}-{day:02d}"
 
@@ -52,7 +89,7 @@ def page_dates(doc: Doc, jsonld: list[Any]) -> list[str]:
         attrs = el.attributes
         key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "") \
             .lower()
-        if key in P.DATE_META_KEYS:
+        if key in DATE_META_KEYS:
             dates.append(iso_date(attrs.get("content") or ""))
     for data in jsonld:
         for node in _jsonld_nodes(data):
@@ -67,10 +104,10 @@ def page_dates(doc: Doc, jsonld: list[Any]) -> list[str]:
 
 
 def _clean_name(value: str) -> str:
-    name = fold(P.BYLINE_PREFIX_RE.sub("", fold(value))).strip(" ,;:|-")
-    if not (2 < len(name) <= P.MAX_NAME_CHARS) or "@" in name or "://" in name:
+    name = fold(BYLINE_PREFIX_RE.sub("", fold(value))).strip(" ,;:|-")
+    if not (2 < len(name) <= MAX_NAME_CHARS) or "@" in name or "://" in name:
         return ""
-    if name.lower() in P.NOT_NAMES or not any(c.isalpha() for c in name):
+    if name.lower() in NOT_NAMES or not any(c.isalpha() for c in name):
         return ""
     if len(name.split()) > 5:
         return ""  # a sentence, not a name
@@ -96,7 +133,7 @@ def find_names(doc: Doc, jsonld: list[Any]) -> tuple[str, ...]:
     for el in doc.metas:
         attrs = el.attributes
         key = (attrs.get("name") or attrs.get("property") or "").lower()
-        if key in P.AUTHOR_META_KEYS:
+        if key in AUTHOR_META_KEYS:
             found.append(attrs.get("content") or "")
     for data in jsonld:
         for node in _jsonld_nodes(data):
@@ -108,7 +145,7 @@ def find_names(doc: Doc, jsonld: list[Any]) -> tuple[str, ...]:
     marked = doc.marked()
     found.extend(deep_text(el) for el in marked.rel_author)
     bylines = [el for el in marked.bylines if not _byline_container(el)]
-    for el in bylines[: P.MAX_BYLINES]:
+    for el in bylines[: MAX_BYLINES]:
         found.append(deep_text(el))
     out: list[str] = []
     seen: set[str] = set()
@@ -117,7 +154,7 @@ def find_names(doc: Doc, jsonld: list[Any]) -> tuple[str, ...]:
         if name and name.lower() not in seen:
             seen.add(name.lower())
             out.append(name)
-    return tuple(out[: P.MAX_NAMES])
+    return tuple(out[: MAX_NAMES])
 
 
 def _byline_container(el: Node) -> bool:
@@ -156,7 +193,7 @@ def _first(regexes: tuple[re.Pattern[str], ...], text: str, lower: str,
         return None
     windows = TextWindows(text, lower, keys, FORUM_REACH)
     for regex in regexes:
-        match = _board_total(regex, windows) if regex in P.PER_POSTER_RES else \
+        match = _board_total(regex, windows) if regex in PER_POSTER_RES else \
             windows.search(regex)
         if match:
             value = _number(match.group(1))
@@ -168,7 +205,7 @@ def _first(regexes: tuple[re.Pattern[str], ...], text: str, lower: str,
 # Each per-poster form with its 'total' made required: the board's own statement.
 _TOTAL_RES = {
     regex: re.compile(regex.pattern.replace(r"\b(?:total\s+)?", r"\btotal\s+", 1), regex.flags)
-    for regex in P.PER_POSTER_RES
+    for regex in PER_POSTER_RES
 }
 assert all(total.pattern != regex.pattern for regex, total in _TOTAL_RES.items())
 
@@ -188,15 +225,15 @@ def find_community(doc: Doc, text: str, dates: list[str],
     lower-cased when the caller has it."""
     text_lower = text.lower() if text_lower is None else text_lower
     registration: bool | None = None
-    if doc.holds_any(P.REGISTRATION_CLOSED_MARKERS):
+    if doc.holds_any(REGISTRATION_CLOSED_MARKERS):
         registration = False
-    elif doc.holds_any(P.REGISTRATION_OPEN_MARKERS):
+    elif doc.holds_any(REGISTRATION_OPEN_MARKERS):
         registration = True
     return Community(
-        members=_first(P.MEMBERS_RES, text, text_lower, _MEMBERS_KEYS),
-        topics=_first(P.TOPICS_RES, text, text_lower, _TOPICS_KEYS),
-        posts=_first(P.POSTS_RES, text, text_lower, _POSTS_KEYS),
-        online=_first(P.ONLINE_RES, text, text_lower, _ONLINE_KEYS),
+        members=_first(MEMBERS_RES, text, text_lower, _MEMBERS_KEYS),
+        topics=_first(TOPICS_RES, text, text_lower, _TOPICS_KEYS),
+        posts=_first(POSTS_RES, text, text_lower, _POSTS_KEYS),
+        online=_first(ONLINE_RES, text, text_lower, _ONLINE_KEYS),
         registration_open=registration,
         last_post=max(dates) if dates else "",
     )
@@ -209,8 +246,8 @@ def find_comments(text: str, jsonld: list[Any]) -> int | None:
             value = node.get("commentCount")
             if isinstance(value, int | str) and str(value).isdigit():
                 return int(value)
-    match = TextWindows(text, text.lower(), P.COMMENTS_KEYS, P.COMMENTS_REACH) \
-        .search(P.COMMENTS_RE)
+    match = TextWindows(text, text.lower(), COMMENTS_KEYS, COMMENTS_REACH) \
+        .search(COMMENTS_RE)
     return _number(match.group(1)) if match else None
 
 
@@ -220,7 +257,7 @@ def find_comments(text: str, jsonld: list[Any]) -> int | None:
 def find_newsletter(doc: Doc, text_lower: str) -> str:
     """Newsletter provider the page embeds or links, 'form' for a plain sign-up form
     (a form with an email field near newsletter/subscribe words), '' for none."""
-    for provider, markers in P.NEWSLETTER_PROVIDERS:
+    for provider, markers in NEWSLETTER_PROVIDERS:
         if doc.holds_any(markers):
             return provider
     for form in doc.forms:
@@ -230,22 +267,22 @@ def find_newsletter(doc: Doc, text_lower: str) -> str:
                   for i in form.css("input")]
         has_email = any("email" in i.lower() for i in inputs)
         if has_email and len(inputs) <= 6 and (
-            P.NEWSLETTER_WORD_RE.search(marks)
-            or P.NEWSLETTER_WORD_RE.search(fold(form.text(separator=" ") or "")[:300])
+            NEWSLETTER_WORD_RE.search(marks)
+            or NEWSLETTER_WORD_RE.search(fold(form.text(separator=" ") or "")[:300])
         ):
             return "form"
-    if TextWindows(text_lower, text_lower, P.NEWSLETTER_TEXT_KEYS, P.NEWSLETTER_REACH) \
-            .search(P.NEWSLETTER_TEXT_RE):
+    if TextWindows(text_lower, text_lower, NEWSLETTER_TEXT_KEYS, NEWSLETTER_REACH) \
+            .search(NEWSLETTER_TEXT_RE):
         return "form"
     return ""
 
 
 # (`Doc.holds_any` answers for the literals of the one pass only.)
 assert all(literal in PAGE_NEEDLES.needles for group in (
-    P.REGISTRATION_CLOSED_MARKERS, P.REGISTRATION_OPEN_MARKERS,
-    *(markers for _, markers in P.NEWSLETTER_PROVIDERS)) for literal in group)
-_DEAL_ANY = GatedRegex(P.DEAL_ANY_RE, P.DEAL_ANY_LITERALS)
-_DEAL_WORDS = ahocorasick_rs.AhoCorasick(P.DEAL_ANY_LITERALS)
+    REGISTRATION_CLOSED_MARKERS, REGISTRATION_OPEN_MARKERS,
+    *(markers for _, markers in NEWSLETTER_PROVIDERS)) for literal in group)
+_DEAL_ANY = GatedRegex(DEAL_ANY_RE, DEAL_ANY_LITERALS)
+_DEAL_WORDS = ahocorasick_rs.AhoCorasick(DEAL_ANY_LITERALS)
 
 
 def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
@@ -267,7 +304,7 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
     # all the text inside would take a 'pet shop' article link for a shop).
     anchors = doc.anchors
     labels = [(anchors[i][0].text(deep=False) or "").strip().lower() for i, _ in same_site]
-    labels = [label if len(label) <= P.MAX_CONTACT_ANCHOR else "" for label in labels]
+    labels = [label if len(label) <= MAX_CONTACT_ANCHOR else "" for label in labels]
     labelled = holding(_DEAL_WORDS, labels)
     for i, (_, target) in enumerate(same_site):
         path, anchor = deal_paths[target], labels[i]
@@ -276,15 +313,15 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
                 continue
             # No deal in the path: only the anchor can name one.
             path = target.split("://", 1)[-1].partition("/")[2].lower()
-        for signal, regex in P.DEAL_RULES:
+        for signal, regex in DEAL_RULES:
             if signal not in found and (regex.search(path) or regex.search(anchor)):
                 found.add(signal)
-    for signal, regex in P.DEAL_TEXT_RULES:
+    for signal, regex in DEAL_TEXT_RULES:
         if signal not in found and TextWindows(
-                text_lower, text_lower, P.DEAL_TEXT_KEYS[signal], P.DEAL_TEXT_REACH
+                text_lower, text_lower, DEAL_TEXT_KEYS[signal], DEAL_TEXT_REACH
         ).search(regex):
             found.add(signal)
-    return tuple(s for s in P.DEAL_SIGNALS if s in found)
+    return tuple(s for s in DEAL_SIGNALS if s in found)
 
 
 def jsonld_data(doc: Doc) -> list[Any]:

@@ -20,11 +20,11 @@ from typing import Any
 
 import ahocorasick_rs
 
-from prospector.extract import patterns as P
 from prospector.extract.doc import Doc
 from prospector.extract.needles import TextWindows, holding
 from prospector.extract.vocab import kinds as K
 from prospector.extract.vocab import platforms as V
+from prospector.extract.vocab.newsletters import NEWSLETTER_REACH, NEWSLETTER_TEXT_KEYS, NEWSLETTER_TEXT_RE
 from prospector.urls import hostname
 
 # How many of a page's anchors are read for menu labels (menus come first; a forum
@@ -394,8 +394,8 @@ def _text_signs(doc: Doc, title: str, text_lower: str, metas: dict[str, str]) ->
     if counts["post"]:
         signs.add("post-text")
     lead = text_lower[:NEWSLETTER_LEAD]
-    if TextWindows(lead, lead, P.NEWSLETTER_TEXT_KEYS, P.NEWSLETTER_REACH) \
-            .search(P.NEWSLETTER_TEXT_RE):
+    if TextWindows(lead, lead, NEWSLETTER_TEXT_KEYS, NEWSLETTER_REACH) \
+            .search(NEWSLETTER_TEXT_RE):
         signs.add("newsletter-lead")
     name = site_name(doc, title, metas)
     if "blog" in name.lower():

@@ -8,10 +8,24 @@ from urllib.parse import unquote, urlsplit
 
 import ahocorasick_rs
 
-from prospector.extract import patterns as P
 from prospector.extract.doc import Doc
 from prospector.extract.dom import Node, deep_text, fold
 from prospector.extract.needles import GatedRegex, holding
+from prospector.extract.vocab.links import (
+    BLOGROLL_HEADING_RE,
+    CONTACT_ANCHOR_LITERALS,
+    CONTACT_ANCHOR_RE,
+    CONTACT_QUERY_RE,
+    CONTACT_SEGMENT_LITERALS,
+    CONTACT_SEGMENT_RE,
+    MAX_CONTACT_ANCHOR,
+    NON_PAGE_EXTENSIONS,
+    RESOURCES_HEADING_RE,
+    SECTION_CLASS_LITERALS,
+    SECTION_CLASS_RULES,
+    SECTION_TAGS,
+)
+from prospector.extract.vocab.text import MAX_ANCHOR_CHARS
 from prospector.models import Link
 from prospector.urls import registered_domain
 
@@ -52,21 +66,21 @@ def contact_like_url(href: str) -> bool:
     segments = [s for s in path.split("/") if s]
     if segments and "." in segments[-1]:
         ext = posixpath.splitext(segments[-1])[1]
-        if ext[1:].lower() in P.NON_PAGE_EXTENSIONS:
+        if ext[1:].lower() in NON_PAGE_EXTENSIONS:
             return False
     for segment in segments:
         # fullmatch is anchored: a failing segment is rejected at its first characters.
         stem = posixpath.splitext(segment)[0] if "." in segment else segment
-        if P.CONTACT_SEGMENT_RE.fullmatch(stem):
+        if CONTACT_SEGMENT_RE.fullmatch(stem):
             return True
-    return "=" in query and bool(P.CONTACT_QUERY_RE.search("?" + query))
+    return "=" in query and bool(CONTACT_QUERY_RE.search("?" + query))
 
 
 def contact_like_anchor(anchor: str) -> bool:
     """The anchor half of `is_contact_like`: a short menu label naming the page."""
     anchor = fold(anchor)
-    return bool(anchor) and len(anchor) <= P.MAX_CONTACT_ANCHOR and bool(
-        P.CONTACT_ANCHOR_RE.search(anchor)
+    return bool(anchor) and len(anchor) <= MAX_CONTACT_ANCHOR and bool(
+        CONTACT_ANCHOR_RE.search(anchor)
     )
 
 
@@ -74,22 +88,22 @@ def _folded_contact_anchor(anchor: str) -> bool:
     """`contact_like_anchor` of an `_anchor_text` (folded already: folding it again
     changes it only where the 200-character cut left a trailing space, far over the
     length limit either way)."""
-    if not anchor or len(anchor) > P.MAX_CONTACT_ANCHOR:
+    if not anchor or len(anchor) > MAX_CONTACT_ANCHOR:
         return False
     if anchor.isascii() and not _CONTACT_ANCHOR_WORDS.find_matches_as_indexes(
             anchor.lower()):
         return False
-    return bool(P.CONTACT_ANCHOR_RE.search(anchor))
+    return bool(CONTACT_ANCHOR_RE.search(anchor))
 
 
 # Case-insensitive regexes gated on lower-cased text: exact for ASCII text only (with
 # IGNORECASE, 'ſ' matches 's' and the Kelvin sign 'k'), so other text skips the gate.
-_CONTACT_SEGMENT_WORDS = ahocorasick_rs.AhoCorasick(P.CONTACT_SEGMENT_LITERALS)
-_CONTACT_ANCHOR_WORDS = ahocorasick_rs.AhoCorasick(P.CONTACT_ANCHOR_LITERALS)
+_CONTACT_SEGMENT_WORDS = ahocorasick_rs.AhoCorasick(CONTACT_SEGMENT_LITERALS)
+_CONTACT_ANCHOR_WORDS = ahocorasick_rs.AhoCorasick(CONTACT_ANCHOR_LITERALS)
 # Words one of which a contact-like URL holds in its path or its query (CONTACT_QUERY_RE's
 # 'sendmail' is no path word).
-_CONTACT_URL_WORDS = ahocorasick_rs.AhoCorasick((*P.CONTACT_SEGMENT_LITERALS, "sendmail"))
-assert not any(any(c.isspace() for c in w) for w in P.CONTACT_ANCHOR_LITERALS)
+_CONTACT_URL_WORDS = ahocorasick_rs.AhoCorasick((*CONTACT_SEGMENT_LITERALS, "sendmail"))
+assert not any(any(c.isspace() for c in w) for w in CONTACT_ANCHOR_LITERALS)
 
 
 def _class_id(attrs: dict[str, str | None]) -> str:
@@ -126,10 +140,10 @@ def _is_heading(el: Node) -> bool:
 # Matches where one of SECTION_CLASS_RULES does: most class/id strings match none, and
 # one search then settles them instead of one per rule.
 _ANY_SECTION_CLASS = GatedRegex(
-    re.compile("|".join(f"(?:{r.pattern})" for _, r in P.SECTION_CLASS_RULES)),
-    P.SECTION_CLASS_LITERALS,
+    re.compile("|".join(f"(?:{r.pattern})" for _, r in SECTION_CLASS_RULES)),
+    SECTION_CLASS_LITERALS,
 )
-assert all(r.flags == _ANY_SECTION_CLASS.regex.flags for _, r in P.SECTION_CLASS_RULES)
+assert all(r.flags == _ANY_SECTION_CLASS.regex.flags for _, r in SECTION_CLASS_RULES)
 
 
 def classify_element(el: Node) -> str:
@@ -137,17 +151,17 @@ def classify_element(el: Node) -> str:
     tag = (el.tag or "") if el.is_element_node else ""
     marks = _class_id(el.attributes) if tag else ""
     if marks.strip() and _ANY_SECTION_CLASS.search(marks):
-        for section, regex in P.SECTION_CLASS_RULES:
+        for section, regex in SECTION_CLASS_RULES:
             if regex.search(marks):
                 return section
     if tag in _HEADING_CONTAINERS:
         heading = _heading_text(el)
         if heading:
-            if P.BLOGROLL_HEADING_RE.search(heading):
+            if BLOGROLL_HEADING_RE.search(heading):
                 return "blogroll"
-            if P.RESOURCES_HEADING_RE.search(heading):
+            if RESOURCES_HEADING_RE.search(heading):
                 return "resources"
-    return P.SECTION_TAGS.get(tag, "")
+    return SECTION_TAGS.get(tag, "")
 
 
 def link_section(el: Node, cache: dict[int, str] | None = None) -> str:
@@ -182,7 +196,7 @@ def _anchor_text(el: Node) -> str:
                 text = fold(img.attrs.get("alt") or "")
                 if text:
                     break
-    return text[: P.MAX_ANCHOR_CHARS]
+    return text[: MAX_ANCHOR_CHARS]
 
 
 def _contact_like_urls(targets: set[str]) -> dict[str, bool]:

@@ -21,8 +21,12 @@ from itertools import accumulate
 
 import ahocorasick_rs
 
-from prospector.extract import patterns as P
 from prospector.extract.vocab import emails as V
+from prospector.extract.vocab.forums import REGISTRATION_CLOSED_MARKERS, REGISTRATION_OPEN_MARKERS
+from prospector.extract.vocab.kinds import KIND_PAGE_LITERALS
+from prospector.extract.vocab.newsletters import NEWSLETTER_PROVIDERS
+from prospector.extract.vocab.platforms import PLATFORM_REGEX_KEYS, PLATFORM_RULES
+from prospector.extract.vocab.text import MARKED_HINTS
 
 
 class NeedleSet:
@@ -123,15 +127,15 @@ def holding(automaton: ahocorasick_rs.AhoCorasick, texts: list[str]) -> set[int]
 
 # The literals the page readers test against the lower-cased markup.
 PAGE_NEEDLES = NeedleSet([
-    *(s.encode() for _, _, subs, _ in P.PLATFORM_RULES for s in subs),
-    *P.PLATFORM_REGEX_KEYS.values(),
-    *(m for _, markers in P.NEWSLETTER_PROVIDERS for m in markers),
-    *P.REGISTRATION_OPEN_MARKERS,
-    *P.REGISTRATION_CLOSED_MARKERS,
+    *(s.encode() for _, _, subs, _ in PLATFORM_RULES for s in subs),
+    *PLATFORM_REGEX_KEYS.values(),
+    *(m for _, markers in NEWSLETTER_PROVIDERS for m in markers),
+    *REGISTRATION_OPEN_MARKERS,
+    *REGISTRATION_CLOSED_MARKERS,
     # ('&#' is left to a scan of its own: some pages hold thousands of numeric
     # references, and the pass reports every occurrence.)
     *(hint for hint in V.ADDRESS_MARKUP_HINTS if hint != b"&#"),
     *V.DISGUISE_HINTS,
-    *P.POST_MARKUP_HINTS,
-    *P.MARKED_HINTS,
+    *KIND_PAGE_LITERALS,
+    *MARKED_HINTS,
 ])

@@ -16,8 +16,8 @@ from urllib.parse import unquote
 
 import phonenumbers
 
-from prospector.extract import patterns as P
 from prospector.extract.links import contact_like_url
+from prospector.extract.vocab.links import CONTACT_PAGE_RE
 from prospector.models import Contact
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def find_phones(doc: Doc, text: str, title: str, lang: str) -> tuple[Contact, ..
     found: dict[str, str] = {}
     for number in tel_numbers(doc, region):
         found.setdefault(number, "tel")
-    if contact_like_url(doc.url) or P.CONTACT_PAGE_RE.search(title):
+    if contact_like_url(doc.url) or CONTACT_PAGE_RE.search(title):
         for number in written_numbers(text, region):
             found.setdefault(number, "text")
     return tuple(

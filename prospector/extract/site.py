@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from prospector.extract.kind import site_kind
+from prospector.extract.vocab.deals import DEAL_SIGNALS
 from prospector.extract.vocab.platforms import PLUGIN_MARKERS
 from prospector.models import Community, Contact, PageFacts, SiteProfile
 from prospector.urls import registered_domain
@@ -97,8 +98,6 @@ def merge_site(pages: Iterable[PageFacts]) -> SiteProfile:
     for f in ordered:
         names.extend(n for n in f.names if n.lower() not in {x.lower() for x in names})
     signals = {s for f in facts for s in f.signals}
-    from prospector.extract.patterns import DEAL_SIGNALS
-
     home = next((f.url for f in ordered if _is_home(f.url)), "")
     kind = site_kind([(f.url, f.kind) for f in facts], home=home)
     newsletters = [f.newsletter for f in ordered if f.newsletter]

@@ -6,14 +6,19 @@ from urllib.parse import parse_qs, urlsplit
 
 import ahocorasick_rs
 
-from prospector.extract import patterns as P
 from prospector.extract.doc import Doc
 from prospector.extract.dom import safe_urljoin
+from prospector.extract.vocab.social import (
+    SOCIAL_CANONICAL_HOST,
+    SOCIAL_DOMAINS,
+    SOCIAL_RESERVED_SEGMENTS,
+    SOCIAL_SHARE_RE,
+)
 from prospector.models import Contact
 from prospector.urls import is_http_url, registered_domain
 
 # The networks' registered domains, as substrings of a link to one.
-_NETWORK_WORDS = ahocorasick_rs.AhoCorasick(tuple(P.SOCIAL_DOMAINS))
+_NETWORK_WORDS = ahocorasick_rs.AhoCorasick(tuple(SOCIAL_DOMAINS))
 # Networks whose handles are case-insensitive: lower-cased so one profile has one URL.
 _CASE_INSENSITIVE = frozenset({"x", "instagram", "github", "reddit", "tiktok", "threads",
                                "pinterest", "facebook", "linkedin", "bluesky"})
@@ -54,14 +59,14 @@ def social_profile(url: str, rel_me: bool = False) -> tuple[str, str]:
 
     Canonical form: https, host without www, no query/fragment/trailing slash.
     """
-    if not is_http_url(url) or P.SOCIAL_SHARE_RE.search(url):
+    if not is_http_url(url) or SOCIAL_SHARE_RE.search(url):
         return "", ""
     try:
         parts = urlsplit(url)
     except ValueError:
         return "", ""
     host = (parts.hostname or "").lower()
-    network = P.SOCIAL_DOMAINS.get(registered_domain(host), "")
+    network = SOCIAL_DOMAINS.get(registered_domain(host), "")
     segments = [s for s in parts.path.split("/") if s]
     if not network:
         # Mastodon and other fediverse servers: any host, '/@user', only with rel=me.
@@ -72,14 +77,14 @@ def social_profile(url: str, rel_me: bool = False) -> tuple[str, str]:
     if not segments:
         return "", ""
     first = segments[0]
-    if first.lower() in P.SOCIAL_RESERVED_SEGMENTS:
+    if first.lower() in SOCIAL_RESERVED_SEGMENTS:
         return "", ""
     path = _profile_path(network, segments, parts.query)
     if path is None:
         return "", ""
     if network in _CASE_INSENSITIVE and not path.startswith("profile.php?"):
         path = path.lower()
-    return network, f"https://{P.SOCIAL_CANONICAL_HOST[network]}/{path}"
+    return network, f"https://{SOCIAL_CANONICAL_HOST[network]}/{path}"
 
 
 def find_social(url: str, doc: Doc) -> tuple[Contact, ...]:
@@ -90,7 +95,7 @@ def find_social(url: str, doc: Doc) -> tuple[Contact, ...]:
     me = doc.marked().rel_me
     # <link> elements are mostly style sheets, icons and preloads: only those with
     # rel=me or that name a network are resolved (any, when the page is on one).
-    everywhere = registered_domain(doc.base) in P.SOCIAL_DOMAINS
+    everywhere = registered_domain(doc.base) in SOCIAL_DOMAINS
     links = [(el, href, *doc.target(href))
              for el in doc.link_tags for href in (el.attrs.get("href") or "",)
              if href and (everywhere or el.mem_id in me
@@ -99,7 +104,7 @@ def find_social(url: str, doc: Doc) -> tuple[Contact, ...]:
         if not href:
             continue
         rel_me = bool(me) and el.mem_id in me
-        if not rel_me and domain not in P.SOCIAL_DOMAINS:
+        if not rel_me and domain not in SOCIAL_DOMAINS:
             continue
         network, profile = social_profile(target or safe_urljoin(doc.base, href),
                                           rel_me=rel_me)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prospector.extract import patterns as P
 from prospector.extract.dom import Node, Tree, absolute_http, deep_text, fold
+from prospector.extract.vocab.links import COMMENT_FORM_RE, CONTACT_PAGE_RE, MESSAGE_FIELD_RE
+from prospector.extract.vocab.text import FEED_TYPES, MAX_TITLE_CHARS
 from prospector.models import Contact
 
 
@@ -18,7 +19,7 @@ def find_title(tree: Tree, titles: list[str] | None = None) -> str:
     for candidate in _title_candidates(tree, titles):
         title = fold(candidate)
         if title:
-            return title[: P.MAX_TITLE_CHARS]
+            return title[: MAX_TITLE_CHARS]
     return ""
 
 
@@ -41,7 +42,7 @@ def find_feeds(tree: Tree, base: str,
         attrs = el.attributes
         rel = (attrs.get("rel") or "").lower().split()
         kind = (attrs.get("type") or "").lower().split(";")[0].strip()
-        if "alternate" not in rel or kind not in P.FEED_TYPES:
+        if "alternate" not in rel or kind not in FEED_TYPES:
             continue
         url = absolute_http(base, attrs.get("href") or "")
         if url and url not in out:
@@ -52,22 +53,22 @@ def find_feeds(tree: Tree, base: str,
 def _is_contact_form(form: Node) -> bool:
     attrs = form.attributes
     marks = " ".join(attrs.get(a) or "" for a in ("id", "class", "action", "name", "role"))
-    if P.COMMENT_FORM_RE.search(marks):
+    if COMMENT_FORM_RE.search(marks):
         return False
     fields = form.css("textarea, input")
     names = [" ".join(f.attributes.get(a) or "" for a in ("name", "id")) for f in fields]
-    if any(P.COMMENT_FORM_RE.search(n) or n.strip().lower() in ("comment", "comment_post_id")
+    if any(COMMENT_FORM_RE.search(n) or n.strip().lower() in ("comment", "comment_post_id")
            for n in names):
         return False
     if any(f.tag == "textarea" for f in fields):
         return True
-    return any(P.MESSAGE_FIELD_RE.search(n) for n in names)
+    return any(MESSAGE_FIELD_RE.search(n) for n in names)
 
 
 def find_contact_forms(url: str, tree: Tree, title: str,
                        forms: list[Node] | None = None) -> tuple[Contact, ...]:
     """One `form` Contact for a contact page (by URL or title) carrying a message form."""
-    if not (P.CONTACT_PAGE_RE.search(url) or P.CONTACT_PAGE_RE.search(title)):
+    if not (CONTACT_PAGE_RE.search(url) or CONTACT_PAGE_RE.search(title)):
         return ()
     for form in tree.css("form") if forms is None else forms:
         if _is_contact_form(form):

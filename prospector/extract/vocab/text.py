@@ -1,0 +1,31 @@
+"""Bounds on what a page yields (text, titles, anchors), feed types, and the markup
+words without which the attribute queries cannot match.
+
+A vocabulary: tables the extraction code reads, each with why it exists. Nothing here is
+mutated at run time."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Visible text is capped: relevance scoring needs the gist, not megabytes of forum.
+MAX_TEXT_CHARS: Final = 20_000
+
+MAX_TITLE_CHARS: Final = 500
+
+MAX_ANCHOR_CHARS: Final = 200
+
+# Feed MIME types advertised by <link rel="alternate">.
+FEED_TYPES: Final = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/feed+json",
+     "application/rdf+xml"}
+)
+
+# Lower-cased words without which an element the readers query by its attributes
+# (bylines, blog-post classes, data-email attributes) cannot be on a page: the query
+# leaves out the selectors whose word is missing. (Each is on a page a few times at
+# most: the one pass reports every occurrence.)
+MARKED_HINTS: Final = (
+    b"author", b"byline", b"fn", b"hentry", b"blog-post", b"post-body", b"data-email",
+    b"data-mail",
+)
