@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from prospector.errors import DatabaseError, LockedError
-from prospector.models import Candidate, Contact, FetchedPage, Link, PageFacts
+from prospector.models import Candidate, Contact, FetchedPage, Link, PageFacts, SiteProfile
 from prospector.score import rescore
 from prospector.store.db import Store, is_suppressed, migrations
 
@@ -424,3 +424,19 @@ def test_contacted_sites_and_the_cooldown() -> None:
     assert store.query("SELECT contacted_note, in_cooldown FROM prospects")[1] == [("hello", True)]
     store.set_contact_cooldown(0)
     assert store.query("SELECT in_cooldown FROM prospects")[1] == [(False,)]
+
+
+def test_the_sites_kind_is_its_pages_vote_not_the_home_pages_guess() -> None:
+    """Issue 18: merge_site's site-level vote is the stored kind; finish_run's home-page
+    kind fills in only for a site whose crawl never reached its end."""
+    with Store.open(":memory:") as store:
+        run = store.start_run("beekeeping", "{}")
+        store.add_candidates(run, [Candidate("http://voted.test/", "voted.test", "seed"),
+                                   Candidate("http://unvoted.test/", "unvoted.test", "seed")])
+        pages = [FetchedPage(site=d, url=f"http://{d}/", status=200, content_type="text/html",
+                             size=10, facts=PageFacts(url=f"http://{d}/", domain=d, kind="shop"))
+                 for d in ("voted.test", "unvoted.test")]
+        store.write_batch(run, pages, profiles=[SiteProfile(domain="voted.test", kind="blog")])
+        store.finish_run(run, "done")
+        kinds = dict(store.query("SELECT domain, kind FROM sites ORDER BY domain")[1])
+    assert kinds == {"unvoted.test": "shop", "voted.test": "blog"}

@@ -97,14 +97,19 @@ _UPDATE_SITE_FACTS = """
         deal_signals = CASE WHEN v.signals <> '' THEN v.signals
                             ELSE sites.deal_signals END,
         owner_name = CASE WHEN v.owner <> '' THEN v.owner ELSE sites.owner_name END,
-        feeds = CASE WHEN len(v.feeds) > 0 THEN v.feeds ELSE sites.feeds END
+        feeds = CASE WHEN len(v.feeds) > 0 THEN v.feeds ELSE sites.feeds END,
+        -- The site's kind as its pages voted (extract.kind.site_kind); finish_run's
+        -- home-page guess only fills in for a site that never reached its end.
+        kind = CASE WHEN v.kind NOT IN ('', 'other') THEN v.kind ELSE sites.kind END,
+        kind_voted = v.kind NOT IN ('', 'other') OR sites.kind_voted
     FROM (SELECT unnest(?::VARCHAR[]) AS domain, unnest(?::INTEGER[]) AS members,
                  unnest(?::INTEGER[]) AS topics, unnest(?::INTEGER[]) AS posts,
                  unnest(?::INTEGER[]) AS online,
                  unnest(?::BOOLEAN[]) AS registration_open,
                  unnest(?::INTEGER[]) AS comments, unnest(?::VARCHAR[]) AS latest_date,
                  unnest(?::VARCHAR[]) AS newsletter, unnest(?::VARCHAR[]) AS signals,
-                 unnest(?::VARCHAR[]) AS owner, unnest(?::VARCHAR[][]) AS feeds) v
+                 unnest(?::VARCHAR[]) AS owner, unnest(?::VARCHAR[][]) AS feeds,
+                 unnest(?::VARCHAR[]) AS kind) v
     WHERE sites.domain = v.domain
 """
 
@@ -387,6 +392,7 @@ class BatchWrites(Outreach):
                 c.online if c else None, c.registration_open if c else None, p.comments,
                 max(p.latest_date, c.last_post if c else ""), p.newsletter,
                 ", ".join(p.signals), p.names[0] if p.names else "", list(p.feeds),
+                p.kind,
             ))
         self.con.execute(_UPDATE_SITE_FACTS, _columns(rows))
 

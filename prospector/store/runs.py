@@ -17,7 +17,7 @@ RESUMABLE = ("running", "partial", "killed")
 _DERIVE_SITES = """
     UPDATE sites SET
         platform = coalesce(agg.platform, sites.platform),
-        kind = coalesce(agg.kind, sites.kind),
+        kind = CASE WHEN sites.kind_voted THEN sites.kind ELSE coalesce(agg.kind, sites.kind) END,
         title = coalesce(agg.title, sites.title),
         pages = agg.pages,
         status = CASE WHEN agg.ok > 0 THEN 'ok' WHEN agg.pages > 0 THEN 'error'
