@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from prospector.extract import extract_page, site_kind
-from prospector.extract.kind import Evidence, decide, has_company, in_tag, site_name
+from prospector.extract.kind import Evidence, decide
+from prospector.extract.kind_signs import has_company, in_tag, site_name
 from prospector.extract.vocab.kinds import KINDS
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from prospector.extract.doc import make_doc
+from prospector.extract.doc import Doc, make_doc
 from prospector.extract.dom import (
     MAX_BODY_BYTES,
     Tree,
@@ -27,7 +27,7 @@ from prospector.extract.facts import (
     page_dates,
 )
 from prospector.extract.feeds import parse_feed
-from prospector.extract.kind import decide, read_evidence, site_kind
+from prospector.extract.kind import decide, read_evidence
 from prospector.extract.links import find_links, is_contact_like
 from prospector.extract.phones import find_phones
 from prospector.extract.platform import (
@@ -36,7 +36,7 @@ from prospector.extract.platform import (
     platform_from_headers,
     promote,
 )
-from prospector.extract.site import merge_site
+from prospector.extract.site import merge_site, site_kind
 from prospector.extract.social import find_social, social_profile
 from prospector.extract.text import find_contact_forms, find_feeds, find_title
 from prospector.extract.vocab.links import RESOURCES_HEADING_RE
@@ -72,11 +72,11 @@ def extract_page(url: str, body: bytes | str, content_type: str = "",
         return PageFacts(url=page_url, domain=domain)
 
 
-def _extract(url: str, domain: str, body: bytes | str, content_type: str,
-             headers: dict[str, str]) -> PageFacts:
+def _parse(url: str, body: bytes | str, content_type: str) -> tuple[Tree, Doc] | None:
+    """The page's tree and Doc, or None when it cannot be read."""
     raw, codec = decode_body_as(body if isinstance(body, bytes | str) else b"", content_type)
     if not raw:
-        return PageFacts(url=url, domain=domain)
+        return None
     raw_bytes = body[:MAX_BODY_BYTES] if isinstance(body, bytes) else None
     ascii_bytes = raw_bytes is None or ascii_transparent(codec)
     # The lower-cased markup every reader's literal tests use (`Doc.lower`), made
@@ -86,7 +86,7 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
     utf8 = raw_bytes if codec == "utf-8" else None
     tree: Tree | None = parse_html(raw, utf8, options)
     if tree is None:
-        return PageFacts(url=url, domain=domain)
+        return None
     doc = make_doc(url, tree, raw, raw_bytes, ascii_bytes, lowered)
     if doc.swallowers:
         # Pages saved through an XML serializer write empty raw-text elements
@@ -95,13 +95,22 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
         fixed = parse_html(closed, options=options) if closed != raw else None
         if fixed is not None:
             tree, doc = fixed, make_doc(url, fixed, raw, raw_bytes, ascii_bytes, lowered)
+    return tree, doc
+
+
+def _extract(url: str, domain: str, body: bytes | str, content_type: str,
+             headers: dict[str, str]) -> PageFacts:
+    parsed = _parse(url, body, content_type)
+    if parsed is None:
+        return PageFacts(url=url, domain=domain)
+    tree, doc = parsed
     base = doc.base
     title = find_title(tree, doc.titles)
     forms = find_contact_forms(url, tree, title, doc.forms)
     page_is_resources = bool(RESOURCES_HEADING_RE.search(title))
     # The readers that take anchor text read it before <noscript> text is dropped.
     links, follow = find_links(url, doc, page_is_resources=page_is_resources)
-    platform, generator = detect_platform(tree, raw, url, doc.lower(), doc.found(),
+    platform, generator = detect_platform(tree, doc.raw, url, doc.lower(), doc.found(),
                                           doc.metas)
     platform = platform or platform_from_headers(headers)
     emails = emails_of(doc)  # (strips the hidden elements: see Doc.strip_hidden)

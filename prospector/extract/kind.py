@@ -1,39 +1,36 @@
-"""What kind of site a page belongs to, from the structure it shows, and the site's kind
-from a vote over its pages.
+"""What kind of site a page belongs to, from the structure it shows.
 
 A page yields `Evidence`: named signs (a product with an offer, a newsroom's section
 menu, a list of dated posts, a club's 'become a member' entry...), each worth points
-to one kind (`SIGN_POINTS`). `decide` turns the points into a kind by the rules of
-`RULES`, in order; `site_kind` votes over a site's pages. Engine names decide little
-on their own: a forum engine or a shop engine says forum or shop, a hosted blog
-service says blog, but WordPress, Drupal and static site generators run every kind of
-site, so the page's structure decides there. The vocabulary is in vocab/kinds.py.
+to one kind (`SIGN_POINTS`), read by kind_signs.py. `decide` turns the points into a
+kind by the rules of `RULES`, in order; site.site_kind votes over a site's pages.
+Engine names decide little on their own: a forum engine or a shop engine says forum
+or shop, a hosted blog service says blog, but WordPress, Drupal and static site
+generators run every kind of site, so the page's structure decides there. The
+vocabulary is in vocab/kinds.py.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import ahocorasick_rs
-
 from prospector.extract.doc import Doc
-from prospector.extract.needles import TextWindows, holding
+from prospector.extract.kind_signs import (
+    href_signs,
+    markup_signs,
+    menu_labels,
+    menu_signs,
+    page_metas,
+    platform_signs,
+    schema_signs,
+    schema_types,
+    text_signs,
+    url_signs,
+)
 from prospector.extract.vocab import kinds as K
-from prospector.extract.vocab import platforms as V
-from prospector.extract.vocab.newsletters import NEWSLETTER_REACH, NEWSLETTER_TEXT_KEYS, NEWSLETTER_TEXT_RE
-from prospector.urls import hostname
-
-# How many of a page's anchors are read for menu labels (menus come first; a forum
-# thread or an archive page can hold thousands of links).
-MAX_LABEL_ANCHORS = 120
-MAX_LABEL_CHARS = 40
-MAX_NAME_WORDS = 8
-# A page that leads with a newsletter sign-up in its first characters is a newsletter's.
-NEWSLETTER_LEAD = 3000
 
 # Points each sign gives its kind. Blog points measure how much the page looks like a
 # publication of dated posts, which newsrooms, companies and clubs make too: who
@@ -134,298 +131,6 @@ def decide(evidence: Evidence) -> str:
     return "other"
 
 
-# ------------------------------------------------------------------------- read
-
-
-
-def _automaton(groups: dict[str, tuple[str, ...]]) -> tuple[ahocorasick_rs.AhoCorasick,
-                                                             tuple[str, ...]]:
-    """One automaton for several groups of literals, and each pattern's group."""
-    patterns = [(p, group) for group, parts in groups.items() for p in parts]
-    return (ahocorasick_rs.AhoCorasick([p for p, _ in patterns]),
-            tuple(group for _, group in patterns))
-
-
-# The page's visible text and its links' hrefs are each read in one pass.
-_TEXT, _TEXT_GROUP = _automaton({"forum": K.FORUM_TEXT, "reply": K.REPLY_TEXT,
-                                 "cart": K.CART_TEXT, "notice": K.SHOP_NOTICE_TEXT,
-                                 "submit": K.SUBMIT_SITE_TEXT, "post": K.POST_TEXT})
-_HREFS, _HREF_GROUP = _automaton({"archive": K.ARCHIVE_HREF_PARTS, "post": K.POST_HREF_PARTS,
-                                  "cart": K.CART_HREF_PARTS, "member": K.MEMBER_HREF_PARTS})
-MAX_HREF_ANCHORS = 400
-_COMPANY = ahocorasick_rs.AhoCorasick(K.COMPANY_WORDS)
-_BUSINESS_WORDS = ahocorasick_rs.AhoCorasick(K.BUSINESS_LABEL_WORDS)
-# What separates a page's own title from its site's name ('Post | Site', 'Post - Site').
-_TITLE_SEPARATORS = re.compile(r"\s[|\-–—»:·•]\s")
-
-
-def schema_types(doc: Doc, jsonld: list[Any]) -> frozenset[str]:
-    """Lower-cased schema.org types the page declares in JSON-LD and microdata."""
-    types: set[str] = set()
-    stack: list[Any] = list(jsonld)
-    seen = 0
-    while stack and seen < 2000:
-        node = stack.pop()
-        seen += 1
-        if isinstance(node, dict):
-            kind = node.get("@type")
-            for k in kind if isinstance(kind, list) else [kind]:
-                if isinstance(k, str):
-                    types.add(k.rsplit("/", 1)[-1].lower())
-            stack.extend(v for v in node.values() if isinstance(v, dict | list))
-        elif isinstance(node, list):
-            stack.extend(node)
-    if doc.contains(K.ITEMTYPE_MARKER):
-        types.update(m.decode("ascii", "replace")
-                     for m in K.ITEMTYPE_RE.findall(doc.lower()))
-    return frozenset(types)
-
-
-def menu_labels(doc: Doc) -> frozenset[str]:
-    """Short anchor texts of the page's first anchors, lower-cased: its menus."""
-    labels = set()
-    for el, _ in doc.anchors[:MAX_LABEL_ANCHORS]:
-        text = el.text(deep=True, strip=True) or ""
-        if text and len(text) <= MAX_LABEL_CHARS:
-            labels.add(" ".join(text.lower().split()))
-    return frozenset(labels)
-
-
-def _schema_signs(types: frozenset[str]) -> set[str]:
-    signs = set()
-    if types & K.FORUM_TYPES:
-        signs.add("forum-schema")
-    if types >= K.QA_TYPES:
-        signs.add("qa-schema")
-    if types & K.NEWSROOM_TYPES:
-        signs.add("newsroom-schema")
-    elif types & K.NEWS_TYPES:
-        signs.add("news-schema")
-    if types & K.BLOG_TYPES:
-        signs.add("blog-schema")
-    if types & K.PRODUCT_TYPES and types & K.OFFER_TYPES:
-        signs.add("product-offer")
-    if types & K.BUSINESS_TYPES:
-        signs.add("business-schema")
-    if types & K.ASSOCIATION_TYPES:
-        signs.add("association-schema")
-    if types & K.PUBLIC_TYPES:
-        signs.add("public-schema")
-    return signs
-
-
-def _menu_signs(labels: frozenset[str]) -> set[str]:
-    signs = set()
-    sections = len(labels & K.NEWS_SECTIONS)
-    if sections >= 3:
-        signs.add("section-menu")
-    elif sections >= 2:
-        signs.add("section-menu-some")
-    if len(labels & K.NEWSROOM_LABELS) >= 2:
-        signs.add("newsroom-menu")
-    strong = len(labels & K.STRONG_BUSINESS_LABELS)
-    if strong:
-        signs.add("business-menu")
-    if strong + len(labels & K.BUSINESS_LABELS) >= 5:
-        signs.add("business-menu-many")
-    if len(holding(_BUSINESS_WORDS, [label for label in labels if len(label) <= 30])) \
-            >= K.MIN_BUSINESS_LABEL_WORDS:
-        signs.add("business-menu-words")
-    if labels & K.ASSOCIATION_LABELS:
-        signs.add("association-menu")
-    if len(labels & K.WEAK_ASSOCIATION_LABELS) >= 2:
-        signs.add("association-menu-weak")
-    if len(labels & K.FORUM_LABELS) >= 2:
-        signs.add("forum-menu")
-    if labels & K.CART_LABELS:
-        signs.add("cart-menu")
-    if labels & K.SHOP_LABELS:
-        signs.add("shop-menu")
-    return signs
-
-
-def _href_signs(doc: Doc) -> set[str]:
-    """Signs in where the page's links go: archives, posts, a cart, members."""
-    hrefs = "\n".join(href for _, href in doc.anchors[:MAX_HREF_ANCHORS]).lower() + "\n"
-    counts: Counter[str] = Counter()
-    members: set[str] = set()
-    for index, start, _ in _HREFS.find_matches_as_indexes(hrefs, overlapping=True):
-        group = _HREF_GROUP[index]
-        counts[group] += 1
-        if group == "member" and len(members) < K.MIN_MEMBER_LINKS:
-            # Distinct profiles: the whole href the match is in.
-            members.add(hrefs[hrefs.rfind("\n", 0, start) + 1:hrefs.find("\n", start)])
-    signs = set()
-    if counts["archive"] >= K.MIN_ARCHIVE_LINKS:
-        signs.add("archive-links")
-    if counts["post"] >= K.MIN_POST_LINKS:
-        signs.add("post-list")
-    if counts["cart"]:
-        signs.add("cart-link")
-    if len(members) >= K.MIN_MEMBER_LINKS:
-        signs.add("member-links")
-    return signs
-
-
-def in_tag(markup: bytes, literal: bytes, tries: int = 20) -> bool:
-    """Whether `literal` occurs inside the attributes of an element that can be a
-    control (not in script or style text, a comment, a <link> or <meta>); the first
-    `tries` occurrences are looked at."""
-    at = markup.find(literal)
-    while at >= 0 and tries:
-        lo = max(0, at - 600)
-        start = markup.rfind(b"<", lo, at)
-        if start >= 0 and markup.rfind(b">", start, at) < 0 and \
-                not markup.startswith(K.NON_CONTROL_TAGS, start) and \
-                markup.rfind(b"<!--", lo, at) <= markup.rfind(b"-->", lo, at):
-            return True
-        at, tries = markup.find(literal, at + 1), tries - 1
-    return False
-
-
-def _markup_signs(doc: Doc, metas: dict[str, str]) -> set[str]:
-    found = doc.found()
-    signs = set()
-    if any(in_tag(doc.lower(), marker) for marker in K.CART_MARKERS if marker in found):
-        signs.add("cart-control")
-    posts = not found.isdisjoint(K.POST_MARKERS) or b"hentry" in found or (
-        K.ARTICLE_MARKER in found and len(doc.times) > 0)
-    if posts:
-        signs.add("post-markup")
-    if not found.isdisjoint(K.COMMENT_MARKERS):
-        signs.add("comments")
-    og_type = metas.get("og:type", "").lower()
-    if og_type == "article":
-        signs.add("og-article")
-        if metas.get("article:publisher") or metas.get("article:section"):
-            signs.add("publisher-meta")
-    elif og_type == "product" or og_type.startswith("product."):
-        signs.add("product-offer")
-    elif og_type in ("company", "hotel", "restaurant") or og_type.startswith("business"):
-        signs.add("business-schema")
-    if any((el.attributes.get("type") or "").lower() in ("application/rss+xml",
-                                                          "application/atom+xml")
-           for el in doc.link_tags):
-        signs.add("feed")
-    return signs
-
-
-def _platform_signs(platform: str) -> set[str]:
-    if platform in V.FORUM_PLATFORMS:
-        return {"forum-platform"}
-    if platform in V.SHOP_PLATFORMS:
-        return {"shop-platform"}
-    if platform in V.NEWSLETTER_PLATFORMS:
-        return {"newsletter-platform"}
-    if platform in V.BLOG_PLATFORMS:
-        return {"blog-platform"}
-    if platform in V.WIKI_PLATFORMS:
-        return {"wiki-platform"}
-    if platform in V.BLOG_GENERATORS:
-        return {"blog-generator"}
-    return set()
-
-
-_META_KEYS = frozenset({"og:type", "og:site_name", "article:publisher", "article:section"})
-
-
-def page_metas(doc: Doc) -> dict[str, str]:
-    """The <meta> values the kind reader uses, in one pass (each `Doc.meta` call walks
-    every <meta> and builds its attribute dict)."""
-    found: dict[str, str] = {}
-    for el in doc.metas:
-        attrs = el.attributes
-        key = (attrs.get("property") or attrs.get("name") or "").strip().lower()
-        if key in _META_KEYS and key not in found:
-            value = (attrs.get("content") or "").strip()
-            if value:
-                found[key] = value
-    return found
-
-
-def site_name(doc: Doc, title: str, metas: dict[str, str] | None = None) -> str:
-    """What names the site: its og:site_name, else a part of its title once the parts
-    that name the page's role ('Contact us', 'About') are dropped: the first on the
-    home page ('The Site - tagline'), the last elsewhere ('A post | The Site'); '' when
-    that part is longer than a name."""
-    name = (page_metas(doc) if metas is None else metas).get("og:site_name", "")
-    if name:
-        return name
-    parts = [part for part in _TITLE_SEPARATORS.split(title)
-             if part.strip().lower() not in K.PAGE_ROLE_TITLES]
-    # A home page's title puts the name first ('Site - tagline'), other pages last.
-    home = not doc.url.split("://", 1)[-1].partition("/")[2].strip("/")
-    name = (parts[0] if home else parts[-1]) if parts else title
-    return name if len(name.split()) <= MAX_NAME_WORDS else ""
-
-
-def has_company(text: str) -> bool:
-    """A company's legal form as a word of lower-cased `text` ('acme gmbh', '© acme,
-    inc.'): one automaton pass and a look at each match's neighbours (COMPANY_RE over
-    the text tried every position)."""
-    for _, start, end in _COMPANY.find_matches_as_indexes(text):
-        # (A literal that starts with a space brings its own boundary.)
-        before = " " if text[start] == " " or not start else text[start - 1]
-        after = text[end:end + 1]
-        if not (before.isalnum() or after.isalnum()):
-            return True
-    return False
-
-
-def _text_signs(doc: Doc, title: str, text_lower: str, metas: dict[str, str]) -> set[str]:
-    signs = set()
-    phrases: set[int] = set()
-    counts: Counter[str] = Counter()
-    for index, _, _ in _TEXT.find_matches_as_indexes(text_lower):
-        group = _TEXT_GROUP[index]
-        counts[group] += 1
-        if group == "forum":
-            phrases.add(index)
-    if len(phrases) >= 3:
-        signs.add("forum-text")
-    if counts["reply"] >= K.MIN_REPLY_MENTIONS:
-        signs.add("reply-titles")
-    if counts["cart"]:
-        signs.add("cart-text")
-    if counts["notice"]:
-        signs.add("shop-notice")
-    if counts["submit"]:
-        signs.add("submit-site")
-    if counts["post"]:
-        signs.add("post-text")
-    lead = text_lower[:NEWSLETTER_LEAD]
-    if TextWindows(lead, lead, NEWSLETTER_TEXT_KEYS, NEWSLETTER_REACH) \
-            .search(NEWSLETTER_TEXT_RE):
-        signs.add("newsletter-lead")
-    name = site_name(doc, title, metas)
-    if "blog" in name.lower():
-        signs.add("blog-name")
-    if K.ASSOCIATION_NAME_RE.search(name):
-        signs.add("association-name")
-    if K.PUBLIC_NAME_RE.search(name):
-        signs.add("public-name")
-    if K.DIRECTORY_NAME_RE.search(name):
-        signs.add("directory-name")
-    if K.COMPANY_RE.search(name) or has_company(text_lower[-K.COMPANY_TAIL:]):
-        signs.add("company-name")
-    return signs
-
-
-def _url_signs(url: str) -> set[str]:
-    signs = set()
-    if K.FORUM_URL_RE.search(url):
-        signs.add("forum-url")
-    if K.DATED_URL_RE.search(url) or K.POST_URL_RE.search(url.lower()):
-        signs.add("post-url")
-    host = hostname(url) or ""
-    if K.PUBLIC_HOST_RE.search(host):
-        signs.add("public-host")
-    if host.startswith("blog."):
-        signs.add("blog-name")
-    path = url.split("://", 1)[-1].partition("/")[2].lower()
-    if path.split("/", 1)[0] in K.NEWS_SECTIONS and "/" in path:
-        signs.add("section-url")
-    return signs
 
 
 def _settled(signs: set[str]) -> bool:
@@ -446,57 +151,16 @@ def read_evidence(doc: Doc, platform: str, title: str, text_lower: str,
     lower-cased, `jsonld` its parsed JSON-LD blocks, `phone` whether it gives a phone
     number to call, `linked_sites` how many other sites it links to."""
     metas = page_metas(doc)
-    signs = _platform_signs(platform) | _url_signs(doc.url) | \
-        _schema_signs(schema_types(doc, jsonld)) | _markup_signs(doc, metas)
+    signs = platform_signs(platform) | url_signs(doc.url) | \
+        schema_signs(schema_types(doc, jsonld)) | markup_signs(doc, metas)
     if _settled(signs):
         # The engine, the URL or the markup settle the kind already (see RULES): the
         # menus, links and text of the page, often a large one, are not read.
         return Evidence(frozenset(signs))
-    signs |= _menu_signs(menu_labels(doc)) | _href_signs(doc) | \
-        _text_signs(doc, title, text_lower, metas)
+    signs |= menu_signs(menu_labels(doc)) | href_signs(doc) | \
+        text_signs(doc, title, text_lower, metas)
     if phone:
         signs.add("phone")
     if linked_sites >= K.MIN_LINKED_SITES:
         signs.add("link-list")
     return Evidence(frozenset(signs))
-
-
-# ------------------------------------------------------------------------- site
-
-# Ties between kinds with as many votes go to the more specific one.
-_TIE_ORDER = {kind: i for i, kind in enumerate(
-    ("forum", "shop", "news", "newsletter", "blog", "association", "directory", "business",
-     "other"))}
-
-
-# The home page says most about its site: its vote counts this many times.
-HOME_VOTES = 3
-# Kinds that say who runs a site; a blog is what many of their pages look like.
-_WHO_KINDS = frozenset({"forum", "shop", "news", "newsletter", "association", "directory",
-                        "business"})
-
-
-def site_kind(pages: Iterable[tuple[str, str]], home: str = "") -> str:
-    """The kind of a site from its pages' (url, kind). A home page that names who runs
-    the site (a newsroom, a club, a shop...) decides: their news pages look like a
-    blog's posts. Otherwise a vote, the home page counting HOME_VOTES times, 'other'
-    and '' only when no page says more; forum or shop pages make half a crawl or more
-    a forum or a shop (a board's rules and member pages read as nothing)."""
-    votes: Counter[str] = Counter()
-    counts: Counter[str] = Counter()
-    home_kind = ""
-    for url, kind in pages:
-        counts[kind] += 1
-        if url == home and home:
-            home_kind = kind
-        if kind and kind != "other":
-            votes[kind] += HOME_VOTES if url == home else 1
-    if home_kind in _WHO_KINDS:
-        return home_kind
-    if not votes:
-        return "other" if counts else ""
-    total = sum(counts.values())
-    for strong in ("forum", "shop"):
-        if counts[strong] * 2 >= total:
-            return strong
-    return max(votes, key=lambda k: (votes[k], -_TIE_ORDER.get(k, 99)))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
-from prospector.extract.kind import site_kind
 from prospector.extract.vocab.deals import DEAL_SIGNALS
 from prospector.extract.vocab.platforms import PLUGIN_MARKERS
 from prospector.models import Community, Contact, PageFacts, SiteProfile
@@ -15,6 +15,45 @@ _METHOD_RANK = {m: i for i, m in enumerate(
     ("mailto", "jsonld", "microdata", "cfemail", "entity", "obfuscated", "text", "script",
      "form", "link")
 )}
+
+
+# Ties between kinds with as many votes go to the more specific one.
+_TIE_ORDER = {kind: i for i, kind in enumerate(
+    ("forum", "shop", "news", "newsletter", "blog", "association", "directory", "business",
+     "other"))}
+
+
+# The home page says most about its site: its vote counts this many times.
+HOME_VOTES = 3
+# Kinds that say who runs a site; a blog is what many of their pages look like.
+_WHO_KINDS = frozenset({"forum", "shop", "news", "newsletter", "association", "directory",
+                        "business"})
+
+
+def site_kind(pages: Iterable[tuple[str, str]], home: str = "") -> str:
+    """The kind of a site from its pages' (url, kind). A home page that names who runs
+    the site (a newsroom, a club, a shop...) decides: their news pages look like a
+    blog's posts. Otherwise a vote, the home page counting HOME_VOTES times, 'other'
+    and '' only when no page says more; forum or shop pages make half a crawl or more
+    a forum or a shop (a board's rules and member pages read as nothing)."""
+    votes: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    home_kind = ""
+    for url, kind in pages:
+        counts[kind] += 1
+        if url == home and home:
+            home_kind = kind
+        if kind and kind != "other":
+            votes[kind] += HOME_VOTES if url == home else 1
+    if home_kind in _WHO_KINDS:
+        return home_kind
+    if not votes:
+        return "other" if counts else ""
+    total = sum(counts.values())
+    for strong in ("forum", "shop"):
+        if counts[strong] * 2 >= total:
+            return strong
+    return max(votes, key=lambda k: (votes[k], -_TIE_ORDER.get(k, 99)))
 
 
 def _is_home(url: str) -> bool:
@@ -63,7 +102,7 @@ def site_platform(facts: list[PageFacts], kind: str, picked: str) -> str:
 
 def merge_site(pages: Iterable[PageFacts]) -> SiteProfile:
     """Merge the facts of one site's pages. Kind: a vote over the pages (see
-    extract.kind.site_kind); platform: the home page's when it was crawled and says,
+    site_kind); platform: the home page's when it was crawled and says,
     else the most common non-empty value, a plugin only when the kind agrees; contacts
     deduplicated; numbers the largest stated; signals, names and feeds the union in
     page order."""
