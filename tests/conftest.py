@@ -59,3 +59,13 @@ def store_earlier_run(db: Path) -> None:
         store.add_pages(run, [FetchedPage(site="kept.test", url="http://kept.test/", status=200,
                                           content_type="text/html", size=10, facts=facts)])
         store.finish_run(run, "done")
+
+
+def seed_file(truth: dict[str, Any], tmp_path: Path, n: int = 6) -> Path:
+    """A seed file of the first `n` niche sites a crawl can fetch (search results, not
+    link-only, robots.txt allowing)."""
+    homes = [s["home"] for s in truth["sites"]
+             if s["in_niche"] and not s["link_only"] and not s["robots_disallow_all"]][:n]
+    path = tmp_path / "seeds.txt"
+    path.write_text("\n".join(homes) + "\n")
+    return path

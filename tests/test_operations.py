@@ -22,17 +22,9 @@ from prospector.errors import ExitCode
 from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
 from tests import timed_sampleweb
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, seed_file
 
 pytestmark = pytest.mark.crawl
-
-
-def _seeds(truth: dict[str, Any], tmp_path: Path, n: int = 6) -> Path:
-    homes = [s["home"] for s in truth["sites"]
-             if s["in_niche"] and not s["link_only"] and not s["robots_disallow_all"]][:n]
-    path = tmp_path / "seeds.txt"
-    path.write_text("\n".join(homes) + "\n")
-    return path
 
 
 def _crawl_args(db: Path, seeds: Path, web: SampleWebProcess, *extra: str) -> list[str]:
@@ -47,7 +39,7 @@ def _popen(args: list[str]) -> subprocess.Popen[str]:
 
 def test_runs_history_and_incremental_recrawl(sampleweb: SampleWebProcess, truth: dict[str, Any],
                                                tmp_path: Path) -> None:
-    db, seeds = tmp_path / "p.duckdb", _seeds(truth, tmp_path)
+    db, seeds = tmp_path / "p.duckdb", seed_file(truth, tmp_path)
     first = run_cli(*_crawl_args(db, seeds, sampleweb, "--fast"))
     assert first.returncode == 0, first.stderr[-2000:]
     assert "progress:" in first.stderr  # periodic lines when not on a terminal
@@ -90,7 +82,7 @@ def test_runs_history_and_incremental_recrawl(sampleweb: SampleWebProcess, truth
 
 def test_overlapping_crawl_exits_at_once(sampleweb: SampleWebProcess, truth: dict[str, Any],
                                          tmp_path: Path) -> None:
-    db, seeds = tmp_path / "p.duckdb", _seeds(truth, tmp_path)
+    db, seeds = tmp_path / "p.duckdb", seed_file(truth, tmp_path)
     slow = _popen(_crawl_args(db, seeds, sampleweb, "--no-progress"))  # polite: 1 s delays
     try:
         deadline = time.monotonic() + 60
@@ -264,7 +256,7 @@ def _ranked(store: Store) -> dict[str, list[tuple[str, float]]]:
 
 def test_suppress_and_mark_contacted(sampleweb: SampleWebProcess, truth: dict[str, Any],
                                      tmp_path: Path) -> None:
-    db, seeds = tmp_path / "p.duckdb", _seeds(truth, tmp_path)
+    db, seeds = tmp_path / "p.duckdb", seed_file(truth, tmp_path)
     assert run_cli(*_crawl_args(db, seeds, sampleweb, "--fast")).returncode == 0
     with Store.open(db, read_only=True) as store:
         emails = store.rows("SELECT domain, value FROM contacts WHERE kind = 'email' ORDER BY 1, 2")
@@ -308,7 +300,7 @@ def test_suppress_and_mark_contacted(sampleweb: SampleWebProcess, truth: dict[st
 
 def test_http_cache_for_development(sampleweb: SampleWebProcess, truth: dict[str, Any],
                                     tmp_path: Path) -> None:
-    db, seeds, cache = tmp_path / "p.duckdb", _seeds(truth, tmp_path, 2), tmp_path / "cache"
+    db, seeds, cache = tmp_path / "p.duckdb", seed_file(truth, tmp_path, 2), tmp_path / "cache"
     result = run_cli(*_crawl_args(db, seeds, sampleweb, "--fast", "--http-cache", str(cache)))
     assert result.returncode == 0, result.stderr[-2000:]
     assert any(cache.rglob("response_body"))
@@ -319,7 +311,7 @@ def test_live_progress_on_a_terminal(sampleweb: SampleWebProcess, truth: dict[st
     """On a terminal the progress line is redrawn in place (carriage return, erase line)."""
     import pty
 
-    db, seeds = tmp_path / "p.duckdb", _seeds(truth, tmp_path, 3)
+    db, seeds = tmp_path / "p.duckdb", seed_file(truth, tmp_path, 3)
     main, child = pty.openpty()
     config = tmp_path / "slow.toml"
     config.write_text("[politeness]\ndownload_delay = 0.7\nautothrottle = false\n")

@@ -24,33 +24,11 @@ from prospector.extract.dom import (
     resolve_http,
 )
 from prospector.extract.emails import cf_decode, cf_encode, normalize_email
+from prospector.extract.vocab import deals as deals_vocab
 from prospector.extract.vocab import emails as V
-from prospector.extract.vocab.deals import (
-    DEAL_ANY_LITERALS,
-    DEAL_ANY_RE,
-    DEAL_TEXT_KEYS,
-    DEAL_TEXT_REACH,
-    DEAL_TEXT_RULES,
-)
-from prospector.extract.vocab.forums import (
-    COMMENTS_KEYS,
-    COMMENTS_RE,
-    COMMENTS_REACH,
-    MEMBERS_RES,
-    ONLINE_RES,
-    PER_POSTER_RES,
-    POSTS_RES,
-    TOPICS_RES,
-)
-from prospector.extract.vocab.links import (
-    CONTACT_ANCHOR_LITERALS,
-    CONTACT_ANCHOR_RE,
-    CONTACT_SEGMENT_LITERALS,
-    CONTACT_SEGMENT_RE,
-    SECTION_CLASS_LITERALS,
-    SECTION_CLASS_RULES,
-)
-from prospector.extract.vocab.newsletters import NEWSLETTER_REACH, NEWSLETTER_TEXT_KEYS, NEWSLETTER_TEXT_RE
+from prospector.extract.vocab import forums as forums_vocab
+from prospector.extract.vocab import links as links_vocab
+from prospector.extract.vocab import newsletters as newsletters_vocab
 from prospector.models import PageFacts
 from prospector.urls import canonicalize
 
@@ -170,10 +148,10 @@ def test_one_pass_finds_exactly_the_needles_a_substring_test_finds(
 # (regex, the literals one of which its every match holds, whether the gate lower-cases
 # the text first): each gate in extraction that skips a regex when no literal is present.
 _GATES = [
-    (DEAL_ANY_RE, DEAL_ANY_LITERALS, False),
-    (CONTACT_SEGMENT_RE, CONTACT_SEGMENT_LITERALS, True),
-    (CONTACT_ANCHOR_RE, CONTACT_ANCHOR_LITERALS, True),
-    *((regex, SECTION_CLASS_LITERALS, False) for _, regex in SECTION_CLASS_RULES),
+    (deals_vocab.DEAL_ANY_RE, deals_vocab.DEAL_ANY_LITERALS, False),
+    (links_vocab.CONTACT_SEGMENT_RE, links_vocab.CONTACT_SEGMENT_LITERALS, True),
+    (links_vocab.CONTACT_ANCHOR_RE, links_vocab.CONTACT_ANCHOR_LITERALS, True),
+    *((regex, links_vocab.SECTION_CLASS_LITERALS, False) for _, regex in links_vocab.SECTION_CLASS_RULES),
 ]
 
 
@@ -196,7 +174,7 @@ def test_every_match_of_a_gated_regex_holds_one_of_its_literals(
 
 
 def test_gates_skip_only_text_without_a_match() -> None:
-    gate = needles.GatedRegex(DEAL_ANY_RE, DEAL_ANY_LITERALS)
+    gate = needles.GatedRegex(deals_vocab.DEAL_ANY_RE, deals_vocab.DEAL_ANY_LITERALS)
     assert gate.search("/advertise-with-us/") is not None
     assert gate.search("/e-books/") is not None
     assert gate.search("/2019/05/keeping-bees/") is None
@@ -282,7 +260,7 @@ def _first_over_whole_text(regexes: tuple[re.Pattern[str], ...], text: str) -> i
 
     for regex in regexes:
         match = regex.search(text)
-        if match and regex in PER_POSTER_RES and regex.search(text, match.end()):
+        if match and regex in forums_vocab.PER_POSTER_RES and regex.search(text, match.end()):
             match = _TOTAL_RES[regex].search(text)
         if match:
             value = _number(match.group(1))
@@ -296,11 +274,12 @@ def _first_over_whole_text(regexes: tuple[re.Pattern[str], ...], text: str) -> i
 def test_keyword_window_searches_equal_the_whole_text_search(text: str) -> None:
     """Each regex searched only around its keywords (`TextWindows`) finds, in folded
     page text, the match a search of the whole text finds."""
-    deals = [(regex, DEAL_TEXT_KEYS[signal], DEAL_TEXT_REACH)
-             for signal, regex in DEAL_TEXT_RULES]
-    for regex, keys, reach in [(NEWSLETTER_TEXT_RE, NEWSLETTER_TEXT_KEYS,
-                                NEWSLETTER_REACH),
-                               (COMMENTS_RE, COMMENTS_KEYS, COMMENTS_REACH), *deals]:
+    deals = [(regex, deals_vocab.DEAL_TEXT_KEYS[signal], deals_vocab.DEAL_TEXT_REACH)
+             for signal, regex in deals_vocab.DEAL_TEXT_RULES]
+    letters, forums = newsletters_vocab, forums_vocab
+    for regex, keys, reach in [
+            (letters.NEWSLETTER_TEXT_RE, letters.NEWSLETTER_TEXT_KEYS, letters.NEWSLETTER_REACH),
+            (forums.COMMENTS_RE, forums.COMMENTS_KEYS, forums.COMMENTS_REACH), *deals]:
         for sample in (text, text.lower()):
             found = needles.TextWindows(sample, sample.lower(), keys, reach).search(regex)
             expected = regex.search(sample)
@@ -314,8 +293,8 @@ def test_forum_numbers_from_keyword_windows_equal_the_whole_text_search(text: st
     stretches around them finds what searching the whole text finds."""
     from prospector.extract import facts
 
-    groups = [(MEMBERS_RES, facts._MEMBERS_KEYS), (TOPICS_RES, facts._TOPICS_KEYS),
-              (POSTS_RES, facts._POSTS_KEYS), (ONLINE_RES, facts._ONLINE_KEYS)]
+    groups = [(forums_vocab.MEMBERS_RES, facts._MEMBERS_KEYS), (forums_vocab.TOPICS_RES, facts._TOPICS_KEYS),
+              (forums_vocab.POSTS_RES, facts._POSTS_KEYS), (forums_vocab.ONLINE_RES, facts._ONLINE_KEYS)]
     for regexes, keys in groups:
         assert facts._first(regexes, text, text.lower(), keys) == \
             _first_over_whole_text(regexes, text)
@@ -364,7 +343,7 @@ def test_wordless_anchors_are_no_contact_links(texts: list[str], title: str) -> 
         if i in settled:
             assert not _folded_contact_anchor(_anchor_text(anchor))
         elif texts[i].isascii() and texts[i].strip():  # left for the full test
-            assert any(word in texts[i].lower() for word in CONTACT_ANCHOR_LITERALS)
+            assert any(word in texts[i].lower() for word in links_vocab.CONTACT_ANCHOR_LITERALS)
 
 
 _OBFUSCATED_PIECES = st.sampled_from([

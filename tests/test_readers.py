@@ -15,20 +15,12 @@ import pytest
 
 from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, seed_file
 
 pytestmark = pytest.mark.crawl
 
 ANSWER_WITHIN = 5.0  # seconds a reader may take, waiting for a write included
 MIN_CRAWL_SECONDS = 20.0
-
-
-def _seeds(truth: dict[str, Any], tmp_path: Path, n: int = 8) -> Path:
-    homes = [s["home"] for s in truth["sites"]
-             if s["in_niche"] and not s["link_only"] and not s["robots_disallow_all"]][:n]
-    path = tmp_path / "seeds.txt"
-    path.write_text("\n".join(homes) + "\n")
-    return path
 
 
 def _count_by_sql(db: Path) -> int | None:
@@ -83,7 +75,7 @@ def _precision_recall(db: Path, truth: dict[str, Any]) -> tuple[float, float]:
 
 def test_readers_during_a_crawl(sampleweb: SampleWebProcess, truth: dict[str, Any],
                                 tmp_path: Path) -> None:
-    db, seeds, config = tmp_path / "p.duckdb", _seeds(truth, tmp_path), tmp_path / "slow.toml"
+    db, seeds, config = tmp_path / "p.duckdb", seed_file(truth, tmp_path, 8), tmp_path / "slow.toml"
     # One request at a time per site, 3.5 s apart: six pages a site last over 20 s.
     config.write_text("[politeness]\ndownload_delay = 3.5\nautothrottle = false\n"
                       "[store]\nflush_seconds = 0.5\n")
