@@ -41,7 +41,8 @@ _TEXT, _TEXT_GROUP = _automaton({"forum": K.FORUM_TEXT, "reply": K.REPLY_TEXT,
                                  "cart": K.CART_TEXT, "notice": K.SHOP_NOTICE_TEXT,
                                  "submit": K.SUBMIT_SITE_TEXT, "post": K.POST_TEXT})
 _HREFS, _HREF_GROUP = _automaton({"archive": K.ARCHIVE_HREF_PARTS, "post": K.POST_HREF_PARTS,
-                                  "cart": K.CART_HREF_PARTS, "member": K.MEMBER_HREF_PARTS})
+                                  "cart": K.CART_HREF_PARTS, "member": K.MEMBER_HREF_PARTS,
+                                  "business": K.BUSINESS_HREF_PARTS})
 MAX_HREF_ANCHORS = 400
 _COMPANY = ahocorasick_rs.AhoCorasick(K.COMPANY_WORDS)
 _BUSINESS_WORDS = ahocorasick_rs.AhoCorasick(K.BUSINESS_LABEL_WORDS)
@@ -111,8 +112,13 @@ def menu_signs(labels: frozenset[str]) -> set[str]:
         signs.add("section-menu")
     elif sections >= 2:
         signs.add("section-menu-some")
-    if len(labels & K.NEWSROOM_LABELS) >= 2:
+    newsroom = sum(1 for label in labels if K.NEWSROOM_LABEL_RE.search(label))
+    if newsroom >= K.MIN_NEWSROOM_LABELS:
         signs.add("newsroom-menu")
+    if newsroom >= K.MANY_NEWSROOM_LABELS:
+        signs.add("newsroom-menu-many")
+    if any(K.SALES_LABEL_RE.search(label) for label in labels):
+        signs.add("sales-menu")
     strong = len(labels & K.STRONG_BUSINESS_LABELS)
     if strong:
         signs.add("business-menu")
@@ -127,7 +133,7 @@ def menu_signs(labels: frozenset[str]) -> set[str]:
         signs.add("association-menu-weak")
     if len(labels & K.FORUM_LABELS) >= 2:
         signs.add("forum-menu")
-    if labels & K.CART_LABELS:
+    if any(K.CART_LABEL_RE.match(label) for label in labels):
         signs.add("cart-menu")
     if labels & K.SHOP_LABELS:
         signs.add("shop-menu")
@@ -139,12 +145,17 @@ def href_signs(doc: Doc) -> set[str]:
     hrefs = "\n".join(href for _, href in doc.anchors[:MAX_HREF_ANCHORS]).lower() + "\n"
     counts: Counter[str] = Counter()
     members: set[str] = set()
+    host = (hostname(doc.url) or "").removeprefix("www.")
     for index, start, _ in _HREFS.find_matches_as_indexes(hrefs, overlapping=True):
         group = _HREF_GROUP[index]
+        if group in ("member", "business"):
+            # The whole href the match is in: distinct profiles; the site's own pages.
+            href = hrefs[hrefs.rfind("\n", 0, start) + 1:hrefs.find("\n", start)]
+            if group == "member" and len(members) < K.MIN_MEMBER_LINKS:
+                members.add(href)
+            elif group == "business" and not same_site(href, host):
+                continue
         counts[group] += 1
-        if group == "member" and len(members) < K.MIN_MEMBER_LINKS:
-            # Distinct profiles: the whole href the match is in.
-            members.add(hrefs[hrefs.rfind("\n", 0, start) + 1:hrefs.find("\n", start)])
     signs = set()
     if counts["archive"] >= K.MIN_ARCHIVE_LINKS:
         signs.add("archive-links")
@@ -154,7 +165,18 @@ def href_signs(doc: Doc) -> set[str]:
         signs.add("cart-link")
     if len(members) >= K.MIN_MEMBER_LINKS:
         signs.add("member-links")
+    if counts["business"]:
+        signs.add("business-links")
     return signs
+
+
+def same_site(href: str, host: str) -> bool:
+    """Whether lower-cased `href` leads to the site of `host` (without 'www.'): a
+    relative link, or an absolute one to that host or a 'www.' of it."""
+    if not href.startswith(("http://", "https://", "//")):
+        return True
+    target = (hostname(href if not href.startswith("//") else "http:" + href) or "")
+    return target.removeprefix("www.") == host
 
 
 def in_tag(markup: bytes, literal: bytes, tries: int = 20) -> bool:
@@ -310,7 +332,7 @@ def url_signs(url: str) -> set[str]:
     host = hostname(url) or ""
     if K.PUBLIC_HOST_RE.search(host):
         signs.add("public-host")
-    if host.startswith("blog."):
+    if host.startswith("blog.") or host.endswith(K.BLOG_HOST_SUFFIXES):
         signs.add("blog-name")
     path = url.split("://", 1)[-1].partition("/")[2].lower()
     if path.split("/", 1)[0] in K.NEWS_SECTIONS and "/" in path:

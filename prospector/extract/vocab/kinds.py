@@ -115,16 +115,40 @@ POST_HREF_PARTS: Final = (
     "/notes/", "/entries/", "?p=", "/archives/",
     *(f"/{year}/" for year in range(1995, 2036)),
 )
-CART_HREF_PARTS: Final = tuple(
-    f"/{word}{end}" for word in ("cart", "basket", "warenkorb", "panier", "carrito", "carrello",
-                                 "checkout", "kasse")
-    for end in ("/", "?", ".", "#", "\n")
+CART_HREF_PARTS: Final = (
+    *(f"/{word}{end}" for word in ("cart", "basket", "warenkorb", "panier", "carrito",
+                                   "carrello", "checkout", "kasse", "shoppingcart",
+                                   "shopping-cart", "shopping_cart", "viewcart", "view_cart",
+                                   "showcart")
+      for end in ("/", "?", ".", "#", "\n")),
+    # Zen Cart's and Yahoo! Stores' cart pages.
+    "main_page=shopping_cart", "/cgi-bin/wg-order",
+)
+# Hosts of hosted blog services: a site there is someone's blog (wordpress.com sites
+# run WordPress as any site does; their host says they are hosted blogs).
+BLOG_HOST_SUFFIXES: Final = (
+    ".wordpress.com", ".blogspot.com", ".tumblr.com", ".typepad.com", ".livejournal.com",
+    ".over-blog.com", ".hatenablog.com", ".blog.de",
 )
 MEMBER_HREF_PARTS: Final = (
     "/user/", "/users/", "/member/", "/members/", "/profile/", "/profiles/", "/u/",
     "/personal_pages/", "/benutzer/", "/mitglied/", "/membres/", "/usuario/", "/usuarios/",
     "-dashboard/", "user_profile=", "showuser=", "userid=", "?u=", "&u=", "mode=viewprofile",
     "profile.php?", "profile.aspx?",
+)
+# Sections of a company's site its pages link to: what it sells and how ('/pricing',
+# '/features', '/solutions', '/leistungen'). A personal blog has none of them; a company
+# blog's posts keep the site's menu, so its links say whose blog it is. Only links to the
+# page's own site count (a post links to other companies' product pages). Jobs and
+# careers pages are left out: newsrooms, clubs and forums have them too.
+BUSINESS_SECTIONS: Final = (
+    "pricing", "prices", "preise", "products", "solutions", "features", "platform",
+    "request-a-demo", "book-a-demo", "demo", "free-trial", "leistungen", "produkte",
+    "dienstleistungen", "loesungen", "case-studies", "industries", "testimonials",
+    "referenzen", "customers", "kunden",
+)
+BUSINESS_HREF_PARTS: Final = tuple(
+    f"/{word}{end}" for word in BUSINESS_SECTIONS for end in ("/", "?", ".", "#", "\n")
 )
 MIN_ARCHIVE_LINKS: Final = 2
 MIN_POST_LINKS: Final = 4
@@ -157,13 +181,27 @@ NEWS_SECTIONS: Final = frozenset({
     "ειδησεις", "πολιτικη", "οικονομια", "αθλητικα", "πολιτισμος", "διεθνη", "υγεια",
     "новини", "новости", "спорт", "политика", "экономика", "культура", "мир", "світ",
 })
-# Menu entries of a newsroom or a magazine: subscriptions, issues, editors.
-NEWSROOM_LABELS: Final = frozenset({
-    "abo", "abonnement", "abonnements", "abonnieren", "heft abonnieren", "s'abonner",
-    "abonnez-vous", "e-paper", "epaper", "ausgaben", "heftarchiv", "heft", "mediadaten",
-    "redaktion", "leserbriefe", "letters", "letters to the editor", "columnists",
-    "kolumnen", "columns", "suscríbete", "suscripciones", "assine", "newsroom",
-})
+# Menu entries that ask a visitor to buy, try or book: a company's calls to action
+# ('Request a demo today!', 'Get free trial', 'Talk to an expert', 'Angebot anfordern').
+# Matched as words of a menu label ('demo' inside 'democracy' is not one).
+SALES_LABEL_RE: Final = re.compile(
+    r"\b(?:free trial|request a demo|book a demo|schedule a demo|(?:get|request) a (?:free )?quote|"
+    r"quote request|talk to (?:an expert|sales)|contact sales|kostenlos testen|"
+    r"angebot anfordern|jetzt buchen|online buchen|book now|start (?:your )?free trial)\b"
+)
+# Words of a newsroom's or a magazine's menu entries: subscriptions, issues, print
+# editions, its media kit, its editors ('Abos', 'Aktuelle Ausgabe', 'Heftarchiv',
+# 'Mediadaten', 'Zum Digital-Abo-Login', 'Editions', 'Our staff'). A company shows
+# none of them; two or more labels holding them are a publisher's menu.
+NEWSROOM_LABEL_RE: Final = re.compile(
+    r"\b(?:abos?|abonnements?|abonnieren|abonnez-vous|s'abonner|ausgaben?|hefte?|heftarchiv|"
+    r"einzelhefte|sonderhefte|e-?paper|mediadaten|media ?kit|zeitschrift|"
+    r"magazine subscription|leserbriefe|redaktion|editions|our staff|newsroom|"
+    r"suscr[ií]bete|suscripciones|assine|print edition|digital edition|"
+    r"letters to the editor|columnists|kolumnen)\b"
+)
+MIN_NEWSROOM_LABELS: Final = 2
+MANY_NEWSROOM_LABELS: Final = 3
 # Menu entries of a company or service site.
 BUSINESS_LABELS: Final = frozenset({
     "services", "our services", "service", "solutions", "products", "our products",
@@ -215,11 +253,12 @@ FORUM_LABELS: Final = frozenset({
     "forenübersicht", "new topic", "neues thema", "message boards", "latest activity",
     "what's new", "community",
 })
-# Menu entries of a cart: something is for sale on the site.
-CART_LABELS: Final = frozenset({
-    "cart", "warenkorb", "basket", "my cart", "view cart", "shopping cart", "checkout",
-    "kasse", "panier", "mon panier", "carrito", "carrello", "zum warenkorb", "your cart",
-})
+# Menu entries of a cart: something is for sale on the site ('Cart', 'My Bag: 0
+# item(s)', 'Zum Warenkorb'), as words of a label.
+CART_LABEL_RE: Final = re.compile(
+    r"^(?:view |my |your |shopping |zum |mon )?(?:cart|warenkorb|basket|bag|checkout|kasse|"
+    r"panier|carrito|carrello)\b"
+)
 # Other menu entries of a shop (sites with customer accounts show some of them too).
 SHOP_LABELS: Final = frozenset({
     "my account", "mein konto", "wishlist", "wunschliste", "order status", "track order",
