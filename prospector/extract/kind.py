@@ -37,14 +37,16 @@ from prospector.extract.vocab import kinds as K
 # publishes is settled by the other kinds' points first (see RULES).
 SIGN_POINTS: dict[str, tuple[str, int]] = {
     "forum-platform": ("forum", 10), "forum-schema": ("forum", 3), "qa-schema": ("forum", 2),
-    "forum-url": ("forum", 5), "forum-text": ("forum", 3), "forum-menu": ("forum", 2),
+    "forum-url": ("forum", 5), "community-url": ("forum", 2), "forum-text": ("forum", 3),
+    "forum-menu": ("forum", 2),
     "member-links": ("forum", 3), "reply-titles": ("forum", 5),
     "shop-platform": ("shop", 10), "product-offer": ("shop", 3), "cart-control": ("shop", 3),
     "cart-text": ("shop", 3), "cart-link": ("shop", 2), "shop-notice": ("shop", 1),
     "shop-menu": ("shop", 1), "cart-menu": ("shop", 3),
     "newsroom-schema": ("news", 5), "news-schema": ("news", 3), "publisher-meta": ("news", 1),
     "section-menu": ("news", 3), "section-menu-some": ("news", 1),
-    "newsroom-menu": ("news", 2), "newsroom-menu-many": ("news", 2), "section-url": ("news", 1),
+    "newsroom-menu": ("news", 2), "newsroom-menu-many": ("news", 2),
+    "news-name": ("news", 2), "section-url": ("news", 1),
     "blog-platform": ("blog", 8), "blog-schema": ("blog", 3), "post-markup": ("blog", 2),
     "post-url": ("blog", 2), "post-list": ("blog", 2), "archive-links": ("blog", 2),
     "og-article": ("blog", 1), "feed": ("blog", 1), "comments": ("blog", 1),

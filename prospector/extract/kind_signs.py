@@ -314,6 +314,11 @@ def text_signs(doc: Doc, title: str, text_lower: str, metas: dict[str, str]) -> 
         signs.add("blog-name")
     if K.ASSOCIATION_NAME_RE.search(name):
         signs.add("association-name")
+    # Titles put the site's name at one end ('Post | Site', 'Site : Section : Post').
+    parts = _TITLE_SEPARATORS.split(title)
+    ends = [part for part in {name, parts[0], parts[-1]} if len(part.split()) <= MAX_NAME_WORDS]
+    if any(K.NEWS_NAME_RE.search(part) for part in ends):
+        signs.add("news-name")
     if K.PUBLIC_NAME_RE.search(name):
         signs.add("public-name")
     if K.DIRECTORY_NAME_RE.search(name):
@@ -327,6 +332,8 @@ def url_signs(url: str) -> set[str]:
     signs = set()
     if K.FORUM_URL_RE.search(url):
         signs.add("forum-url")
+    elif K.COMMUNITY_URL_RE.search(url):
+        signs.add("community-url")
     if K.DATED_URL_RE.search(url) or K.POST_URL_RE.search(url.lower()):
         signs.add("post-url")
     host = hostname(url) or ""

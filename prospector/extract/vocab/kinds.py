@@ -102,6 +102,9 @@ FORUM_URL_RE: Final = re.compile(
     r"index\.php\?topic=|/discuss/|/discussions?/|/talk/|[-_]forums?/",
     re.IGNORECASE,
 )
+# A community section of a site ('/community/', 'community.example.com'): mostly a
+# board, but companies call other things that too; with members' profile links, a forum.
+COMMUNITY_URL_RE: Final = re.compile(r"/community/|://community\.", re.IGNORECASE)
 # What the page's links go to, as literals of their lower-cased hrefs (one automaton
 # pass over all of them): a blog's archive, tag and category pages; posts (permalinks
 # and dated paths); a cart; members' profiles (a board links every poster's).
@@ -191,14 +194,21 @@ SALES_LABEL_RE: Final = re.compile(
 )
 # Words of a newsroom's or a magazine's menu entries: subscriptions, issues, print
 # editions, its media kit, its editors ('Abos', 'Aktuelle Ausgabe', 'Heftarchiv',
-# 'Mediadaten', 'Zum Digital-Abo-Login', 'Editions', 'Our staff'). A company shows
-# none of them; two or more labels holding them are a publisher's menu.
+# 'Mediadaten', 'Zum Digital-Abo-Login', 'Editions', 'Our staff'), and a newspaper's
+# services (classifieds, obituaries, TV schedule, crosswords). A company shows none of
+# them; two or more labels holding them are a publisher's menu.
 NEWSROOM_LABEL_RE: Final = re.compile(
     r"\b(?:abos?|abonnements?|abonnieren|abonnez-vous|s'abonner|ausgaben?|hefte?|heftarchiv|"
     r"einzelhefte|sonderhefte|e-?paper|mediadaten|media ?kit|zeitschrift|"
     r"magazine subscription|leserbriefe|redaktion|editions|our staff|newsroom|"
     r"suscr[ií]bete|suscripciones|assine|print edition|digital edition|"
-    r"letters to the editor|columnists|kolumnen)\b"
+    r"letters to the editor|columnists|kolumnen|"
+    # A newspaper's services: its notices, classifieds, puzzles, listings.
+    r"classifieds|obituaries|death notices|traueranzeigen|todesanzeigen|kleinanzeigen|"
+    r"tv schedule|tv-programm|photo of the day|foto des tages|horoscopes?|horoskope?|"
+    r"crosswords?|kreuzworträtsel|sudoku|liveticker|ticker|"
+    # An open-publishing newswire's menu (Indymedia, the French Mutu sites).
+    r"infos locales|infos globales|fil d'infos|publiez|comment publier|newswire)\b"
 )
 MIN_NEWSROOM_LABELS: Final = 2
 MANY_NEWSROOM_LABELS: Final = 3
@@ -318,10 +328,18 @@ PAGE_ROLE_TITLES: Final = frozenset({
 })
 # Names of clubs, societies, churches, parties and non-profits (title, site name).
 ASSOCIATION_NAME_RE: Final = re.compile(
-    r"\b(?:verein|e\.\s?v\.|association|associação|asociación|society|club|verband|"
+    # (German compounds: Sportverein, Hundeverein, Chorknaben, Chorgemeinschaft.)
+    r"\b(?:\w*verein|e\.\s?v\.|association|associação|asociación|society|club|verband|"
     r"federation|föderation|stiftung|foundation|fondation|charity|church|kirche|"
-    r"diakonie|caritas|partei|party|union|chor|choir|orchester|orchestra|gemeinde|"
+    r"diakonie|caritas|partei|party|union|chor\w*|choir|orchester|orchestra|gemeinde|"
     r"pfarrei|parish|ngo|non-?profit|jagdverband|bund|attac|sportverein|tsv|sv)\b",
+    re.IGNORECASE,
+)
+# Names newspapers and magazines give themselves (site name): 'Daily Legal News',
+# 'Kaieteur News', 'Lausitzer Rundschau', 'The Herald'.
+NEWS_NAME_RE: Final = re.compile(
+    r"\b(?:news|zeitung|nachrichten|tribune|times|gazette|herald|courier|kurier|anzeiger|"
+    r"tagblatt|rundschau|chronicle|observer|magazin|magazine|noticias|notizie|actualités)\b",
     re.IGNORECASE,
 )
 # Names of public bodies and universities (title, site name).
