@@ -55,7 +55,7 @@ SIGN_POINTS: dict[str, tuple[str, int]] = {
     "association-menu-weak": ("association", 1), "association-schema": ("association", 3),
     "business-schema": ("business", 3), "business-menu": ("business", 2),
     "business-menu-many": ("business", 2), "business-menu-words": ("business", 2),
-    "company-name": ("business", 1), "business-links": ("business", 3),
+    "company-name": ("business", 2), "business-links": ("business", 3),
     "sales-menu": ("business", 3),
     "phone": ("business", 1),
     "public-host": ("other", 5), "public-name": ("other", 3), "public-schema": ("other", 3),

@@ -229,7 +229,7 @@ BUSINESS_LABELS: Final = frozenset({
 BUSINESS_LABEL_WORDS: Final = (
     "service", "solution", "product", "pricing", "platform", "consulting", "leistungen",
     "lösungen", "produkte", "dienstleistungen", "beratung", "servicios", "soluciones",
-    "prestations",
+    "prestations", "industries", "expertise", "branchen",
 )
 MIN_BUSINESS_LABEL_WORDS: Final = 2
 # Only these of BUSINESS_LABELS say 'company' on their own (blogs have an about page
