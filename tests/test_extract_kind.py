@@ -7,8 +7,15 @@ import pytest
 
 from prospector.extract import extract_page, site_kind
 from prospector.extract.kind import Evidence, decide
-from prospector.extract.kind_signs import has_company, in_tag, site_name
-from prospector.extract.vocab.kinds import KINDS
+from prospector.extract.kind_signs import (
+    has_company,
+    in_tag,
+    menu_signs,
+    same_site,
+    site_name,
+    url_signs,
+)
+from prospector.extract.vocab.kinds import ASSOCIATION_NAME_RE, KINDS
 
 
 def page(head: str, body: str, title: str = "Page") -> bytes:
@@ -99,6 +106,28 @@ PAGES = [
      "</p>", "The Hive Dispatch", "newsletter"),
     # A page that says nothing of its site.
     ("https://x.test/p", "", "<p>Hello.</p>", "x", "other"),
+    # A post on a company's blog: a blog's markup, and the site's own menu leads to what
+    # it sells: the company's (business).
+    ("https://acme.test/blog/2023/05/launch/", '<meta property="og:type" content="article">',
+     '<nav><a href="/">Home</a><a href="/features/">Features</a><a href="/blog/">Blog</a>'
+     '<a href="https://acme.test/pricing/">Plans</a></nav>' + posts("/blog/a/", "/blog/b/"),
+     "Our launch | Acme", "business"),
+    # ...a personal blog's post that links to other companies' product pages stays a blog.
+    ("https://ann.test/blog/2023/05/tools/", '<meta property="og:type" content="article">',
+     '<nav><a href="/">Home</a><a href="/archive/">Archive</a></nav>' +
+     posts("/blog/a/", "/blog/b/") + '<a href="https://tools.test/products/saw/">saw</a>'
+     '<a href="https://shop.test/pricing/">plans</a>', "Tools | Ann's notes", "blog"),
+    # A magazine's article without publisher markup: its menu sells issues and ads.
+    ("https://holz.test/artikel/saegen/", "",
+     menu("Aktuelle Ausgabe", "Abo", "Mediadaten", "Kontakt") + posts("/artikel/a/"),
+     "Sägen | Holz & Werk", "news"),
+    # A newspaper named so, its menu its services (no post markup at all).
+    ("https://dln.test/details/438057", "", menu("Classifieds", "Death notices", "Contact"),
+     "Daily Legal News : Details : Murray Mowing LLC", "news"),
+    # A blog on a hosted blog service, whatever its menu calls its sections.
+    ("https://chab.wordpress.com/2015/09/02/update/", '<meta property="og:type" content="article">',
+     menu("Politik", "Wirtschaft", "Kultur") + posts("/2015/09/01/a/", "/2015/08/02/b/"),
+     "Update | chab", "blog"),
 ]
 
 
@@ -132,6 +161,16 @@ def test_every_kind_of_the_vocabulary_is_reachable() -> None:
     ({"public-host", "news-schema", "post-markup"}, "other"),
     ({"newsletter-lead", "post-markup", "post-url"}, "newsletter"),
     ({"company-name"}, "business"),
+    # A company's own offer links or sales menu outweigh its blog's post markup.
+    ({"post-markup", "og-article", "comments", "business-links"}, "business"),
+    ({"post-markup", "post-url", "feed", "sales-menu"}, "business"),
+    # A publisher's menu makes a news site; a site named a blog stays one.
+    ({"newsroom-menu", "newsroom-menu-many", "post-markup"}, "news"),
+    ({"blog-name", "post-markup", "post-url", "newsroom-menu", "newsroom-menu-many"}, "blog"),
+    ({"news-name", "newsroom-menu"}, "news"),
+    # A community URL with members' profile links is a forum; on its own it is not.
+    ({"community-url", "member-links"}, "forum"),
+    ({"community-url", "post-markup"}, "blog"),
     (set(), "other"),
 ])
 def test_decide(signs: set[str], kind: str) -> None:
@@ -210,3 +249,59 @@ def test_site_kind(pages: list[tuple[str, str]], kind: str) -> None:
 ])
 def test_has_company(text: str, company: bool) -> None:
     assert has_company(text) is company
+
+
+@pytest.mark.parametrize(("href", "host", "same"), [
+    ("/pricing/", "acme.test", True),
+    ("features.html", "acme.test", True),
+    ("https://www.acme.test/pricing/", "acme.test", True),
+    ("//acme.test/products/", "acme.test", True),
+    # Another company's product page is no link of the site's own.
+    ("https://docker.test/products/desktop", "acme.test", False),
+    ("//cdn.test/products/", "acme.test", False),
+])
+def test_same_site(href: str, host: str, same: bool) -> None:
+    assert same_site(href, host) is same
+
+
+@pytest.mark.parametrize(("labels", "sign", "present"), [
+    ({"request a demo today!", "features"}, "sales-menu", True),
+    ({"get free trial", "blog"}, "sales-menu", True),
+    # 'demo' inside a word is no call to action.
+    ({"direkte demokratie wagen!", "nachttanzdemo in ffm"}, "sales-menu", False),
+    ({"abos", "aktuelle ausgabe", "mediadaten"}, "newsroom-menu-many", True),
+    ({"abos", "aktuelle ausgabe"}, "newsroom-menu", True),
+    ({"abos", "aktuelle ausgabe"}, "newsroom-menu-many", False),
+    # 'abo' inside 'about' is no subscription.
+    ({"about", "about us", "editions"}, "newsroom-menu", False),
+    ({"cabos y conectores", "editions"}, "newsroom-menu", False),
+    ({"classifieds", "obituaries"}, "newsroom-menu", True),
+    ({"my bag:0 item(s)", "dresses"}, "cart-menu", True),
+    ({"cart (0)"}, "cart-menu", True),
+    ({"handbags", "bags & purses", "ink cartridges"}, "cart-menu", False),
+])
+def test_menu_signs(labels: set[str], sign: str, present: bool) -> None:
+    assert (sign in menu_signs(frozenset(labels))) is present
+
+
+@pytest.mark.parametrize(("url", "sign", "present"), [
+    ("https://chab.wordpress.com/about/", "blog-name", True),
+    ("https://blog.acme.test/p/1", "blog-name", True),
+    ("https://wordpress.com.acme.test/p/1", "blog-name", False),
+    ("https://www.healing.test/community/default.aspx?f=34&m=4", "community-url", True),
+    ("https://community.acme.test/t/1", "community-url", True),
+    ("https://acme.test/communityservice/", "community-url", False),
+])
+def test_url_signs(url: str, sign: str, present: bool) -> None:
+    assert (sign in url_signs(url)) is present
+
+
+@pytest.mark.parametrize(("name", "association"), [
+    ("Hundeverein Querfurt", True),
+    ("St. Georgs Chorknaben Ulm", True),
+    ("Imkerverein Nordheim e.V.", True),
+    ("Anchor Bay Plumbing", False),
+    ("Vereinigte Stahlwerke AG", False),
+])
+def test_association_name(name: str, association: bool) -> None:
+    assert (ASSOCIATION_NAME_RE.search(name) is not None) is association
