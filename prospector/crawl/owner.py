@@ -83,7 +83,7 @@ class RunOwner:
         spider: Any = crawler.spider
         if job.run_id or job.redis_url or spider is None \
                 or getattr(spider, "candidates", None) is not None:
-            raise NotConfigured("the run has an owner")
+            raise NotConfigured  # the run has an owner (no argument: Scrapy would log it)
         try:
             owner = cls(crawler, config_from_spider(spider, job))
             owner.begin(spider)
@@ -92,7 +92,7 @@ class RunOwner:
             # finished, its log says why.
             log.error("prospector: %s", exc)
             spider.take_plan([], set(), [], {}, run_id=0)
-            raise NotConfigured(str(exc)) from None
+            raise NotConfigured from None
         crawler.signals.connect(owner.end, signal=signals.engine_stopped)
         return owner
 
