@@ -10,6 +10,7 @@ from prospector.extract.kind import Evidence, decide
 from prospector.extract.kind_signs import (
     has_company,
     in_tag,
+    label_words,
     menu_signs,
     same_site,
     site_name,
@@ -305,3 +306,20 @@ def test_url_signs(url: str, sign: str, present: bool) -> None:
 ])
 def test_association_name(name: str, association: bool) -> None:
     assert (ASSOCIATION_NAME_RE.search(name) is not None) is association
+
+
+@pytest.mark.parametrize(("labels", "group", "count"), [
+    (["abos", "aktuelle ausgabe", "about us"], "newsroom", 2),
+    # Whole words only: 'abo' in 'about', 'heft' in 'heftig', 'ticker' in 'stickers'.
+    (["about", "heftig", "stickers"], "newsroom", 0),
+    (["zum digital-abo-login"], "newsroom", 1),
+    (["request a demo today!", "democracy"], "sales", 1),
+    # A cart word starts its label ('My bag: 0', 'Cart (0)'), not inside one.
+    (["my bag:0 item(s)", "cart (0)", "matching shoes & bags", "add a cart to the list"],
+     "cart", 2),
+    # Company words: labels of 30 characters or fewer holding one anywhere, each once.
+    (["it solutions", "dienstleistungen", "services and products for everyone who asks"],
+     "business", 2),
+])
+def test_label_words(labels: list[str], group: str, count: int) -> None:
+    assert len(label_words(labels)[group]) == count

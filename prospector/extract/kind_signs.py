@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import ahocorasick_rs
 
 from prospector.extract.doc import Doc
-from prospector.extract.needles import TextWindows, holding
+from prospector.extract.needles import TextWindows
 from prospector.extract.vocab import kinds as K
 from prospector.extract.vocab import platforms as V
 from prospector.extract.vocab.newsletters import NEWSLETTER_REACH, NEWSLETTER_TEXT_KEYS, NEWSLETTER_TEXT_RE
@@ -45,7 +46,6 @@ _HREFS, _HREF_GROUP = _automaton({"archive": K.ARCHIVE_HREF_PARTS, "post": K.POS
                                   "business": K.BUSINESS_HREF_PARTS})
 MAX_HREF_ANCHORS = 400
 _COMPANY = ahocorasick_rs.AhoCorasick(K.COMPANY_WORDS)
-_BUSINESS_WORDS = ahocorasick_rs.AhoCorasick(K.BUSINESS_LABEL_WORDS)
 # What separates a page's own title from its site's name ('Post | Site', 'Post - Site').
 _TITLE_SEPARATORS = re.compile(r"\s[|\-–—»:·•]\s")
 
@@ -105,6 +105,42 @@ def schema_signs(types: frozenset[str]) -> set[str]:
     return signs
 
 
+_LABEL_WORDS, _LABEL_GROUP = _automaton({"newsroom": K.NEWSROOM_LABEL_WORDS,
+                                         "sales": K.SALES_LABEL_WORDS,
+                                         "cart": K.CART_LABEL_WORDS,
+                                         "business": K.BUSINESS_LABEL_WORDS})
+# Company words count in labels this short only (longer ones are post titles).
+MAX_BUSINESS_LABEL_CHARS = 30
+
+
+def label_words(labels: Iterable[str]) -> dict[str, set[int]]:
+    """What groups of menu words the labels hold, in one automaton pass over all of
+    them, one a line (a regex search per label cost ten times more): for newsroom,
+    sales and cart words, the labels that hold one as a whole word (a cart word only at
+    a label's start); for company words, the labels of MAX_BUSINESS_LABEL_CHARS or fewer
+    that hold one anywhere ('IT Solutions'). Labels are named by where they start."""
+    text = "\n".join(labels)
+    found: dict[str, set[int]] = {"newsroom": set(), "sales": set(), "cart": set(),
+                                  "business": set()}
+    for index, start, end in _LABEL_WORDS.find_matches_as_indexes(text, overlapping=True):
+        group = _LABEL_GROUP[index]
+        line = text.rfind("\n", 0, start) + 1
+        if group == "business":
+            line_end = text.find("\n", end)
+            if (len(text) if line_end < 0 else line_end) - line <= MAX_BUSINESS_LABEL_CHARS:
+                found[group].add(line)
+            continue
+        if (start > line and (group == "cart" or _is_word_char(text[start - 1]))) or \
+                (end < len(text) and _is_word_char(text[end])):
+            continue
+        found[group].add(line)
+    return found
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def menu_signs(labels: frozenset[str]) -> set[str]:
     signs = set()
     sections = len(labels & K.NEWS_SECTIONS)
@@ -112,20 +148,20 @@ def menu_signs(labels: frozenset[str]) -> set[str]:
         signs.add("section-menu")
     elif sections >= 2:
         signs.add("section-menu-some")
-    newsroom = sum(1 for label in labels if K.NEWSROOM_LABEL_RE.search(label))
+    words = label_words(labels)
+    newsroom = len(words["newsroom"])
     if newsroom >= K.MIN_NEWSROOM_LABELS:
         signs.add("newsroom-menu")
     if newsroom >= K.MANY_NEWSROOM_LABELS:
         signs.add("newsroom-menu-many")
-    if any(K.SALES_LABEL_RE.search(label) for label in labels):
+    if words["sales"]:
         signs.add("sales-menu")
     strong = len(labels & K.STRONG_BUSINESS_LABELS)
     if strong:
         signs.add("business-menu")
     if strong + len(labels & K.BUSINESS_LABELS) >= 5:
         signs.add("business-menu-many")
-    if len(holding(_BUSINESS_WORDS, [label for label in labels if len(label) <= 30])) \
-            >= K.MIN_BUSINESS_LABEL_WORDS:
+    if len(words["business"]) >= K.MIN_BUSINESS_LABEL_WORDS:
         signs.add("business-menu-words")
     if labels & K.ASSOCIATION_LABELS:
         signs.add("association-menu")
@@ -133,7 +169,7 @@ def menu_signs(labels: frozenset[str]) -> set[str]:
         signs.add("association-menu-weak")
     if len(labels & K.FORUM_LABELS) >= 2:
         signs.add("forum-menu")
-    if any(K.CART_LABEL_RE.match(label) for label in labels):
+    if words["cart"]:
         signs.add("cart-menu")
     if labels & K.SHOP_LABELS:
         signs.add("shop-menu")

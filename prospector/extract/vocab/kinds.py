@@ -186,29 +186,34 @@ NEWS_SECTIONS: Final = frozenset({
 })
 # Menu entries that ask a visitor to buy, try or book: a company's calls to action
 # ('Request a demo today!', 'Get free trial', 'Talk to an expert', 'Angebot anfordern').
-# Matched as words of a menu label ('demo' inside 'democracy' is not one).
-SALES_LABEL_RE: Final = re.compile(
-    r"\b(?:free trial|request a demo|book a demo|schedule a demo|(?:get|request) a (?:free )?quote|"
-    r"quote request|talk to (?:an expert|sales)|contact sales|kostenlos testen|"
-    r"angebot anfordern|jetzt buchen|online buchen|book now|start (?:your )?free trial)\b"
+# Matched as whole words of a menu label ('demo' inside 'democracy' is not one).
+SALES_LABEL_WORDS: Final = (
+    "free trial", "request a demo", "book a demo", "schedule a demo", "get a quote",
+    "get a free quote", "request a quote", "request a free quote", "quote request",
+    "talk to an expert", "talk to sales", "contact sales", "kostenlos testen",
+    "angebot anfordern", "jetzt buchen", "online buchen", "book now",
 )
 # Words of a newsroom's or a magazine's menu entries: subscriptions, issues, print
 # editions, its media kit, its editors ('Abos', 'Aktuelle Ausgabe', 'Heftarchiv',
 # 'Mediadaten', 'Zum Digital-Abo-Login', 'Editions', 'Our staff'), and a newspaper's
 # services (classifieds, obituaries, TV schedule, crosswords). A company shows none of
-# them; two or more labels holding them are a publisher's menu.
-NEWSROOM_LABEL_RE: Final = re.compile(
-    r"\b(?:abos?|abonnements?|abonnieren|abonnez-vous|s'abonner|ausgaben?|hefte?|heftarchiv|"
-    r"einzelhefte|sonderhefte|e-?paper|mediadaten|media ?kit|zeitschrift|"
-    r"magazine subscription|leserbriefe|redaktion|editions|our staff|newsroom|"
-    r"suscr[ií]bete|suscripciones|assine|print edition|digital edition|"
-    r"letters to the editor|columnists|kolumnen|"
+# them; two or more labels holding them are a publisher's menu. Matched as whole words
+# ('abo' inside 'about' is not one).
+NEWSROOM_LABEL_WORDS: Final = (
+    "abo", "abos", "abonnement", "abonnements", "abonnieren", "abonnez-vous", "s'abonner",
+    "ausgabe", "ausgaben", "heft", "hefte", "heftarchiv", "einzelhefte", "sonderhefte",
+    "e-paper", "epaper", "mediadaten", "media kit", "mediakit", "zeitschrift",
+    "magazine subscription", "leserbriefe", "redaktion", "editions", "our staff", "newsroom",
+    "suscríbete", "suscribete", "suscripciones", "assine", "print edition",
+    "digital edition", "letters to the editor", "columnists", "kolumnen",
     # A newspaper's services: its notices, classifieds, puzzles, listings.
-    r"classifieds|obituaries|death notices|traueranzeigen|todesanzeigen|kleinanzeigen|"
-    r"tv schedule|tv-programm|photo of the day|foto des tages|horoscopes?|horoskope?|"
-    r"crosswords?|kreuzworträtsel|sudoku|liveticker|ticker|"
+    "classifieds", "obituaries", "death notices", "traueranzeigen", "todesanzeigen",
+    "kleinanzeigen", "tv schedule", "tv-programm", "photo of the day", "foto des tages",
+    "horoscope", "horoscopes", "horoskop", "horoskope", "crossword", "crosswords",
+    "kreuzworträtsel", "sudoku", "liveticker", "ticker",
     # An open-publishing newswire's menu (Indymedia, the French Mutu sites).
-    r"infos locales|infos globales|fil d'infos|publiez|comment publier|newswire)\b"
+    "infos locales", "infos globales", "fil d'infos", "publiez", "comment publier",
+    "newswire",
 )
 MIN_NEWSROOM_LABELS: Final = 2
 MANY_NEWSROOM_LABELS: Final = 3
@@ -264,10 +269,11 @@ FORUM_LABELS: Final = frozenset({
     "what's new", "community",
 })
 # Menu entries of a cart: something is for sale on the site ('Cart', 'My Bag: 0
-# item(s)', 'Zum Warenkorb'), as words of a label.
-CART_LABEL_RE: Final = re.compile(
-    r"^(?:view |my |your |shopping |zum |mon )?(?:cart|warenkorb|basket|bag|checkout|kasse|"
-    r"panier|carrito|carrello)\b"
+# item(s)', 'Zum Warenkorb'): labels that start with one of these words.
+CART_LABEL_WORDS: Final = tuple(
+    f"{lead}{word}" for lead in ("", "view ", "my ", "your ", "shopping ", "zum ", "mon ")
+    for word in ("cart", "warenkorb", "basket", "bag", "checkout", "kasse", "panier",
+                 "carrito", "carrello")
 )
 # Other menu entries of a shop (sites with customer accounts show some of them too).
 SHOP_LABELS: Final = frozenset({
