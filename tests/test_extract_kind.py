@@ -305,7 +305,7 @@ def test_url_signs(url: str, sign: str, present: bool) -> None:
     ("Vereinigte Stahlwerke AG", False),
 ])
 def test_association_name(name: str, association: bool) -> None:
-    assert (ASSOCIATION_NAME_RE.search(name) is not None) is association
+    assert (ASSOCIATION_NAME_RE.search(name.lower()) is not None) is association
 
 
 @pytest.mark.parametrize(("labels", "group", "count"), [

@@ -345,13 +345,14 @@ def text_signs(doc: Doc, title: str, text_lower: str, metas: dict[str, str]) -> 
     if TextWindows(lead, lead, NEWSLETTER_TEXT_KEYS, NEWSLETTER_REACH) \
             .search(NEWSLETTER_TEXT_RE):
         signs.add("newsletter-lead")
-    name = site_name(doc, title, metas)
-    if "blog" in name.lower():
+    # (The name patterns are written for lower-cased text.)
+    name = site_name(doc, title, metas).lower()
+    if "blog" in name:
         signs.add("blog-name")
     if K.ASSOCIATION_NAME_RE.search(name):
         signs.add("association-name")
     # Titles put the site's name at one end ('Post | Site', 'Site : Section : Post').
-    parts = _TITLE_SEPARATORS.split(title)
+    parts = _TITLE_SEPARATORS.split(title.lower())
     ends = [part for part in {name, parts[0], parts[-1]} if len(part.split()) <= MAX_NAME_WORDS]
     if any(K.NEWS_NAME_RE.search(part) for part in ends):
         signs.add("news-name")
@@ -366,11 +367,12 @@ def text_signs(doc: Doc, title: str, text_lower: str, metas: dict[str, str]) -> 
 
 def url_signs(url: str) -> set[str]:
     signs = set()
-    if K.FORUM_URL_RE.search(url):
+    lower = url.lower()
+    if K.FORUM_URL_RE.search(lower):
         signs.add("forum-url")
-    elif K.COMMUNITY_URL_RE.search(url):
+    elif K.COMMUNITY_URL_RE.search(lower):
         signs.add("community-url")
-    if K.DATED_URL_RE.search(url) or K.POST_URL_RE.search(url.lower()):
+    if K.DATED_URL_RE.search(url) or K.POST_URL_RE.search(lower):
         signs.add("post-url")
     host = hostname(url) or ""
     if K.PUBLIC_HOST_RE.search(host):
