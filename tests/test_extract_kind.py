@@ -12,6 +12,7 @@ from prospector.extract.kind_signs import (
     in_tag,
     label_words,
     menu_signs,
+    microdata_types,
     same_site,
     site_name,
     url_signs,
@@ -323,3 +324,13 @@ def test_association_name(name: str, association: bool) -> None:
 ])
 def test_label_words(labels: list[str], group: str, count: int) -> None:
     assert len(label_words(labels)[group]) == count
+
+
+@pytest.mark.parametrize(("markup", "types"), [
+    (b'<div itemscope itemtype="https://schema.org/product"><span itemtype="http://www.'
+     b'schema.org/offer"></span></div>', {"product", "offer"}),
+    (b'<div itemtype="https://example.org/thing"></div><p>itemtype="x"</p>', set()),
+    (b"<p>no microdata</p>", set()),
+])
+def test_microdata_types(markup: bytes, types: set[str]) -> None:
+    assert microdata_types(markup) == types

@@ -67,9 +67,22 @@ def schema_types(doc: Doc, jsonld: list[Any]) -> frozenset[str]:
         elif isinstance(node, list):
             stack.extend(node)
     if doc.contains(K.ITEMTYPE_MARKER):
-        types.update(m.decode("ascii", "replace")
-                     for m in K.ITEMTYPE_RE.findall(doc.lower()))
+        types.update(microdata_types(doc.lower()))
     return frozenset(types)
+
+
+def microdata_types(markup: bytes) -> set[str]:
+    """The schema.org item types of lower-cased `markup`'s microdata: the pattern is
+    tried where a fast bytes.find puts each 'itemtype="' (a findall over the whole
+    markup took twice as long)."""
+    types = set()
+    at = markup.find(K.ITEMTYPE_ATTR)
+    while at >= 0:
+        match = K.ITEMTYPE_RE.match(markup, at)
+        if match:
+            types.add(match.group(1).decode("ascii", "replace"))
+        at = markup.find(K.ITEMTYPE_ATTR, at + len(K.ITEMTYPE_ATTR))
+    return types
 
 
 def menu_labels(doc: Doc) -> frozenset[str]:

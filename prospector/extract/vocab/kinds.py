@@ -53,6 +53,7 @@ PUBLIC_TYPES: Final = frozenset({
 
 # Microdata item types ('itemtype="https://schema.org/Product"'), read from markup.
 ITEMTYPE_RE: Final = re.compile(rb'itemtype="https?://(?:www\.)?schema\.org/([a-z]+)')
+ITEMTYPE_ATTR: Final = b'itemtype="'
 
 # --------------------------------------------------------------------- markup
 
