@@ -14,6 +14,7 @@ from prospector.extract.kind_signs import (
     menu_signs,
     microdata_types,
     same_site,
+    schema_types,
     site_name,
     url_signs,
 )
@@ -334,3 +335,20 @@ def test_label_words(labels: list[str], group: str, count: int) -> None:
 ])
 def test_microdata_types(markup: bytes, types: set[str]) -> None:
     assert microdata_types(markup) == types
+
+
+@pytest.mark.parametrize(("jsonld", "types"), [
+    ([{"@graph": [{"@type": ["Organization", "NewsMediaOrganization"]},
+                  {"@type": "https://schema.org/WebPage", "author": {"@type": "Person"}}]}],
+     {"organization", "newsmediaorganization", "webpage", "person"}),
+    ([[{"@type": "Product", "offers": [{"@type": "Offer"}]}]], {"product", "offer"}),
+    ([{"@type": 3, "name": "x"}], set()),
+])
+def test_schema_types(jsonld: list[object], types: set[str]) -> None:
+    from prospector.extract.doc import make_doc
+    from prospector.extract.dom import parse_html
+
+    html = "<html><body><p>x</p></body></html>"
+    tree = parse_html(html)
+    assert tree is not None
+    assert schema_types(make_doc("http://x.test/", tree, html), jsonld) == types
