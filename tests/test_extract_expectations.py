@@ -21,9 +21,11 @@ pytestmark = pytest.mark.corpus
 
 DATA = Path(__file__).resolve().parent / "data" / "expectations.json"
 # Kind is a judgement call on borderline sites (company blogs, magazines, clubs that
-# publish news); issue 18's goal is 0.92. The reader meets it with no page to spare
-# (289/315 would be 0.917): the floor is the goal, so that it cannot drop below it.
-KIND_FLOOR = 0.92  # measured 0.921 (290/315) on 2026-12-06; goal 0.92 (issue 18)
+# publish news); issue 18's goal is 0.92. Measured 0.930 (293/315) on 2026-12-06, of
+# which three pages are labels corrected that day (business -> shop, a cart on the
+# site: see the data header); 0.921 (290/315) against the labels before that. The floor
+# sits just under the measure, so that one page lost fails.
+KIND_FLOOR = 0.925
 
 
 def _load() -> list[dict[str, Any]]:
