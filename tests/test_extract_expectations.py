@@ -24,7 +24,7 @@ DATA = Path(__file__).resolve().parent / "data" / "expectations.json"
 # publish news); issue 18's goal is 0.92. Measured 0.930 (293/315) on 2026-12-06, of
 # which three pages are labels corrected that day (business -> shop, a cart on the
 # site: see the data header); 0.921 (290/315) against the labels before that. The floor
-# sits just under the measure, so that one page lost fails.
+# sits just under the measure: one page lost still passes (0.927), two fail (0.924).
 KIND_FLOOR = 0.925
 
 
