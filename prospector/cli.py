@@ -159,6 +159,8 @@ def _add_outputs(sub: _Sub) -> None:
     sql.add_argument("query")
     sql.add_argument("--db", type=Path, required=True)
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument("--allow-files", action="store_true",
+                     help="let the query read files (read_csv, read_parquet…); it never writes")
     sql.add_argument("--max-width", type=int, metavar="N",
                      help="table lines at most N characters, long cells cut with … "
                      "(default: the terminal's width; 0: no limit; csv and json stay whole)")
@@ -310,8 +312,10 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
     with Store.open(args.db, read_only=True) as store:
         try:
-            columns, rows = (store.runs_table() if args.query is None
-                             else store.query(args.query))
+            columns, rows = (store.runs_table() if args.query is None else store.user_query(
+                args.query, allow_files=bool(getattr(args, "allow_files", False))))
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
         except duckdb.Error as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "error"
             raise InputError(f"query failed: {first}") from None

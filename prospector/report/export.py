@@ -89,7 +89,7 @@ def serialise(rows: Sequence[Mapping[str, Any]], fmt: str, *, bom: bool = False)
 
 def write_export(store: Store, out: Path, fmt: str, which: str = "jv", *, bom: bool = False) -> int:
     """Write one list to `out` atomically; returns the number of rows written."""
-    check_out_path(out, "export")
+    check_out_path(out, "export", None if store.path == ":memory:" else Path(store.path))
     rows = export_rows(store, which)
     # newline="" keeps CSV's CRLF row ends exactly as the csv module wrote them.
     write_atomic(out, serialise(rows, fmt, bom=bom), newline="")

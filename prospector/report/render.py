@@ -235,6 +235,6 @@ def render(data: dict[str, Any]) -> str:
 
 def write_report(store: Store, out: Path) -> Path:
     """Write the report atomically: a half-written report never replaces a good one."""
-    check_out_path(out, "report")
+    check_out_path(out, "report", None if store.path == ":memory:" else Path(store.path))
     write_atomic(out, render(report_data(store)))
     return out

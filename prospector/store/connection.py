@@ -26,6 +26,9 @@ MEMORY_SIZE = re.compile(r"\d+(\.\d+)? ?[KMGTP]?i?B", re.IGNORECASE)
 # end before it gives up with "in use", and how often it tries meanwhile.
 READ_WAIT_SECONDS = 5.0
 READ_RETRY_SECONDS = 0.05
+# What `prospector sql` runs: reads. ATTACH, COPY, EXPORT, INSTALL/LOAD, SET… are refused
+# (the connection is read-only, but ATTACH … (READ_WRITE) would reach another file).
+USER_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA"})
 
 
 def now() -> datetime:
@@ -114,6 +117,25 @@ class Connection:
         cursor = self.con.execute(sql, list(params))
         columns = [d[0] for d in cursor.description or ()]
         return columns, cursor.fetchall()
+
+    def user_query(self, sql: str, *, allow_files: bool = False
+                   ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """A query the user typed (`prospector sql`), truly read-only: reads only
+        (SELECT, EXPLAIN, PRAGMA), no file outside the DB unless `allow_files` (then
+        SELECTs may read files: read_csv and friends), no extension installed or
+        loaded, and the configuration locked so the query cannot undo any of it.
+        ValueError naming the refused statement."""
+        for statement in self.con.extract_statements(sql):
+            kind = str(statement.type).rsplit(".", 1)[-1]
+            if kind not in USER_STATEMENTS:
+                raise ValueError(f"{kind} statements are refused: `prospector sql` only reads "
+                                 f"({', '.join(sorted(USER_STATEMENTS))})")
+        if not allow_files:
+            self.con.execute("SET enable_external_access = false")
+        self.con.execute("SET autoinstall_known_extensions = false")
+        self.con.execute("SET autoload_known_extensions = false")
+        self.con.execute("SET lock_configuration = true")
+        return self.query(sql)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         columns, rows = self.query(sql, params)

@@ -1,0 +1,92 @@
+"""Doors an attacker or a typo could use (issue 25, in part): `prospector sql` cannot
+write or reach other files; an output path cannot overwrite a database; outputs are
+private. Each door is tried, and the DB and files are checked intact after."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from prospector.errors import ExitCode
+from prospector.store.db import Store
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "p.duckdb"
+    with Store.open(path) as store:
+        store.start_run("beekeeping", "{}")
+    return path
+
+
+def _refused(result: object, code: int = ExitCode.USAGE) -> str:
+    assert getattr(result, "returncode", None) == code, result
+    stderr = str(getattr(result, "stderr", ""))
+    assert stderr.strip().count("\n") == 0 and "Traceback" not in stderr, stderr
+    return stderr
+
+
+@pytest.mark.parametrize("query", [
+    "ATTACH '{other}' AS o (READ_WRITE)",
+    "COPY (SELECT 'x') TO '{out}'",
+    "EXPORT DATABASE '{folder}'",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+    "SET enable_external_access = true",
+    "DELETE FROM runs",
+    "SELECT 1; DELETE FROM runs",
+])
+def test_sql_refuses_what_is_not_a_read(db: Path, tmp_path: Path, query: str) -> None:
+    other = tmp_path / "other.duckdb"
+    with Store.open(other) as store:
+        store.start_run("other niche", "{}")
+    text = query.format(other=other, out=tmp_path / "out.csv", folder=tmp_path / "dump")
+    _refused(run_cli("sql", text, "--db", str(db)))
+    assert not (tmp_path / "out.csv").exists() and not (tmp_path / "dump").exists()
+    with Store.open(other, read_only=True) as store:
+        assert store.query("SELECT count(*) FROM runs")[1] == [(1,)]
+    with Store.open(db, read_only=True) as store:
+        assert store.query("SELECT count(*) FROM runs")[1] == [(1,)]
+
+
+def test_sql_reads_no_file_unless_allowed(db: Path, tmp_path: Path) -> None:
+    data = tmp_path / "list.csv"
+    data.write_text("a\nsecret\n")
+    query = f"SELECT * FROM read_csv('{data}')"
+    assert "secret" not in _refused(run_cli("sql", query, "--db", str(db)))
+    allowed = run_cli("sql", query, "--db", str(db), "--allow-files", "--format", "csv")
+    assert allowed.returncode == 0 and "secret" in allowed.stdout, allowed.stderr
+    # Allowed to read files, still never to write one.
+    _refused(run_cli("sql", f"COPY (SELECT 1) TO '{tmp_path / 'w.csv'}'", "--db", str(db),
+                     "--allow-files"))
+    assert not (tmp_path / "w.csv").exists()
+
+
+@pytest.mark.parametrize("command", [["report"], ["export", "--format", "csv"]])
+def test_an_output_path_is_never_a_database(db: Path, tmp_path: Path, command: list[str]) -> None:
+    before = db.read_bytes()
+    link = tmp_path / "same.duckdb.link"
+    link.symlink_to(db)
+    other = tmp_path / "other.duckdb"
+    Store.open(other).close()
+    other_before = other.read_bytes()
+    for out in (db, link, other):
+        _refused(run_cli(*command, "--db", str(db), "--out", str(out)))
+    assert db.read_bytes() == before and other.read_bytes() == other_before
+
+
+@pytest.mark.parametrize("command", [["report"], ["export", "--format", "csv"]])
+def test_outputs_are_private_or_keep_their_mode(db: Path, tmp_path: Path,
+                                                command: list[str]) -> None:
+    new = tmp_path / "new.out"
+    assert run_cli(*command, "--db", str(db), "--out", str(new)).returncode == 0
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600
+    kept = tmp_path / "kept.out"
+    kept.write_text("old")
+    os.chmod(kept, 0o640)
+    assert run_cli(*command, "--db", str(db), "--out", str(kept)).returncode == 0
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() != "old"
