@@ -90,3 +90,17 @@ def test_outputs_are_private_or_keep_their_mode(db: Path, tmp_path: Path,
     os.chmod(kept, 0o640)
     assert run_cli(*command, "--db", str(db), "--out", str(kept)).returncode == 0
     assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() != "old"
+
+
+def test_the_reports_csp_pins_its_one_script(db: Path, tmp_path: Path) -> None:
+    """No 'unsafe-inline' for scripts: the report's own script runs by its hash (the
+    Chromium tests of tests/test_report.py fail when the hash is wrong), any other
+    inline script would not; no <base> or form can send the reader elsewhere."""
+    out = tmp_path / "r.html"
+    assert run_cli("report", "--db", str(db), "--out", str(out)).returncode == 0
+    html = out.read_text("utf-8")
+    policy = html.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["script-src"].startswith("'sha256-") and "unsafe" not in directives["script-src"]
+    assert directives["base-uri"] == "'none'" and directives["form-action"] == "'none'"
+    assert html.count("<script>") == 1
