@@ -104,3 +104,26 @@ def test_the_reports_csp_pins_its_one_script(db: Path, tmp_path: Path) -> None:
     assert directives["script-src"].startswith("'sha256-") and "unsafe" not in directives["script-src"]
     assert directives["base-uri"] == "'none'" and directives["form-action"] == "'none'"
     assert html.count("<script>") == 1
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("Bee\x00Club", "BeeClub"),
+    ("\x1b[31mred\x1b[0m", "[31mred[0m"),
+    ("tab\tand\nnewline", "tab\tand\nnewline"),
+    ("\x00=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"),
+    ("+1 555", "'+1 555"),
+])
+def test_export_cells_lose_control_characters(cell: str, expected: str) -> None:
+    from prospector.report.export import neutralise
+
+    assert neutralise(cell) == expected
+
+
+@pytest.mark.parametrize(("url", "kept"), [
+    ("https://bee.test/", True), ("HTTP://bee.test/", True), ("javascript:alert(1)", False),
+    ("data:text/html,x", False), ("file:///etc/passwd", False),
+])
+def test_export_urls_are_web_addresses_only(url: str, kept: bool) -> None:
+    from prospector.report.export import web_url
+
+    assert web_url(url) == (url if kept else "")

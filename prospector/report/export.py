@@ -31,11 +31,26 @@ COLUMNS = ("domain", "url", "name", "email", "role", "channel", "score", "kind",
 # What a spreadsheet reads as the start of a formula (or of a cell-splitting control).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# C0 controls (NUL included) and DEL, except tab and newline: scraped text may carry
+# them, and a NUL or an escape sequence in a CSV cell breaks importers and terminals.
+_CONTROLS = {c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
+# Columns that hold a link: only a web address is kept (as the report's links are).
+URL_COLUMNS = ("url",)
+
+
 def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """Control characters dropped; a text cell a spreadsheet would run as a formula
+    gets a leading apostrophe."""
+    if isinstance(value, str):
+        value = value.translate(_CONTROLS)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
+
+
+def web_url(value: str) -> str:
+    """`value` when it is an http(s) address, else '' (no javascript:, data:, file:)."""
+    return value if value.lower().startswith(("http://", "https://")) else ""
 
 
 def _record(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,7 +60,7 @@ def _record(row: Mapping[str, Any]) -> dict[str, Any]:
     score = row.get("score")
     record = {
         "domain": row["domain"],
-        "url": row.get("url") or "",
+        "url": web_url(str(row.get("url") or "")),
         "name": row.get("name") or row.get("title") or "",
         "email": contact if channel == "email" else "",
         "role": row.get("contact_role") or "",
