@@ -127,3 +127,19 @@ def test_export_urls_are_web_addresses_only(url: str, kept: bool) -> None:
     from prospector.report.export import web_url
 
     assert web_url(url) == (url if kept else "")
+
+
+@pytest.mark.parametrize(("url", "refused"), [
+    ("http://%31%32%37.0.0.1/", "loopback"),
+    ("http://%6c%6f%63%61%6c%68%6f%73%74/", "loopback"),
+    ("http://[fec0::1]/", "site-local"),
+    ("http://169.254.169.254:80@evil.test/", "user-info"),
+    ("http://evil.test@169.254.169.254/", "user-info"),
+    ("http://bee.test/hives?a=b@c", None),
+    ("https://bee.test/", None),
+])
+def test_the_address_guard_reads_hosts_as_a_proxy_would(url: str, refused: str | None) -> None:
+    from prospector.crawl.middlewares.guard import url_refusal
+
+    why = url_refusal(url)
+    assert (why is None) if refused is None else (why is not None and refused in why), why

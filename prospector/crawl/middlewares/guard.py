@@ -16,6 +16,7 @@ import re
 import socket
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -51,6 +52,8 @@ def address_kind(ip: IPAddress) -> str | None:
         return "unspecified"
     if ip.is_private:
         return "private"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
+        return "site-local"  # fec0::/10: deprecated (RFC 3879), still routed inside sites
     if ip.is_reserved or not ip.is_global:
         return "reserved"
     return None
@@ -79,7 +82,9 @@ def is_local_name(host: str) -> bool:
 
 
 def host_refusal(host: str) -> str | None:
-    """Why a request to `host` is refused without asking DNS, or None."""
+    """Why a request to `host` is refused without asking DNS, or None. The host is
+    percent-decoded first: a proxy or resolver reads `%31%32%37.0.0.1` as 127.0.0.1."""
+    host = unquote(host)
     if not host:
         return "refused: no host"
     if is_local_name(host):
@@ -120,6 +125,11 @@ def url_refusal(url: str) -> str | None:
     refused = scheme_refusal(url)
     if refused or url.split(":", 1)[0].lower() in LOCAL_SCHEMES:
         return refused
+    netloc = url.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in netloc:
+        # A proxy or parser that reads `169.254.169.254:80@evil.test` differently from
+        # us would go where the check never looked: no crawl needs a user-info URL.
+        return f"refused: user-info in {url[:80]!r}"
     return host_refusal(hostname(url))
 
 
