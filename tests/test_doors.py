@@ -143,3 +143,33 @@ def test_the_address_guard_reads_hosts_as_a_proxy_would(url: str, refused: str |
 
     why = url_refusal(url)
     assert (why is None) if refused is None else (why is not None and refused in why), why
+
+
+@pytest.mark.parametrize(("toml", "named"), [
+    ("[politeness]\ndownload_delay = inf\n", "download_delay"),
+    ("[politeness]\nconcurrent_requests = 0\n", "concurrent_requests"),
+    ("[politeness]\ndownload_timeout = -1\n", "download_timeout"),
+    ("[budgets]\nmax_sites = 0\n", "max_sites"),
+    ("[store]\nflush_seconds = nan\n", "flush_seconds"),
+    ("x = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+])
+def test_config_values_are_ranged(tmp_path: Path, toml: str, named: str) -> None:
+    """A value that would hang a crawl or fail every download (an infinite delay, no
+    concurrency, a negative timeout) is one line naming it, exit 2, before anything runs."""
+    config = tmp_path / "bad.toml"
+    config.write_text(toml)
+    stderr = _refused(run_cli("crawl", "beekeeping", "--db", str(tmp_path / "p.duckdb"),
+                              "--config", str(config), "--seeds", str(config)))
+    assert named in stderr
+    assert not (tmp_path / "p.duckdb").exists()
+
+
+def test_the_run_lock_is_the_dbs_real_path(tmp_path: Path) -> None:
+    from prospector.crawl.lock import run_lock
+    from prospector.errors import LockedError
+
+    db = tmp_path / "p.duckdb"
+    link = tmp_path / "link.duckdb"
+    link.symlink_to(db)
+    with run_lock(db), pytest.raises(LockedError), run_lock(link):
+        pass
