@@ -100,26 +100,22 @@ def menu_labels(doc: Doc) -> frozenset[str]:
     return frozenset(labels)
 
 
+# The sign a page gets when it declares any type of a family.
+_TYPE_SIGNS = ((K.FORUM_TYPES, "forum-schema"), (K.BLOG_TYPES, "blog-schema"),
+               (K.BUSINESS_TYPES, "business-schema"), (K.ASSOCIATION_TYPES, "association-schema"),
+               (K.PUBLIC_TYPES, "public-schema"))
+
+
 def schema_signs(types: frozenset[str]) -> set[str]:
-    signs = set()
-    if types & K.FORUM_TYPES:
-        signs.add("forum-schema")
+    signs = {sign for family, sign in _TYPE_SIGNS if types & family}
     if types >= K.QA_TYPES:
         signs.add("qa-schema")
     if types & K.NEWSROOM_TYPES:
         signs.add("newsroom-schema")
     elif types & K.NEWS_TYPES:
         signs.add("news-schema")
-    if types & K.BLOG_TYPES:
-        signs.add("blog-schema")
     if types & K.PRODUCT_TYPES and types & K.OFFER_TYPES:
         signs.add("product-offer")
-    if types & K.BUSINESS_TYPES:
-        signs.add("business-schema")
-    if types & K.ASSOCIATION_TYPES:
-        signs.add("association-schema")
-    if types & K.PUBLIC_TYPES:
-        signs.add("public-schema")
     return signs
 
 
