@@ -98,7 +98,7 @@ _UPDATE_SITE_FACTS = """
                             ELSE sites.deal_signals END,
         owner_name = CASE WHEN v.owner <> '' THEN v.owner ELSE sites.owner_name END,
         feeds = CASE WHEN len(v.feeds) > 0 THEN v.feeds ELSE sites.feeds END,
-        -- The site's kind as its pages voted (extract.kind.site_kind); finish_run's
+        -- The site's kind as its pages voted (extract.site.site_kind); finish_run's
         -- home-page guess only fills in for a site that never reached its end.
         kind = CASE WHEN v.kind NOT IN ('', 'other') THEN v.kind ELSE sites.kind END,
         kind_voted = v.kind NOT IN ('', 'other') OR sites.kind_voted
