@@ -24,6 +24,7 @@ import duckdb
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 
 from prospector.config.scrapy import CrawlSettings
 from prospector.crawl.sink import StoreSink, write_opener
@@ -37,6 +38,7 @@ STORAGE_CODE_STAT = "prospector/storage_error_code"
 # A write that finds the DB held by a reader is tried again this much later; past this
 # many batches in memory, the crawl waits for the reader instead.
 RETRY_SECONDS = 0.25
+RELEASE_CHECK_SECONDS = 0.5
 MAX_BUFFERED_BATCHES = 10
 
 
@@ -54,6 +56,7 @@ class StorePipeline:
         self.flush_seconds = flush_seconds
         self.last_flush = time.monotonic()
         self.retry_at = 0.0  # after a write that found the file held by a reader
+        self.release_loop: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -89,6 +92,10 @@ class StorePipeline:
         else:
             store.close()
             self.sink = StoreSink(self.open_store, self.run_id)
+            # The sink keeps the DB open across quick batches; this lets go of it when
+            # the crawl has gone quiet, so readers are never kept out for long.
+            self.release_loop = task.LoopingCall(self.sink.maybe_release)
+            self.release_loop.start(RELEASE_CHECK_SECONDS, now=False)
 
     def process_item(self, item: Any) -> Any:
         assert self.sink is not None
@@ -121,6 +128,8 @@ class StorePipeline:
         """Closes the run once Scrapy knows why the crawl ended: `finish_reason` is not
         in the stats yet when item pipelines' close_spider runs, so a crawl stopped by
         SIGTERM ('shutdown') was recorded as done."""
+        if self.release_loop is not None and self.release_loop.running:
+            self.release_loop.stop()
         if self.sink is None:
             return
         try:
@@ -130,6 +139,7 @@ class StorePipeline:
                 except (duckdb.Error, OSError, LockedError) as exc:
                     self._record_failure(exc)
         finally:
+            self.sink.release()
             if isinstance(self.sink.target, Store):
                 self.sink.target.close()
             self.sink = None

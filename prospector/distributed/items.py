@@ -133,6 +133,10 @@ class ItemLoader(threading.Thread):
         try:
             while not self.stopping.wait(self.interval):
                 self.load()
+                # Let readers in between loads (prospector.crawl.sink.StoreSink).
+                release = getattr(self.sink, "maybe_release", None)
+                if release is not None:
+                    release()
         except BaseException as exc:  # handed to the caller by finish()
             self.error = exc
 
