@@ -57,7 +57,6 @@ OBFUSCATED_BRACKET_RE: Final = re.compile(
 OBFUSCATED_BRACKET_HINT_RE: Final = re.compile(
     rf"[\[\(\{{<]\s*(?:{_AT_WORDS}|{_DOT_WORDS})\s*[\]\)\}}>]", re.IGNORECASE
 )
-SPACED_AT_HINT_RE: Final = re.compile(r"\s@\s")
 # 'name @ domain.com': a spaced '@' is a deliberate (if weak) disguise.
 OBFUSCATED_SPACED_AT_RE: Final = re.compile(
     rf"{_OBF_LOCAL}\s+@\s+((?:{_LABEL}\.)+{_TLD})(?![a-z0-9-]|\.[a-z0-9])", re.IGNORECASE
