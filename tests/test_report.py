@@ -186,6 +186,11 @@ def test_copy_button_copies_the_best_contact(chromium: Browser, report: tuple[Pa
         page.context.grant_permissions(["clipboard-read", "clipboard-write"])
         row = page.page.locator("#jv-table tr[data-domain='hive-blog.test']")
         row.locator("button.copy").click()
+        # The label changes when the clipboard's promise settles, not at the click:
+        # wait for it (up to 5 s) rather than read it at once (a race under load).
+        page.page.wait_for_function(
+            "el => el.textContent !== 'Copy'", arg=row.locator("button.copy").element_handle(),
+            timeout=5000)
         assert row.locator("button.copy").text_content() == "Copied"
         assert page.page.evaluate("navigator.clipboard.readText()") == "ann@hive-blog.test"
         assert page.console == []
