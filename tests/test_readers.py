@@ -76,8 +76,9 @@ def _precision_recall(db: Path, truth: dict[str, Any]) -> tuple[float, float]:
 def test_readers_during_a_crawl(sampleweb: SampleWebProcess, truth: dict[str, Any],
                                 tmp_path: Path) -> None:
     db, seeds, config = tmp_path / "p.duckdb", seed_file(truth, tmp_path, 8), tmp_path / "slow.toml"
-    # One request at a time per site, 3.5 s apart: six pages a site last over 20 s.
-    config.write_text("[politeness]\ndownload_delay = 3.5\nautothrottle = false\n"
+    # One request at a time per site, 6 s apart: six pages a site last over 30 s, time
+    # for 20 CLI queries even where starting one takes a second or two.
+    config.write_text("[politeness]\ndownload_delay = 6\nautothrottle = false\n"
                       "[store]\nflush_seconds = 0.5\n")
     args = ["crawl", "beekeeping", "--db", str(db), "--seeds", str(seeds), "--proxy",
             sampleweb.url, "--max-distance", "0", "--config", str(config), "--no-progress"]
@@ -89,7 +90,7 @@ def test_readers_during_a_crawl(sampleweb: SampleWebProcess, truth: dict[str, An
     by_sql = by_duckdb = 0
     try:
         while crawl.poll() is None:
-            for reader in (_count_by_sql, _count_by_sql, _count_by_sql, _count_by_duckdb):
+            for reader in (_count_by_sql, _count_by_sql, _count_by_duckdb):
                 asked = time.monotonic()
                 count = reader(db)
                 took = time.monotonic() - asked
