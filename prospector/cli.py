@@ -100,7 +100,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-_clean = clean
+
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -121,7 +121,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
         writer.writerow(columns)
         # Scraped text may carry control characters; a CSV read in a terminal must not
         # run them.
-        writer.writerows([[_clean(v) if isinstance(v, str) else v for v in r] for r in rows])
+        writer.writerows([[clean(v) if isinstance(v, str) else v for v in r] for r in rows])
     elif args.format == "json":
         json.dump([dict(zip(columns, r, strict=True)) for r in rows], out, default=str,
                   ensure_ascii=False)
@@ -253,7 +253,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _clean_lines(text: str) -> str:
-    return "\n".join(_clean(line) for line in text.splitlines())
+    return "\n".join(clean(line) for line in text.splitlines())
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

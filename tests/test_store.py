@@ -440,3 +440,33 @@ def test_the_sites_kind_is_its_pages_vote_not_the_home_pages_guess() -> None:
         store.finish_run(run, "done")
         kinds = dict(store.query("SELECT domain, kind FROM sites ORDER BY domain")[1])
     assert kinds == {"unvoted.test": "shop", "voted.test": "blog"}
+
+
+def test_an_open_waits_for_a_file_held_a_moment(tmp_path: Path) -> None:
+    """A crawl's batch write or a reader's query holds the file a moment: an open that
+    meets it tries again (up to its `wait`) instead of failing at once."""
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "p.duckdb"
+    Store.open(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ok', flush=True);"
+         " time.sleep(1.0); c.close(); time.sleep(60)", str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        with pytest.raises(LockedError):
+            Store.open(path, wait=0)  # no wait: "in use" at once
+        started = time.monotonic()
+        with Store.open(path, read_only=True) as store:  # the default wait
+            assert store.run_count() == 0
+        assert time.monotonic() - started < 5
+    finally:
+        holder.kill()
+        holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()

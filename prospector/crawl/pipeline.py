@@ -1,6 +1,6 @@
 """The only bridge from the crawl to the DB: items written in batches by the StoreSink,
-which opens the DB for each batch and closes it after (readers get in between), the run
-closed on spider_closed (where Scrapy says why the crawl ended).
+which holds the DB only while it writes (readers get in between), the run closed on
+spider_closed (where Scrapy says why the crawl ended).
 
 The connection's memory is bounded (PROSPECTOR_DB_MEMORY_LIMIT, PROSPECTOR_DB_THREADS):
 with DuckDB's defaults (80 % of RAM, a thread per core) its buffer pool keeps what it
@@ -14,7 +14,6 @@ prospector.distributed.items.RedisItemPipeline in this pipeline's place."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -30,6 +29,7 @@ from prospector.config.scrapy import CrawlSettings
 from prospector.crawl.sink import StoreSink, write_opener
 from prospector.crawl.stats import count_item
 from prospector.errors import LockedError, ProspectorError
+from prospector.store.connection import MEMORY_SIZE
 from prospector.store.db import Store, explain_storage_error
 
 RUN_ID_STAT = "prospector/run_id"
@@ -44,13 +44,13 @@ MAX_BUFFERED_BATCHES = 10
 
 class StorePipeline:
     def __init__(self, crawler: Crawler, db_path: str, batch_size: int, run_id: int,
-                 flush_seconds: float, open_store: Callable[[], Store]) -> None:
+                 flush_seconds: float, open_store: Callable[[float], Store]) -> None:
         self.crawler = crawler
         self.db_path = db_path
         self.batch_size = batch_size
         self.run_id = run_id
         self.sink: StoreSink | None = None
-        self.open_store = open_store  # the DB, opened for one write
+        self.open_store = open_store  # the DB, opened for writing
         self.failure: ProspectorError | None = None
         # A slow crawl still reaches the DB every few seconds: a kill loses at most that.
         self.flush_seconds = flush_seconds
@@ -155,8 +155,9 @@ class StorePipeline:
 
 
 def _size(text: str) -> str:
-    """A DuckDB memory size ('128MB', '1.5GiB'), checked: it is formatted into SQL."""
-    value = text.strip().replace(" ", "")
-    if not re.fullmatch(r"\d+(\.\d+)?(B|KB|MB|GB|KiB|MiB|GiB)", value, re.IGNORECASE):
+    """A DuckDB memory size ('128MB', '1.5GiB'), checked at the start of the crawl (the
+    store checks it again: it is formatted into SQL)."""
+    value = text.strip()
+    if not MEMORY_SIZE.fullmatch(value):
         raise ProspectorError(f"PROSPECTOR_DB_MEMORY_LIMIT: not a memory size: {text!r}")
     return value

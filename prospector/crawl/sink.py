@@ -21,10 +21,9 @@ from prospector.extract import merge_site
 from prospector.models import Candidate, FetchedPage, PageFacts, PageUnchanged, SiteDone, SiteProfile
 from prospector.store.db import Store
 
-# How long a write waits for readers to let go of the file before the crawl gives up
-# (a reader's query takes seconds at most), and how often it tries meanwhile.
+# How long a write that must happen (a full buffer, the run's end) waits for readers to
+# let go of the file before the crawl gives up (a reader's query takes seconds at most).
 WRITE_WAIT_SECONDS = 120.0
-WRITE_RETRY_SECONDS = 0.05
 # How long the crawl keeps the DB open across batches before it lets go: readers wait
 # (up to 5 s) for it; a fast crawl writes a batch every second or so, and opening and
 # closing the file for each one cost it a third of its pages/s.
@@ -35,9 +34,10 @@ class StoreSink:
     """Buffers items and writes them in batches; `flush` commits what is buffered.
 
     `target` is an open Store (kept open: tests, benchmarks) or a function that opens
-    one: then the DB is opened for each flush and closed after it."""
+    one, waiting up to the seconds it is given for a held file: then the sink opens the
+    DB for its writes and lets go of it after them (see `_writing`)."""
 
-    def __init__(self, target: Store | Callable[[], Store], run_id: int) -> None:
+    def __init__(self, target: Store | Callable[[float], Store], run_id: int) -> None:
         self.target = target
         self.run_id = run_id
         self._held: Store | None = None  # the DB while this sink holds it open
@@ -123,7 +123,7 @@ class StoreSink:
             yield self.target
             return
         if self._held is None:
-            self._held = _open_waiting(self.target, wait)
+            self._held = self.target(WRITE_WAIT_SECONDS if wait else 0.0)
             self._held_since = time.monotonic()
         try:
             yield self._held
@@ -147,28 +147,16 @@ class StoreSink:
             held.close()
 
 
-def write_opener(db_path: str | Path, job: CrawlSettings) -> Callable[[], Store]:
-    """A function opening the DB for one write, its memory and threads bounded as the
-    job says: DuckDB's defaults (80 % of RAM, a thread per core) let a long crawl's
-    buffer pool grow with what it wrote."""
-    def open_store() -> Store:
-        store = Store.open(db_path, migrate=False)  # migrated when the run began
+def write_opener(db_path: str | Path, job: CrawlSettings) -> Callable[[float], Store]:
+    """A function opening the DB for writing (waiting up to the seconds it is given for
+    a held file), its memory and threads bounded as the job says: DuckDB's defaults
+    (80 % of RAM, a thread per core) let a long crawl's buffer pool grow with what it
+    wrote."""
+    def open_store(wait: float = 0.0) -> Store:
+        store = Store.open(db_path, migrate=False, wait=wait)  # migrated when the run began
         if str(db_path) != ":memory:":
             store.set_db_limits(job.db_memory_limit or None,
                                 job.db_threads if job.db_threads > 0 else None)
         return store
 
     return open_store
-
-
-def _open_waiting(open_store: Callable[[], Store], wait: bool) -> Store:
-    """The DB opened for writing, waiting (when `wait`) for readers to let go."""
-    waited = 0.0
-    while True:
-        try:
-            return open_store()
-        except LockedError:
-            if not wait or waited >= WRITE_WAIT_SECONDS:
-                raise
-        time.sleep(WRITE_RETRY_SECONDS)
-        waited += WRITE_RETRY_SECONDS

@@ -22,10 +22,10 @@ _NOT_WRITABLE = ("read-only file system", "permission denied", "operation not pe
 # A memory size as DuckDB reads and reports one ('64MB', '953.6 MiB'): checked, since a
 # setting is formatted into the SQL (DuckDB takes no parameter in SET).
 MEMORY_SIZE = re.compile(r"\d+(\.\d+)? ?[KMGTP]?i?B", re.IGNORECASE)
-# How long a reader (sql, report, export, runs, explain) waits for a crawl's write to
-# end before it gives up with "in use", and how often it tries meanwhile.
-READ_WAIT_SECONDS = 5.0
-READ_RETRY_SECONDS = 0.05
+# How long an open waits for another process to let go of the file (a crawl's batch
+# write, a reader's query) before it gives up with "in use", and how often it tries.
+LOCK_WAIT_SECONDS = 5.0
+LOCK_RETRY_SECONDS = 0.05
 # What `prospector sql` runs: reads. ATTACH, COPY, EXPORT, INSTALL/LOAD, SET… are refused
 # (the connection is read-only, but ATTACH … (READ_WRITE) would reach another file).
 USER_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA"})
@@ -67,9 +67,14 @@ def explain_storage_error(exc: BaseException, path: str | Path = "") -> Prospect
     return DatabaseError(f"{where} failed: {first}")
 
 
-def connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+def connect(path: str, *, read_only: bool,
+            wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
     """A connection to `path` (a file or ':memory:'), checked first for the mistakes a
-    user makes (a folder, a missing file to read), with duckdb's errors made one line."""
+    user makes (a folder, a missing file to read), with duckdb's errors made one line.
+
+    A file another process holds (a crawl writing a batch, a reader's query: each a
+    moment) is tried again every LOCK_RETRY_SECONDS for up to `wait` seconds before
+    the one-line "in use" error."""
     if path != ":memory:":
         p = Path(path)
         if p.is_dir():
@@ -88,12 +93,10 @@ def connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
             return con
         except duckdb.Error as exc:
             error = _explain_open_error(Path(path), exc)
-            # A crawl holds the file only while it writes a batch (a fraction of a
-            # second): a reader that meets it waits a little before saying "in use".
-            if not (read_only and isinstance(error, LockedError)) or waited >= READ_WAIT_SECONDS:
+            if not isinstance(error, LockedError) or waited >= wait:
                 raise error from None
-        time.sleep(READ_RETRY_SECONDS)
-        waited += READ_RETRY_SECONDS
+        time.sleep(LOCK_RETRY_SECONDS)
+        waited += LOCK_RETRY_SECONDS
 
 
 class Connection:

@@ -19,7 +19,7 @@ import duckdb
 
 from prospector.errors import DatabaseError
 from prospector.store.batch import BatchWrites
-from prospector.store.connection import connect, explain_storage_error
+from prospector.store.connection import LOCK_WAIT_SECONDS, connect, explain_storage_error
 from prospector.store.migrations import Migration, Schema, migrations
 from prospector.store.outreach import is_suppressed
 from prospector.store.reads import Reads
@@ -33,17 +33,19 @@ class Store(BatchWrites, Runs, Scoring, Reads, Schema):
     """A DuckDB file (or ':memory:') with the project schema."""
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False, migrate: bool = True) -> Store:
+    def open(cls, path: str | Path, *, read_only: bool = False, migrate: bool = True,
+             wait: float = LOCK_WAIT_SECONDS) -> Store:
         """Open (and for writers, create and migrate) the database at `path`.
 
         `migrate=False`: a writer that only checks the schema, as a reader does: the
         crawl reopens its DB for every batch, migrated once at the start (refreshing
-        the views each time made every batch rewrite the catalog).
+        the views each time made every batch rewrite the catalog). `wait`: seconds a
+        file held by another process is tried again (see `connection.connect`).
 
         Raises DatabaseError / LockedError with a one-line message, never duckdb's own.
         """
         text = str(path)
-        con = connect(text, read_only=read_only)
+        con = connect(text, read_only=read_only, wait=wait)
         store = cls(con, text)
         try:
             if read_only or not migrate:
