@@ -6,9 +6,11 @@ lives in this package or in its .sql files):
 - migrations: the schema, migrated for a writer, checked for a reader;
 - batch: the crawl's write path (pages, contacts, links, candidates, site facts);
 - runs: a run's life, and what planning a run reads;
-- outreach: suppressions, contacts made, the cooldown;
+- outreach: suppressions, the outreach pipeline, the cooldown;
+- checks: mail checks, inferred addresses, what drafts read (issue 22);
 - scoring: what the scoring reads and writes;
-- reads: the named queries of the report, the exports, `explain` and the CLI.
+- reads: the named queries of the report, the exports, `explain` and the CLI;
+- posts: the niche's posts and feeds (write_feeds, latest_post, posts_between).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import duckdb
 
 from prospector.errors import DatabaseError
 from prospector.store.batch import BatchWrites
+from prospector.store.checks import Checks
 from prospector.store.connection import LOCK_WAIT_SECONDS, connect, explain_storage_error
 from prospector.store.migrations import Migration, Schema, migrations
 from prospector.store.outreach import is_suppressed
+from prospector.store.posts import Posts
 from prospector.store.reads import Reads
 from prospector.store.runs import Runs
 from prospector.store.scoring import Scoring
@@ -29,7 +33,7 @@ from prospector.store.scoring import Scoring
 __all__ = ["Migration", "Store", "explain_storage_error", "is_suppressed", "migrations"]
 
 
-class Store(BatchWrites, Runs, Scoring, Reads, Schema):
+class Store(BatchWrites, Runs, Scoring, Reads, Posts, Schema):
     """A DuckDB file (or ':memory:') with the project schema."""
 
     @classmethod
