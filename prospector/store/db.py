@@ -33,7 +33,7 @@ from prospector.store.scoring import Scoring
 __all__ = ["Migration", "Store", "explain_storage_error", "is_suppressed", "migrations"]
 
 
-class Store(BatchWrites, Runs, Scoring, Reads, Posts, Schema):
+class Store(BatchWrites, Checks, Runs, Scoring, Reads, Posts, Schema):
     """A DuckDB file (or ':memory:') with the project schema."""
 
     @classmethod

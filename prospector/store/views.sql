@@ -1,36 +1,56 @@
 -- Rankings shared by the report and ad-hoc SQL: the report reads exactly these.
 CREATE OR REPLACE VIEW best_contacts AS
-SELECT domain,
-       arg_max(value, rank_key) AS value,
-       arg_max(kind, rank_key) AS kind,
-       arg_max(role, rank_key) AS role,
-       arg_max(source_url, rank_key) AS source_url
+-- An address that accepts no mail (issue 22: `prospector verify`) ranks below every
+-- other channel; a deliverable one above an unchecked one of the same kind.
+SELECT domain, value, kind, role, source_url, deliverability, checked_at
 FROM (
-    SELECT *,
-           (CASE kind WHEN 'email' THEN (CASE role WHEN 'personal' THEN 4 ELSE 3 END)
-                      WHEN 'form' THEN 2 WHEN 'social' THEN 1 ELSE 0 END) * 10 + confidence
+    SELECT c.*, k.deliverability, k.checked_at,
+           (CASE c.kind WHEN 'email' THEN
+                (CASE WHEN k.deliverability = 'no_mail' THEN 0
+                      ELSE (CASE c.role WHEN 'personal' THEN 4 ELSE 3 END)
+                           + (CASE WHEN k.deliverability = 'deliverable' THEN 2 ELSE 0 END) END)
+                 WHEN 'form' THEN 2 WHEN 'social' THEN 1 ELSE 0 END) * 10 + c.confidence
                AS rank_key
-    FROM contacts
+    FROM contacts c
+    LEFT JOIN contact_checks k ON c.kind = 'email' AND k.address = c.value
 )
+QUALIFY row_number() OVER (PARTITION BY domain ORDER BY rank_key DESC, value) = 1;
+
+-- Outreach status (issue 22): each site's latest pipeline status (drafted, contacted,
+-- replied, declined, partner) and note, when it was last contacted, and whether that is
+-- within the cooldown (prefs.contact_cooldown_days, default 90).
+CREATE OR REPLACE VIEW outreach AS
+SELECT domain, max(changed_at) FILTER (WHERE status = 'contacted') AS contacted_at,
+       arg_max(note, event_id) AS note, arg_max(status, event_id) AS status,
+       max(changed_at) AS status_at,
+       coalesce(max(changed_at) FILTER (WHERE status = 'contacted')
+           >= now()::TIMESTAMP - to_days(CAST(coalesce(
+           (SELECT value FROM prefs WHERE key = 'contact_cooldown_days'), '90') AS INTEGER)),
+           false) AS in_cooldown
+FROM outreach_events
 GROUP BY domain;
 
--- Outreach status: the latest time each site (or one of its addresses) was contacted,
--- and whether that is within the cooldown (prefs.contact_cooldown_days, default 90).
-CREATE OR REPLACE VIEW outreach AS
-SELECT domain, max(contacted_at) AS contacted_at, arg_max(note, contacted_at) AS note,
-       max(contacted_at) >= now()::TIMESTAMP - to_days(CAST(coalesce(
-           (SELECT value FROM prefs WHERE key = 'contact_cooldown_days'), '90') AS INTEGER))
-           AS in_cooldown
-FROM contacted
-GROUP BY domain;
+-- Addresses proposed from a site's pattern, with what `verify` said of them: never
+-- mixed into contacts or best_contacts.
+CREATE OR REPLACE VIEW inferred_addresses AS
+SELECT i.domain, i.value, i.name, i.method, i.pattern, i.support, i.inferred_at,
+       k.deliverability, k.checked_at
+FROM inferred_contacts i
+LEFT JOIN contact_checks k ON k.address = i.value;
 
 CREATE OR REPLACE VIEW prospects AS
 SELECT s.domain, s.url, s.kind, s.platform, s.title, s.source, s.why, s.status, s.pages,
        coalesce(sc.score, 0) AS score, sc.breakdown,
        b.kind AS channel, b.value AS contact, b.role AS contact_role,
+       b.deliverability AS contact_deliverability, b.checked_at AS contact_checked_at,
        (SELECT count(*) FROM contacts c WHERE c.domain = s.domain) AS contacts,
        s.first_run, s.last_run, s.first_seen, s.last_seen,
        o.contacted_at, o.note AS contacted_note, coalesce(o.in_cooldown, false) AS in_cooldown,
+       o.status AS outreach_status, o.status_at AS outreach_at,
+       coalesce(o.status IN ('declined', 'partner'), false) AS outreach_closed,
+       (SELECT arg_max(i.value, i.support) FROM inferred_addresses i
+        WHERE i.domain = s.domain AND coalesce(i.deliverability, '') <> 'no_mail')
+           AS inferred_contact,
        s.members, s.topics, s.posts, s.online, s.registration_open, s.comments, s.latest_date,
        s.newsletter_provider, s.deal_signals, s.owner_name
 FROM sites s
@@ -80,6 +100,7 @@ SELECT row_number() OVER (ORDER BY jv_score DESC, domain) AS rank,
        * REPLACE (jv_score AS score, jv_breakdown AS breakdown)
 FROM scored_prospects
 WHERE kind <> 'forum' AND NOT in_cooldown  -- contacted lately: not again yet
+  AND NOT outreach_closed  -- declined, or a partner already
 ORDER BY rank;
 
 -- Communities to join: forums and blogs, ranked by the community score.
@@ -100,7 +121,7 @@ FROM scored_prospects s
 WHERE (kind = 'newsletter' OR newsletter_provider <> ''
    OR EXISTS (SELECT 1 FROM contacts c
               WHERE c.domain = s.domain AND (c.kind = 'newsletter' OR c.role = 'newsletter')))
-  AND NOT in_cooldown
+  AND NOT in_cooldown AND NOT outreach_closed
 ORDER BY rank;
 
 -- What changed since the previous run: sites first found by the latest run ('new', only
