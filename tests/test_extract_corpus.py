@@ -195,12 +195,22 @@ def test_email_precision_recall(run: Run) -> None:
     assert r_recall >= REVIEWED_RECALL_FLOOR
 
 
+# Placeholder addresses the corpus pages print ("your e-mail here"): the junk filter's
+# work (without it they are reported). With the reviewed placeholders above.
+PLACEHOLDERS_ON_PAGES: frozenset[tuple[str, str]] = frozenset({
+    ("pages/blog/goodform.ch_schattiges-plaetzchen.html", "youremail@domain.com"),
+    ("pages/other/pointofsail-kiel.de_ben-wilson-surf.html", "info@yourdomain.com"),
+    *(key for key, why in REFERENCE_EXCEPTIONS.items() if why == _PLACEHOLDER),
+})
+
+
 def test_no_junk_emails(run: Run) -> None:
     bad = [
         (page.file, address)
         for page, facts in zip(run.pages, run.facts, strict=True)
         for address in _emails(facts)
         if _IMAGE_END_RE.search(address) or _PLACEHOLDER_RE.search(address)
+        or (page.file, address) in PLACEHOLDERS_ON_PAGES
     ]
     assert bad == []
 
