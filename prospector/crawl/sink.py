@@ -18,6 +18,7 @@ from typing import Any
 from prospector.config.scrapy import CrawlSettings
 from prospector.errors import LockedError
 from prospector.extract import merge_site
+from prospector.extract.feeds import FeedFetched
 from prospector.models import Candidate, FetchedPage, PageFacts, PageUnchanged, SiteDone, SiteProfile
 from prospector.store.db import Store
 
@@ -47,6 +48,7 @@ class StoreSink:
         self.candidates: list[Candidate] = []
         self.done: list[str] = []
         self.unchanged: list[str] = []
+        self.feeds: list[FeedFetched] = []  # sites' main feeds (issue 21), stored as posts
         # Each site's page facts until its crawl ends, then merged into one profile.
         self.site_pages: dict[str, list[PageFacts]] = {}
         self.profiles: list[SiteProfile] = []
@@ -66,6 +68,8 @@ class StoreSink:
             self._merge(item.site)
         elif isinstance(item, PageUnchanged):
             self.unchanged.append(item.url)
+        elif isinstance(item, FeedFetched):
+            self.feeds.append(item)
 
     def __len__(self) -> int:
         return len(self.pending)
@@ -110,8 +114,10 @@ class StoreSink:
         unchanged, self.unchanged = self.unchanged, []
         profiles, self.profiles = self.profiles, []
         candidates, self.candidates = self.candidates, []
+        feeds, self.feeds = self.feeds, []
         store.write_batch(self.run_id, batch, candidates=candidates, profiles=profiles,
                           unchanged=unchanged, crawled=done)
+        store.write_feeds(self.run_id, feeds)
 
     @contextmanager
     def _writing(self, wait: bool) -> Iterator[Store]:

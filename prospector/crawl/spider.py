@@ -20,9 +20,11 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.python.failure import Failure
 
 from prospector.config.scrapy import CrawlSettings
+from prospector.crawl.feeds import FEED_META, feed_request_args, main_feed
 from prospector.crawl.state import CrawlState, Offer, PageEnd
 from prospector.discover.frontier import Frontier, keyword_pattern, link_priority, relevance
 from prospector.extract import extract_page
+from prospector.extract.feeds import FeedFetched, FeedRead, read_feed
 from prospector.models import Candidate, FetchedPage, Link, PageFacts, PageUnchanged, SiteDone
 from prospector.urls import canonicalize, registered_domain, site_root
 
@@ -187,7 +189,8 @@ class ProspectSpider(scrapy.Spider):
     def on_dropped(self, request: scrapy.Request) -> None:
         """A request of ours refused by the scheduler (a duplicate filter) never reaches
         a callback: count it as handled, through one, so its site can finish."""
-        site = request.cb_kwargs.get("site") if request.callback == self.parse else None
+        site = (request.cb_kwargs.get("site")
+                if request.callback in (self.parse, self.parse_feed) else None)
         if site and self.crawler.engine is not None:
             self.crawler.engine.crawl(scrapy.Request(
                 "data:,", callback=self.dropped, dont_filter=True,
@@ -223,6 +226,12 @@ class ProspectSpider(scrapy.Spider):
             url = canonicalize(response.url)
             facts = PageFacts(url=url, domain=registered_domain(url))
         follow = [url for url in facts.follow if registered_domain(url) == site]
+        # The site's main feed, from its home page: first of the pages to follow, so it
+        # is fetched within the page budget whatever else the page offers.
+        feed = (main_feed(response.url, site, facts.feeds, facts.platform)
+                if "candidate" in response.meta else "")
+        if feed:
+            follow = [feed, *(u for u in follow if u != feed)]
         # Claimed URLs are never asked twice, so no request of ours is dropped by a
         # duplicate filter on the way and the in-flight counts stay true.
         start = await self.state.abegin_page(
@@ -242,7 +251,10 @@ class ProspectSpider(scrapy.Spider):
             last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1"),
         )
         for url in start.follow:
-            yield self._request(url, site, _FOLLOW_PRIORITY, refetch=start.refetch)
+            if url == feed:
+                yield self._feed_request(url, site, facts.kind, start.refetch)
+            else:
+                yield self._request(url, site, _FOLLOW_PRIORITY, refetch=start.refetch)
         offers: list[Offer] = []
         if start.relevance > 0.0 and start.distance is not None:
             # Only on-topic sites are expanded from; off-topic ones are just recorded.
@@ -259,6 +271,52 @@ class ProspectSpider(scrapy.Spider):
         end = await self.state.aend_page(site, offers, self.parallel_sites)
         for item in self._finish(end, site):
             yield item
+
+    # -- the site's main feed (crawl/feeds.py) ------------------------------------------
+    def _feed_request(self, url: str, site: str, site_kind: str,
+                      refetch: bool) -> scrapy.Request:
+        args = feed_request_args(url, site_kind, self.validators)
+        return scrapy.Request(url, callback=self.parse_feed, errback=self.feed_failed,
+                              cb_kwargs={"site": site}, priority=_FOLLOW_PRIORITY,
+                              dont_filter=refetch, **args)
+
+    async def parse_feed(self, response: Response, site: str) -> AsyncIterator[Any]:
+        await self.state.abegin_page(site, canonicalize(response.url), 0.0, [],
+                                     self.max_pages)
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        fetched = datetime.now(UTC)
+        read = (FeedRead(url=response.url) if response.status == 304 else
+                read_feed(response.url, response.body, content_type, fetched))
+        yield FeedFetched(
+            site=site, url=canonicalize(response.request.url if response.request
+                                        else response.url),
+            status=response.status, read=read,
+            site_kind=str(response.meta.get(FEED_META, "")),
+            etag=(response.headers.get("ETag") or b"").decode("latin-1"),
+            last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1"),
+            fetched_at=fetched.isoformat())
+        for item in self._finish(await self.state.aend_page(site, [], self.parallel_sites),
+                                 site):
+            yield item
+
+    def feed_failed(self, failure: Failure) -> Iterator[Any]:
+        """A feed that gave no usable answer (an HTTP error, a download over the byte
+        cap, a timeout) is recorded with its reason; the site's crawl goes on."""
+        request = failure.request  # type: ignore[attr-defined]
+        site = request.cb_kwargs.get("site", "")
+        self.state.begin_page(site, canonicalize(request.url), 0.0, [], self.max_pages)
+        end = self.state.end_page(site, [], self.parallel_sites)
+        response = getattr(failure.value, "response", None)
+        message = failure.getErrorMessage() or type(failure.value).__name__
+        too_large = "maxsize" in message.lower() or "cancel" in message.lower()
+        yield FeedFetched(
+            site=site, url=canonicalize(request.url),
+            status=int(response.status) if response is not None else 0,
+            read=FeedRead(url=request.url, problems=("too_large",) if too_large else ()),
+            site_kind=str(request.meta.get(FEED_META, "")),
+            fetched_at=datetime.now(UTC).isoformat(),
+            error=f"{type(failure.value).__name__}: {message}"[:300])
+        yield from self._finish(end, site)
 
     def _offer(self, site: str, link: Link, site_relevance: float,
                distance: int) -> Offer | None:

@@ -7,6 +7,7 @@ import dataclasses
 import json
 from typing import Any
 
+from prospector.extract.feeds import FeedEntry, FeedFetched, FeedRead
 from prospector.models import (
     Candidate,
     Community,
@@ -20,10 +21,11 @@ from prospector.models import (
 
 _TYPES: dict[str, type[Any]] = {
     "page": FetchedPage, "candidate": Candidate, "done": SiteDone, "unchanged": PageUnchanged,
+    "feed": FeedFetched,
 }
 _NAMES = {cls: name for name, cls in _TYPES.items()}
 # Nested dataclass fields, by field name.
-_NESTED: dict[str, type[Any]] = {"contacts": Contact, "links": Link}
+_NESTED: dict[str, type[Any]] = {"contacts": Contact, "links": Link, "entries": FeedEntry}
 
 
 def encode(item: Any) -> bytes:
@@ -46,6 +48,8 @@ def _build(cls: type[Any], data: dict[str, Any]) -> Any:
             value = _build(PageFacts, value)
         elif key == "community" and isinstance(value, dict):
             value = _build(Community, value)
+        elif key == "read" and isinstance(value, dict):
+            value = _build(FeedRead, value)
         elif isinstance(value, list):
             value = tuple(value)
         values[key] = value

@@ -18,6 +18,7 @@ from prospector.config.scrapy import CrawlSettings
 from prospector.crawl.stats import count_item
 from prospector.distributed.client import connect, job_key, worker_id
 from prospector.distributed.codec import decode, encode
+from prospector.extract.feeds import FeedFetched
 from prospector.models import Candidate, FetchedPage, PageUnchanged
 
 
@@ -47,7 +48,7 @@ class RedisItemPipeline:
     def process_item(self, item: Any) -> Any:
         count_item(self.crawler.stats, item)
         self.pending.append(encode(item))
-        if isinstance(item, FetchedPage | PageUnchanged):
+        if isinstance(item, FetchedPage | PageUnchanged | FeedFetched):
             self.shipped[item.site] += 1
         if (len(self.pending) >= self.batch_size
                 or time.monotonic() - self.last_flush >= self.flush_seconds):
