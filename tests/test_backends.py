@@ -413,13 +413,29 @@ def test_rate_limiter_spaces_calls() -> None:
     assert clock.sleeps == [1.0, 0.75]
 
 
-def test_backend_calls_are_spaced_by_its_rate_limit(srv: Running) -> None:
+# Each backend's own spacing, as built with no options (the operators' published
+# limits: SearXNG's limiter burst window, Marginalia's and Brave's one per second).
+DEFAULT_SPACING = {"searxng": 1.5, "marginalia": 1.0, "brave": 1.0}
+
+
+def default_backend(srv: Running, name: str) -> SearchBackend:
+    if name == "searxng":
+        return SearxngBackend(f"{srv.url}/searxng")
+    if name == "marginalia":
+        return MarginaliaBackend(base_url=f"{srv.url}/marginalia")
+    return BraveBackend(base_url=f"{srv.url}/brave/res/v1/web/search", key=BRAVE_KEY)
+
+
+@pytest.mark.parametrize("name", sorted(DEFAULT_SPACING))
+def test_backend_calls_are_spaced_by_its_rate_limit(srv: Running, name: str) -> None:
+    """Built with its defaults (no min_interval given), a backend waits between calls."""
+    backend = default_backend(srv, name)
     clock = FakeClock()
-    backend = SearxngBackend(f"{srv.url}/searxng")
-    backend.client = JsonClient(name="searxng", min_interval=1.0, clock=clock, sleep=clock.sleep)
+    limiter = backend.client.limiter  # type: ignore[attr-defined]
+    limiter.clock, limiter.sleep = clock, clock.sleep
     for page in (1, 2, 3):
         backend.search_page("bees", page)
-    assert clock.sleeps == [1.0, 1.0] and srv.state.count() == 3
+    assert clock.sleeps == [DEFAULT_SPACING[name]] * 2 and srv.state.count() == 3
 
 
 def test_gzip_answers_are_read(srv: Running, sleeps: Sleeps) -> None:

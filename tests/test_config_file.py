@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,13 @@ import pytest
 from prospector.config import Config
 from prospector.config.scrapy import scrapy_settings
 from prospector.config.sources import load_config_file
-from prospector.discover.footprints import DEFAULT_FOOTPRINTS
+from prospector.discover import options_from_config
+from prospector.discover.footprints import DEFAULT_FOOTPRINTS, expand
+from prospector.discover.run import BackendSpec, run_discovery
 from prospector.errors import InputError
+from tests.backend_servers import Running, fixtures
+
+server, srv = fixtures()
 
 GOOD = """
 keyword = "beekeeping"
@@ -44,7 +50,24 @@ def test_good_file_builds_a_config(tmp_path: Path) -> None:
     assert (config.max_sites, config.max_pages_per_site, config.max_distance) == (40, 4, 1)
     assert config.download_delay == 2.5 and config.exclude == ("amazon.com",)
     assert scrapy_settings(config)["DOWNLOAD_DELAY"] == 2.5
-    assert len(DEFAULT_FOOTPRINTS) > 1  # user templates are added to these, not instead
+
+
+def test_user_footprints_are_added_to_the_defaults(tmp_path: Path, srv: Running) -> None:
+    """The file's footprints reach the search next to the defaults, not instead of them:
+    every query sent to a real (loopback) SearXNG, counted."""
+    path = tmp_path / "p.toml"
+    path.write_text(GOOD)
+    config = Config(db_path=tmp_path / "x.duckdb", **load_config_file(path))
+    options, _ = options_from_config(config)
+    options = replace(options, backends=(BackendSpec("searxng", f"{srv.url}/searxng"),),
+                      backend_options={"searxng": {"min_interval": 0, "sleep": lambda s: None}},
+                      max_pages=1, max_candidates=1_000_000)
+    run_discovery(options)
+    sent = [r.params.get("q", "") for r in srv.state.requests]
+    assert 'beekeeping "bee club"' in sent and '"honey bees" "bee club"' in sent
+    assert sorted(sent) == sorted(expand(config.keywords, (*DEFAULT_FOOTPRINTS, *config.footprints)))
+    print(f"\nconfig footprints: {len(sent)} queries = {len(DEFAULT_FOOTPRINTS)} default "
+          f"+ {len(config.footprints)} user templates x {len(config.keywords)} keywords, deduplicated")
 
 
 @pytest.mark.parametrize(

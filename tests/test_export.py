@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -142,9 +143,35 @@ def test_out_path_problems(db: Path, tmp_path: Path) -> None:
     assert missing.returncode == 3 and "no database" in missing.stderr
 
 
+def replaced_whole(out: Path, write: Callable[[], object]) -> str:
+    """'' when `write` put a new file in `out`'s place; otherwise what went wrong. A
+    reader that opened the old file reads it whole to the end (a file rewritten in place
+    would change under it, and a crash half-way would leave half a file)."""
+    out.write_text("old", "utf-8")
+    before = out.stat().st_ino
+    with out.open(encoding="utf-8") as reader:
+        write()
+        seen = reader.read()
+    if seen != "old" or out.stat().st_ino == before:
+        return f"rewritten in place: an open reader saw {seen[:20]!r}"
+    return ""
+
+
 def test_export_replaces_atomically(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "jv.csv"
-    out.write_text("old", "utf-8")
-    _export(db, out, "--format", "csv")
+    assert replaced_whole(out, lambda: _export(db, out, "--format", "csv")) == ""
     assert out.read_text("utf-8").startswith("domain,")
     assert [p.name for p in tmp_path.iterdir()] == ["jv.csv"]  # no temp file left behind
+
+
+def test_a_plain_write_is_caught(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 25's mutation: the export written with a plain write_text, in place."""
+    from prospector.report import export
+
+    def in_place(out: Path, text: str, *, newline: str | None = None) -> None:
+        out.write_text(text, "utf-8", newline=newline)
+
+    monkeypatch.setattr(export, "write_atomic", in_place)
+    out = tmp_path / "jv.csv"
+    with Store.open(db, read_only=True) as store:
+        assert "rewritten in place" in replaced_whole(out, lambda: export.write_export(store, out, "csv"))
