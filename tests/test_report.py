@@ -223,11 +223,51 @@ def test_changes_since_previous_run(opened: Opened) -> None:
     assert "hive-blog.test" in new_badges
 
 
-def test_missing_facts_show_a_dash(opened: Opened) -> None:
-    row = opened.page.locator("#communities-table tr[data-domain='good-bees.test']")
-    # Members, posts, last activity, registration: "—" until issue 4 stores them.
-    cells = row.locator("td.c-num, td.c-text, td.c-bool").all_text_contents()
-    assert cells and set(cells) == {"—"}
+def forum_facts_db(tmp_path: Path) -> Path:
+    """Two forums, one whose pages state its numbers and one whose pages do not."""
+    from prospector.extract import merge_site
+    from prospector.models import Community
+
+    path = tmp_path / "facts.duckdb"
+    known = Community(members=24551, topics=7890, posts=123456, registration_open=True,
+                      last_post="2024-05-01")
+    with Store.open(path) as store:
+        run = store.start_run("beekeeping", "{}")
+        forums = {"full-forum.test": known, "bare-forum.test": None}
+        store.add_candidates(run, [Candidate(f"http://{d}/", d, "seed") for d in forums])
+        facts = [PageFacts(url=f"http://{d}/", domain=d, title=d, text="beekeeping forum beekeeping",
+                           kind="forum", community=c,
+                           contacts=(Contact("email", f"jo@{d}", f"http://{d}/", "text", 0.9, "personal"),))
+                 for d, c in forums.items()]
+        store.add_pages(run, [FetchedPage(f.domain, f.url, 200, "text/html", 1, f) for f in facts])
+        store.update_site_facts([merge_site([f]) for f in facts])
+        store.finish_run(run, "done")
+        rescore(store)
+    return path
+
+
+def fact_cells(chromium: Browser, tmp_path: Path) -> dict[str, list[str]]:
+    """The fact cells (members, posts, last activity, registration) of each forum's row
+    of the communities table, as a browser shows them."""
+    out = tmp_path / "facts.html"
+    with Store.open(forum_facts_db(tmp_path), read_only=True) as store:
+        write_report(store, out)
+    page = Opened(chromium, out)
+    try:
+        return {domain: page.page.locator(f"#communities-table tr[data-domain='{domain}']")
+                .locator("td.c-num, td.c-text, td.c-bool").all_text_contents()
+                for domain in ("full-forum.test", "bare-forum.test")}
+    finally:
+        page.close()
+
+
+def test_missing_facts_show_a_dash(chromium: Browser, tmp_path: Path) -> None:
+    cells = fact_cells(chromium, tmp_path)
+    print(f"\nfact cells: {cells}")
+    assert cells["bare-forum.test"] and set(cells["bare-forum.test"]) == {"—"}
+    shown = " ".join(cells["full-forum.test"]).replace(",", "").replace("\u202f", "")
+    assert "—" not in cells["full-forum.test"]
+    assert "24551" in shown and "123456" in shown and "2024-05-01" in shown
 
 
 @pytest.mark.parametrize("width", [1280, 390])
