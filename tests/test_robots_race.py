@@ -2,8 +2,10 @@
 
 Scrapy's own middleware hands the parser to the first waiter only (under the asyncio
 reactor the others get None, i.e. "allowed"); `prospector.crawl.middlewares.robots.RobotsTxtMiddleware`
-fixes that. A real crawl of the sample web, through the project's settings. Whether the
-race window is hit depends on timing, so the Twisted behaviour behind it is pinned too."""
+fixes that. A real crawl, through the project's settings, of a loopback site whose
+robots.txt answers after a second: every request of the burst is then waiting for it,
+so the race window is always hit (Scrapy's stock middleware fetches forbidden pages
+there, which the second test shows). The Twisted behaviour behind it is pinned too."""
 
 from __future__ import annotations
 
@@ -11,7 +13,14 @@ import asyncio
 import json
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
 
 from prospector.sampleweb.proc import SampleWebProcess
 from tests.conftest import REPO
@@ -22,7 +31,7 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-site, proxy = sys.argv[1], sys.argv[2]
+site, proxy, stock = sys.argv[1], sys.argv[2], sys.argv[3] == "stock"
 fetched = []
 
 class Burst(scrapy.Spider):
@@ -42,6 +51,11 @@ settings.setmodule("prospector.crawl.settings", priority="project")
 settings.setdict({"PROSPECTOR_PROXY": proxy, "ITEM_PIPELINES": {}, "EXTENSIONS": {},
                   "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
                   "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "LOG_LEVEL": "ERROR"}, priority="cmdline")
+if stock:  # Scrapy's own middleware, race and all (issue 25's mutation)
+    middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    middlewares.update({"prospector.crawl.middlewares.robots.RobotsTxtMiddleware": None,
+                        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": 100})
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
 process = CrawlerProcess(settings)
 process.crawl(Burst)
 process.start()
@@ -49,22 +63,73 @@ print(json.dumps(sorted(fetched)))
 """
 
 
-def _burst(web: SampleWebProcess, site: str) -> list[str]:
-    result = subprocess.run([sys.executable, "-c", SCRIPT, site, web.url],
+class _SlowRobots(BaseHTTPRequestHandler):
+    """A proxy-style server for one site: robots.txt (forbidding /private/) after a
+    second, every other page at once."""
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path == "/robots.txt":
+            time.sleep(ROBOTS_DELAY)
+            body = b"User-agent: *\nDisallow: /private/\n"
+        else:
+            body = b"<html><body>page</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain" if path == "/robots.txt" else "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+ROBOTS_DELAY = 1.0
+
+
+@pytest.fixture(scope="module")
+def slow_robots() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowRobots)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def burst(proxy: str, middleware: str = "ours", site: str = "http://race.test/") -> list[str]:
+    result = subprocess.run([sys.executable, "-c", SCRIPT, site, proxy, middleware],
                             cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     fetched: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
     return fetched
 
 
-def test_a_burst_of_requests_obeys_robots(sampleweb: SampleWebProcess,
-                                          truth: dict[str, Any]) -> None:
-    site = next(s["home"] for s in truth["sites"]
-                if s["hidden_emails"] and not s["robots_disallow_all"])
-    fetched = _burst(sampleweb, site)
+def test_a_burst_of_requests_obeys_robots(slow_robots: str) -> None:
+    fetched = burst(slow_robots)
     assert not [u for u in fetched if "/private/" in u], fetched
     assert len(fetched) == 2  # about and contact
     print(f"robots burst: fetched {fetched}; no forbidden page")
+
+
+def test_the_race_window_is_hit(slow_robots: str) -> None:
+    """The same burst through Scrapy's stock middleware fetches forbidden pages: the
+    test above stands in the race, so it would catch the fix undone."""
+    fetched = burst(slow_robots, "stock")
+    forbidden = [u for u in fetched if "/private/" in u]
+    print(f"stock middleware: {len(forbidden)} forbidden pages fetched")
+    assert forbidden
+
+
+def test_the_sample_web_burst_obeys_robots(sampleweb: SampleWebProcess,
+                                           truth: dict[str, Any]) -> None:
+    site = next(s["home"] for s in truth["sites"]
+                if s["hidden_emails"] and not s["robots_disallow_all"])
+    fetched = burst(sampleweb.url, site=site)
+    assert not [u for u in fetched if "/private/" in u], fetched
+    assert len(fetched) == 2
 
 
 def test_a_deferred_gives_its_result_to_one_future_only() -> None:
