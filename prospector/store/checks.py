@@ -94,7 +94,7 @@ class Checks(Outreach):
     # -- pattern inference ----------------------------------------------------------------
     def site_people(self) -> dict[str, list[tuple[str, str]]]:
         """Per site, the (name, where) of the people it names: the owner the crawl
-        found, feed authors (issue 21's posts, when present)."""
+        found, the authors of its posts and issues (issue 21's posts, when present)."""
         found: dict[str, list[tuple[str, str]]] = {}
         for domain, name in self.con.execute(
                 "SELECT domain, owner_name FROM sites WHERE owner_name <> ''").fetchall():
@@ -102,6 +102,7 @@ class Checks(Outreach):
         if self._has_table("posts"):
             for domain, name in self.con.execute(
                     "SELECT DISTINCT domain, author FROM posts WHERE author <> ''"
+                    " AND kind IN ('post', 'issue')"  # a forum's posters are members, not staff
                     " ORDER BY domain, author").fetchall():
                 found.setdefault(str(domain), []).append((str(name), "feed author"))
         return found

@@ -1,0 +1,38 @@
+"""`prospector verify`: flags and the config file's [verify] section → pattern inference
+and the checks; one summary line."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from prospector.config.sources import outreach_values
+from prospector.errors import ExitCode
+from prospector.store.db import Store
+from prospector.verify.dns import (DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, ResolverSettings,
+                                   parse_resolver, system_resolver)
+
+
+def resolver_settings(flag: str | None, timeout: float | None,
+                      file_values: dict[str, Any]) -> ResolverSettings:
+    """--resolver over [verify] resolver over the machine's own (/etc/resolv.conf)."""
+    text = flag or file_values.get("resolver") or system_resolver()
+    host, port = parse_resolver(str(text))
+    return ResolverSettings(
+        host, port, float(timeout or file_values.get("dns_timeout") or DEFAULT_TIMEOUT),
+        int(file_values.get("dns_concurrency") or DEFAULT_CONCURRENCY))
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    from prospector.verify.checks import DEFAULT_TTL_DAYS, verify_store
+    from prospector.verify.patterns import infer_store
+
+    values = outreach_values(args.config)
+    settings = resolver_settings(args.resolver, args.timeout, values)
+    ttl = values.get("verify_ttl_days")
+    with Store.open(args.db) as store:
+        inferred = infer_store(store)
+        summary = verify_store(store, args.which, settings,
+                               DEFAULT_TTL_DAYS if ttl is None else float(ttl))
+    print(f"{inferred.line()}; {summary.line()}")
+    return ExitCode.OK
