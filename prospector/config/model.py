@@ -67,6 +67,9 @@ class Config:
     # Score weights from the config file: {"jv"|"community": {factor: weight}}, each
     # score's weights adding up to 100 (prospector.score.check_weights); None: defaults.
     weights: dict[str, dict[str, float]] | None = None
+    # Ranked lists take only sites whose relevance factor (0..1) reaches this (issue 24,
+    # prospector.score.eligibility): below it a site is counted as off-topic.
+    relevance_floor: float = 0.2
     # Distributed mode: workers share one frontier through scrapy-redis on this server.
     redis_url: str | None = None
 

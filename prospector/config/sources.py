@@ -50,6 +50,9 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "user_agent": ("user_agent", str),
         "download_timeout": ("download_timeout", (int, float)),
     },
+    "ranking": {
+        "relevance_floor": ("relevance_floor", (int, float)),
+    },
     "store": {
         "flush_seconds": ("flush_seconds", (int, float)),
         "max_age_days": ("max_age_days", (int, float)),
@@ -71,6 +74,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "flush_seconds": (0.1, 3600),
     "max_age_days": (0, 36_500),
     "search_max_age_days": (0, 36_500),
+    "relevance_floor": (0, 1),
 }
 # Flags that add to the config file's lists instead of replacing them.
 _APPENDED = ("variants", "exclude")

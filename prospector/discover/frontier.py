@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from prospector.discover.vocab import MEGA_PLATFORMS, PAGE_RELEVANCE_SATURATION, SECTION_WEIGHT
+from prospector.extract.vocab.infrastructure import is_infrastructure
 from prospector.models import Candidate, Link
 
 
@@ -28,7 +29,9 @@ def relevance(text: str, pattern: re.Pattern[str]) -> float:
 
 
 def is_mega_platform(domain: str) -> bool:
-    return domain in MEGA_PLATFORMS
+    """A platform or infrastructure (CDN, tracker, widget, messenger, the biggest
+    publishers...: extract.vocab.infrastructure): never crawled unless the user names it."""
+    return domain in MEGA_PLATFORMS or is_infrastructure(domain)
 
 
 def link_priority(link: Link, source_relevance: float, pattern: re.Pattern[str]) -> float:
@@ -66,7 +69,9 @@ class Frontier:
     def push(self, candidate: Candidate, priority: float, distance: int = 0) -> bool:
         """Offer a site; False when it is refused (known, excluded, too far, mega)."""
         domain = candidate.domain
-        if not self.admits(domain, distance) or domain in self._released:
+        # A site the user names (a seed or the include list) is crawled whatever it is.
+        named = candidate.source == "seed" and distance == 0
+        if not self.admits(domain, distance, named) or domain in self._released:
             return False
         if self._known.get(domain, -math.inf) >= priority:
             return False
@@ -76,11 +81,12 @@ class Frontier:
         heapq.heappush(self._heap, _Entry((-priority, self._counter), candidate, distance))
         return True
 
-    def admits(self, domain: str, distance: int) -> bool:
+    def admits(self, domain: str, distance: int, named: bool = False) -> bool:
         """Whether a site may be offered at all: a domain, not excluded, not a
-        mega-platform, within the link distance. The one check every crawl state uses."""
-        return bool(domain) and domain not in self.exclude and not is_mega_platform(domain) \
-            and distance <= self.max_distance
+        mega-platform or infrastructure (unless the user `named` it), within the link
+        distance. The one check every crawl state uses."""
+        return bool(domain) and domain not in self.exclude \
+            and (named or not is_mega_platform(domain)) and distance <= self.max_distance
 
     def pop(self, n: int) -> list[tuple[Candidate, int]]:
         """Release up to `n` best sites within the site budget: (candidate, distance)."""

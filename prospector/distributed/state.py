@@ -93,7 +93,7 @@ class RedisState:
     # -- the frontier -------------------------------------------------------------------
     def push(self, candidate: Candidate, priority: float, distance: int) -> bool:
         domain = candidate.domain
-        if not self.frontier.admits(domain, distance):
+        if not self.frontier.admits(domain, distance, candidate.source == "seed" and distance == 0):
             return False
         payload = json.dumps({"c": asdict(candidate), "d": distance})
         keys = [self.key("frontier"), self.key("candidates"), self.key("released")]

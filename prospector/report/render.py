@@ -198,8 +198,11 @@ def report_data(store: Store) -> dict[str, Any]:
         index[str(row["domain"])] = len(records)
         records.append(_site_record(row, factors, contacts.get(str(row["domain"]), []),
                                     str(row["domain"]) in new, facts))
+    # Each list's rows carry that list's own score and factor points (JV for partners and
+    # newsletters, community for communities), never the site record's overall score.
     lists = {
-        name: [index[domain] for domain in store.list_domains(name) if domain in index]
+        name: [[index[domain], round(score, 1), _points(breakdown, factors)]
+               for domain, score, breakdown in store.list_scores(name) if domain in index]
         for name in RANKED_LISTS
     }
     weights: dict[str, float] = {}

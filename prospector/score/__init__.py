@@ -22,6 +22,7 @@ import duckdb
 
 from prospector.config import Config
 from prospector.score import factors as f
+from prospector.score.eligibility import DEFAULT_RELEVANCE_FLOOR, relevance_floor, write_gates
 from prospector.score.graph import Edge, analyse
 from prospector.score.relevance import TITLE_BOOST, bm25, reference, term_pattern, terms
 from prospector.score.weights import (
@@ -168,26 +169,29 @@ def rescore(store: Store, config: Config | None = None,
     if config is not None:
         keywords = config.keywords
         weights = weights or config.weights
+        floor = config.relevance_floor
     else:
         run = store.latest_run()
         keywords = (str(run["keyword"]),) if run else ()
         if run and weights is None:
             weights = _stored_weights(run.get("config"))
+        floor = relevance_floor(run.get("config") if run else None)
     used = check_weights(weights or {})
     try:
         with bounded(store):
-            return _score_all(store, keywords, used)
+            return _score_all(store, keywords, used, floor)
     except duckdb.OutOfMemoryException:
         # Beyond the cap (a slice of the link graph can be one site linking to tens of
         # thousands): scored as before the cap, unbounded. The write is one transaction,
         # rolled back on the error, so nothing of the failed attempt stays.
         log.warning("scoring needed more than %s of DuckDB memory: scoring again "
                     "without the cap", SCORE_DB_MEMORY_LIMIT)
-        return _score_all(store, keywords, used)
+        return _score_all(store, keywords, used, floor)
 
 
 def _score_all(store: Store, keywords: Sequence[str],
-               used: Mapping[str, Mapping[str, float]]) -> int:
+               used: Mapping[str, Mapping[str, float]],
+               floor: float = DEFAULT_RELEVANCE_FLOOR) -> int:
     sites = store.score_inputs()
     domains = [str(s["domain"]) for s in sites]
     # Relevance: BM25 of each keyword stem over titles (boosted) and text.
@@ -237,6 +241,8 @@ def _score_all(store: Store, keywords: Sequence[str],
               g.weights.get((e.source, e.target), 0.0),
               g.group.get(e.source) == g.group.get(e.target)) for e in edges)
     store.write_site_scores(store.last_run_id(), graph, metrics, scored())
+    # Issue 24: which sites the ranked lists may take (score.eligibility).
+    write_gates(store, {d: f.relevance(r, yardstick) for d, r in relevance_raw.items()}, floor)
     return len(sites)
 
 

@@ -10,7 +10,8 @@ lives in this package or in its .sql files):
 - checks: mail checks, inferred addresses, what drafts read (issue 22);
 - scoring: what the scoring reads and writes;
 - reads: the named queries of the report, the exports, `explain` and the CLI;
-- posts: the niche's posts and feeds (write_feeds, latest_post, posts_between).
+- posts: the niche's posts and feeds (write_feeds, latest_post, posts_between);
+- hubs: why sites are not ranked (eligibility) and communities on platforms (issue 24).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from prospector.errors import DatabaseError
 from prospector.store.batch import BatchWrites
 from prospector.store.checks import Checks
 from prospector.store.connection import LOCK_WAIT_SECONDS, connect, explain_storage_error
+from prospector.store.hubs import Hubs
 from prospector.store.migrations import Migration, Schema, migrations
 from prospector.store.outreach import is_suppressed
 from prospector.store.posts import Posts
@@ -33,7 +35,7 @@ from prospector.store.scoring import Scoring
 __all__ = ["Migration", "Store", "explain_storage_error", "is_suppressed", "migrations"]
 
 
-class Store(BatchWrites, Checks, Runs, Scoring, Reads, Posts, Schema):
+class Store(BatchWrites, Checks, Runs, Scoring, Reads, Posts, Hubs, Schema):
     """A DuckDB file (or ':memory:') with the project schema."""
 
     @classmethod

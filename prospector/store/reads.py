@@ -81,6 +81,13 @@ class Reads(Connection):
         rows = self.con.execute(f"SELECT domain FROM {_ranked_list(name)}").fetchall()
         return [str(r[0]) for r in rows]
 
+    def list_scores(self, name: str) -> list[tuple[str, float, Any]]:
+        """(domain, score, breakdown) of ranked list `name`, in its order: the list's own
+        score (JV for partners and newsletters, community for communities)."""
+        rows = self.con.execute(
+            f"SELECT domain, score, breakdown FROM {_ranked_list(name)}").fetchall()
+        return [(str(d), float(s or 0), b) for d, s, b in rows]
+
     def contacts_in_order(self) -> list[tuple[str, str, str]]:
         """Every stored contact as (domain, kind, value), a site's surest first."""
         rows = self.con.execute("SELECT domain, kind, value FROM contacts"

@@ -88,10 +88,12 @@ CREATE OR REPLACE VIEW scored_prospects AS
 SELECT p.*,
        coalesce(a.inlinks, 0) AS inlinks, a.linked_from,
        coalesce(sc.jv_score, 0) AS jv_score, sc.jv_breakdown,
-       coalesce(sc.community_score, 0) AS community_score, sc.community_breakdown
+       coalesce(sc.community_score, 0) AS community_score, sc.community_breakdown,
+       coalesce(e.reason, '') AS unranked_reason  -- issue 24: why no list takes it ('' none)
 FROM prospects p
 LEFT JOIN scores sc USING (domain)
-LEFT JOIN site_authority a USING (domain);
+LEFT JOIN site_authority a USING (domain)
+LEFT JOIN eligibility e USING (domain);
 
 -- Partners for joint ventures: publishers, shops and sites with an owner to deal with,
 -- ranked by the JV score. Forums are communities to join rather than partners.
@@ -101,6 +103,7 @@ SELECT row_number() OVER (ORDER BY jv_score DESC, domain) AS rank,
 FROM scored_prospects
 WHERE kind <> 'forum' AND NOT in_cooldown  -- contacted lately: not again yet
   AND NOT outreach_closed  -- declined, or a partner already
+  AND unranked_reason = '' AND contacts > 0  -- a real prospect with a channel of its own
 ORDER BY rank;
 
 -- Communities to join: forums and blogs, ranked by the community score.
@@ -108,7 +111,7 @@ CREATE OR REPLACE VIEW communities AS
 SELECT row_number() OVER (ORDER BY community_score DESC, domain) AS rank,
        * REPLACE (community_score AS score, community_breakdown AS breakdown)
 FROM scored_prospects
-WHERE kind IN ('forum', 'blog')
+WHERE kind IN ('forum', 'blog') AND unranked_reason = ''
 ORDER BY rank;
 
 -- Newsletters and e-zines: candidates for ad swaps and sponsorship. A site counts when
@@ -122,6 +125,7 @@ WHERE (kind = 'newsletter' OR newsletter_provider <> ''
    OR EXISTS (SELECT 1 FROM contacts c
               WHERE c.domain = s.domain AND (c.kind = 'newsletter' OR c.role = 'newsletter')))
   AND NOT in_cooldown AND NOT outreach_closed
+  AND unranked_reason = '' AND contacts > 0
 ORDER BY rank;
 
 -- What changed since the previous run: sites first found by the latest run ('new', only
@@ -135,3 +139,56 @@ FROM sites s, latest
 WHERE (s.first_run = latest.run_id AND latest.run_id > latest.first_id)
    OR s.last_run < latest.run_id
 ORDER BY change DESC, s.domain;
+
+-- Issue 24. The sites no ranked list takes, by reason, under each list: unreachable,
+-- infrastructure and off-topic sites are prospects of no list and are counted under every
+-- list; a site without a channel of its own (no email, form, profile or phone) under the
+-- lists that need one, JV partners and newsletters, when the list's kind filter takes it.
+CREATE OR REPLACE VIEW not_ranked AS
+WITH gated AS (
+    SELECT e.domain, e.reason, e.detail, coalesce(s.kind, '') AS kind,
+           coalesce(s.url, '') AS url, coalesce(s.status, '') AS status, e.linked_by
+    FROM eligibility e LEFT JOIN sites s USING (domain)
+    WHERE e.reason <> ''
+      AND e.domain NOT IN (SELECT value FROM suppressions WHERE kind = 'domain')
+)
+SELECT l.list, g.domain, g.reason, g.detail, g.kind, g.url, g.status, g.linked_by
+FROM (SELECT unnest(['jv_partners', 'communities', 'newsletters']) AS list) l, gated g
+UNION ALL
+SELECT l.list, p.domain, 'no channel', 'no email, form, profile or phone of its own',
+       p.kind, p.url, p.status, p.inlinks
+FROM scored_prospects p, (SELECT unnest(['jv_partners', 'newsletters']) AS list) l
+WHERE p.unranked_reason = '' AND p.contacts = 0
+  AND ((l.list = 'jv_partners' AND p.kind <> 'forum')
+       OR (l.list = 'newsletters' AND (p.kind = 'newsletter' OR p.newsletter_provider <> '')))
+ORDER BY list, reason, domain;
+
+-- Communities on platforms (issue 24): one row per hub the niche's pages link to, with
+-- the distinct crawled sites linking to it (`linking_sites`), those of them that are
+-- prospects (`niche_sites`: not off-topic, not infrastructure), its anchor texts, and how
+-- well its name matches the last run's keyword (1: the id holds it, 0.5: an anchor does).
+-- Ranked by niche sites, then name match.
+CREATE OR REPLACE VIEW hubs AS
+WITH kw AS (SELECT lower(coalesce((SELECT keyword FROM runs ORDER BY run_id DESC LIMIT 1),
+                                  '')) AS keyword),
+agg AS (
+    SELECT h.platform, h.hub_id AS id, h.url,
+           list_sort(list_distinct(list(h.anchor) FILTER (WHERE h.anchor <> '')))[1:5] AS anchors,
+           count(DISTINCT h.source_domain) AS linking_sites,
+           count(DISTINCT h.source_domain) FILTER (WHERE coalesce(e.reason, '') = '')
+               AS niche_sites,
+           list_sort(list_distinct(list(h.source_domain))) AS linked_from,
+           min(h.first_seen) AS first_seen, max(h.last_seen) AS last_seen
+    FROM hub_links h LEFT JOIN eligibility e ON e.domain = h.source_domain
+    GROUP BY h.platform, h.hub_id, h.url
+)
+SELECT row_number() OVER (ORDER BY niche_sites DESC, name_relevance DESC, url) AS rank, *
+FROM (
+    SELECT agg.*,
+           CASE WHEN kw.keyword <> '' AND contains(lower(agg.id), kw.keyword) THEN 1.0
+                WHEN kw.keyword <> '' AND contains(lower(array_to_string(agg.anchors, ' ')),
+                                                   kw.keyword) THEN 0.5
+                ELSE 0.0 END AS name_relevance
+    FROM agg, kw
+)
+ORDER BY rank;

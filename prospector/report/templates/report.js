@@ -78,7 +78,7 @@
       if (missing(site.provider) && !site.platform) { td.className = "none"; }
     },
     score: function (td, site) {
-      td.appendChild(el("span", "num", Math.round(site.score)));
+      td.appendChild(el("span", "num", Number(site.score).toFixed(1)));
       var bar = el("span", "bar");
       var parts = [];
       blob.factors.forEach(function (name, i) {
@@ -154,7 +154,14 @@
         render: th.getAttribute("data-render"), label: th.textContent,
         desc: th.hasAttribute("data-desc"), sortable: !th.hasAttribute("data-nosort") };
     });
-    this.all = (blob.lists[list] || []).map(function (i, n) { return { site: sites[i], rank: n + 1 }; });
+    // Each row is [site index, this list's score, this list's factor points]: a row
+    // shows its own list's ranking whatever the column sorted by.
+    this.all = (blob.lists[list] || []).map(function (row, n) {
+      var shown = Object.create(sites[row[0]]);
+      shown.score = row[1];
+      shown.points = row[2];
+      return { site: shown, rank: n + 1 };
+    });
     this.shown = this.all;
     this.limit = PAGE;
     this.filter = document.querySelector("input.filter[data-for='" + list + "']");

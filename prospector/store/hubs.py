@@ -1,0 +1,96 @@
+"""Issue 24's part of the store: which sites no ranked list takes and why (`eligibility`,
+written by each scoring; `not_ranked`, the view a person reads), and the communities on
+platforms the niche's pages link to (`hub_links`, written with their pages; `hubs`, the
+ranked view)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from prospector.store.connection import Connection, now
+
+_ELIGIBILITY_COLUMNS = ("domain", "reason", "detail", "relevance", "linked_by", "run_id")
+_HUB_COLUMNS = ("source_url", "source_domain", "platform", "hub_id", "url", "anchor",
+                "first_run", "last_run", "first_seen", "last_seen")
+
+# Every site with what the gates read, and how many crawled sites link to it.
+_GATE_SITES = """
+    SELECT s.domain, s.url, s.status, s.source, coalesce(l.linked_by, 0) AS linked_by
+    FROM sites s LEFT JOIN (
+        SELECT target_domain AS domain, count(DISTINCT source_domain) AS linked_by
+        FROM links WHERE source_domain <> target_domain GROUP BY target_domain) l
+    USING (domain)
+    ORDER BY s.domain
+"""
+# Domains the crawl only saw linked: one URL of each and how many sites link to it.
+_LINKED_ONLY = """
+    SELECT target_domain AS domain, min(target_url) AS url,
+           count(DISTINCT source_domain) AS linked_by
+    FROM links
+    WHERE source_domain <> target_domain AND target_domain <> ''
+      AND target_domain NOT IN (SELECT domain FROM sites)
+    GROUP BY target_domain
+    ORDER BY target_domain
+"""
+# A page fetched again replaces its hub rows; first seen / first run stay.
+_UPSERT_HUBS = """
+    ON CONFLICT (source_url, url) DO UPDATE SET
+        anchor = excluded.anchor, last_run = excluded.last_run,
+        last_seen = excluded.last_seen
+"""
+
+
+def write_hub_links(store: Connection, run_id: int,
+                    rows: Sequence[tuple[str, str, str, str, str, str]]) -> None:
+    """(source_url, source_domain, platform, hub_id, url, anchor) of fetched pages, inside
+    the caller's transaction (the crawl's batch); a page fetched again updates its rows."""
+    if not rows:
+        return
+    stamp = now()
+    unique = {(r[0], r[4]): r for r in rows}
+    values = [(*r, run_id, run_id, stamp, stamp) for r in unique.values()]
+    cols = [list(c) for c in zip(*values, strict=True)]
+    select = ", ".join(f"unnest(${i + 1}) AS {name}" for i, name in enumerate(_HUB_COLUMNS))
+    store.con.execute(f"INSERT INTO hub_links ({', '.join(_HUB_COLUMNS)}) SELECT {select}"
+                      + _UPSERT_HUBS, cols)
+
+
+class Hubs(Connection):
+    # -- eligibility (score.eligibility writes it) ---------------------------------------
+    def gate_sites(self) -> list[dict[str, Any]]:
+        """(domain, url, status, source, linked_by) of every site."""
+        return self.rows(_GATE_SITES)
+
+    def linked_only(self) -> list[dict[str, Any]]:
+        """(domain, url, linked_by) of the domains only seen as link targets."""
+        return self.rows(_LINKED_ONLY)
+
+    def write_eligibility(self, run_id: int | None, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Replace every site's gate at once: (domain, reason, detail, relevance, linked_by)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM eligibility")
+            self._insert("eligibility", _ELIGIBILITY_COLUMNS, [(*r, run_id) for r in rows])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def not_ranked_counts(self) -> dict[str, dict[str, int]]:
+        """list → reason → how many sites it leaves out for that reason."""
+        out: dict[str, dict[str, int]] = {}
+        for lst, reason, n in self.con.execute(
+                "SELECT list, reason, count(*) FROM not_ranked GROUP BY ALL ORDER BY ALL"
+        ).fetchall():
+            out.setdefault(str(lst), {})[str(reason)] = int(n)
+        return out
+
+    def not_ranked_rows(self) -> list[dict[str, Any]]:
+        """Every row of `not_ranked`: list, domain, reason, detail, kind, url, status."""
+        return self.rows("SELECT * FROM not_ranked")
+
+    # -- hubs (written by write_hub_links, with their pages) ----------------------------
+    def hub_rows(self) -> list[dict[str, Any]]:
+        """Every hub in rank order (the `hubs` view)."""
+        return self.rows("SELECT * FROM hubs")
