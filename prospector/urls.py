@@ -12,6 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import tldextract
 
+from prospector.hosts import normal_host
+
 # `.test` is reserved for testing (RFC 6761) and is where the bundled sample web lives;
 # it is not in the Public Suffix List, so it is added as an extra suffix.
 # Hosted-blog platforms give each blog its own subdomain: every one is a separate site
@@ -46,7 +48,7 @@ def hostname(url: str) -> str:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return ""
-    return host.rstrip(".").lower()
+    return normal_host(host.rstrip("."))  # punycode; '' for a control or bidi character
 
 
 @lru_cache(maxsize=65536)
@@ -55,7 +57,7 @@ def registered_domain(host_or_url: str) -> str:
 
     Returns '' for IP addresses, bare suffixes and unparsable input.
     """
-    host = hostname(host_or_url) if "/" in host_or_url else host_or_url.lower().rstrip(".")
+    host = hostname(host_or_url) if "/" in host_or_url else normal_host(host_or_url.rstrip("."))
     if not host:
         return ""
     result = _EXTRACT(host)
@@ -82,9 +84,12 @@ def canonicalize(url: str) -> str:
     except ValueError:
         return url
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".").lower()
+    host = (parts.hostname or "").rstrip(".")
     if not host:
         return url
+    host = normal_host(host)  # IDNA (prospector.hosts): a refused host is no URL at all
+    if not host:
+        return ""
     try:
         port = parts.port
     except ValueError:  # a port that is not a number or out of range: leave the URL be

@@ -335,8 +335,10 @@ def test_middleware_resolves_names_of_direct_requests(monkeypatch: pytest.Monkey
     refusal = _guarded("http://intranet.example.com/")
     assert refusal and "resolves to 10.1.2.3, a private address" in refusal
     assert _guarded("http://public.example.com/") is None
-    # Through the user's proxy the proxy resolves names; literal addresses are still refused.
-    assert _guarded("http://intranet.example.com/", proxy="http://127.0.0.1:3128") is None
+    # Through the user's proxy, names are resolved locally too (issue 25): a private answer
+    # is refused; a name that does not resolve locally goes on to the proxy.
+    assert _guarded("http://intranet.example.com/", proxy="http://127.0.0.1:3128")
+    assert _guarded("http://bee-forum.test/", proxy="http://127.0.0.1:3128") is None
     assert _guarded("http://10.1.2.3/", proxy="http://127.0.0.1:3128")
     # The real resolver: localhost is loopback however it is reached.
     assert _guarded("http://localhost:9/")

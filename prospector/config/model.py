@@ -47,6 +47,7 @@ class Config:
     autothrottle: bool = True
     concurrent_requests: int = 16
     download_timeout: float = 20.0
+    shutdown_grace: float = 10.0  # seconds from SIGTERM to the crawl's end (crawl.shutdown)
     obey_robots: bool = True
     user_agent: str = USER_AGENT
     log_level: str = "WARNING"

@@ -90,6 +90,7 @@ def scrapy_settings(config: Config) -> dict[str, Any]:
         "DOWNLOAD_DELAY": config.download_delay,
         "AUTOTHROTTLE_ENABLED": config.autothrottle,
         "DOWNLOAD_TIMEOUT": config.download_timeout,
+        "PROSPECTOR_SHUTDOWN_GRACE": config.shutdown_grace,  # prospector.crawl.shutdown
         "LOG_LEVEL": config.log_level,
         "PROSPECTOR_DB_PATH": str(config.db_path),
         "PROSPECTOR_PROXY": config.proxy or "",

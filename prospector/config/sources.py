@@ -49,6 +49,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "obey_robots": ("obey_robots", bool),
         "user_agent": ("user_agent", str),
         "download_timeout": ("download_timeout", (int, float)),
+        "shutdown_grace": ("shutdown_grace", (int, float)),
     },
     "ranking": {
         "relevance_floor": ("relevance_floor", (int, float)),
@@ -57,7 +58,24 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "flush_seconds": ("flush_seconds", (int, float)),
         "max_age_days": ("max_age_days", (int, float)),
     },
+    # Issue 22: `prospector drafts` signs with [sender]; `prospector verify` asks
+    # [verify]'s resolver. The crawl reads neither (see OUTREACH_FIELDS).
+    "sender": {
+        "name": ("sender_name", str),
+        "address": ("sender_address", str),
+        "site": ("sender_site", str),
+        "offer": ("sender_offer", str),
+    },
+    "verify": {
+        "resolver": ("resolver", str),
+        "timeout": ("dns_timeout", (int, float)),
+        "ttl_days": ("verify_ttl_days", (int, float)),
+        "concurrency": ("dns_concurrency", int),
+    },
 }
+# Settings of `verify` and `drafts`, not of a crawl: left out of the crawl's Config.
+OUTREACH_FIELDS = frozenset(f for section in ("sender", "verify")
+                            for f, _ in _SCHEMA[section].values())
 
 
 # Config field → (least, greatest) accepted: a value outside hangs or breaks a crawl
@@ -71,9 +89,13 @@ _RANGES: dict[str, tuple[float, float]] = {
     "concurrent_per_domain": (1, 1000),
     "concurrent_requests": (1, 10_000),
     "download_timeout": (1, 3600),
+    "shutdown_grace": (0.5, 3600),
     "flush_seconds": (0.1, 3600),
     "max_age_days": (0, 36_500),
     "search_max_age_days": (0, 36_500),
+    "dns_timeout": (0.05, 60),
+    "verify_ttl_days": (0, 3650),
+    "dns_concurrency": (1, 1000),
     "relevance_floor": (0, 1),
 }
 # Flags that add to the config file's lists instead of replacing them.
@@ -88,6 +110,7 @@ def build_values(flags: Mapping[str, Any], config_file: Path | None = None,
     """Config field values: `flags` (None = not given) over the config file over `env`;
     InputError naming the flag or key for anything unusable."""
     values: dict[str, Any] = load_config_file(config_file) if config_file else {}
+    values = {k: v for k, v in values.items() if k not in OUTREACH_FIELDS}
     for name, value in flags.items():
         if name in _APPENDED:
             values[name] = (*values.get(name, ()), *value)
@@ -105,7 +128,16 @@ def build_values(flags: Mapping[str, Any], config_file: Path | None = None,
     return values
 
 
-def _check(values: Mapping[str, Any]) -> None:
+def outreach_values(config_file: Path | None) -> dict[str, Any]:
+    """The [sender] and [verify] settings of a config file (none without one), ranged."""
+    values = load_config_file(config_file) if config_file else {}
+    found = {k: v for k, v in values.items() if k in OUTREACH_FIELDS}
+    check_ranges(found)
+    return found
+
+
+def check_ranges(values: Mapping[str, Any]) -> None:
+    """Every numeric value within its range (InputError naming it)."""
     for name, (least, greatest) in _RANGES.items():
         value = values.get(name)
         if value is None:
@@ -114,6 +146,10 @@ def _check(values: Mapping[str, Any]) -> None:
             raise InputError(f"{name} must be a finite number, not {value!r}")
         if not least <= value <= greatest:
             raise InputError(f"{name} must be between {least:g} and {greatest:g}, not {value:g}")
+
+
+def _check(values: Mapping[str, Any]) -> None:
+    check_ranges(values)
     seeds = values.get("seeds_path")
     if seeds is not None and not seeds.is_file():
         what = "is a directory" if seeds.is_dir() else "does not exist"

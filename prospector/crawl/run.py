@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,10 @@ from prospector.config.scrapy import build_settings
 from prospector.crawl.lock import run_lock
 from prospector.crawl.logs import one_line_logs
 from prospector.crawl.pipeline import STORAGE_CODE_STAT, STORAGE_ERROR_STAT
+from prospector.crawl.shutdown import DEFAULT_GRACE_S, Deadline
 from prospector.discover import discover_for_run
 from prospector.errors import ExitCode, InputError, ProspectorError
+from prospector.hosts import REFUSED
 from prospector.score import keyword_regex, rescore
 from prospector.store.db import Store
 from prospector.store.search_cache import claim_queries, mark_partial
@@ -151,5 +154,17 @@ def start_spider(settings: Settings, **spider_args: Any) -> Any:
     one_line_logs()
     crawler = process.create_crawler("prospect")
     process.crawl(crawler, **spider_args)
+    deadline = Deadline(process, settings.getfloat("PROSPECTOR_SHUTDOWN_GRACE", DEFAULT_GRACE_S))
     process.start()
+    deadline.done()
+    _say_refused_hosts()
     return crawler
+
+
+def _say_refused_hosts() -> None:
+    """One line for the links and search results dropped for their host name (a control
+    or bidi character, an invalid international name: prospector.hosts)."""
+    count, examples = REFUSED.take()
+    if count:
+        print(f"{count} link(s) dropped for a bad host name, e.g. {examples[0]}",
+              file=sys.stderr)

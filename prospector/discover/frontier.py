@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from prospector.discover.vocab import MEGA_PLATFORMS, PAGE_RELEVANCE_SATURATION, SECTION_WEIGHT
 from prospector.extract.vocab.infrastructure import is_infrastructure
+from prospector.hosts import normal_host
 from prospector.models import Candidate, Link
 
 
@@ -65,6 +66,11 @@ class Frontier:
     _known: dict[str, float] = field(default_factory=dict)
     _released: dict[str, int] = field(default_factory=dict)
     _counter: int = 0
+
+    def __post_init__(self) -> None:
+        # Sites are keyed by their punycode domain (prospector.hosts): 'bücher.test' in an
+        # exclude list must exclude xn--bcher-kva.test.
+        self.exclude = frozenset(filter(None, map(normal_host, self.exclude)))
 
     def push(self, candidate: Candidate, priority: float, distance: int = 0) -> bool:
         """Offer a site; False when it is refused (known, excluded, too far, mega)."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from prospector.errors import InputError
+from prospector.hosts import ascii_host
 from prospector.models import Candidate
 from prospector.urls import canonicalize, is_http_url, registered_domain
 
@@ -18,6 +20,7 @@ def parse_seed_line(line: str) -> str | None:
     if any(ch.isspace() for ch in text):
         raise ValueError("one URL or domain per line")
     url = text if "://" in text else f"http://{text}/"
+    ascii_host(urlsplit(url).hostname or "")  # HostError (a ValueError): control, bidi…
     if not is_http_url(url):
         raise ValueError(f"not an http(s) URL or domain: {text!r}")
     if not registered_domain(url):

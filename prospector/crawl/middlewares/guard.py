@@ -14,15 +14,17 @@ import asyncio
 import ipaddress
 import re
 import socket
+import threading
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
 from prospector.config.scrapy import CrawlSettings
+from prospector.hosts import HostError, ascii_host
 from prospector.urls import hostname
 
 # Schemes that never leave the process: the spider uses `data:` for sites it skips.
@@ -32,6 +34,9 @@ WEB_SCHEMES = frozenset({"http", "https"})
 # takes them as addresses, so they are checked as addresses.
 _LEGACY_IPV4 = re.compile(r"[0-9a-fx.]+", re.IGNORECASE)
 ALLOW_HINT = "use --allow-private to allow"
+# How long a name's local lookup may take. A resolver that hangs (no reachable DNS
+# server) must not hold up the crawl: no answer counts as "does not resolve locally".
+RESOLVE_TIMEOUT_S = 2.0
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -87,6 +92,10 @@ def host_refusal(host: str) -> str | None:
     host = unquote(host)
     if not host:
         return "refused: no host"
+    try:
+        host = ascii_host(host)  # 'ｌｏｃａｌｈｏｓｔ' and '１２７.0.0.1' are what IDNA makes them
+    except HostError as exc:
+        return f"refused: {exc}"
     if is_local_name(host):
         return f"refused: {host} is a loopback name ({ALLOW_HINT})"
     ip = literal_address(host)
@@ -130,7 +139,38 @@ def url_refusal(url: str) -> str | None:
         # A proxy or parser that reads `169.254.169.254:80@evil.test` differently from
         # us would go where the check never looked: no crawl needs a user-info URL.
         return f"refused: user-info in {url[:80]!r}"
-    return host_refusal(hostname(url))
+    return host_refusal(_raw_host(url))
+
+
+def _raw_host(url: str) -> str:
+    """`url`'s host as written (lower-cased), not yet normalised: `hostname` drops one
+    it refuses, and the refusal should say why."""
+    try:
+        return (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return ""
+
+
+def resolve(host: str, timeout: float = RESOLVE_TIMEOUT_S) -> list[str] | None:
+    """The addresses the system resolver gives `host`; [] when it does not resolve,
+    None when it gave no answer within `timeout` seconds.
+
+    getaddrinfo cannot be cancelled, and with no reachable DNS server it may block for
+    a long time: it runs in a daemon thread, which the process need not wait for at
+    exit (an executor's threads would be joined, holding up a SIGTERM'd crawl)."""
+    answer: list[list[str]] = []
+    done = threading.Event()
+
+    def lookup() -> None:
+        try:
+            infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+            answer.append([str(info[4][0]) for info in infos])
+        except (OSError, UnicodeError):
+            answer.append([])
+        done.set()
+
+    threading.Thread(target=lookup, name=f"resolve {host[:40]}", daemon=True).start()
+    return answer[0] if done.wait(timeout) else None
 
 
 class AddressGuard:
@@ -138,19 +178,21 @@ class AddressGuard:
     addresses, and to non-web schemes (file:, ftp:…), unless PROSPECTOR_ALLOW_PRIVATE.
 
     Literal addresses and `localhost` names are refused whether or not a proxy carries
-    the request (a proxy would fetch them as readily). A name is resolved here only for
-    direct requests: through a proxy, the proxy resolves it (the sample web's `*.test`
-    names resolve nowhere else). Runs first (priority 50), so a refused request never
-    even asks for robots.txt; redirects pass through again and are checked too.
-    The refusal is an IgnoreRequest whose message the spider records as the page's error.
-    The configured proxy (PROSPECTOR_PROXY) counts as the request's proxy: it is set on
-    the request only later, by ProxyMiddleware (740), and names it carries are not
-    looked up here.
+    the request (a proxy would fetch them as readily). Names are resolved here too,
+    proxy or not, with a hard timeout (RESOLVE_TIMEOUT_S): one that the user's network
+    resolves to a private, loopback or link-local address (`metadata.google.internal`,
+    `intranet.corp`) is refused, since a proxy inside that network would reach it. A
+    name that does not resolve locally goes to the proxy, which resolves it (the sample
+    web's `*.test` names resolve nowhere else). Hosts are percent-decoded and IDNA-
+    normalised before any check; user-info URLs are refused outright.
+    Runs first (priority 50), so a refused request never even asks for robots.txt;
+    redirects pass through again and are checked too. The refusal is an IgnoreRequest
+    whose message the spider records as the page's error.
     """
 
     def __init__(self, allow_private: bool, proxy: str = "") -> None:
         self.allow_private = allow_private
-        self.proxy = proxy
+        self.proxy = proxy  # (names are resolved here whether or not it is set)
         self.resolved: dict[str, str | None] = {}  # host → refusal, per crawl
 
     @classmethod
@@ -162,18 +204,16 @@ class AddressGuard:
         if self.allow_private:
             return
         refused = url_refusal(request.url)
-        proxied = request.meta.get("proxy", self.proxy)
-        if refused is None and not request.url.startswith("data:") and not proxied:
-            refused = await self._resolve(hostname(request.url))
+        if refused is None and not request.url.startswith("data:"):
+            # Looked up as a proxy or resolver would read it: decoded, in punycode.
+            refused = await self._resolve(ascii_host(unquote(hostname(request.url))))
         if refused is not None:
             raise IgnoreRequest(refused)
 
     async def _resolve(self, host: str) -> str | None:
         if host not in self.resolved:
-            try:
-                infos = await asyncio.get_running_loop().getaddrinfo(host, None,
-                                                                     type=socket.SOCK_STREAM)
-            except OSError:
-                infos = []  # unresolvable: the download fails with its own DNS error
-            self.resolved[host] = resolved_refusal(host, (str(i[4][0]) for i in infos))
+            # No answer in time counts as no answer: direct, the download then fails
+            # with its own DNS error; through a proxy, the proxy resolves the name.
+            addresses = await asyncio.get_running_loop().run_in_executor(None, resolve, host)
+            self.resolved[host] = resolved_refusal(host, addresses or [])
         return self.resolved[host]
