@@ -91,18 +91,26 @@ def test_overlapping_crawl_exits_at_once(sampleweb: SampleWebProcess, truth: dic
             time.sleep(0.1)
         time.sleep(2.0)  # into the crawl proper, where the pipeline holds the DB
         assert slow.poll() is None, "the polite crawl ended too soon to test overlap"
+        # "At once": as soon as a crawl refused before its lock (a directory for a DB,
+        # checked in the same function) in this same run, give or take 1 s of noise.
+        started = time.monotonic()
+        baseline = run_cli(*_crawl_args(tmp_path, seeds, sampleweb, "--fast"))
+        refused_early = time.monotonic() - started
+        assert baseline.returncode == ExitCode.DATABASE, baseline.stderr
         started = time.monotonic()
         second = run_cli(*_crawl_args(db, seeds, sampleweb, "--fast"))
         took = time.monotonic() - started
         assert second.returncode == ExitCode.LOCKED, second.stderr
         assert second.stderr.strip().count("\n") == 0
         assert "another crawl is running" in second.stderr
+        assert took < refused_early + 1.0, (took, refused_early)
         # Readers are let in while the crawl runs (it holds the file only while it
         # writes a batch): the report of what is stored so far.
         report = run_cli("report", "--db", str(db), "--out", str(tmp_path / "r.html"))
         assert report.returncode == 0, report.stderr
         assert "in progress" in (tmp_path / "r.html").read_text("utf-8")
-        print(f"second crawl refused in {took:.2f} s")
+        print(f"second crawl refused in {took:.2f} s (a crawl refused before the lock: "
+              f"{refused_early:.2f} s)")
     finally:
         slow.send_signal(signal.SIGINT)
         slow.communicate(timeout=120)
@@ -294,6 +302,10 @@ def test_suppress_and_mark_contacted(sampleweb: SampleWebProcess, truth: dict[st
     assert "contacted 20" in dom and target in dom
     # A cooldown of 1 day that has not passed still hides it; the DB keeps the setting.
     assert run_cli("mark-contacted", target, "--cooldown-days", "1", "--db", str(db)).returncode == 0
+    with Store.open(db, read_only=True) as store:
+        kept = store.rows("SELECT value FROM prefs WHERE key = 'contact_cooldown_days'")
+        row = store.rows("SELECT in_cooldown FROM prospects WHERE domain = ?", [target])[0]
+    assert kept == [{"value": "1"}] and row == {"in_cooldown": True}
     bad = run_cli("suppress", "not an address", "--db", str(db))
     assert bad.returncode == ExitCode.USAGE and bad.stderr.count("\n") == 1
 
@@ -304,6 +316,21 @@ def test_http_cache_for_development(sampleweb: SampleWebProcess, truth: dict[str
     result = run_cli(*_crawl_args(db, seeds, sampleweb, "--fast", "--http-cache", str(cache)))
     assert result.returncode == 0, result.stderr[-2000:]
     assert any(cache.rglob("response_body"))
+    # The same crawl again with the web out of reach (a proxy on a closed port): every
+    # page is answered from the cache, so the same pages and contacts are stored.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    replay = tmp_path / "replay.duckdb"
+    args = _crawl_args(replay, seeds, sampleweb, "--fast", "--http-cache", str(cache))
+    args[args.index("--proxy") + 1] = dead
+    again = run_cli(*args)
+    assert again.returncode == 0, again.stderr[-2000:]
+    query = "SELECT url, status FROM pages ORDER BY url"
+    contacts = "SELECT domain, kind, value FROM contacts ORDER BY ALL"
+    with Store.open(db, read_only=True) as first, Store.open(replay, read_only=True) as second:
+        assert first.query(query)[1] and second.query(query)[1] == first.query(query)[1]
+        assert second.query(contacts)[1] == first.query(contacts)[1]
 
 
 def test_live_progress_on_a_terminal(sampleweb: SampleWebProcess, truth: dict[str, Any],
