@@ -242,6 +242,24 @@ def cmd_mark_contacted(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from prospector.verify.command import verify_command
+
+    return verify_command(args)
+
+
+def cmd_drafts(args: argparse.Namespace) -> int:
+    from prospector.outreach.commands import drafts_command
+
+    return drafts_command(args)
+
+
+def cmd_outreach(args: argparse.Namespace) -> int:
+    from prospector.outreach.commands import outreach_command
+
+    return outreach_command(args)
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from prospector.score.explain import explain
     from prospector.store.db import Store
@@ -268,6 +286,7 @@ COMMANDS = {
     "crawl": cmd_crawl, "discover": cmd_discover, "report": cmd_report, "sql": cmd_sql, "demo": cmd_demo,
     "sampleweb": cmd_sampleweb, "export": cmd_export, "runs": cmd_runs,
     "suppress": cmd_suppress, "mark-contacted": cmd_mark_contacted, "worker": cmd_worker,
+    "verify": cmd_verify, "drafts": cmd_drafts, "outreach": cmd_outreach,
 }
 
 

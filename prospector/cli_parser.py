@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_discover(sub)
     _add_outputs(sub)
     _add_operations(sub)
+    _add_outreach(sub)
     _add_tools(sub)
     return parser
 
@@ -195,6 +196,49 @@ def _add_operations(sub: _Sub) -> None:
     contacted.add_argument("--cooldown-days", type=_positive, metavar="N",
                            help="days a contacted site stays out of the to-contact lists "
                            "(stored in the DB; 90 until set)")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 60:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 60: {text}")
+    return value
+
+
+def _add_outreach(sub: _Sub) -> None:
+    """Issue 22: verify addresses, draft first messages, move prospects along."""
+    verify = sub.add_parser("verify", help="check every stored address: syntax, disposable, "
+                            "role, and whether its domain receives mail (DNS; never SMTP)")
+    verify.add_argument("--db", type=Path, required=True)
+    verify.add_argument("--list", dest="which", default="all",
+                        choices=["jv", "newsletters", "communities", "all"])
+    verify.add_argument("--resolver", metavar="IP[:PORT]",
+                        help="DNS resolver to ask (default: [verify] resolver, else the system's)")
+    verify.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
+                        help="per DNS query (3)")
+    verify.add_argument("--config", type=Path, help="TOML config file ([verify] section)")
+
+    drafts = sub.add_parser("drafts", help="write a personalised first message per prospect "
+                            "(.eml files or a mail-merge CSV); never sends mail")
+    drafts.add_argument("--db", type=Path, required=True)
+    drafts.add_argument("--list", dest="which", default="jv",
+                        choices=["jv", "newsletters", "communities"])
+    drafts.add_argument("--limit", type=_positive, metavar="N", help="at most N drafts")
+    drafts.add_argument("--template", type=Path, metavar="FILE",
+                        help="Jinja2 template: a 'Subject: ...' line, a blank line, the body")
+    drafts.add_argument("--out", type=Path, required=True, metavar="DIR")
+    drafts.add_argument("--format", choices=["eml", "csv"], default="eml")
+    drafts.add_argument("--config", type=Path, help="TOML config file with a [sender] section")
+
+    outreach = sub.add_parser("outreach", help="set a prospect's pipeline status (history kept)")
+    outreach.add_argument("target", metavar="DOMAIN|EMAIL")
+    outreach.add_argument("--status", required=True,
+                          choices=["drafted", "contacted", "replied", "declined", "partner"])
+    outreach.add_argument("--note", default="")
+    outreach.add_argument("--db", type=Path, required=True)
 
 
 def _add_tools(sub: _Sub) -> None:

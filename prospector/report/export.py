@@ -27,7 +27,8 @@ VIEWS = {"jv": "jv_partners", "communities": "communities", "newsletters": "news
 # The columns outreach tools map on import; `contact` carries a form or profile URL
 # when the best channel is not an email.
 COLUMNS = ("domain", "url", "name", "email", "role", "channel", "score", "kind", "platform",
-           "why", "first_seen", "contact")
+           "why", "first_seen", "contact", "deliverability", "checked_at", "status",
+           "inferred_email")
 # What a spreadsheet reads as the start of a formula (or of a cell-splitting control).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -72,8 +73,18 @@ def _record(row: Mapping[str, Any]) -> dict[str, Any]:
         "first_seen": first_seen.isoformat(timespec="seconds")
         if isinstance(first_seen, datetime) else first_seen,
         "contact": contact,
+        # Issue 22: what `prospector verify` said of the email and when; the outreach
+        # status; an address inferred from the site's pattern, never in `email`.
+        "deliverability": (row.get("contact_deliverability") or "") if channel == "email" else "",
+        "checked_at": _iso(row.get("contact_checked_at")) if channel == "email" else None,
+        "status": row.get("outreach_status") or "",
+        "inferred_email": row.get("inferred_contact") or "",
     }
     return {k: neutralise(v) for k, v in record.items()}
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
 
 
 def export_rows(store: Store, which: str) -> list[dict[str, Any]]:

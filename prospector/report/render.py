@@ -37,7 +37,7 @@ SITE_FIELDS = (
     "domain", "href", "name", "kind", "platform", "score", "points", "channel", "contact",
     "contact_role", "others", "why", "linked_from", "first_seen", "new", "inlinks",
     "members", "posts", "last_activity", "registration", "provider", "subscribers", "deals",
-    "contacted",
+    "contacted", "deliverability", "status", "inferred",
 )
 
 # Facts issue 4 adds: the first of these column names a view carries is used.
@@ -150,6 +150,11 @@ def _site_record(row: Mapping[str, Any], factors: list[str], others: list[tuple[
         "first_seen": first_seen.isoformat()[:10] if isinstance(first_seen, date) else None,
         "new": is_new,
         "inlinks": int(row.get("inlinks") or 0),
+        # Issue 22: what `verify` said of the best address, the pipeline status, and an
+        # address inferred from the site's pattern (shown apart, marked as a guess).
+        "deliverability": row.get("contact_deliverability") or "",
+        "status": row.get("outreach_status") or "",
+        "inferred": row.get("inferred_contact") or "",
         **{f: _fact(row, facts[f]) for f in FACT_COLUMNS if f != "name"},
     }
     return [record[f] for f in SITE_FIELDS]
@@ -225,6 +230,7 @@ def report_data(store: Store) -> dict[str, Any]:
         "failed_queries": store.search_failures(int(run["run_id"])) if run else [],
         "run_date": started.strftime("%Y-%m-%d %H:%M") if isinstance(started, datetime) else "—",
         "counts": counts,
+        "pipeline": store.pipeline_counts(),
         "changes": changes,
         "factors": [{"name": f, "weight": weights.get(f)} for f in factors],
         "link_map": _link_map(store, sites),

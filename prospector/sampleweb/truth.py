@@ -9,6 +9,7 @@ from typing import Any
 from ..urls import registered_domain
 from .contacts import EMAIL_METHODS
 from .generator import build
+from .mail import accepts_mail, address_pattern, mail_setups
 from .model import SampleWeb, Site
 from .search import page_url
 
@@ -54,6 +55,7 @@ def community_grade(s: Site) -> int:
 
 def truth(web: SampleWeb) -> dict[str, Any]:
     sites = []
+    mail = mail_setups(web)
     for s in sorted(web.sites, key=lambda s: s.domain):
         assert registered_domain(s.host) == s.domain, s.host
         sites.append({
@@ -82,12 +84,16 @@ def truth(web: SampleWeb) -> dict[str, Any]:
             "pages": sorted(page_url(s, p) for p, pg in s.pages.items() if pg.is_html),
             "partner_grade": partner_grade(s),
             "community_grade": community_grade(s),
+            "mail_setup": mail[s.domain],  # issue 22: how its DNS answers for mail
+            "accepts_mail": accepts_mail(mail[s.domain]),
+            "address_pattern": address_pattern(s),  # first, first.last, or None
         })
     return {
         "seed": web.seed,
         "today": web.today.isoformat(),
         "keyword": "beekeeping",
         "sites": sites,
+        "mail_domains": {d: {"setup": m, "accepts_mail": accepts_mail(m)} for d, m in mail.items()},
     }
 
 

@@ -5,7 +5,6 @@ and the cooldown during which a contacted site stays out of the to-contact lists
 from __future__ import annotations
 
 from collections.abc import Sequence
-
 from typing import Any
 
 from prospector.store.connection import Connection, now

@@ -26,8 +26,11 @@ _RANKED_PROSPECTS = """
 # One row per stored contact of a prospect: the best channels first.
 _PROSPECT_CONTACTS = """
     SELECT p.domain, p.url, p.title, p.score, p.kind, p.platform, p.why, p.first_seen,
-           c.kind AS channel, c.value AS contact, c.role AS contact_role
+           c.kind AS channel, c.value AS contact, c.role AS contact_role,
+           k.deliverability AS contact_deliverability, k.checked_at AS contact_checked_at,
+           p.outreach_status, p.inferred_contact
     FROM contacts c JOIN prospects p USING (domain)
+    LEFT JOIN contact_checks k ON c.kind = 'email' AND k.address = c.value
     ORDER BY p.score DESC, p.domain,
              CASE c.kind WHEN 'email' THEN 0 WHEN 'form' THEN 1 WHEN 'social' THEN 2 ELSE 3 END,
              c.confidence DESC, c.value

@@ -4,13 +4,19 @@ and the checks; one summary line."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from prospector.config.sources import outreach_values
-from prospector.errors import ExitCode
+from prospector.errors import DatabaseError, ExitCode
 from prospector.store.db import Store
-from prospector.verify.dns import (DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, ResolverSettings,
-                                   parse_resolver, system_resolver)
+from prospector.verify.dns import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_TIMEOUT,
+    ResolverSettings,
+    parse_resolver,
+    system_resolver,
+)
 
 
 def resolver_settings(flag: str | None, timeout: float | None,
@@ -23,6 +29,14 @@ def resolver_settings(flag: str | None, timeout: float | None,
         int(file_values.get("dns_concurrency") or DEFAULT_CONCURRENCY))
 
 
+def open_existing(db: Path) -> Store:
+    """The DB to update: these commands never create one (a typo in --db would
+    otherwise leave an empty database and say nothing was there)."""
+    if not db.is_dir() and not db.exists():
+        raise DatabaseError(f"no database at {db}: run `prospector crawl` first")
+    return Store.open(db)
+
+
 def verify_command(args: argparse.Namespace) -> int:
     from prospector.verify.checks import DEFAULT_TTL_DAYS, verify_store
     from prospector.verify.patterns import infer_store
@@ -30,7 +44,7 @@ def verify_command(args: argparse.Namespace) -> int:
     values = outreach_values(args.config)
     settings = resolver_settings(args.resolver, args.timeout, values)
     ttl = values.get("verify_ttl_days")
-    with Store.open(args.db) as store:
+    with open_existing(args.db) as store:
         inferred = infer_store(store)
         summary = verify_store(store, args.which, settings,
                                DEFAULT_TTL_DAYS if ttl is None else float(ttl))

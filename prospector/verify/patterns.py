@@ -15,29 +15,27 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from prospector.store.connection import now
 from prospector.store.db import Store
 
 # The patterns companies and small sites use for personal addresses (the ones
-# Hunter-style tools report), each made from (first, last), lower case ASCII.
-PATTERNS: dict[str, Callable[[str, str], str]] = {
-    "first.last": lambda f, l: f"{f}.{l}",
-    "first_last": lambda f, l: f"{f}_{l}",
-    "first-last": lambda f, l: f"{f}-{l}",
-    "firstlast": lambda f, l: f + l,
-    "flast": lambda f, l: f[0] + l,
-    "f.last": lambda f, l: f"{f[0]}.{l}",
-    "first": lambda f, l: f,
-    "firstl": lambda f, l: f + l[0],
-    "first.l": lambda f, l: f"{f}.{l[0]}",
-    "last": lambda f, l: l,
-    "last.first": lambda f, l: f"{l}.{f}",
-    "lastf": lambda f, l: l + f[0],
-    "fl": lambda f, l: f[0] + l[0],
+# Hunter-style tools report), as templates over the name's first and last word and
+# their initials (f, l), lower case ASCII.
+PATTERNS: dict[str, str] = {
+    "first.last": "{first}.{last}", "first_last": "{first}_{last}",
+    "first-last": "{first}-{last}", "firstlast": "{first}{last}", "flast": "{f}{last}",
+    "f.last": "{f}.{last}", "first": "{first}", "firstl": "{first}{l}",
+    "first.l": "{first}.{l}", "last": "{last}", "last.first": "{last}.{first}",
+    "lastf": "{last}{f}", "fl": "{f}{l}",
 }
+
+
+def make_local(pattern: str, first: str, last: str) -> str:
+    return PATTERNS[pattern].format(first=first, last=last, f=first[0], l=last[0])
+
 
 # Phrases that introduce a person on about, contact, impressum and team pages and in
 # bylines: "X is run by Jane Doe", "Responsible for content: Jane Doe", "By Tom Hill".
@@ -84,7 +82,7 @@ def fitting(name: str, local: str) -> set[str]:
     parts = name_parts(name)
     if parts is None:
         return set()
-    return {p for p, make in PATTERNS.items() if make(*parts) == local.lower()}
+    return {p for p in PATTERNS if make_local(p, *parts) == local.lower()}
 
 
 def names_in_text(text: str) -> list[str]:
@@ -128,7 +126,7 @@ def propose(domain: str, names: Iterable[str], addresses: Iterable[str]) -> list
             continue  # this person shows an address already
         parts = name_parts(name)
         assert parts is not None
-        address = f"{PATTERNS[pattern](*parts)}@{domain}"
+        address = f"{make_local(pattern, *parts)}@{domain}"
         if address not in own and all(p.address != address for p in out):
             out.append(Proposal(domain, name, address, pattern, support))
     return out

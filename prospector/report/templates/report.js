@@ -68,6 +68,7 @@
       td.appendChild(name);
       if (site.new) { td.appendChild(el("span", "badge", "new")); }
       if (site.contacted) { td.appendChild(el("span", "badge contacted", "contacted " + site.contacted)); }
+      if (site.status) { td.appendChild(el("span", "badge status", site.status)); }
       if (site.name) { td.appendChild(el("div", "title", site.name)); }
     },
     kindplat: function (td, site) {
@@ -99,11 +100,19 @@
       td.appendChild(el("span", "channel", label));
       var value = el("span", "contact", site.contact);
       td.appendChild(value);
+      if (site.channel === "email") {
+        // what `prospector verify` said of the address (unchecked until it runs)
+        var mail = site.deliverability || "unchecked";
+        td.appendChild(el("span", "badge mail " + mail, mail.replace("_", " ")));
+      }
       var button = el("button", "copy", "Copy");
       button.type = "button";
       button.title = "Copy " + site.contact;
       button.addEventListener("click", function () { copyText(site.contact, button); });
       td.appendChild(button);
+      if (site.inferred) {
+        td.appendChild(el("div", "inferred", "inferred (not found on the site): " + site.inferred));
+      }
     },
     others: function (td, site) {
       if (!site.others.length) { td.appendChild(el("span", "none", DASH)); return; }
