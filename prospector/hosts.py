@@ -23,6 +23,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import idna
 from confusable_homoglyphs import categories, confusables
@@ -40,6 +41,7 @@ ALLOWED_MIXES = (
     frozenset({"LATIN", "HAN", "HANGUL"}),
 )
 _NEUTRAL_SCRIPTS = frozenset({"COMMON", "INHERITED"})
+MAX_REFUSALS_KEPT = 100_000  # a hostile page may offer millions; the count stops here
 
 
 class HostError(ValueError):
@@ -63,8 +65,11 @@ def _bad_character(host: str) -> str | None:
 
 
 def ascii_host(host: str) -> str:
-    """The lower-case ASCII (punycode) form of `host`; HostError saying why it is not
-    a host name. IP literals and ASCII names pass as they are (lower-cased)."""
+    """The lower-case ASCII (punycode) form of `host`, percent-decoded first; HostError
+    saying why it is not a host name. IP literals and ASCII names pass as they are
+    (lower-cased)."""
+    if "%" in host:
+        host = unquote(host)  # as a browser or proxy reads it (WHATWG URL host parsing)
     bad = _bad_character(host)
     if bad is not None:
         raise HostError(f"host {host!r} holds a {bad}")
@@ -79,25 +84,23 @@ def ascii_host(host: str) -> str:
 
 @dataclass
 class Refusals:
-    """Hosts refused where a page offered them (scraped links, search results): counted,
-    with a few examples, for the run's one summary line. Thread-safe."""
+    """Host names refused where a page offered them (scraped links, search results):
+    each distinct one once (several readers look at the same link), for the run's one
+    summary line. Thread-safe; bounded."""
 
-    count: int = 0
-    examples: list[str] = field(default_factory=list)
+    seen: dict[str, None] = field(default_factory=dict)  # the refusals, in order
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, why: str) -> None:
         with self._lock:
-            self.count += 1
-            if len(self.examples) < 3:
-                self.examples.append(why)
+            if len(self.seen) < MAX_REFUSALS_KEPT:
+                self.seen[why] = None
 
     def take(self) -> tuple[int, list[str]]:
-        """(count, examples) so far, and start again from zero."""
+        """(how many distinct refusals, the first three) so far; then from zero again."""
         with self._lock:
-            found = (self.count, self.examples)
-            self.count, self.examples = 0, []
-            return found
+            found, self.seen = list(self.seen), {}
+        return len(found), found[:3]
 
 
 REFUSED = Refusals()
@@ -106,7 +109,7 @@ REFUSED = Refusals()
 def normal_host(host: str) -> str:
     """`ascii_host(host)`, or '' when it is refused (counted in REFUSED): for hosts a
     page or search engine offers, which are dropped, not fatal."""
-    if host.isascii() and host.isprintable() and " " not in host:
+    if host.isascii() and host.isprintable() and " " not in host and "%" not in host:
         return host.lower()  # the common case, as cheap as it can be
     try:
         return ascii_host(host)
@@ -128,15 +131,18 @@ def unicode_host(host: str) -> str:
 
 def label_lookalike(label: str) -> str | None:
     """Why a Unicode label could imitate another name, or None: it mixes scripts outside
-    the allowed mixes, or every distinct letter of its one non-Latin script has a Latin
-    look-alike."""
+    the allowed mixes, or every distinct letter of its one non-Latin script looks like
+    an ASCII letter (a whole-script confusable, e.g. Cyrillic 'аррӏе')."""
     scripts = frozenset(categories.unique_aliases(label)) - _NEUTRAL_SCRIPTS
     if len(scripts) > 1 and not any(scripts <= mix for mix in ALLOWED_MIXES):
         return "mixed scripts " + "+".join(sorted(s.title() for s in scripts))
     if scripts and scripts != {"LATIN"}:
         letters = {ch for ch in label if ch.isalpha()}
         found = confusables.is_confusable(label, greedy=True, preferred_aliases=["latin"])
-        imitated = {str(hit["character"]) for hit in found or []}
+        # Only look-alikes of what a host name can hold in ASCII count: 'ф' resembles
+        # the IPA letter 'ɸ', which no one types for a Latin host.
+        imitated = {str(hit["character"]) for hit in found or []
+                    if any(str(g["c"]).isascii() for g in hit["homoglyphs"])}
         if letters and letters <= imitated:
             script = next(iter(scripts)).title()
             return f"{script} letters that all look Latin"

@@ -166,5 +166,5 @@ def _say_refused_hosts() -> None:
     or bidi character, an invalid international name: prospector.hosts)."""
     count, examples = REFUSED.take()
     if count:
-        print(f"{count} link(s) dropped for a bad host name, e.g. {examples[0]}",
+        print(f"{count} bad host name(s) in links dropped, e.g. {examples[0]}",
               file=sys.stderr)

@@ -24,6 +24,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from prospector.files import check_out_path, write_atomic
+from prospector.hosts import shown_host
 from prospector.report.linkmap import LinkMap, SiteNode, choose, layout
 from prospector.store.db import Store
 from prospector.store.reads import RANKED_LISTS
@@ -37,7 +38,7 @@ SITE_FIELDS = (
     "domain", "href", "name", "kind", "platform", "score", "points", "channel", "contact",
     "contact_role", "others", "why", "linked_from", "first_seen", "new", "inlinks",
     "members", "posts", "last_activity", "registration", "provider", "subscribers", "deals",
-    "contacted", "deliverability", "status", "inferred",
+    "contacted", "shown", "deliverability", "status", "inferred",
 )
 
 # Facts issue 4 adds: the first of these column names a view carries is used.
@@ -135,6 +136,9 @@ def _site_record(row: Mapping[str, Any], factors: list[str], others: list[tuple[
     first_seen = row.get("first_seen")
     record = {
         "domain": row["domain"],
+        # The punycode domain with its Unicode form, or a look-alike warning (hosts.py);
+        # '' when it is plain ASCII, as most are.
+        "shown": "" if "xn--" not in str(row["domain"]) else shown_host(str(row["domain"])),
         "href": safe_href(row.get("url")),
         "name": _fact(row, facts["name"]) or row.get("title") or "",
         "kind": row.get("kind") or "",

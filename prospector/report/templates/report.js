@@ -10,7 +10,7 @@
     var site = {};
     blob.fields.forEach(function (name, i) { site[name] = row[i]; });
     var others = site.others.map(function (o) { return o[0] + " " + o[1]; }).join(" ");
-    site.haystack = [site.domain, site.name, site.kind, site.platform, site.provider,
+    site.haystack = [site.domain, site.shown, site.name, site.kind, site.platform, site.provider,
       site.channel, site.contact, others, site.why, site.linked_from.join(" "), site.deals]
       .join(" ").toLowerCase();
     return site;
@@ -59,7 +59,8 @@
   var render = {
     rank: function (td, site, rank) { td.textContent = rank; },
     site: function (td, site) {
-      var name = isWebUrl(site.href) ? el("a", "site", site.domain) : el("span", "site", site.domain);
+      var label = site.shown || site.domain;  // an international domain: punycode (Unicode)
+      var name = isWebUrl(site.href) ? el("a", "site", label) : el("span", "site", label);
       if (isWebUrl(site.href)) {
         name.href = site.href;
         name.rel = "noopener noreferrer";
