@@ -173,3 +173,101 @@ def test_the_run_lock_is_the_dbs_real_path(tmp_path: Path) -> None:
     link.symlink_to(db)
     with run_lock(db), pytest.raises(LockedError), run_lock(link):
         pass
+
+
+# -- proxy mode resolves names locally too ------------------------------------------------------
+def _local_name() -> tuple[str, str]:
+    """A name (not `localhost`, not an address) that this machine resolves to a
+    non-public address, and that address: its own host name, from /etc/hosts or DNS."""
+    import socket
+
+    from prospector.crawl.middlewares.guard import address_kind, literal_address
+
+    name = socket.gethostname()
+    try:
+        answers = {str(i[4][0]) for i in socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)}
+    except OSError:
+        answers = set()
+    for text in sorted(answers):
+        ip = literal_address(text)
+        if ip is not None and address_kind(ip) is not None:
+            return name, text
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"this machine's name {name!r} resolves to no private address")
+    pytest.skip(f"this machine's name {name!r} resolves to no private address")
+
+
+def _guarded(url: str, *, proxy: str = "http://127.0.0.1:9") -> str | None:
+    import asyncio
+
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+
+    from prospector.crawl.middlewares.guard import AddressGuard
+
+    try:
+        asyncio.run(AddressGuard(False, proxy).process_request(Request(url, meta={"proxy": proxy})))
+    except IgnoreRequest as exc:
+        return str(exc)
+    return None
+
+
+def test_proxy_mode_refuses_a_name_the_local_network_resolves_privately() -> None:
+    name, address = _local_name()
+    refusal = _guarded(f"http://{name}/")
+    assert refusal is not None and f"resolves to {address}" in refusal, refusal
+    assert _guarded(f"http://{name.upper()}%2E/") is not None  # case, a trailing dot, encoded
+    # A name that does not resolve here goes on to the proxy (the sample web's names).
+    assert _guarded("http://bee-forum.test/") is None
+
+
+def test_a_hanging_lookup_counts_as_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no reachable DNS server getaddrinfo may block for long: the guard waits
+    RESOLVE_TIMEOUT_S at most, and the proxy then resolves the name."""
+    import socket
+    import threading
+    import time
+
+    from prospector.crawl.middlewares import guard
+
+    release = threading.Event()
+
+    def hang(*args: object, **kwargs: object) -> object:
+        release.wait(60)  # a resolver that never answers (until the test ends)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hang)
+    started = time.monotonic()
+    try:
+        assert _guarded("http://slow-dns.test/") is None
+    finally:
+        release.set()
+    seconds = time.monotonic() - started
+    print(f"\nhanging lookup given up after {seconds:.2f} s "
+          f"(RESOLVE_TIMEOUT_S = {guard.RESOLVE_TIMEOUT_S})")
+    assert guard.RESOLVE_TIMEOUT_S <= seconds < guard.RESOLVE_TIMEOUT_S + 1.5
+
+
+def test_a_proxied_crawl_never_follows_a_redirect_to_a_private_name(tmp_path: Path) -> None:
+    """A hostile site redirects the crawl to a name the user's network resolves to a
+    private address: through the proxy, the request is refused, never sent."""
+    from tests.conftest import store_earlier_run
+    from tests.tiny_proxy import REDIRECT, page, tiny_web
+
+    name, _address = _local_name()
+    db = tmp_path / "p.duckdb"
+    store_earlier_run(db)
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text("http://hostile.test/\n")
+    pages = {"hostile.test/": page("Hostile apiary", '<a href="/contact">Contact</a>'),
+             "hostile.test/contact": f"{REDIRECT}http://{name}/latest/meta-data/"}
+    with tiny_web(pages) as web:
+        result = run_cli("crawl", "beekeeping", "--db", str(db), "--seeds", str(seeds),
+                         "--proxy", web.url, "--backend", "none", "--no-progress", "--fast",
+                         "--max-distance", "0", timeout=240)
+    assert result.returncode in (ExitCode.OK, ExitCode.PARTIAL), result.stderr
+    assert "hostile.test/contact" in web.seen, web.seen  # the redirect was taken...
+    assert not [k for k in web.seen if k.startswith(name)], web.seen  # ...and refused
+    with Store.open(db, read_only=True) as store:
+        titles = {r[0] for r in store.query("SELECT title FROM pages")[1]}
+    assert {"Kept apiary", "Hostile apiary"} <= titles, titles

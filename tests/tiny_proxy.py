@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 STUCK = "<stuck>"  # a page body meaning: accept the request, then never answer
+REDIRECT = "<redirect>"  # a page body REDIRECT + URL: a 302 to that URL
 
 
 @dataclass
@@ -35,6 +36,12 @@ def _handler(web: TinyWeb) -> type[BaseHTTPRequestHandler]:
             body = web.pages.get(key)
             if body == STUCK:
                 web.stop.wait()  # until the test ends: the crawler waits for ever
+                return
+            if body is not None and body.startswith(REDIRECT):
+                self.send_response(302)
+                self.send_header("Location", body[len(REDIRECT):])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
                 return
             data = (body or "not here").encode("utf-8")
             self.send_response(200 if body is not None else 404)

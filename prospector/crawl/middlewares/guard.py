@@ -206,7 +206,8 @@ class AddressGuard:
         refused = url_refusal(request.url)
         if refused is None and not request.url.startswith("data:"):
             # Looked up as a proxy or resolver would read it: decoded, in punycode.
-            refused = await self._resolve(ascii_host(unquote(hostname(request.url))))
+            # ('VM%2E' is 'vm.', which /etc/hosts does not match but DNS may: 'vm' it is.)
+            refused = await self._resolve(ascii_host(unquote(hostname(request.url))).rstrip("."))
         if refused is not None:
             raise IgnoreRequest(refused)
 
