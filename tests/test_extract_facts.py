@@ -155,6 +155,9 @@ def test_parse_feed(tmp_path: Path) -> None:
     assert (rss.items, rss.latest_date, rss.oldest_date) == (3, "2024-03-02", "2024-01-02")
     assert rss.posts_per_month > 1 and rss.title.startswith("Bees")
     assert xxe_leaks(parse_feed, tmp_path) == []
+    from prospector.extract.feeds import read_feed  # the posts reader (issue 21) too
+
+    assert xxe_leaks(read_feed, tmp_path) == []
     atom = parse_feed("http://x.test/atom", ATOM)
     assert (atom.items, atom.latest_date) == (2, "2021-05-01")
     assert parse_feed("http://x.test/", b"not xml at all").items == 0
