@@ -4,6 +4,8 @@ private. Each door is tried, and the DB and files are checked intact after."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import stat
 from pathlib import Path
@@ -39,6 +41,10 @@ def _refused(result: object, code: int = ExitCode.USAGE) -> str:
     "SET enable_external_access = true",
     "DELETE FROM runs",
     "SELECT 1; DELETE FROM runs",
+    "SET autoinstall_known_extensions = true",
+    "SELECT * FROM 'http://127.0.0.1:9/x.csv'",  # external access (and httpfs autoload)
+    "SELECT * FROM read_text('/etc/hostname')",
+    "SELECT * FROM glob('/etc/*')",
 ])
 def test_sql_refuses_what_is_not_a_read(db: Path, tmp_path: Path, query: str) -> None:
     other = tmp_path / "other.duckdb"
@@ -117,6 +123,33 @@ def test_export_cells_lose_control_characters(cell: str, expected: str) -> None:
     from prospector.report.export import neutralise
 
     assert neutralise(cell) == expected
+
+
+def test_an_export_holds_no_control_character_and_only_web_urls(tmp_path: Path) -> None:
+    """End to end: a site whose stored URL is `javascript:` and whose name carries NUL
+    and an escape sequence; the CSV has neither, and the DB is as it was."""
+    from prospector.models import Candidate, Contact, FetchedPage, PageFacts
+    from prospector.score import rescore
+
+    db = tmp_path / "x.duckdb"
+    evil_url, evil_title = "javascript:alert(document.domain)", "Bee\x00s \x1b[31mred"
+    with Store.open(db) as store:
+        run = store.start_run("beekeeping", "{}")
+        store.add_candidates(run, [Candidate(evil_url, "evil.test", "seed file")])
+        store.add_pages(run, [FetchedPage("evil.test", evil_url, 200, "text/html", 1, PageFacts(
+            url=evil_url, domain="evil.test", title=evil_title, text="beekeeping blog",
+            kind="blog", contacts=(Contact("email", "jo@evil.test", evil_url, "", 0.9),)))])
+        store.finish_run(run, "done")
+        rescore(store)
+    before = db.read_bytes()
+    out = tmp_path / "x.csv"
+    result = run_cli("export", "--db", str(db), "--out", str(out), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert [r["domain"] for r in rows] == ["evil.test"], rows
+    assert rows[0]["url"] == "" and rows[0]["name"] == "Bees [31mred", rows[0]
+    assert not any(ch in out.read_text("utf-8") for ch in "\x00\x1b")
+    assert db.read_bytes() == before
 
 
 @pytest.mark.parametrize(("url", "kept"), [
