@@ -150,6 +150,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             max_sites=args.max_sites,
         ).fast()
         result = run_crawl(config)
+    from prospector.verify.command import demo_verify
+
+    print(demo_verify(args.db, web.seed))  # the local dnsmasq, when installed
     with Store.open(args.db, read_only=True) as store:
         out = write_report(store, args.out)
         top = store.top_prospect()

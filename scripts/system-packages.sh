@@ -6,6 +6,9 @@ set -u
 needed=()
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
+# dnsmasq-base: the dnsmasq binary alone (the `dnsmasq` package adds a system service on
+# port 53 the tests do not want); it lives in /usr/sbin, off a normal user's PATH.
+{ command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ]; } || needed+=(dnsmasq-base)
 # tests/test_libreoffice.py: an export imported into Calc with formula evaluation on.
 # 94 MB of packages (to download on a cold cache), 299 MB on disk; 22 s to install
 # with the archives cached (measured, issue 25); the test takes ~7 s.

@@ -174,3 +174,17 @@ def test_bad_inputs_are_one_line(crawled_db: Path, dns: DnsServer, tmp_path: Pat
     bad_config.write_text("[verify]\ntimeout = -1\n")
     done = run_cli("verify", "--db", str(db), "--config", str(bad_config))
     assert done.returncode == 2 and "dns_timeout" in done.stderr
+
+
+def test_demo_verifies_with_the_local_dnsmasq(tmp_path: Path) -> None:
+    from tests.dns_server import need_dnsmasq
+
+    need_dnsmasq()
+    db, out = tmp_path / "demo.duckdb", tmp_path / "demo.html"
+    done = run_cli("demo", "--db", str(db), "--out", str(out))
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("verify"))
+    print("\n" + line)
+    assert "local dnsmasq" in line and " 0 unknown" not in line
+    with Store.open(db, read_only=True) as store:
+        assert len(store.contact_checks()) > 50
