@@ -1,0 +1,149 @@
+"""Mutation testing (mutmut) of the modules where a silent error costs most, each against
+its own fast unit tests: `make mutate`, or
+
+    .venv/bin/python scripts/mutate.py [MODULE ...] [--jobs N] [--keep]
+
+MODULE is a name of TARGETS (default: all). Each runs in its own copy of the committed
+code (`git archive HEAD` into a temporary folder; the working tree is never touched),
+with a mutmut config written there. Prints, per module, killed / survived / total and
+the kill rate; survivors listed in EQUIVALENT (mutants no test can kill, each with its
+reason) are left out of the rate and counted apart. Not part of `make test` or CI: it
+takes minutes (about 1-2 mutants a second per job). Exit 1 when a module is under 85 %.
+Needs the `mutate` extra: `.venv/bin/pip install -e '.[mutate]'`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GOAL = 0.85
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    module: str  # the file mutated
+    tests: tuple[str, ...]  # its fast unit tests (files or node ids)
+    select: str = ""  # a pytest -k expression, when a file holds slow tests too
+
+
+TARGETS: tuple[Target, ...] = (
+    # E-mail extraction: the readers' core, every way an address is written on a page.
+    Target("emails", "prospector/extract/emails.py", ("tests/test_extract_emails.py",)),
+    # The junk filter and the address forms every reader shares (is_junk_email,
+    # normalize_email, roles, spelled-out and entity forms).
+    Target("addresses", "prospector/extract/addresses.py",
+           ("tests/test_extract_emails.py", "tests/test_kill_addresses.py")),
+    # The export's cell guard (formula neutralising, web-only URLs, the CSV/JSON shape).
+    Target("export", "prospector/report/export.py",
+           ("tests/test_export.py", "tests/test_doors.py::test_export_urls_are_web_addresses_only")),
+    # The address guard against requests to private, loopback and link-local hosts.
+    Target("guard", "prospector/crawl/middlewares/guard.py",
+           ("tests/test_hostile.py", "tests/test_doors.py", "tests/test_kill_guard.py"),
+           select="refus or public or resolv or guard or literal or address_kind or private_name"),
+    # Score factors: each factor's curve and bounds.
+    Target("factors", "prospector/score/factors.py", ("tests/test_score.py", "tests/test_kill_factors.py"),
+           select="not 10000"),
+)
+
+# Survivors no test can kill, by mutmut's name, with why (the behaviour is unchanged).
+# mutmut numbers a function's mutants in order: an edit of the function renumbers them,
+# so check `mutmut show NAME` in a --keep copy before adding or trusting a name here.
+EQUIVALENT: dict[str, str] = {
+    "prospector.score.factors.x_clamp__mutmut_4": "x <= 0 → 0.0: at x == 0 the original returns x, also 0",
+    "prospector.score.factors.x_clamp__mutmut_9": "x >= 1 → 1.0: at x == 1 the original returns x, also 1",
+    "prospector.score.factors.x_reachability__mutmut_13":
+        "role None read as 'XXroleXX': not in the table, so the 0.8 default, the role value",
+    "prospector.score.factors.x_reachability__mutmut_14": "the same with 'ROLE'",
+    "prospector.score.factors.x_deal_list__mutmut_4": "'XXXX' for no signals is no deal either: []",
+    "prospector.score.factors.x_activity__mutmut_2": "days < FRESH: at FRESH the curve gives 0.5**0 = 1.0",
+    "prospector.score.factors.x__log_scale__mutmut_3": "x < floor: at the floor log(1) = 0 either way",
+    "prospector.score.factors.x_relevance__mutmut_2": "bm25 < 0: at 0 the share is 0/ref = 0 either way",
+}
+
+
+def _copy() -> Path:
+    copy = Path(tempfile.mkdtemp(prefix="prospector-mutate-"))
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(copy)], input=archive.stdout, check=True)
+    return copy
+
+
+def _config(target: Target, copy: Path) -> str:
+    tests = [t for t in target.tests if (copy / t.split("::")[0]).exists()]
+    args = ["-p", "no:cacheprovider", "-q", "-m", "not crawl"]
+    if target.select:
+        args += ["-k", target.select]
+    lines = ["[mutmut]", "source_paths=prospector", f"only_mutate={target.module}",
+             "pytest_add_cli_args_test_selection=" + "\n    ".join(tests),
+             "pytest_add_cli_args=" + "\n    ".join(args)]
+    return "\n".join(lines) + "\n"
+
+
+def run_target(target: Target, jobs: int, keep: bool) -> tuple[int, int, int, list[str]]:
+    """(killed, survived, equivalent, surviving names) of one module."""
+    copy = _copy()
+    try:
+        # The copy's own pyproject must not carry a [tool.mutmut] (it would win).
+        (copy / "setup.cfg").write_text(_config(target, copy), encoding="utf-8")
+        env = dict(os.environ)
+        env.setdefault("PROSPECTOR_CORPUS", str(REPO.parent / "shared" / "corpus"))
+        env.pop("PYTHONWARNINGS", None)
+        mutmut = str(Path(sys.executable).with_name("mutmut"))
+        with (copy / "mutmut.log").open("w") as log:
+            subprocess.run([mutmut, "run", "--max-children", str(jobs)], cwd=copy, env=env,
+                           stdout=log, stderr=subprocess.STDOUT, check=False)
+        subprocess.run([mutmut, "export-cicd-stats"], cwd=copy, env=env, capture_output=True, check=False)
+        stats = json.loads((copy / "mutants" / "mutmut-cicd-stats.json").read_text())
+        listing = subprocess.run([mutmut, "results"], cwd=copy, env=env, capture_output=True,
+                                 text=True, check=False).stdout
+        survivors = [line.split(":")[0].strip() for line in listing.splitlines()
+                     if line.strip().endswith(("survived", "no tests", "timeout"))]
+        equivalent = [s for s in survivors if s in EQUIVALENT]
+        survived = len(survivors) - len(equivalent)
+        killed = int(stats["total"]) - len(survivors)
+        return killed, survived, len(equivalent), [s for s in survivors if s not in EQUIVALENT]
+    finally:
+        if keep:
+            print(f"  kept {copy}")
+        else:
+            shutil.rmtree(copy, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help=f"of {', '.join(t.name for t in TARGETS)}")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default 1)")
+    parser.add_argument("--keep", action="store_true", help="keep each copy (mutmut browse there)")
+    args = parser.parse_args(argv)
+    unknown = set(args.modules) - {t.name for t in TARGETS}
+    if unknown:
+        print(f"unknown module(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    low = 0
+    for target in (t for t in TARGETS if not args.modules or t.name in args.modules):
+        started = time.monotonic()
+        killed, survived, equivalent, names = run_target(target, args.jobs, args.keep)
+        judged = killed + survived
+        rate = killed / judged if judged else 0.0
+        low += rate < GOAL
+        print(f"{target.name:10} {target.module:40} killed {killed:4} survived {survived:3} "
+              f"equivalent {equivalent:2} rate {rate:6.1%} ({time.monotonic() - started:.0f} s)",
+              flush=True)
+        for name in names:
+            print(f"    survived: {name}")
+    return 1 if low else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
