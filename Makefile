@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 KEYWORD ?= beekeeping
 
-.PHONY: demo test lint unit install install-test system-packages bench clean
+.PHONY: demo test lint unit install install-test system-packages bench mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,15 @@ bench: install-test
 	@for script in bench/extract.py bench/store.py bench/bench_report.py bench/scaleout.py \
 			bench/crawl.py "bench/memory.py --quick"; do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Mutation testing (mutmut) of the modules where a silent error costs most, each against
+# its fast unit tests; kill rate per module (scripts/mutate.py). Minutes; not in CI.
+$(VENV)/.installed-mutate: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	touch $@
+
+mutate: $(VENV)/.installed-mutate
+	$(BIN)/python scripts/mutate.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
