@@ -89,7 +89,11 @@ def test_overlapping_crawl_exits_at_once(sampleweb: SampleWebProcess, truth: dic
     baseline = run_cli(*_crawl_args(tmp_path, seeds, sampleweb, "--fast"))
     refused_early = time.monotonic() - started
     assert baseline.returncode == ExitCode.DATABASE, baseline.stderr
-    slow = _popen(_crawl_args(db, seeds, sampleweb, "--no-progress"))  # polite: 1 s delays
+    # Polite and slow (4 s between a site's pages): still running for the checks below
+    # even on a loaded machine (at 1 s it could end before the report was read).
+    slow_config = tmp_path / "slow.toml"
+    slow_config.write_text("[politeness]\ndownload_delay = 4\nautothrottle = false\n")
+    slow = _popen(_crawl_args(db, seeds, sampleweb, "--no-progress", "--config", str(slow_config)))
     try:
         deadline = time.monotonic() + 60
         lock = Path(f"{db}.lock")
