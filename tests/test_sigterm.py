@@ -63,7 +63,7 @@ def test_sigterm_ends_a_waiting_crawl_within_its_grace_period(tmp_path: Path) ->
                 proc.kill()
                 proc.communicate()
     print(f"\nSIGTERM to exit: {seconds:.2f} s (grace period {GRACE_S:g} s); "
-          f"exit {proc.returncode}; requests seen {web.seen}")
+          f"exit {proc.returncode}; requests seen {web.seen}; stderr:\n{err.strip()}")
     assert seconds <= GRACE_S + EXIT_SLACK_S, (seconds, err)
     assert proc.returncode == ExitCode.PARTIAL, (out, err)
     assert "Traceback" not in err, err

@@ -5,8 +5,8 @@ progress has finished. A request still inside a huge download delay, or a downlo
 never ends (a server that accepts and then says nothing), holds that close up: for an
 hour, or until the download timeout, and a cron job never ends. So, after the signal:
 
-- at half the `grace` period, the requests still in progress are given up (download-
-  delay timers cancelled, the engine told none is left): the spider closes, the
+- at half the `grace` period, the downloads still in progress are cancelled (download-
+  delay timers too), as a download timeout cancels one: the spider closes, the
   pipeline stores what it holds and closes the run as partial, and the reactor stops;
 - at three quarters of it, if the reactor still runs, it is stopped outright;
 - at the end of it, if the process is still in the crawl (a lookup stuck in a thread
@@ -17,6 +17,7 @@ A second signal still forces Scrapy's immediate stop, as before.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -32,21 +33,27 @@ DEFAULT_GRACE_S = 10.0
 logger = logging.getLogger(__name__)
 
 
+# The coroutine Scrapy runs each request's download in (through the downloader
+# middlewares, the download-delay queue and the download handler), one asyncio task each.
+_DOWNLOAD_COROUTINE = "DownloaderMiddlewareManager.download_async"
+
+
 def give_up_in_progress(crawler: Crawler) -> int:
-    """Drop every request the engine still waits for, so its graceful close goes on;
-    how many there were. (Scrapy has no public call for this: its engine waits on a
-    slot's `inprogress` set, and its downloader slots on their delay timers.)"""
+    """Cancel every download still in progress, so the engine's graceful close goes on;
+    how many there were. Each is cancelled as a download timeout cancels it: its
+    connection dropped, its request failed through Scrapy's own error path (Scrapy has
+    no public call for this; the download-delay timers are cancelled first, so nothing
+    more leaves the queue)."""
     engine = crawler.engine
-    slot = getattr(engine, "_slot", None) if engine is not None else None
-    if engine is None or slot is None:
+    if engine is None:
         return 0
     for download_slot in engine.downloader.slots.values():
-        download_slot.close()  # cancels the delay timer; nothing more leaves the queue
-        download_slot.queue.clear()
-    dropped = len(slot.inprogress)
-    slot.inprogress.clear()
-    slot._maybe_fire_closing()
-    return dropped
+        download_slot.close()
+    tasks = [task for task in asyncio.all_tasks(asyncio.get_running_loop())
+             if getattr(task.get_coro(), "__qualname__", "") == _DOWNLOAD_COROUTINE]
+    for task in tasks:
+        task.cancel()
+    return len(tasks)
 
 
 def _reactor() -> Any:
