@@ -46,7 +46,8 @@ TARGETS: tuple[Target, ...] = (
            ("tests/test_extract_emails.py", "tests/test_kill_addresses.py")),
     # The export's cell guard (formula neutralising, web-only URLs, the CSV/JSON shape).
     Target("export", "prospector/report/export.py",
-           ("tests/test_export.py", "tests/test_doors.py::test_export_urls_are_web_addresses_only")),
+           ("tests/test_export.py", "tests/test_kill_export.py",
+            "tests/test_doors.py::test_export_urls_are_web_addresses_only")),
     # The address guard against requests to private, loopback and link-local hosts.
     Target("guard", "prospector/crawl/middlewares/guard.py",
            ("tests/test_hostile.py", "tests/test_doors.py", "tests/test_kill_guard.py"),
