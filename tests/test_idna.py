@@ -197,3 +197,23 @@ def _column(blob: object, name: str) -> list[object]:
 
     walk(blob)
     return found
+
+
+def test_search_results_with_bad_hosts_are_dropped(tmp_path: Path) -> None:
+    """A search engine's results (here the SearXNG mock of tests/backend_servers.py) name
+    hosts with control and bidi characters: dropped, never a candidate, no traceback; an
+    international one is a candidate under its punycode domain."""
+    from tests.backend_servers import serve
+
+    db = tmp_path / "p.duckdb"
+    with serve() as srv:
+        srv.state.hosts = ["bücher.test", "evil\u202egnp.test", "a\x00b.test", "good.test"]
+        result = run_cli("discover", "beekeeping", "--db", str(db), "--backend", "searxng",
+                         "--search", f"{srv.url}/searxng", "--format", "csv",
+                         "--max-sites", "1")  # two candidates: the first page fills them
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    with Store.open(db, read_only=True) as store:
+        domains = {r[0] for r in store.query("SELECT domain FROM discoveries")[1]}
+    assert domains == {"xn--bcher-kva.test", "good.test"}, domains
+    assert result.stdout.isascii()  # the listing shows the stored (punycode) names
