@@ -217,3 +217,12 @@ def test_search_results_with_bad_hosts_are_dropped(tmp_path: Path) -> None:
         domains = {r[0] for r in store.query("SELECT domain FROM discoveries")[1]}
     assert domains == {"xn--bcher-kva.test", "good.test"}, domains
     assert result.stdout.isascii()  # the listing shows the stored (punycode) names
+
+
+def test_an_exclude_list_in_unicode_excludes_the_punycode_site() -> None:
+    from prospector.discover.frontier import Frontier
+
+    frontier = Frontier(max_sites=5, exclude=frozenset({"BÜCHER.test", "evil\u202e.test"}))
+    assert not frontier.admits("xn--bcher-kva.test", 0)
+    assert frontier.admits("good.test", 0)
+    assert frontier.exclude == frozenset({"xn--bcher-kva.test"})  # the bad entry dropped
