@@ -39,7 +39,8 @@ class Target:
 
 TARGETS: tuple[Target, ...] = (
     # E-mail extraction: the readers' core, every way an address is written on a page.
-    Target("emails", "prospector/extract/emails.py", ("tests/test_extract_emails.py",)),
+    Target("emails", "prospector/extract/emails.py",
+           ("tests/test_extract_emails.py", "tests/test_kill_emails.py")),
     # The junk filter and the address forms every reader shares (is_junk_email,
     # normalize_email, roles, spelled-out and entity forms).
     Target("addresses", "prospector/extract/addresses.py",

@@ -1,0 +1,52 @@
+"""E-mail extraction's edges that mutation testing (scripts/mutate.py) showed the
+reader tables let through: bytes in, a separate raw markup, templates, and the credit
+line's window."""
+
+from __future__ import annotations
+
+from prospector.extract.emails import find_emails
+
+URL = "http://bees.com/"
+
+
+def _values(body: str | bytes, raw: str | None = None) -> list[tuple[str, str]]:
+    return [(c.value, c.method) for c in find_emails(URL, body, raw)]
+
+
+def test_bytes_are_decoded_as_utf8_with_replacement() -> None:
+    # An invalid byte (\xff) is replaced, not a reason to drop the page.
+    assert _values(b"<p>write to jo@bees.com \xff caf\xc3\xa9</p>") == [("jo@bees.com", "text")]
+
+
+def test_raw_markup_is_read_as_given() -> None:
+    """`raw` is the markup as the server sent it (entities the parser decoded are only
+    there): it is read when given, the parsed text otherwise."""
+    assert _values("<p>hi</p>", raw="<p>x&#64;bees.com</p>") == [("x@bees.com", "entity")]
+    assert _values("<p>x&#64;bees.com</p>") == [("x@bees.com", "entity")]
+
+
+def test_a_mailto_inside_a_template_is_not_the_page_s() -> None:
+    assert _values('<p>hi</p><template><a href="mailto:t@bees.com">t</a></template>') == []
+    assert _values('<p>hi</p><a href="mailto:t@bees.com">t</a>') == [("t@bees.com", "mailto")]
+
+
+def test_a_credit_line_at_the_very_start_is_read_whole() -> None:
+    assert _values(b"theme by ann@themes.org <p>info@bees.com</p>") == [("info@bees.com", "text")]
+
+
+def test_the_first_place_an_address_is_written_decides() -> None:
+    page = b"<footer>Theme by Ann ann@themes.org</footer><p>Contact ann@themes.org</p>"
+    assert _values(page) == []
+
+
+def test_the_credit_window_may_cut_a_character_in_two() -> None:
+    """400 bytes before the address: the cut can fall inside a UTF-8 character, which is
+    dropped (the page is still read, the credit still found)."""
+    for name in ("Ann", "Anna"):
+        body = ("x" + "é" * 300 + f" Theme by {name} ann@themes.org <p>info@bees.com</p>").encode()
+        at = body.find(b"ann@themes.org")
+        if 0x80 <= body[at - 400] < 0xC0:  # a continuation byte: the cut splits é
+            break
+    else:
+        raise AssertionError("no cut inside a character")
+    assert _values(body) == [("info@bees.com", "text")]
