@@ -56,11 +56,18 @@ def _prepare(db: Path, server: DnsServer) -> tuple[str, str]:
 
 
 def _eligible(db: Path) -> dict[str, dict[str, Any]]:
-    """JV prospects with a found address that is neither suppressed nor no_mail."""
+    """JV prospects with a found address that is neither suppressed (those are deleted)
+    nor no_mail, and not already written to for a higher-ranked site."""
+    eligible, used = {}, set()
     with Store.open(db, read_only=True) as store:
         addresses = store.site_addresses()
-        return {r["domain"]: r for r in store.draft_prospects("jv")
-                if any(a["deliverability"] != "no_mail" for a in addresses.get(r["domain"], []))}
+        for row in store.draft_prospects("jv"):
+            usable = [a["value"] for a in addresses.get(row["domain"], [])
+                      if a["deliverability"] != "no_mail"]
+            if usable and usable[0] not in used:
+                eligible[row["domain"]] = row
+                used.add(usable[0])
+    return eligible
 
 
 def test_one_eml_per_eligible_jv_prospect(crawled_db: Path, dns: DnsServer, config: Path,
@@ -210,14 +217,14 @@ def test_hooks(row: dict[str, Any], kind: str, words: str) -> None:
     assert found[0] == kind and words in found[1]
 
 
-@pytest.mark.parametrize(("owner", "address", "role", "greeting"), [
-    ("Jane Doe", "jane.doe@x.test", "personal", "Jane"),
-    ("Jane Doe", "jane@x.test", "personal", "Jane"),
-    ("Jane Doe", "info@x.test", "role", ""),
-    ("Jane Doe", "tom@x.test", "personal", ""),  # someone else's address
-    ("", "jane@x.test", "personal", ""),
+@pytest.mark.parametrize(("names", "address", "role", "greeting"), [
+    (["Jane Doe"], "jane.doe@x.test", "personal", "Jane Doe"),
+    (["Tom Hill", "Jane Doe"], "jane@x.test", "personal", "Jane Doe"),
+    (["Jane Doe"], "info@x.test", "role", ""),
+    (["Jane Doe"], "tom@x.test", "personal", ""),  # someone else's address
+    ([], "jane@x.test", "personal", ""),
 ])
-def test_greeting(owner: str, address: str, role: str, greeting: str) -> None:
-    from prospector.outreach.drafts import greeting_name
+def test_contact_name(names: list[str], address: str, role: str, greeting: str) -> None:
+    from prospector.outreach.drafts import contact_name
 
-    assert greeting_name(owner, address, role) == greeting
+    assert contact_name(names, address, role) == greeting

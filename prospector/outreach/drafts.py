@@ -28,7 +28,7 @@ from prospector.errors import InputError
 from prospector.files import write_atomic
 from prospector.report.export import neutralise
 from prospector.store.db import Store, is_suppressed
-from prospector.verify.patterns import fitting, name_parts
+from prospector.verify.patterns import fitting, name_parts, site_names
 
 DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "first_message.txt.j2"
 CSV_COLUMNS = ("to", "name", "subject", "body", "site", "hook")
@@ -140,13 +140,16 @@ def site_name(row: dict[str, Any]) -> str:
     return name if len(name) >= 3 else title or str(row["domain"])
 
 
-def greeting_name(owner: str, address: str, role: str) -> str:
-    """The owner's first name when the address is theirs (a pattern makes it from the
+def contact_name(names: list[str], address: str, role: str) -> str:
+    """The person the site names whose address this is (a pattern makes it from their
     name), else '' (a neutral greeting)."""
-    parts = name_parts(plain(owner))
-    if role == "role" or parts is None or not fitting(owner, address.split("@")[0]):
+    if role == "role":
         return ""
-    return plain(owner).split()[0]
+    local = address.split("@")[0]
+    for name in names:
+        if name_parts(plain(name)) is not None and fitting(plain(name), local):
+            return plain(name)
+    return ""
 
 
 def choose_address(domain: str, addresses: list[dict[str, Any]],
@@ -162,20 +165,21 @@ def choose_address(domain: str, addresses: list[dict[str, Any]],
 
 
 def render_draft(template: jinja2.Template, sender: Sender, row: dict[str, Any],
-                 address: dict[str, Any]) -> Draft:
+                 address: dict[str, Any], names: list[str]) -> Draft:
     kind, hook = hook_for(row)
     to = str(address["value"])
-    greet = greeting_name(str(row.get("owner_name") or ""), to, str(address.get("role") or ""))
+    person = contact_name(names, to, str(address.get("role") or ""))
     name = site_name(row)
     try:
-        text = template.render(greeting_name=greet, site_name=name, site_url=plain(row.get("url")),
+        text = template.render(greeting_name=person.split()[0] if person else "",
+                               contact_name=person, site_name=name, site_url=plain(row.get("url")),
                                hook=hook, hook_kind=kind, sender=sender, opt_out=OPT_OUT)
     except (jinja2.TemplateError, TypeError, ValueError) as exc:
         raise InputError(f"template: {exc}") from None
     first, _, body = text.lstrip("\n").partition("\n")
     if not first.lower().startswith("subject:"):
         raise InputError("template must start with a line 'Subject: …' (then the body)")
-    return Draft(int(row["rank"]), str(row["domain"]), to, greet, plain(first[8:]),
+    return Draft(int(row["rank"]), str(row["domain"]), to, person, plain(first[8:]),
                  body.strip("\n") + "\n", name, hook)
 
 
@@ -184,15 +188,21 @@ def make_drafts(store: Store, which: str, template: jinja2.Template, sender: Sen
     run = DraftRun()
     blocked = store.suppressions()
     addresses = store.site_addresses()
+    people = site_names(store)
+    written: set[str] = set()
     for row in store.draft_prospects(which):
         if limit is not None and len(run.drafts) >= limit:
             break
-        address, why = choose_address(str(row["domain"]), addresses.get(str(row["domain"]), []),
-                                      blocked)
+        domain = str(row["domain"])
+        address, why = choose_address(domain, addresses.get(domain, []), blocked)
+        if address is not None and address["value"] in written:
+            # One owner behind several sites (a network, a link farm): one message.
+            address, why = None, "address shared with a site drafted above"
         if address is None:
             run.skipped[why] += 1
             continue
-        run.drafts.append(render_draft(template, sender, row, address))
+        written.add(str(address["value"]))
+        run.drafts.append(render_draft(template, sender, row, address, people.get(domain, [])))
     return run
 
 

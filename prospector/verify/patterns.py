@@ -132,11 +132,18 @@ def propose(domain: str, names: Iterable[str], addresses: Iterable[str]) -> list
     return out
 
 
-def infer_store(store: Store) -> InferenceSummary:
-    """Infer every site's pattern from what the store holds; replace the proposals."""
+def site_names(store: Store) -> dict[str, list[str]]:
+    """Per site, the people it names: its owner, its posts' authors, and the people
+    its about, contact, impressum and team pages introduce."""
     people = {d: [n for n, _ in found] for d, found in store.site_people().items()}
     for domain, text in store.name_page_texts():
         people.setdefault(domain, []).extend(names_in_text(text))
+    return people
+
+
+def infer_store(store: Store) -> InferenceSummary:
+    """Infer every site's pattern from what the store holds; replace the proposals."""
+    people = site_names(store)
     emails = store.found_emails()
     proposals = [p for domain in sorted(emails) if domain in people
                  for p in propose(domain, people[domain], emails[domain])]
