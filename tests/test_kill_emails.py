@@ -4,7 +4,9 @@ line's window."""
 
 from __future__ import annotations
 
-from prospector.extract.emails import find_emails
+import pytest
+
+from prospector.extract.emails import MAX_ENTITY_CANDIDATES, find_emails
 
 URL = "http://bees.com/"
 
@@ -50,3 +52,23 @@ def test_the_credit_window_may_cut_a_character_in_two() -> None:
     else:
         raise AssertionError("no cut inside a character")
     assert _values(body) == [("info@bees.com", "text")]
+
+
+@pytest.mark.parametrize("raw", [
+    "&#106;&#111;@bees.com",  # references, then a plain '@' (';@')
+    "jo@&#98;ees.com",  # a plain '@', then a reference ('@&')
+    "&#106;&#111;@&#98;ees.com",
+    "jo&#64;bees.com",
+    "jo&#x40;bees.com",
+    "jo&commat;bees.com",
+    "see &#106;&#111;@bees.com\nor jo@&#98;ees.com",
+])
+def test_entity_forms_in_the_markup_alone(raw: str) -> None:
+    assert _values("<p>hi</p>", raw=raw) == [("jo@bees.com", "entity")]
+
+
+def test_entity_candidates_are_capped() -> None:
+    """A hostile page of references costs only the first MAX_ENTITY_CANDIDATES."""
+    assert _values("<p>hi</p>", raw="&#64;" * MAX_ENTITY_CANDIDATES + " jo&#64;bees.com") == []
+    assert _values("<p>hi</p>", raw="&#64;" * (MAX_ENTITY_CANDIDATES - 1) + " jo&#64;bees.com") == [
+        ("jo@bees.com", "entity")]
