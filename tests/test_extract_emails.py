@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from prospector.extract import extract_page
 from prospector.extract.addresses import MAX_SPELLED_AT, _spelled_at_spots
 from prospector.extract.emails import (
+    _AT_REFERENCE_RE,
     MAX_ENTITY_CANDIDATES,
     _entity_candidates,
     _entity_left,
@@ -23,6 +24,7 @@ from prospector.extract.emails import (
     normalize_email,
     parse_mailto,
 )
+from prospector.extract.vocab import emails as V
 
 URL = "http://beeshop.test/contact"
 
@@ -292,6 +294,16 @@ def test_entity_left_is_the_forward_search(text: str, cut: int) -> None:
     start = cut % (len(text) + 1)
     forward = FORWARD_LEFT_RE.search(text, max(0, start - 400), start)
     assert _entity_left(text, start) == (forward.group(0) if forward else None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.from_regex(V.ENTITY_AT_RE, fullmatch=True),
+                 st.from_regex(_AT_REFERENCE_RE, fullmatch=True)))
+def test_every_encoded_at_holds_one_of_its_hints(text: str) -> None:
+    """The entity reader runs only on pages holding one of ENTITY_AT_HINTS: every match
+    of its patterns, lower-cased as the page's markup is, holds one."""
+    lowered = text.encode("utf-8").lower()
+    assert any(hint in lowered for hint in V.ENTITY_AT_HINTS), text
 
 
 ENTITY_PAGE = (

@@ -29,6 +29,7 @@ from prospector.extract.facts import (
 from prospector.extract.feeds import parse_feed
 from prospector.extract.kind import decide, read_evidence
 from prospector.extract.links import find_links, is_contact_like
+from prospector.extract.needles import PAGE_NEEDLES
 from prospector.extract.phones import find_phones
 from prospector.extract.platform import (
     detect_extras,
@@ -40,7 +41,7 @@ from prospector.extract.site import merge_site, site_kind
 from prospector.extract.social import find_social, social_profile
 from prospector.extract.text import find_contact_forms, find_feeds, find_title
 from prospector.extract.vocab.links import RESOURCES_HEADING_RE
-from prospector.extract.vocab.text import MAX_TEXT_CHARS
+from prospector.extract.vocab.text import MAX_TEXT_CHARS, SELECT_TAGS
 from prospector.models import PageFacts
 from prospector.urls import canonicalize, registered_domain
 
@@ -79,22 +80,26 @@ def _parse(url: str, body: bytes | str, content_type: str) -> tuple[Tree, Doc] |
         return None
     raw_bytes = body[:MAX_BODY_BYTES] if isinstance(body, bytes) else None
     ascii_bytes = raw_bytes is None or ascii_transparent(codec)
-    # The lower-cased markup every reader's literal tests use (`Doc.lower`), made
-    # before the parse: it counts the options the parser needs to know about.
+    # The lower-cased markup every reader's literal tests use (`Doc.lower`) and the
+    # page literals it holds (`Doc.found`), made before the parse: they tell whether
+    # the options need counting (only a page with a select has any to rewrite).
     lowered = (raw_bytes if raw_bytes is not None else raw.encode("utf-8", "replace")).lower()
-    options = lowered.count(b"<option") if ascii_bytes else None
+    found = PAGE_NEEDLES.present(lowered)
+    options = (lowered.count(b"<option") if not found.isdisjoint(SELECT_TAGS) else 0) \
+        if ascii_bytes else None
     utf8 = raw_bytes if codec == "utf-8" else None
     tree: Tree | None = parse_html(raw, utf8, options)
     if tree is None:
         return None
-    doc = make_doc(url, tree, raw, raw_bytes, ascii_bytes, lowered)
+    doc = make_doc(url, tree, raw, raw_bytes, ascii_bytes, lowered, found)
     if doc.swallowers:
         # Pages saved through an XML serializer write empty raw-text elements
         # self-closed: parsed as a browser does, they swallow what follows them.
         closed = close_self_closed(raw, doc.swallowers)
         fixed = parse_html(closed, options=options) if closed != raw else None
         if fixed is not None:
-            tree, doc = fixed, make_doc(url, fixed, raw, raw_bytes, ascii_bytes, lowered)
+            tree, doc = fixed, make_doc(url, fixed, raw, raw_bytes, ascii_bytes, lowered,
+                                        found)
     return tree, doc
 
 

@@ -332,11 +332,13 @@ def jsonld_blocks(scripts: Iterable[Script]) -> Iterator[tuple[str, Any]]:
 
 
 def make_doc(url: str, tree: Tree, raw: str, raw_bytes: bytes | None = None,
-             ascii_bytes: bool = True, lowered: bytes | None = None) -> Doc:
-    """Query `tree` once and bucket what the readers need. `raw_bytes`, `ascii_bytes`
-    and `lowered` are `Doc`'s (`lowered` is `Doc.lower()`), when the caller has them."""
+             ascii_bytes: bool = True, lowered: bytes | None = None,
+             found: frozenset[bytes] | None = None) -> Doc:
+    """Query `tree` once and bucket what the readers need. `raw_bytes`, `ascii_bytes`,
+    `lowered` and `found` are `Doc`'s (`lowered` is `Doc.lower()`, `found` is
+    `Doc.found()`), when the caller has them."""
     doc = Doc(url=url, raw=raw, tree=tree, raw_bytes=raw_bytes, ascii_bytes=ascii_bytes,
-              _lower=lowered)
+              _lower=lowered, _found=found if lowered is not None else None)
     bases: list[Node] = []
     scripts: list[Node] = []
     titles: list[Node] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import html as htmllib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from itertools import islice
 from typing import Any
@@ -197,16 +197,9 @@ def _entity_left(raw: str, start: int) -> str | None:
     return None if match is None else raw[stop - match.end():stop]
 
 
-def _entities(raw: str, may: Callable[[str], bool] | None = None) -> Iterator[tuple[str, str]]:
-    """`may(s)` is False only when `raw` surely lacks `s` (default: `s in raw`)."""
-    may = may or raw.__contains__
-    if not may("&#") and not may("&commat;"):
-        return
-    # ENTITY_AT_RE needs ';@', '@&', '&#..64;', '&#x..40;' or '&commat;' (any case).
-    if not may(";@") and not may("@&") and not (
-        may("&#") and (may("64;") or may("40;"))
-    ) and not may("at;") and not any(may(end) for end in ("AT;", "At;", "aT;")):
-        return
+def _entities(raw: str) -> Iterator[tuple[str, str]]:
+    """Addresses whose '@' is a character reference, or next to one (ENTITY_AT_RE).
+    The caller skips pages without ENTITY_AT_HINTS."""
     # A chunk's references never run into each other, so `htmllib.unescape(chunk)` is
     # each reference unescaped alone: once per distinct reference on the page.
     refs: dict[str, str] = {}
@@ -358,7 +351,8 @@ def emails_of(doc: Doc) -> tuple[Contact, ...]:
         found.extend(_mailto(doc.non_web_anchors()))
         found.extend(structured(doc))
         found.extend(_cfemail(doc, raw))
-        found.extend(_entities(raw, doc.may_contain))
+        if not doc.ascii_bytes or doc.holds_any(V.ENTITY_AT_HINTS):
+            found.extend(_entities(raw))
         found.extend(text_addresses(text))
         found.extend(obfuscated_addresses(text))
         found.extend(scripts.assembled(doc.scripts))

@@ -26,7 +26,7 @@ from prospector.extract.vocab.forums import REGISTRATION_CLOSED_MARKERS, REGISTR
 from prospector.extract.vocab.kinds import KIND_PAGE_LITERALS
 from prospector.extract.vocab.newsletters import NEWSLETTER_PROVIDERS
 from prospector.extract.vocab.platforms import PLATFORM_REGEX_KEYS, PLATFORM_RULES
-from prospector.extract.vocab.text import MARKED_HINTS
+from prospector.extract.vocab.text import MARKED_HINTS, SELECT_TAGS
 
 
 class NeedleSet:
@@ -132,10 +132,10 @@ PAGE_NEEDLES = NeedleSet([
     *(m for _, markers in NEWSLETTER_PROVIDERS for m in markers),
     *REGISTRATION_OPEN_MARKERS,
     *REGISTRATION_CLOSED_MARKERS,
-    # ('&#' is left to a scan of its own: some pages hold thousands of numeric
-    # references, and the pass reports every occurrence.)
-    *(hint for hint in V.ADDRESS_MARKUP_HINTS if hint != b"&#"),
+    *V.ADDRESS_MARKUP_HINTS,
+    *V.ENTITY_AT_HINTS,
     *V.DISGUISE_HINTS,
     *KIND_PAGE_LITERALS,
     *MARKED_HINTS,
+    *SELECT_TAGS,
 ])
