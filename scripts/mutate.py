@@ -73,6 +73,10 @@ EQUIVALENT: dict[str, str] = {
     "prospector.score.factors.x_activity__mutmut_2": "days < FRESH: at FRESH the curve gives 0.5**0 = 1.0",
     "prospector.score.factors.x__log_scale__mutmut_3": "x < floor: at the floor log(1) = 0 either way",
     "prospector.score.factors.x_relevance__mutmut_2": "bm25 < 0: at 0 the share is 0/ref = 0 either way",
+    "prospector.report.export.x__record__mutmut_36": "no url read as 'XXXX': no web address, '' either way",
+    "prospector.report.export.x_write_export__mutmut_25":
+        "newline=None writes '\\n' as os.linesep, which is '\\n' on POSIX: the same bytes",
+    "prospector.report.export.x_write_export__mutmut_28": "the same (newline left out is None)",
 }
 
 

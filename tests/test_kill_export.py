@@ -155,5 +155,14 @@ def test_export_rows_and_write_export_in_process(db: Path, tmp_path: Path) -> No
         assert export.write_export(store, out, "csv", bom=True) == 1
         assert out.read_bytes().startswith("\ufeff".encode())
         assert out.read_bytes().count(b"\r\n") == 2  # CRLF rows, never doubled to CRCRLF
-        with pytest.raises(InputError, match="is the database being read"):
+        with pytest.raises(InputError) as info:
             export.write_export(store, db, "csv")
+        assert str(info.value) == f"export path {db} is the database being read; give another file"
+
+
+def test_an_in_memory_store_has_no_file_to_protect(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `:memory:` store is no file: an output that happens to be named so is written."""
+    monkeypatch.chdir(tmp_path)
+    with Store.open(Path(":memory:")) as store:
+        assert export.write_export(store, Path(":memory:"), "csv") == 0
+    assert (tmp_path / ":memory:").read_bytes() == (",".join(export.COLUMNS) + "\r\n").encode()
