@@ -87,6 +87,7 @@ def test_one_eml_per_eligible_jv_prospect(crawled_db: Path, dns: DnsServer, conf
         msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         domain = path.stem.split("-", 1)[1]
         body = msg.get_content()  # type: ignore[attr-defined]
+        assert domain in eligible, f"a draft for {domain}, which is not eligible: {msg['To']}"
         row = eligible[domain]
         assert msg["To"] and msg["Subject"] and msg["From"] == "Sam Sender <sam@hive-tools.test>"
         assert site_name(row) in body, (path.name, body)

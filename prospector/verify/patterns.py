@@ -94,20 +94,17 @@ def names_in_text(text: str) -> list[str]:
 def site_pattern(names: Sequence[str], locals_: Sequence[str]) -> tuple[str, int] | None:
     """(pattern, support) of one site, or None (no pair, a tie, or one ambiguous pair)."""
     support: Counter[str] = Counter()
-    fits_of: list[set[str]] = []
     for local in dict.fromkeys(locals_):
-        fits = set().union(*(fitting(n, local) for n in names)) if names else set()
-        if fits:
-            fits_of.append(fits)
-            support.update(fits)
+        support.update(set().union(*(fitting(n, local) for n in names)) if names else set())
     if not support:
         return None
     ranked = support.most_common()
     best, count = ranked[0]
+    # Two patterns explaining the addresses equally well propose nothing. This also
+    # covers a single pair that another pattern fits as well ("Eli Li" with eli@ gives
+    # first and flast one address each): a second pair is needed to settle it.
     if len(ranked) > 1 and ranked[1][1] == count:
-        return None  # two patterns explain the addresses equally well
-    if count == 1 and len(fits_of[0]) > 1 and len(fits_of) == 1:
-        return None  # a single pair that another pattern fits as well
+        return None
     return best, count
 
 
