@@ -272,7 +272,8 @@ def test_feeds_fresh_and_stale(web: SampleWeb) -> None:
     fresh = stale = 0
     for s in web.sites:
         body = s.pages[_path(s.feeds[0])]
-        assert body.content_type.startswith(("application/rss+xml", "application/atom+xml"))
+        assert body.content_type.startswith(("application/rss+xml", "application/atom+xml",
+                                             "application/feed+json"))
         assert s.last_post is not None
         age = (TODAY - s.last_post).days
         assert age >= 0

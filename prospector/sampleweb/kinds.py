@@ -26,8 +26,9 @@ GENERATORS: dict[str, dict[str, str]] = {
     "jekyll": {"head": "<!-- Begin Jekyll SEO tag v2.8.0 -->\n<title>{title}</title>\n"
                        '<meta name="generator" content="Jekyll v4.3.3" />\n<!-- End Jekyll SEO tag -->',
                "feed": "/feed.xml", "kind": "atom", "post": "/{year}/{month}/{day}/{slug}.html"},
-    "eleventy": {"head": '<meta name="generator" content="Eleventy v2.0.1">', "feed": "/feed.xml",
-                 "kind": "atom", "post": "/blog/{slug}/"},
+    # Eleventy's feed plugin writes JSON Feed too: the sample web's JSON Feed (issue 21).
+    "eleventy": {"head": '<meta name="generator" content="Eleventy v2.0.1">', "feed": "/feed.json",
+                 "kind": "json", "post": "/blog/{slug}/"},
 }
 STATIC_GENERATORS = tuple(GENERATORS)
 
@@ -63,7 +64,8 @@ class StaticBlog(BlogEngine):
         s = b.site
         generator = self.spec["head"].replace("{title}", esc(title))
         title_tag = "" if "<title>" in generator else f"<title>{esc(title)}</title>"
-        feed_type = "application/rss+xml" if self.feed_kind == "rss" else "application/atom+xml"
+        feed_type = {"rss": "application/rss+xml", "json": "application/feed+json"}.get(
+            self.feed_kind, "application/atom+xml")
         return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

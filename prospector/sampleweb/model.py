@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 HTML = "text/html; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
@@ -87,6 +88,12 @@ class Site:
     links_to: set[str] = field(default_factory=set)
     deal_pages: list[str] = field(default_factory=list)
     last_post: date | None = None
+    # Its main feed (sampleweb.feeds, issue 21): posting rhythm, the entries the feed
+    # shows, and the whole history's days and kinds (post, thread, reply, issue).
+    rhythm: str = ""
+    feed_posts: list[Any] = field(default_factory=list)
+    post_days: list[date] = field(default_factory=list)
+    post_kinds: list[str] = field(default_factory=list)
 
     @property
     def home(self) -> str:

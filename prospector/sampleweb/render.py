@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from html import escape
 from typing import Protocol
 
 from . import content
 from .contacts import ContactPlan, contact_form, share_links
-from .model import ATOM, RSS, TEXT, XML, Post, Site
+from .feeds import render_feed
+from .model import TEXT, XML, Post, Site
 
 
 def esc(s: str) -> str:
@@ -145,35 +146,8 @@ class Builder:
         return share_links(self.url(path)) if self.plan.share else ""
 
     def feed(self) -> None:
-        s, e = self.site, self.engine
-        s.feeds.append(s.url(e.feed_path))
-        items = self.posts[:10]
-        if e.feed_kind == "atom":
-            entries = "".join(
-                f"<entry><title>{esc(p.title)}</title><link href=\"{esc(self.url(p.path))}\"/>"
-                f"<id>{esc(self.url(p.path))}</id><updated>{_iso(p.day)}</updated>"
-                f"<author><name>{esc(p.author)}</name></author>"
-                f"<summary>{esc(p.paras[0])}</summary></entry>"
-                for p in items)
-            body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                    '<feed xmlns="http://www.w3.org/2005/Atom">'
-                    f"<title>{esc(s.name)}</title><link href=\"{s.home}\"/>"
-                    f"<link rel=\"self\" href=\"{esc(s.url(e.feed_path))}\"/>"
-                    f"<id>{s.home}</id><updated>{_iso(items[0].day)}</updated>{entries}</feed>")
-            s.add_raw(e.feed_path, body, ATOM)
-            return
-        entries = "".join(
-            f"<item><title>{esc(p.title)}</title><link>{esc(self.url(p.path))}</link>"
-            f"<guid isPermaLink=\"true\">{esc(self.url(p.path))}</guid>"
-            f"<pubDate>{_rfc822(p.day)}</pubDate><dc:creator>{esc(p.author)}</dc:creator>"
-            f"<description>{esc(p.paras[0])}</description></item>"
-            for p in items)
-        body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
-                f"<title>{esc(s.name)}</title><link>{s.home}</link>"
-                f"<description>{esc(s.name)}</description>"
-                f"<lastBuildDate>{_rfc822(items[0].day)}</lastBuildDate>{entries}</channel></rss>")
-        s.add_raw(e.feed_path, body, RSS)
+        # The main feed with a posting rhythm and its truth (issue 21: sampleweb.feeds).
+        render_feed(self)
 
     def sitemap(self) -> None:
         s = self.site
@@ -206,11 +180,3 @@ def _deal_blurb(slug: str, site: Site) -> str:
     if slug == "sponsor":
         return "Sponsor an issue and reach thousands of engaged readers."
     return f"Advertise with us: banner slots and sponsored posts on {site.name}."
-
-
-def _iso(day: date) -> str:
-    return datetime.combine(day, time(9, 30), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _rfc822(day: date) -> str:
-    return datetime.combine(day, time(9, 30), UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..urls import registered_domain
 from .contacts import EMAIL_METHODS
+from .feeds import feed_truth
 from .generator import build
 from .mail import accepts_mail, address_pattern, mail_setups
 from .model import SampleWeb, Site
@@ -84,6 +85,7 @@ def truth(web: SampleWeb) -> dict[str, Any]:
             "pages": sorted(page_url(s, p) for p, pg in s.pages.items() if pg.is_html),
             "partner_grade": partner_grade(s),
             "community_grade": community_grade(s),
+            **feed_truth(s, web.today),  # issue 21: rhythm, feed entries, posting figures
             "mail_setup": mail[s.domain],  # issue 22: how its DNS answers for mail
             "accepts_mail": accepts_mail(mail[s.domain]),
             "address_pattern": address_pattern(s),  # first, first.last, or None
