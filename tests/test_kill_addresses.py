@@ -1,0 +1,52 @@
+"""The address forms and the junk filter's neighbours at their edges: the cases mutation
+testing (scripts/mutate.py) showed the extraction tables let through."""
+
+from __future__ import annotations
+
+import pytest
+
+from prospector.extract import addresses as A
+
+
+def test_cloudflare_encoding_round_trips_at_its_edges() -> None:
+    assert A.cf_encode("jo@x.com") == "42282d023a6c212d2f"  # key 0x42 first, then XOR
+    assert A.cf_decode(A.cf_encode("a")) == "a"  # a key and one byte is an address's minimum
+    assert A.cf_decode("42") == "" and A.cf_decode("zz") == ""
+    assert A.cf_decode("42bd") == ""  # decodes to 0xff: no UTF-8, no address
+
+
+def test_declared_takes_the_first_spelled_out_address_only() -> None:
+    assert A.declared("ann (at) x (dot) org bob (at) y (dot) org") == ["ann@x.org"]
+
+
+def test_a_mailto_query_is_cut_at_its_first_question_mark() -> None:
+    assert A.parse_mailto("mailto:jo@bees.com?subject=a?b") == ["jo@bees.com"]
+
+
+def test_obfuscated_forms_in_capitals_and_in_a_row() -> None:
+    assert list(A.obfuscated_addresses("ANN [at] bees [dot] com")) == [("ann@bees.com", "obfuscated")]
+    assert list(A.obfuscated_addresses("ann [at] x [dot] org or bob [at] y [dot] org")) == [
+        ("ann@x.org", "obfuscated"), ("bob@y.org", "obfuscated")]
+
+
+@pytest.mark.parametrize(("text", "at", "start"), [
+    (" @", 1, 0),  # back over the space at the very start
+    ("x ", 0, 0),  # nothing before: the start itself (no wrapping round to the end)
+    ("x! ab [", 6, 3),  # the local part ends at a non-address character
+    ("ab [", 3, 0),
+])
+def test_word_start(text: str, at: int, start: int) -> None:
+    assert A._word_start(text, at, A._LOCAL_CHAR) == start
+
+
+def test_a_scheme_relative_url_s_user_is_no_address() -> None:
+    assert list(A.text_addresses("see //jo@bees.com")) == []
+    assert list(A.text_addresses("see jo@bees.com")) == [("jo@bees.com", "text")]
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("E-mail: lam at cs dot stanford dot edu", "lam@cs.stanford.edu"),  # 'dot' words dropped
+    ("E-mail: lam at stanford edu", "lam@stanford.edu"),  # two words are a host already
+])
+def test_spelled_out_hosts(text: str, address: str) -> None:
+    assert list(A.spelled_at_addresses(text)) == [(address, "obfuscated")]
