@@ -113,7 +113,7 @@ def _recent(store: Store, config: Config, candidates: list[Any], skip: set[str]
     domains = {c.domain for c in candidates}
     return (skip, store.links_from(skip, pattern),
             {} if config.refresh else {**store.validators(domains - skip),
-                                       **store.feed_validators(domains - skip)})
+                                       **store.feed_validators(skip)})
 
 
 def run_crawl(config: Config) -> CrawlResult:

@@ -302,7 +302,7 @@ def read_feed(url: str, body: bytes, content_type: str = "",
     if mime in ("text/html", "application/xhtml+xml") and data[:1] in (b"<", b"{"):
         found["wrong_type"] = f"served as {mime}"
     if data[:1] == b"{":
-        fmt, counts = "json", []
+        fmt, counts = "json", list[int | None]()
         data = _json_items(data, found)
     else:
         data = _cap_items(_drop_doctype(data, found), found)

@@ -22,10 +22,12 @@ import duckdb
 
 from prospector.config import Config
 from prospector.score import factors as f
+from prospector.score.activity import activity_factor, site_activity
 from prospector.score.eligibility import DEFAULT_RELEVANCE_FLOOR, relevance_floor, write_gates
 from prospector.score.graph import Edge, analyse
 from prospector.score.relevance import TITLE_BOOST, bm25, reference, term_pattern, terms
 from prospector.score.weights import (
+    ACTIVITY_SHARES,
     COMMUNITY_KINDS,
     DEFAULT_WEIGHTS,
     JV_KIND_WEIGHTS,
@@ -73,7 +75,6 @@ def keyword_regex(keywords: tuple[str, ...]) -> str:
 def factor_values(features: Mapping[str, Any]) -> dict[str, tuple[Any, float]]:
     """Factor → (raw, value) for one site's features."""
     today = features.get("today") or datetime.now(UTC).date()
-    days = f.days_since(features.get("latest_date"), today)
     deals = f.deal_list(features.get("deal_signals"))
     channel, role = features.get("channel"), features.get("role")
     members, posts = features.get("members"), features.get("posts")
@@ -87,8 +88,9 @@ def factor_values(features: Mapping[str, Any]) -> dict[str, tuple[Any, float]]:
         "reachability": (f"{channel} ({role})" if channel and role else channel or "none",
                          f.reachability(channel, role)),
         "openness": (", ".join(deals) or "none", f.openness(features.get("deal_signals"))),
-        "activity": (f"{features.get('latest_date')} ({days} days)" if days is not None
-                     else "no date", f.activity(days)),
+        # Issue 21: from the site's posts (score/activity.py), else its pages' latest date.
+        "activity": activity_factor(features, today, features.get("activity_shares")
+                                    or ACTIVITY_SHARES),
         "audience": (_audience_raw(members, posts, comments, letter),
                      f.audience(members, posts, comments, letter)),
         "authority": (f"pagerank {pr * groups:.2f}x average, hits {hits_auth:.2f}, "
@@ -126,7 +128,7 @@ def _weighted(values: Mapping[str, tuple[Any, float]], weights: Mapping[str, flo
 def score_site(features: Mapping[str, Any],
                weights: Mapping[str, Mapping[str, float]] = DEFAULT_WEIGHTS) -> SiteScores:
     """Both scores of one site from its features (see `factor_values`)."""
-    values = factor_values(features)
+    values = factor_values({**features, "activity_shares": weights.get("activity")})
     ok = features.get("status") in ("ok", None)
     gate = f.niche_gate(values["relevance"][1])
     kind = str(features.get("kind") or "other")
@@ -221,6 +223,7 @@ def _score_all(store: Store, keywords: Sequence[str],
     shared = [list(r["domains"]) for r in store.shared_contacts()]
     g = analyse(domains, edges, shared)
     today = _today(store)
+    activity = site_activity(store.post_dates(), store.run_date() or datetime.now(UTC))
     metrics = [(d, g.group[d], g.pagerank[d], g.hub[d], g.authority[d], g.inlinks[d],
                 relevance_raw.get(d, 0.0)) for d in domains]
 
@@ -229,7 +232,7 @@ def _score_all(store: Store, keywords: Sequence[str],
         for site in sites:
             d = str(site["domain"])
             raw = relevance_raw.get(d, 0.0)
-            s = score_site({**site, "today": today, "bm25": raw,
+            s = score_site({**site, "today": today, "bm25": raw, "activity": activity.get(d),
                             "relevance": f.relevance(raw, yardstick),
                             "pagerank": g.pagerank[d], "groups": g.groups,
                             "hits_authority": g.authority[d], "inlinks": g.inlinks[d]}, used)

@@ -29,11 +29,19 @@ JV_KIND_WEIGHTS: Mapping[str, float] = {
     "blog": 1.0, "newsletter": 1.0, "shop": 1.0, "news": 1.0, "association": 1.0,
     "business": 1.0, "directory": 1.0, "other": 1.0, "forum": 0.0,
 }
+# The activity factor's parts (issue 21, score/activity.py; config `[weights.activity]`,
+# 0..1 each, used as proportions): how often a site posts, how lately, how steadily.
+ACTIVITY_SHARES: Mapping[str, float] = {
+    "frequency": 0.5,    # how much a reader of the site finds new each month
+    "recency": 0.35,     # a site that stopped is dormant, whatever it did before
+    "regularity": 0.15,  # a steady rhythm outlasts bursts: the owner keeps at it
+}
 DEFAULT_WEIGHTS: Mapping[str, Mapping[str, float]] = {
     "jv": JV_WEIGHTS, "community": COMMUNITY_WEIGHTS, "jv_kinds": JV_KIND_WEIGHTS,
+    "activity": ACTIVITY_SHARES,
 }
 # Tables of shares (0..1 each, no total) rather than points adding up to 100.
-SHARE_TABLES = frozenset({"jv_kinds"})
+SHARE_TABLES = frozenset({"jv_kinds", "activity"})
 
 # Kinds each score applies to by default: forums are communities, not partners; a
 # community is a forum or a blog.
@@ -46,7 +54,7 @@ def check_weights(weights: Mapping[str, Mapping[str, float]]) -> dict[str, dict[
     out = {k: dict(v) for k, v in DEFAULT_WEIGHTS.items()}
     for score, table in weights.items():
         if score not in out:
-            raise ValueError(f"unknown score weights.{score} (jv, community, jv_kinds)")
+            raise ValueError(f"unknown score weights.{score} (jv, community, jv_kinds, activity)")
         for name, value in table.items():
             if name not in out[score]:
                 raise ValueError(f"unknown factor weights.{score}.{name} "

@@ -167,14 +167,14 @@ class Posts(Connection):
         their site's kind, scores, authority and whether the latest run found it."""
         return self.rows(_POSTS_BETWEEN, [start, end])
 
-    def feed_validators(self, domains: set[str]) -> dict[str, tuple[str, str]]:
-        """feed url → (ETag, Last-Modified) of the last fetch, for a conditional request."""
-        if not domains:
-            return {}
+    def feed_validators(self, skip: set[str]) -> dict[str, tuple[str, str]]:
+        """feed url → (ETag, Last-Modified) of the last fetch, for a conditional request:
+        every stored feed but those of `skip` (one row a site: a site found through a
+        link this run is asked conditionally too)."""
         rows = self.con.execute(
             "SELECT url, etag, last_modified FROM feeds WHERE status IN (200, 304)"
             " AND (etag <> '' OR last_modified <> '')"
-            " AND domain IN (SELECT unnest(?::VARCHAR[]))", [sorted(domains)]).fetchall()
+            " AND domain NOT IN (SELECT unnest(?::VARCHAR[]))", [sorted(skip)]).fetchall()
         return {str(u): (str(e), str(m)) for u, e, m in rows}
 
     def feed_rows(self) -> list[dict[str, Any]]:
