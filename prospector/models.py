@@ -58,6 +58,17 @@ class PageFacts:
     latest_date: str = ""  # ISO date of the latest dated activity on the page
     extras: tuple[str, ...] = ()  # plugins beside the platform: woocommerce, bbpress
     kind_signs: tuple[str, ...] = ()  # the evidence the kind was read from (extract.kind)
+    hubs: tuple[HubLink, ...] = ()  # community hubs on platforms it links to (extract.hubs)
+
+
+@dataclass(frozen=True, slots=True)
+class HubLink:
+    """A link to a community on a platform: a subreddit, a Discord invite, a mailing list..."""
+
+    platform: str  # reddit | discord | facebook | telegram | stack exchange | lemmy | ...
+    hub_id: str  # r/emacs, #emacs@libera.chat, emacs-devel@gnu.org
+    url: str  # the hub's canonical URL
+    anchor: str = ""
 
 
 @dataclass(frozen=True, slots=True)

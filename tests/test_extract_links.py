@@ -207,10 +207,11 @@ def test_social_profile(url: str, network: str, profile: str) -> None:
 def test_mastodon_needs_rel_me() -> None:
     assert social_profile("https://mastodon.social/@beeshop", rel_me=True) == (
         "mastodon", "https://mastodon.social/@beeshop")
-    facts = page('<a rel="me" href="https://fosstodon.org/@bees">m</a>'
+    # (In the footer: a profile in a page's body is a person it mentions, issue 24.)
+    facts = page('<a rel="me" href="https://fosstodon.org/@bees">m</a><footer>'
                  '<a href="https://twitter.com/beeshop">t</a>'
                  '<a href="https://x.com/BeeShop/">t2</a>'
-                 '<a href="https://twitter.com/intent/tweet?text=1">share</a>')
+                 '<a href="https://twitter.com/intent/tweet?text=1">share</a></footer>')
     social = [(c.role, c.value) for c in facts.contacts if c.kind == "social"]
     assert social == [("mastodon", "https://fosstodon.org/@bees"), ("x", "https://x.com/beeshop")]
 

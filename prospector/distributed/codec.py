@@ -13,6 +13,7 @@ from prospector.models import (
     Community,
     Contact,
     FetchedPage,
+    HubLink,
     Link,
     PageFacts,
     PageUnchanged,
@@ -25,7 +26,8 @@ _TYPES: dict[str, type[Any]] = {
 }
 _NAMES = {cls: name for name, cls in _TYPES.items()}
 # Nested dataclass fields, by field name.
-_NESTED: dict[str, type[Any]] = {"contacts": Contact, "links": Link, "entries": FeedEntry}
+_NESTED: dict[str, type[Any]] = {"contacts": Contact, "links": Link, "entries": FeedEntry,
+                                 "hubs": HubLink}
 
 
 def encode(item: Any) -> bytes:

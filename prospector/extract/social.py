@@ -1,11 +1,13 @@
-"""Social profile links, normalised to one canonical URL per profile."""
+"""Social profile links of the site's own, normalised to one canonical URL per profile."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import parse_qs, urlsplit
 
 import ahocorasick_rs
 
+from prospector.extract.channels import is_own_channel
 from prospector.extract.doc import Doc
 from prospector.extract.dom import safe_urljoin
 from prospector.extract.vocab.social import (
@@ -87,11 +89,42 @@ def social_profile(url: str, rel_me: bool = False) -> tuple[str, str]:
     return network, f"https://{SOCIAL_CANONICAL_HOST[network]}/{path}"
 
 
-def find_social(url: str, doc: Doc) -> tuple[Contact, ...]:
-    """Social profiles linked from the page, one Contact per canonical profile, read
-    from the page's shared `Doc`."""
+# E-mail local parts that name a role, not an owner: a handle holding one proves nothing.
+_ROLE_LOCALS = frozenset({"info", "contact", "hello", "admin", "support", "webmaster",
+                          "editor", "editors", "office", "mail", "team", "press", "ads",
+                          "partners", "sales", "newsletter", "noreply", "no-reply", "help",
+                          "enquiries", "inquiries", "general", "post", "kontakt"})
+
+
+def owner_names(url: str, doc: Doc, emails: Iterable[str] = ()) -> tuple[str, ...]:
+    """What a profile handle of the site's owner would match: the domain's name, the
+    e-mail local parts found on the page (not role addresses), the page's author."""
+    domain = registered_domain(url)
+    names = [domain.split(".")[0]] if domain else []
+    names += [e.split("@")[0] for e in emails
+              if "@" in e and e.split("@")[0].lower() not in _ROLE_LOCALS]
+    author = doc.meta("author")
+    if author:
+        names.append(author)
+    return tuple(names)
+
+
+def _is_hub(network: str, profile: str) -> bool:
+    """A subreddit is a community on a platform (extract.hubs), not anyone's channel."""
+    return network == "reddit" and "/r/" in profile
+
+
+def find_social(url: str, doc: Doc, owners: tuple[str, ...] | None = None
+                ) -> tuple[Contact, ...]:
+    """The site's own social profiles linked from the page (extract.channels decides:
+    rel=me, the site's chrome or about page, a handle naming the owner; never a credit,
+    a commenter or a person the page mentions), one Contact per canonical profile, read
+    from the page's shared `Doc`. `owners`: see `owner_names` (the domain's name when
+    not given)."""
     seen: set[str] = set()
     out: list[Contact] = []
+    owners = owner_names(url, doc) if owners is None else owners
+    cache: dict[int, str] = {}
     me = doc.marked().rel_me
     # <link> elements are mostly style sheets, icons and preloads: only those with
     # rel=me or that name a network are resolved (any, when the page is on one).
@@ -108,7 +141,9 @@ def find_social(url: str, doc: Doc) -> tuple[Contact, ...]:
             continue
         network, profile = social_profile(target or safe_urljoin(doc.base, href),
                                           rel_me=rel_me)
-        if not profile or profile in seen:
+        if not profile or profile in seen or _is_hub(network, profile):
+            continue
+        if el.tag == "a" and not is_own_channel(el, url, profile, rel_me, owners, cache):
             continue
         seen.add(profile)
         out.append(Contact(kind="social", value=profile, source_url=url, method="link",

@@ -14,6 +14,7 @@ from . import content
 from .blogs import BLOG_ENGINES, WordPress
 from .contacts import DECOY_KINDS, PROFILES, ContactPlan, plan
 from .forums import FORUM_ENGINES
+from .hubs import decorate
 from .kinds import Business, Club, NewsSite, OwnForum, StaticBlog
 from .model import SampleWeb, Site
 from .others import FARM_EMAIL, LinkFarm, Plain, Shopify, WooCommerce
@@ -325,3 +326,4 @@ def _render(site: Site, seed: int, today: date) -> None:
                 impressum=site.index % 11 == 5)
     engine.content(b)
     b.finish()
+    decorate(site, seed)  # issue 24: hubs, profile decoys, infrastructure links

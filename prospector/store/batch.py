@@ -17,6 +17,7 @@ import duckdb
 
 from prospector.models import Candidate, FetchedPage, SiteProfile
 from prospector.store.connection import now
+from prospector.store.hubs import write_hub_links
 from prospector.store.outreach import Outreach, is_suppressed
 
 # _write_pages: the tables' columns in the order its rows are built.
@@ -307,6 +308,8 @@ class BatchWrites(Outreach):
         self._append("pages", _PAGE_COLUMNS, rows.new_pages)
         self._append("contacts", _CONTACT_COLUMNS, new_contacts)
         self._append("links", _LINK_COLUMNS, new_links)
+        write_hub_links(self, run_id, [(p.url, p.site, h.platform, h.hub_id, h.url, h.anchor)
+                                       for p in by_url.values() for h in p.facts.hubs])
         if rows.old_pages:
             self.con.execute(_UPDATE_PAGES, _columns(rows.old_pages))
         if old_contacts:

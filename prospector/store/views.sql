@@ -188,7 +188,7 @@ FROM (
            CASE WHEN kw.keyword <> '' AND contains(lower(agg.id), kw.keyword) THEN 1.0
                 WHEN kw.keyword <> '' AND contains(lower(array_to_string(agg.anchors, ' ')),
                                                    kw.keyword) THEN 0.5
-                ELSE 0.0 END AS name_relevance
+                ELSE 0.0 END::DOUBLE AS name_relevance
     FROM agg, kw
 )
 ORDER BY rank;
