@@ -27,6 +27,7 @@ from prospector.extract.facts import (
     page_dates,
 )
 from prospector.extract.feeds import parse_feed
+from prospector.extract.hubs import find_hubs
 from prospector.extract.kind import decide, read_evidence
 from prospector.extract.links import find_links, is_contact_like
 from prospector.extract.needles import PAGE_NEEDLES
@@ -38,7 +39,7 @@ from prospector.extract.platform import (
     promote,
 )
 from prospector.extract.site import merge_site, site_kind
-from prospector.extract.social import find_social, social_profile
+from prospector.extract.social import find_social, owner_names, social_profile
 from prospector.extract.text import find_contact_forms, find_feeds, find_title
 from prospector.extract.vocab.links import RESOURCES_HEADING_RE
 from prospector.extract.vocab.text import MAX_TEXT_CHARS, SELECT_TAGS
@@ -122,7 +123,8 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
     text = doc.visible_text(MAX_TEXT_CHARS)
     root = tree.root
     lang = (root.attrs.get("lang") or "") if root is not None else ""
-    contacts = emails + forms + find_social(url, doc) + \
+    owners = owner_names(url, doc, (c.value for c in emails if c.kind == "email"))
+    contacts = emails + forms + find_social(url, doc, owners) + \
         find_phones(doc, text, title, lang)
     jsonld = jsonld_data(doc)
     text_lower = text.lower()
@@ -152,4 +154,5 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
         latest_date=max(dates, default=""),
         extras=extras,
         kind_signs=tuple(sorted(evidence.signs)),
+        hubs=find_hubs(url, doc),
     )

@@ -88,6 +88,11 @@ class Site:
     links_to: set[str] = field(default_factory=set)
     deal_pages: list[str] = field(default_factory=list)
     last_post: date | None = None
+    # Issue 24 (sampleweb.hubs): hubs linked (canonical URLs), profile links that are
+    # not the site's channels (canonical), infrastructure domains linked.
+    hub_links: set[str] = field(default_factory=set)
+    social_decoys: set[str] = field(default_factory=set)
+    infra_links: set[str] = field(default_factory=set)
     # Its main feed (sampleweb.feeds, issue 21): posting rhythm, the entries the feed
     # shows, and the whole history's days and kinds (post, thread, reply, issue).
     rhythm: str = ""

@@ -10,6 +10,7 @@ from ..urls import registered_domain
 from .contacts import EMAIL_METHODS
 from .feeds import feed_truth
 from .generator import build
+from .hubs import site_truth, web_truth
 from .mail import accepts_mail, address_pattern, mail_setups
 from .model import SampleWeb, Site
 from .search import page_url
@@ -89,6 +90,7 @@ def truth(web: SampleWeb) -> dict[str, Any]:
             "mail_setup": mail[s.domain],  # issue 22: how its DNS answers for mail
             "accepts_mail": accepts_mail(mail[s.domain]),
             "address_pattern": address_pattern(s),  # first, first.last, or None
+            **site_truth(s),  # issue 24: hub links, profile decoys, rank reason
         })
     return {
         "seed": web.seed,
@@ -96,6 +98,7 @@ def truth(web: SampleWeb) -> dict[str, Any]:
         "keyword": "beekeeping",
         "sites": sites,
         "mail_domains": {d: {"setup": m, "accepts_mail": accepts_mail(m)} for d, m in mail.items()},
+        **web_truth(web.sites),  # issue 24: hubs and their linking sites, infrastructure
     }
 
 
