@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from prospector.extract.feeds import MAX_FEED_BYTES
 from prospector.urls import canonicalize, registered_domain
 
 # The feed each engine serves at a fixed path, for a home page that advertises none
@@ -37,7 +36,10 @@ _SIDE_FEED_WORDS = ("comment", "/tag/", "/category/", "/author/", "/t/", "/c/")
 _FEED_PATH_ENDS = ("/feed", "/feed/", "/rss", "/rss/", ".rss", "/atom.xml", "/feed.xml",
                    "/rss.xml", "/index.xml", "/feed.json")
 
-FEED_META = "prospector_feed"  # request meta: the site's kind, on a feed request
+FEED_META = "prospector_feed"
+# The most of a feed the crawl downloads (Scrapy cancels a larger answer, recorded as
+# too_large); extract.feeds reads the first MAX_FEED_BYTES of what came.
+FEED_DOWNLOAD_MAX = 8 * 1024 * 1024  # request meta: the site's kind, on a feed request
 
 
 def _same_site(url: str, site: str) -> bool:
@@ -66,13 +68,12 @@ def main_feed(home_url: str, site: str, advertised: Sequence[str], platform: str
 def feed_request_args(url: str, site_kind: str,
                       validators: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
     """Headers and meta of a feed request: conditional on the stored validators, its
-    body capped at the feed byte cap (Scrapy cancels a larger download), a 304 let
-    through to the callback."""
+    download capped (Scrapy cancels a larger one), a 304 let through to the callback."""
     etag, modified = validators.get(url, ("", ""))
     headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified))
                if v}
     headers["Accept"] = ("application/rss+xml, application/atom+xml, application/feed+json,"
                          " application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5")
-    meta = {FEED_META: site_kind, "download_maxsize": MAX_FEED_BYTES,
+    meta = {FEED_META: site_kind, "download_maxsize": FEED_DOWNLOAD_MAX,
             "handle_httpstatus_list": [304]}
     return {"headers": headers, "meta": meta}

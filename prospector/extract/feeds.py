@@ -190,25 +190,35 @@ def _drop_doctype(data: bytes, found: dict[str, str]) -> bytes:
     return data
 
 
-def _json_items(data: bytes, found: dict[str, str]) -> bytes:
+_JSON_DATES = ("date_published", "date_modified")
+
+
+def _json_items(data: bytes, found: dict[str, str]) -> tuple[bytes, list[ItemFacts]]:
     try:
         doc = json.loads(data)
     except ValueError as exc:
         found["malformed"] = f"JSON: {exc}"[:200]
-        return b""
+        return b"", []
     items = doc.get("items") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         found["not_a_feed"] = "JSON without items"
-        return b""
+        return b"", []
     if len(items) > MAX_ITEMS:
         found["too_many_items"] = f"{len(items)} items, read {MAX_ITEMS}"
-        doc["items"] = items[:MAX_ITEMS]
-        return json.dumps(doc).encode("utf-8")
-    return data
+        doc["items"] = items = items[:MAX_ITEMS]
+        data = json.dumps(doc).encode("utf-8")
+    facts = [(None, isinstance(i, dict) and any(i.get(k) for k in _JSON_DATES)) for i in items]
+    return data, facts
 
 
-def _xml_comments(data: bytes, found: dict[str, str]) -> tuple[str, list[int | None]]:
-    """(format, comment count per item in document order); marks a malformed document."""
+# Per item in document order: (comment count, whether it carries a date element).
+# fastfeedparser makes a date up for an undated item (from its id or link: guid "12"
+# became the 12th of this month): a date only counts where the feed wrote one.
+ItemFacts = tuple[int | None, bool]
+
+
+def _xml_comments(data: bytes, found: dict[str, str]) -> tuple[str, list[ItemFacts]]:
+    """(format, each item's facts in document order); marks a malformed document."""
     try:
         root = etree.fromstring(data, _STRICT)
     except etree.XMLSyntaxError as exc:
@@ -219,10 +229,11 @@ def _xml_comments(data: bytes, found: dict[str, str]) -> tuple[str, list[int | N
             return "", []
     if root is None:
         return "", []
-    counts: list[int | None] = []
+    counts: list[ItemFacts] = []
     for el in root.iter():
         if _local(el.tag) in _ITEM_TAGS:
-            counts.append(_comment_count(el))
+            dated = any(_local(child.tag) in _DATE_TAGS for child in el)
+            counts.append((_comment_count(el), dated))
     match = _ROOT.search(data)
     fmt = _FEED_ROOTS.get(match.group(1), "") if match else ""
     return fmt, counts
@@ -263,16 +274,17 @@ def _timestamp(value: Any, ceiling: datetime) -> tuple[str, bool]:
     return when.strftime("%Y-%m-%dT%H:%M:%S"), False
 
 
-def _entry(raw: Any, base: str, comments: int | None, ceiling: datetime
+def _entry(raw: Any, base: str, facts: ItemFacts, ceiling: datetime
            ) -> tuple[FeedEntry | None, bool]:
+    comments, dated = facts
     link = str(raw.get("link") or "")
     url = canonicalize(urljoin(base, link)) if link.startswith(("http", "/")) else ""
     guid = " ".join(str(raw.get("id") or "").split())[:500]
     key = guid or url
     if not key:
         return None, False
-    published, future = _timestamp(raw.get("published"), ceiling)
-    updated, future_u = _timestamp(raw.get("updated"), ceiling)
+    published, future = _timestamp(raw.get("published") if dated else "", ceiling)
+    updated, future_u = _timestamp(raw.get("updated") if dated else "", ceiling)
     tags = tuple(dict.fromkeys(
         str(t.get("term") or "").strip()[:60] for t in raw.get("tags") or ()
         if isinstance(t, dict) and str(t.get("term") or "").strip()))[:20]
@@ -302,8 +314,8 @@ def read_feed(url: str, body: bytes, content_type: str = "",
     if mime in ("text/html", "application/xhtml+xml") and data[:1] in (b"<", b"{"):
         found["wrong_type"] = f"served as {mime}"
     if data[:1] == b"{":
-        fmt, counts = "json", list[int | None]()
-        data = _json_items(data, found)
+        data, counts = _json_items(data, found)
+        fmt = "json"
     else:
         data = _cap_items(_drop_doctype(data, found), found)
         fmt, counts = _xml_comments(data, found) if data else ("", [])
@@ -328,14 +340,15 @@ def _parse(data: bytes, found: dict[str, str]) -> Any:
         return None
 
 
-def _collect(url: str, parsed: Any, fmt: str, counts: list[int | None],
+def _collect(url: str, parsed: Any, fmt: str, counts: list[ItemFacts],
              found: dict[str, str], size: int, started: float,
              fetched: datetime | None) -> FeedRead:
     ceiling = (fetched or datetime.now(UTC)) + FUTURE_SLACK
     entries: dict[str, FeedEntry] = {}
     future = repeats = 0
     for i, raw in enumerate(parsed.entries[:MAX_ITEMS]):
-        entry, was_future = _entry(raw, url, counts[i] if i < len(counts) else None, ceiling)
+        facts = counts[i] if i < len(counts) else (None, False)
+        entry, was_future = _entry(raw, url, facts, ceiling)
         future += was_future
         if entry is None:
             continue

@@ -230,3 +230,66 @@ def feed_truth(site: Any, today: date) -> dict[str, Any]:
         "replies_per_week": per_week(days, kinds, "reply", today),
         "latest_feed_post": _iso(posts[0].when) if posts else None,
     }
+
+
+# -- hostile feeds (served with --hostile only: sampleweb.hostile) ----------------------------
+# Each on a host of its own whose home page advertises it; the reason the crawl must
+# record for it (feeds.problem, see extract.feeds.PROBLEMS).
+HOSTILE_FEEDS: dict[str, str] = {
+    "feed-malformed.test": "malformed",
+    "feed-bomb.test": "entities",
+    "feed-flood.test": "too_many_items",
+    "feed-future.test": "future_dates",
+    "feed-dupes.test": "duplicate_guids",
+    "feed-html.test": "wrong_type",
+}
+HOSTILE_FEED_PATH = "/feed.xml"
+FLOOD_ITEMS = 100_000
+HTML_TYPE = "text/html; charset=utf-8"
+
+
+def _items(host: str, n: int, day: str = "Mon, 30 Nov 2026 09:30:00 +0000") -> str:
+    return "".join(f"<item><title>Hive note {i}</title><link>http://{host}/p/{i}</link>"
+                   f"<guid>http://{host}/p/{i}</guid><pubDate>{day}</pubDate></item>"
+                   for i in range(n))
+
+
+def _rss(host: str, items: str, prolog: str = "") -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}<rss version="2.0"><channel>'
+            f"<title>{host}</title><link>http://{host}/</link>{items}</channel></rss>")
+
+
+_LAUGHS = ('<!DOCTYPE rss [<!ENTITY lol "lol">'
+           + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
+                     for i in range(1, 10))
+           + "]>")
+
+
+def hostile_feed(host: str) -> tuple[bytes, str]:
+    """(body, content type) of the hostile feed of `host` (one of HOSTILE_FEEDS)."""
+    fault = HOSTILE_FEEDS[host]
+    if fault == "malformed":
+        body = _rss(host, _items(host, 5)).replace("</item>", "", 2) + "<item><title>a & b"
+    elif fault == "entities":
+        body = _rss(host, "<item><title>&lol9;</title><link>http://feed-bomb.test/p/1</link>"
+                    "<guid>http://feed-bomb.test/p/1</guid></item>", _LAUGHS)
+    elif fault == "too_many_items":
+        # Short items: 100,000 of them in ≈3 MB, within the crawl's download cap.
+        body = _rss(host, "".join(f"<item><guid>{i}</guid></item>" for i in range(FLOOD_ITEMS)))
+    elif fault == "future_dates":
+        body = _rss(host, _items(host, 3) + _items(host, 0)
+                    + "<item><title>From the future</title><link>http://feed-future.test/p/99"
+                    "</link><guid>http://feed-future.test/p/99</guid>"
+                    "<pubDate>Fri, 01 Jan 2100 09:30:00 +0000</pubDate></item>")
+    elif fault == "duplicate_guids":
+        body = _rss(host, _items(host, 4) + _items(host, 4))
+    else:
+        body = _rss(host, _items(host, 4))
+    return body.encode("utf-8"), HTML_TYPE if fault == "wrong_type" else RSS
+
+
+def hostile_feed_home(host: str) -> str:
+    return (f"<!DOCTYPE html><html><head><title>{host} beekeeping notes</title>"
+            f'<link rel="alternate" type="application/rss+xml" href="{HOSTILE_FEED_PATH}">'
+            f"</head><body><h1>Beekeeping notes</h1><p>Our hives, our honey, our bees."
+            f"</p></body></html>")

@@ -19,6 +19,8 @@ from functools import cache
 
 from aiohttp import web
 
+from .feeds import HOSTILE_FEED_PATH, HOSTILE_FEEDS, hostile_feed, hostile_feed_home
+
 HTML = "text/html; charset=utf-8"
 MB = 1024 * 1024
 BIG_BODY_BYTES = 50 * MB
@@ -298,6 +300,14 @@ HOSTS: dict[str, Handler] = {
     "longline.test": _longline,
 }
 
+
+def _hostile_feed(host: str, path: str) -> web.StreamResponse:
+    if path == HOSTILE_FEED_PATH:
+        body, content_type = hostile_feed(host)
+        return web.Response(body=body, headers={"Content-Type": content_type})
+    return _html(hostile_feed_home(host))
+
+
 COUNTER_KEY = web.AppKey("hostile_counter", list[int])
 SEEN_KEY = web.AppKey("hostile_seen", list[str])
 MAX_SEEN = 100_000
@@ -324,8 +334,10 @@ def record(app: web.Application, host: str, path: str) -> None:
 async def handle(request: web.Request, host: str, path: str) -> web.StreamResponse | None:
     """The hostile answer for `host`, or None when the host is not hostile."""
     handler = HOSTS.get(host)
-    if handler is None:
+    if handler is None and host not in HOSTILE_FEEDS:
         return None
     if path == "/robots.txt" and host != "robots.test":
         return web.Response(text="User-agent: *\nAllow: /\n", content_type="text/plain")
+    if handler is None:  # issue 21: sampleweb.feeds (not linked from hostile.test)
+        return _hostile_feed(host, path)
     return await handler(request, path)
