@@ -156,10 +156,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with Store.open(args.db, read_only=True) as store:
         out = write_report(store, args.out)
         top = store.top_prospect()
+        hubs = store.hub_rows()  # issue 24: communities on platforms
     best = (f"top prospect {top['domain']} ({top['score']:.0f}, "
             f"{top['contact'] or 'no contact'})") if top else "no prospects"
     print(out)
     print(f"{result.sites} sites, {result.contacts} contacts, {best}")
+    if hubs:
+        print(f"{len(hubs)} communities on platforms, most linked {hubs[0]['id']}"
+              f" ({hubs[0]['niche_sites']} niche sites)")
     return ExitCode.OK
 
 

@@ -140,7 +140,7 @@ def _add_outputs(sub: _Sub) -> None:
     export = sub.add_parser("export", help="write a ranked list for an outreach tool")
     export.add_argument("--format", choices=["csv", "json", "jsonl"], required=True)
     export.add_argument("--list", dest="which", default="jv",
-                        choices=["jv", "communities", "newsletters", "contacts"],
+                        choices=["jv", "communities", "newsletters", "contacts", "hubs"],
                         help="which list (jv)")
     export.add_argument("--db", type=Path, required=True)
     export.add_argument("--out", type=Path, required=True, help="file to write")

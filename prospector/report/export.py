@@ -22,13 +22,19 @@ from prospector.files import check_out_path, write_atomic
 from prospector.store.db import Store
 
 FORMATS = ("csv", "json", "jsonl")
-LISTS = ("jv", "communities", "newsletters", "contacts")
+LISTS = ("jv", "communities", "newsletters", "contacts", "hubs")
 VIEWS = {"jv": "jv_partners", "communities": "communities", "newsletters": "newsletters"}
 # The columns outreach tools map on import; `contact` carries a form or profile URL
 # when the best channel is not an email.
 COLUMNS = ("domain", "url", "name", "email", "role", "channel", "score", "kind", "platform",
            "why", "first_seen", "contact", "deliverability", "checked_at", "status",
-           "inferred_email")
+           "inferred_email", "score_of")
+# Issue 24: which score `score` is: the JV score (jv, newsletters), the community score
+# (communities) or the better of the two (contacts).
+SCORE_OF = {"jv": "jv", "newsletters": "jv", "communities": "community", "contacts": "best"}
+# `--list hubs`: communities on platforms (the `hubs` view, issue 24).
+HUB_COLUMNS = ("rank", "platform", "id", "url", "niche_sites", "linking_sites",
+               "name_relevance", "anchors", "linked_from", "first_seen", "last_seen")
 # What a spreadsheet reads as the start of a formula (or of a cell-splitting control).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -54,7 +60,16 @@ def web_url(value: str) -> str:
     return value if value.lower().startswith(("http://", "https://")) else ""
 
 
-def _record(row: Mapping[str, Any]) -> dict[str, Any]:
+def _hub_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    record = {k: row.get(k) for k in HUB_COLUMNS}
+    for key in ("anchors", "linked_from"):
+        record[key] = "; ".join(str(v) for v in row.get(key) or [])
+    for key in ("first_seen", "last_seen"):
+        record[key] = _iso(row.get(key))
+    return {k: neutralise(v) for k, v in record.items()}
+
+
+def _record(row: Mapping[str, Any], score_of: str = "") -> dict[str, Any]:
     channel = str(row.get("channel") or "")
     contact = str(row.get("contact") or "")
     first_seen = row.get("first_seen")
@@ -79,6 +94,7 @@ def _record(row: Mapping[str, Any]) -> dict[str, Any]:
         "checked_at": _iso(row.get("contact_checked_at")) if channel == "email" else None,
         "status": row.get("outreach_status") or "",
         "inferred_email": row.get("inferred_contact") or "",
+        "score_of": score_of,
     }
     return {k: neutralise(v) for k, v in record.items()}
 
@@ -92,11 +108,14 @@ def export_rows(store: Store, which: str) -> list[dict[str, Any]]:
     if which not in LISTS:
         raise InputError(f"unknown list {which!r}: choose one of {', '.join(LISTS)}")
     store.ensure_views()
+    if which == "hubs":
+        return [_hub_record(row) for row in store.hub_rows()]
     rows = store.prospect_contacts() if which == "contacts" else store.list_rows(VIEWS[which])
-    return [_record(row) for row in rows]
+    return [_record(row, SCORE_OF[which]) for row in rows]
 
 
-def serialise(rows: Sequence[Mapping[str, Any]], fmt: str, *, bom: bool = False) -> str:
+def serialise(rows: Sequence[Mapping[str, Any]], fmt: str, *, bom: bool = False,
+              columns: Sequence[str] = COLUMNS) -> str:
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if bom and fmt != "csv":
@@ -107,7 +126,7 @@ def serialise(rows: Sequence[Mapping[str, Any]], fmt: str, *, bom: bool = False)
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
     return ("\ufeff" if bom else "") + buffer.getvalue()
@@ -118,5 +137,6 @@ def write_export(store: Store, out: Path, fmt: str, which: str = "jv", *, bom: b
     check_out_path(out, "export", None if store.path == ":memory:" else Path(store.path))
     rows = export_rows(store, which)
     # newline="" keeps CSV's CRLF row ends exactly as the csv module wrote them.
-    write_atomic(out, serialise(rows, fmt, bom=bom), newline="")
+    columns = HUB_COLUMNS if which == "hubs" else COLUMNS
+    write_atomic(out, serialise(rows, fmt, bom=bom, columns=columns), newline="")
     return len(rows)

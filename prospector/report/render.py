@@ -191,6 +191,28 @@ def _progress(store: Store, run: dict[str, Any]) -> dict[str, Any]:
     return progress
 
 
+NOT_RANKED_LISTED = 200  # sites named under each list's "Not ranked"; SQL gives the rest
+
+
+def _not_ranked(store: Store) -> dict[str, dict[str, Any]]:
+    """Per list: the sites it leaves out, counted by reason, and the first of them."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in store.not_ranked_rows():
+        entry = out.setdefault(str(row["list"]), {"counts": {}, "rows": [], "total": 0})
+        reason = str(row["reason"])
+        entry["counts"][reason] = entry["counts"].get(reason, 0) + 1
+        entry["total"] += 1
+        if len(entry["rows"]) < NOT_RANKED_LISTED:
+            entry["rows"].append({"domain": row["domain"], "reason": reason,
+                                  "detail": row["detail"]})
+    return out
+
+
+def _hubs(store: Store) -> list[dict[str, Any]]:
+    return [{**h, "href": safe_href(h["url"]), "linked_from": list(h["linked_from"] or []),
+             "anchors": list(h["anchors"] or [])} for h in store.hub_rows()]
+
+
 def report_data(store: Store) -> dict[str, Any]:
     store.ensure_views()
     run = store.latest_run() or {}
@@ -238,6 +260,8 @@ def report_data(store: Store) -> dict[str, Any]:
         "changes": changes,
         "factors": [{"name": f, "weight": weights.get(f)} for f in factors],
         "link_map": _link_map(store, sites),
+        "not_ranked": _not_ranked(store),  # issue 24
+        "hubs": _hubs(store),
         "payload": {"fields": SITE_FIELDS, "sites": records, "lists": lists,
                     "factors": factors},
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -9,8 +9,10 @@ from prospector.errors import InputError
 from prospector.store.db import Store
 from prospector.urls import registered_domain
 
-LISTS = (("jv_partners", "JV partners", "jv_breakdown", "jv_score"),
-         ("communities", "communities", "community_breakdown", "community_score"))
+# (view, title, breakdown column, score column, which score): each figure says its list.
+LISTS = (("jv_partners", "JV partners", "jv_breakdown", "jv_score", "JV"),
+         ("communities", "communities", "community_breakdown", "community_score", "community"),
+         ("newsletters", "newsletters", "jv_breakdown", "jv_score", "JV"))
 
 
 def explain(store: Store, target: str) -> str:
@@ -32,11 +34,16 @@ def explain(store: Store, target: str) -> str:
             lines.append("  linked from " + ", ".join(
                 f"{r['source_domain']} ({'/'.join(r['sections'])}, {r['weight']:g})"
                 for r in linking))
-    for view, title, column, score_column in LISTS:
+    if site.get("unranked_reason"):
+        lines.append(f"  not ranked in any list: {site['unranked_reason']}"
+                     f" ({site['unranked_detail']})")
+    for view, title, column, score_column, score_name in LISTS:
         where = store.list_rank(view, domain)
         place = f"#{where[0]} of {where[1]}" if where else "not listed"
-        lines.append(f"{title}: {float(site[score_column] or 0):.1f}/100, {place}")
-        lines += _factor_lines(site[column])
+        lines.append(f"{title}: {float(site[score_column] or 0):.1f}/100 ({score_name} score),"
+                     f" {place}")
+        if view != "newsletters":  # the JV score's factors are listed once, above
+            lines += _factor_lines(site[column])
     return "\n".join(lines)
 
 

@@ -44,8 +44,10 @@ _LINK_PAIRS = """
 
 _SITE_SCORES = """
     SELECT s.domain, s.kind, s.status, sc.jv_score, sc.jv_breakdown,
-           sc.community_score, sc.community_breakdown
-    FROM sites s LEFT JOIN scores sc USING (domain) WHERE s.domain = ?
+           sc.community_score, sc.community_breakdown,
+           coalesce(e.reason, '') AS unranked_reason, coalesce(e.detail, '') AS unranked_detail
+    FROM sites s LEFT JOIN scores sc USING (domain) LEFT JOIN eligibility e USING (domain)
+    WHERE s.domain = ?
 """
 
 _LINKING_SITES = """
