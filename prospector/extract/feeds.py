@@ -230,10 +230,9 @@ def _xml_comments(data: bytes, found: dict[str, str]) -> tuple[str, list[ItemFac
     if root is None:
         return "", []
     counts: list[ItemFacts] = []
-    for el in root.iter():
-        if _local(el.tag) in _ITEM_TAGS:
-            dated = any(_local(child.tag) in _DATE_TAGS for child in el)
-            counts.append((_comment_count(el), dated))
+    for el in root.iter("{*}item", "{*}entry"):
+        dated = any(_local(child.tag) in _DATE_TAGS for child in el)
+        counts.append((_comment_count(el), dated))
     match = _ROOT.search(data)
     fmt = _FEED_ROOTS.get(match.group(1), "") if match else ""
     return fmt, counts
@@ -278,7 +277,10 @@ def _entry(raw: Any, base: str, facts: ItemFacts, ceiling: datetime
            ) -> tuple[FeedEntry | None, bool]:
     comments, dated = facts
     link = str(raw.get("link") or "")
-    url = canonicalize(urljoin(base, link)) if link.startswith(("http", "/")) else ""
+    if link.startswith(("http://", "https://")):
+        url = canonicalize(link)
+    else:
+        url = canonicalize(urljoin(base, link)) if link.startswith("/") else ""
     guid = " ".join(str(raw.get("id") or "").split())[:500]
     key = guid or url
     if not key:
