@@ -67,7 +67,8 @@ def main() -> None:
         "atom10": _sized(lambda p: atom_feed("B", "http://b.test/", "http://b.test/f", p), TARGET),
         "json": _sized(lambda p: json_feed("B", "http://b.test/", "http://b.test/f", p), TARGET),
     }
-    print(f"feed parse, µs per 100 KB feed (best of {args.rounds}), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print(f"feed parse, µs per 100 KB feed (best of {args.rounds}), {stamp}")
     for name, body in feeds.items():
         scale = TARGET / len(body)
         ours = _best(lambda b=body: read_feed("http://b.test/f", b, fetched=NOW), args.rounds, 20)
