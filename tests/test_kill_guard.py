@@ -1,0 +1,99 @@
+"""The address guard's messages, URL parsing and resolver at their edges: the cases
+mutation testing (scripts/mutate.py) showed the guard's tables let through."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from typing import Any
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.test import get_crawler
+
+from prospector.crawl.middlewares import guard
+
+
+def test_refusal_messages() -> None:
+    assert guard.host_refusal("") == "refused: no host"
+    assert guard.scheme_refusal("bees.test/page") == (
+        "refused: no scheme in 'bees.test/page'; only http and https are fetched")
+    long = "gopher://" + "a" * 100
+    assert guard.scheme_refusal(long) == (
+        f"refused: gopher scheme in {long[:80]!r}; only http and https are fetched")
+
+
+def test_one_private_answer_refuses_whatever_comes_before_it() -> None:
+    refusal = guard.resolved_refusal("x.test", ["not an address", "93.184.216.34", "10.0.0.1"])
+    assert refusal == "refused: x.test resolves to 10.0.0.1, a private address (use --allow-private to allow)"
+
+
+@pytest.mark.parametrize("url", [
+    "http://bees.test#a@b", "http://bees.test?a@b?c", "http://bees.test/a@b/c",
+    "http://bees.test/a/b@c", "data:text/plain,a:b",
+])
+def test_an_at_sign_after_the_host_is_no_user_info(url: str) -> None:
+    assert guard.url_refusal(url) is None
+
+
+@pytest.mark.parametrize(("url", "host"), [
+    ("http://bees.test./", "bees.test"), ("http:///x", ""), ("http://[::1/", ""),
+])
+def test_raw_host(url: str, host: str) -> None:
+    assert guard._raw_host(url) == host
+
+
+def test_resolve_gives_each_address_once() -> None:
+    addresses = guard.resolve("localhost")
+    assert addresses and len(addresses) == len(set(addresses))
+
+
+def test_resolve_of_a_name_no_resolver_takes_is_empty() -> None:
+    assert guard.resolve("..", timeout=10) == []  # an empty label: refused at once, not timed out
+
+
+def test_resolve_gives_up_after_its_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+
+    def hanging(*args: Any, **kwargs: Any) -> Any:
+        release.wait(5)
+        raise OSError("gave up")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging)
+    try:
+        assert guard.resolve("slow.test", timeout=0.05) is None
+    finally:
+        release.set()
+
+
+def test_from_crawler_reads_allow_private() -> None:
+    for allow in (True, False):
+        crawler = get_crawler(settings_dict={"PROSPECTOR_ALLOW_PRIVATE": allow})
+        assert guard.AddressGuard.from_crawler(crawler).allow_private is allow
+
+
+def _process(url: str, monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[str]]) -> str | None:
+    """The guard's refusal of `url`, with `answers` as the resolver's (a name → its
+    addresses; others resolve to nothing)."""
+    monkeypatch.setattr(guard, "resolve", lambda host, timeout=0.0: answers.get(host, []))
+    try:
+        asyncio.run(guard.AddressGuard(False).process_request(Request(url)))
+    except IgnoreRequest as exc:
+        return str(exc)
+    return None
+
+
+def test_data_urls_are_not_looked_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_lookup(host: str, timeout: float = 0) -> list[str]:
+        raise AssertionError(f"looked up {host!r}")
+
+    monkeypatch.setattr(guard, "resolve", no_lookup)
+    asyncio.run(guard.AddressGuard(False).process_request(Request("data:,x")))
+
+
+def test_the_refusal_names_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    refusal = _process("http://intranet.test/", monkeypatch, {"intranet.test": ["10.1.2.3"]})
+    assert refusal == ("refused: intranet.test resolves to 10.1.2.3, a private address "
+                       "(use --allow-private to allow)")
