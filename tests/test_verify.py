@@ -94,6 +94,19 @@ def test_sample_web_addresses_as_the_truth_says(crawled_db: Path, dns: DnsServer
                         for c in slow)
     null = [checks[a]["reason"] for a in found if setups[checks[a]["domain"]] == "null_mx"]
     assert all("RFC 7505" in r for r in null)
+    _report_badges(db, tmp_path / "report.html")
+
+
+def _report_badges(db: Path, out: Path) -> None:
+    """The report, as Chromium draws it, shows what verify said beside each best email."""
+    from tests.chromium import dump_dom
+
+    assert run_cli("report", "--db", str(db), "--out", str(out)).returncode == 0
+    dom = dump_dom(out)
+    badges = {k: dom.count(f'class="badge mail {k}"') for k in
+              ("deliverable", "no_mail", "unknown", "unchecked")}
+    print("report badges:", badges)
+    assert badges["deliverable"] > 10 and badges["unknown"] >= 1 and badges["unchecked"] == 0
 
 
 def _store_bulk(db: Path, domains: list[str], per_domain: int) -> None:
