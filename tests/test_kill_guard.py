@@ -4,6 +4,7 @@ mutation testing (scripts/mutate.py) showed the guard's tables let through."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 import threading
 from typing import Any
@@ -97,3 +98,23 @@ def test_the_refusal_names_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
     refusal = _process("http://intranet.test/", monkeypatch, {"intranet.test": ["10.1.2.3"]})
     assert refusal == ("refused: intranet.test resolves to 10.1.2.3, a private address "
                        "(use --allow-private to allow)")
+
+
+@pytest.mark.parametrize(("address", "kind"), [
+    ("127.0.0.1", "loopback"), ("169.254.1.1", "link-local"), ("224.0.0.1", "multicast"),
+    ("0.0.0.0", "unspecified"), ("fec0::1", "site-local"), ("100.64.0.1", "reserved"),
+    ("10.0.0.1", "private"), ("93.184.216.34", None),
+])
+def test_address_kinds_are_named(address: str, kind: str | None) -> None:
+    assert guard.address_kind(ipaddress.ip_address(address)) == kind
+
+
+def test_a_trailing_dot_is_still_the_address() -> None:
+    assert guard.literal_address("127.0.0.1.") == ipaddress.ip_address("127.0.0.1")
+
+
+def test_only_the_first_scheme_separator_starts_the_host() -> None:
+    assert guard.url_refusal("http://bees.test/?u=http://x@y") is None
+    assert guard.url_refusal("http:bees.test") == "refused: no host"
+    long = "http://" + "a" * 90 + "@evil.test/"
+    assert guard.url_refusal(long) == f"refused: user-info in {long[:80]!r}"
