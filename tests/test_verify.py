@@ -201,3 +201,20 @@ def test_demo_verifies_with_the_local_dnsmasq(tmp_path: Path) -> None:
     assert "local dnsmasq" in line and " 0 unknown" not in line
     with Store.open(db, read_only=True) as store:
         assert len(store.contact_checks()) > 50
+
+
+def test_resolver_from_the_config_file_and_one_list(crawled_db: Path, dns: DnsServer,
+                                                    tmp_path: Path) -> None:
+    db = fresh_copy(crawled_db, tmp_path)
+    config = tmp_path / "bees.toml"
+    config.write_text(f'[verify]\nresolver = "{dns.address}"\ntimeout = 1\nttl_days = 2\n')
+    done = run_cli("verify", "--db", str(db), "--config", str(config), "--list", "jv")
+    assert done.returncode == 0, done.stderr
+    with Store.open(db, read_only=True) as store:
+        checks = store.contact_checks()
+        jv = {a["address"] for a in store.addresses_to_verify("jv")}
+        every = {a["address"] for a in store.addresses_to_verify("all")}
+    assert {c["address"] for c in checks} == jv and jv < every
+    days = {round((c["expires_at"] - c["checked_at"]).total_seconds() / 86400, 3)
+            for c in checks if c["deliverability"] != "unknown"}
+    assert days == {2.0}
