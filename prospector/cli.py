@@ -90,6 +90,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from prospector.report.digest_render import write_digest
+    from prospector.store.db import Store
+
+    with Store.open(args.db, read_only=True) as store:
+        result = write_digest(store, args.out, args.text, days=args.days, limit=args.limit,
+                              per_site=args.per_site, template=args.template)
+    print(result.line)
+    return ExitCode.OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from prospector.report.export import write_export
     from prospector.store.db import Store
@@ -293,7 +304,7 @@ COMMANDS = {
     "crawl": cmd_crawl, "discover": cmd_discover, "report": cmd_report, "sql": cmd_sql, "demo": cmd_demo,
     "sampleweb": cmd_sampleweb, "export": cmd_export, "runs": cmd_runs,
     "suppress": cmd_suppress, "mark-contacted": cmd_mark_contacted, "worker": cmd_worker,
-    "verify": cmd_verify, "drafts": cmd_drafts, "outreach": cmd_outreach,
+    "verify": cmd_verify, "digest": cmd_digest, "drafts": cmd_drafts, "outreach": cmd_outreach,
 }
 
 

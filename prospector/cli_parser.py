@@ -157,6 +157,18 @@ def _add_outputs(sub: _Sub) -> None:
                      help="table lines at most N characters, long cells cut with … "
                      "(default: the terminal's width; 0: no limit; csv and json stay whole)")
 
+    digest = sub.add_parser("digest", help="draft an e-zine issue from the niche's posts "
+                            "of the period (e-mail HTML, plain text)")
+    digest.add_argument("--db", type=Path, required=True)
+    digest.add_argument("--days", type=_positive, default=7, help="the period (7 days)")
+    digest.add_argument("--limit", type=_positive, default=12, help="items at most (12)")
+    digest.add_argument("--per-site", type=_positive, default=2,
+                        help="items of one site at most (2)")
+    digest.add_argument("--template", type=Path, metavar="FILE",
+                        help="a Jinja2 template of your own for the HTML")
+    digest.add_argument("--out", type=Path, required=True, help="HTML file to write")
+    digest.add_argument("--text", type=Path, metavar="FILE", help="also write plain text here")
+
     explain = sub.add_parser("explain", help="why a site ranks where it does: each factor, "
                              "its raw value, its weight")
     explain.add_argument("domain", metavar="DOMAIN")

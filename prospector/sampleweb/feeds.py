@@ -88,8 +88,9 @@ def _entries(b: Builder, days: list[date], rng: random.Random) -> list[FeedPost]
     forum = s.kind == "forum"
     pool = content.THREAD_TITLES if forum else content.POST_TITLES
     out: list[FeedPost] = []
+    offset = rng.randrange(len(pool))  # sites do not all open with the same title
     for n, day in enumerate(days):
-        title = pool[n % len(pool)]
+        title = pool[(n + offset) % len(pool)]
         if n >= len(pool):
             title = f"{title} ({day.strftime('%B %Y')})"
         if s.kind == "newsletter":

@@ -54,7 +54,9 @@ _POSTS_BETWEEN = """
            coalesce(sc.jv_score, 0) AS jv_score,
            coalesce(sc.community_score, 0) AS community_score,
            coalesce(m.authority, 0) AS authority, coalesce(m.inlinks, 0) AS inlinks,
-           s.first_run = (SELECT max(run_id) FROM runs) AS new_site
+           -- found by the latest run, when an earlier run exists (as run_changes says)
+           (s.first_run = (SELECT max(run_id) FROM runs)
+            AND s.first_run > (SELECT min(run_id) FROM runs)) AS new_site
     FROM posts p
     JOIN sites s USING (domain)
     LEFT JOIN scores sc USING (domain)
@@ -180,6 +182,13 @@ class Posts(Connection):
     def feed_rows(self) -> list[dict[str, Any]]:
         """Every feed fetched, with its problem (why it was cut short) and counts."""
         return self.rows("SELECT * FROM feeds ORDER BY domain, url")
+
+    def featured_partner(self) -> dict[str, Any] | None:
+        """The best JV prospect never contacted (the digest features it): domain, url,
+        title, score."""
+        found = self.rows("SELECT domain, url, title, score FROM jv_partners"
+                          " WHERE contacted_at IS NULL ORDER BY rank LIMIT 1")
+        return found[0] if found else None
 
     def post_count(self) -> int:
         row = self.con.execute("SELECT count(*) FROM posts").fetchone()
