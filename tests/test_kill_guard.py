@@ -118,3 +118,8 @@ def test_only_the_first_scheme_separator_starts_the_host() -> None:
     assert guard.url_refusal("http:bees.test") == "refused: no host"
     long = "http://" + "a" * 90 + "@evil.test/"
     assert guard.url_refusal(long) == f"refused: user-info in {long[:80]!r}"
+
+
+def test_only_localhost_names_are_local() -> None:
+    assert guard.is_local_name("LocalHost.") and guard.is_local_name("a.localhost")
+    assert not guard.is_local_name("localhostX") and not guard.is_local_name("notlocalhost")
