@@ -218,3 +218,19 @@ def test_resolver_from_the_config_file_and_one_list(crawled_db: Path, dns: DnsSe
     days = {round((c["expires_at"] - c["checked_at"]).total_seconds() / 86400, 3)
             for c in checks if c["deliverability"] != "unknown"}
     assert days == {2.0}
+
+
+def test_a_slow_first_domain_is_unknown_and_the_run_goes_on() -> None:
+    server = start_dns({"aaa-slow.test": "slow", "bbb.test": "mx"})
+    try:
+        started = time.monotonic()
+        found, sent = resolve_domains(["aaa-slow.test", "bbb.test"],
+                                      ResolverSettings("127.0.0.1", server.port, timeout=0.5))
+        seconds = time.monotonic() - started
+    finally:
+        server.stop()
+    slow = found["aaa-slow.test"]
+    print(f"\nslow first domain: {slow.deliverability} ({slow.reason}) in {seconds:.1f} s; "
+          f"{sent} queries (one probe told the resolver is there)")
+    assert slow.deliverability == "unknown" and "timeout" in slow.reason
+    assert found["bbb.test"].deliverability == "deliverable" and sent == 3 and seconds < 3

@@ -167,7 +167,7 @@ class DnsServer:
         found = binary or shutil.which("dnsmasq") or (
             "/usr/sbin/dnsmasq" if Path("/usr/sbin/dnsmasq").exists() else None)
         if found is None:
-            raise FileNotFoundError("dnsmasq is not installed (Debian package dnsmasq)")
+            raise FileNotFoundError("dnsmasq is not installed (Debian package dnsmasq-base)")
         self.binary = found
         self.setups = setups
         self.folder = Path(tempfile.mkdtemp(prefix="prospector-dns-"))
