@@ -101,6 +101,17 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from prospector.report.digest_render import write_digest
+    from prospector.store.db import Store
+
+    with Store.open(args.db, read_only=True) as store:
+        result = write_digest(store, args.out, args.text, days=args.days, limit=args.limit,
+                              per_site=args.per_site, template=args.template)
+    print(result.line)
+    return ExitCode.OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from prospector.report.export import write_export
     from prospector.store.db import Store
@@ -148,6 +159,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from prospector.config import Config
     from prospector.crawl.run import run_crawl
+    from prospector.report.digest_render import write_digest
     from prospector.report.render import write_report
     from prospector.sampleweb.proc import SampleWebProcess
     from prospector.store.db import Store
@@ -166,10 +178,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(demo_verify(args.db, web.seed))  # the local dnsmasq, when installed
     with Store.open(args.db, read_only=True) as store:
         out = write_report(store, args.out)
+        # Issue 21: this week's e-zine issue beside the report (out/digest.html, .txt).
+        digest = write_digest(store, args.out.with_name("digest.html"),
+                              args.out.with_name("digest.txt"))
         top = store.top_prospect()
         hubs = store.hub_rows()  # issue 24: communities on platforms
     best = (f"top prospect {top['domain']} ({top['score']:.0f}, "
             f"{top['contact'] or 'no contact'})") if top else "no prospects"
+    print(digest.line)  # before the report's path, which the summary line follows
     print(out)
     print(f"{result.sites} sites, {result.contacts} contacts, {best}")
     if hubs:
@@ -304,7 +320,7 @@ COMMANDS = {
     "crawl": cmd_crawl, "discover": cmd_discover, "report": cmd_report, "sql": cmd_sql, "demo": cmd_demo,
     "sampleweb": cmd_sampleweb, "export": cmd_export, "runs": cmd_runs,
     "suppress": cmd_suppress, "mark-contacted": cmd_mark_contacted, "worker": cmd_worker,
-    "verify": cmd_verify, "digest": cmd_digest, "drafts": cmd_drafts, "outreach": cmd_outreach,
+    "verify": cmd_verify, "digest": cmd_digest, "digest": cmd_digest, "drafts": cmd_drafts, "outreach": cmd_outreach,
 }
 
 
