@@ -320,7 +320,7 @@ COMMANDS = {
     "crawl": cmd_crawl, "discover": cmd_discover, "report": cmd_report, "sql": cmd_sql, "demo": cmd_demo,
     "sampleweb": cmd_sampleweb, "export": cmd_export, "runs": cmd_runs,
     "suppress": cmd_suppress, "mark-contacted": cmd_mark_contacted, "worker": cmd_worker,
-    "verify": cmd_verify, "digest": cmd_digest, "digest": cmd_digest, "drafts": cmd_drafts, "outreach": cmd_outreach,
+    "verify": cmd_verify, "digest": cmd_digest, "drafts": cmd_drafts, "outreach": cmd_outreach,
 }
 
 
