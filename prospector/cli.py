@@ -101,17 +101,6 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def cmd_digest(args: argparse.Namespace) -> int:
-    from prospector.report.digest_render import write_digest
-    from prospector.store.db import Store
-
-    with Store.open(args.db, read_only=True) as store:
-        result = write_digest(store, args.out, args.text, days=args.days, limit=args.limit,
-                              per_site=args.per_site, template=args.template)
-    print(result.line)
-    return ExitCode.OK
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     from prospector.report.export import write_export
     from prospector.store.db import Store
