@@ -91,6 +91,13 @@ EQUIVALENT: dict[str, str] = {
                     "from_crawler__mutmut_6")},
     **{f"prospector.crawl.middlewares.guard.x_resolve__mutmut_{n}": "the lookup thread's name is a label only"
        for n in (15, 18, 20)},
+    **{f"prospector.extract.addresses.x_{name}": "'UTF-8' and 'utf-8' name the same codec"
+       for name in ("cf_decode__mutmut_14", "cf_encode__mutmut_6")},
+    **{f"prospector.extract.addresses.x_{name}": "a maxsplit change where only part [0] or [-1] is read"
+       for name in ("parse_mailto__mutmut_12", "parse_mailto__mutmut_16", "_hosts__mutmut_4",
+                    "_hosts__mutmut_7", "_hosts__mutmut_10", "email_role__mutmut_11",
+                    "email_role__mutmut_14", "email_role__mutmut_17", "is_junk_email__mutmut_15",
+                    "is_junk_email__mutmut_18", "is_junk_email__mutmut_41", "is_junk_email__mutmut_44")},
     # Not equivalent, but observable only at interpreter exit (a non-daemon lookup thread
     # still waiting on a hung resolver holds the process): outside what a fast test sees.
     **{f"prospector.crawl.middlewares.guard.x_resolve__mutmut_{n}": "daemon flag: seen only at exit"

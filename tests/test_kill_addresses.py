@@ -50,3 +50,34 @@ def test_a_scheme_relative_url_s_user_is_no_address() -> None:
 ])
 def test_spelled_out_hosts(text: str, address: str) -> None:
     assert list(A.spelled_at_addresses(text)) == [(address, "obfuscated")]
+
+
+@pytest.mark.parametrize(("address", "junk"), [
+    ("icon@2x.png", True),  # an asset name
+    ("jo@bees.invalid", True),  # a reserved TLD
+    ("you@bees.com", True),  # a placeholder mailbox
+    ("noreply@bees.com", True),  # a box nobody reads
+    ("jo@domain.com", True), ("jo@mail.domain.com", True),  # placeholder domains, and below them
+    ("jo@example.co.uk", True),
+    ("0123456789abcdef0123456789abcdef@bees.com", True),  # a hash
+    ("a@b@bees.com", True), ("jo%x@bees.com", True), ("jo%20x%20y@bees.com", True),
+    ("@bees.com", True), ("jo@", True),
+    ("jo@bees.com", False), ("jo@bees", False), ("jo.example@bees.com", False),
+])
+def test_junk_filter(address: str, junk: bool) -> None:
+    assert A.is_junk_email(address) is junk
+
+
+def test_despammed_and_normalised_edges() -> None:
+    assert A.despammed("not an address") == ("", "")
+    assert A.normalize_email("Xjo@bees.com") == "xjo@bees.com"  # only punctuation is trimmed
+    assert A.normalize_email("<jo@bees.com>.") == "jo@bees.com"
+
+
+@pytest.mark.parametrize("address", ["info+a+b@bees.com", "info+news@bees.com", "info@bees.com"])
+def test_a_role_box_with_a_tag_is_a_role(address: str) -> None:
+    assert A.email_role(address) == "role"
+
+
+def test_a_url_s_user_is_no_address() -> None:
+    assert list(A.text_addresses("see https://key@o1.ingest.sentry.io/2")) == []
