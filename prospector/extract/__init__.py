@@ -14,7 +14,7 @@ from prospector.extract.dom import (
     ascii_transparent,
     close_self_closed,
     decode_body_as,
-    parse_html,
+    parse_markup,
 )
 from prospector.extract.emails import emails_of, find_emails
 from prospector.extract.facts import (
@@ -89,18 +89,20 @@ def _parse(url: str, body: bytes | str, content_type: str) -> tuple[Tree, Doc] |
     options = (lowered.count(b"<option") if not found.isdisjoint(SELECT_TAGS) else 0) \
         if ascii_bytes else None
     utf8 = raw_bytes if codec == "utf-8" else None
-    tree: Tree | None = parse_html(raw, utf8, options)
+    tree, joined = parse_markup(raw, utf8, options)
     if tree is None:
         return None
-    doc = make_doc(url, tree, raw, raw_bytes, ascii_bytes, lowered, found)
+    # Which elements the page can hold, from the start tags it spells (see bucket_query).
+    spelled = ascii_bytes and not joined
+    doc = make_doc(url, tree, raw, raw_bytes, ascii_bytes, lowered, found, spelled)
     if doc.swallowers:
         # Pages saved through an XML serializer write empty raw-text elements
         # self-closed: parsed as a browser does, they swallow what follows them.
         closed = close_self_closed(raw, doc.swallowers)
-        fixed = parse_html(closed, options=options) if closed != raw else None
+        fixed, joined = parse_markup(closed, options=options) if closed != raw else (None, True)
         if fixed is not None:
             tree, doc = fixed, make_doc(url, fixed, raw, raw_bytes, ascii_bytes, lowered,
-                                        found)
+                                        found, spelled and not joined)
     return tree, doc
 
 

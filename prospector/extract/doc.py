@@ -35,11 +35,26 @@ from prospector.extract.dom import (
 )
 from prospector.extract.needles import PAGE_NEEDLES
 from prospector.extract.vocab.links import SKIP_SCHEMES
+from prospector.extract.vocab.text import ELEMENT_OPENERS
 from prospector.urls import hostname, registered_domain
 
 # Elements bucketed by the single query: links, metadata, scripts, forms and dates.
 _BUCKETS = ("a[href], area[href], link, meta, script, form, time, title, base, "
             "style, textarea, template, noscript, iframe, noembed, noframes, xmp")
+assert set(ELEMENT_OPENERS) <= set(_BUCKETS.split(", "))
+assert all(opener in PAGE_NEEDLES.needles for opener in ELEMENT_OPENERS.values())
+
+
+def bucket_query(found: frozenset[bytes] | None) -> str:
+    """`_BUCKETS` without the selectors of elements whose start tag the page lacks
+    (ELEMENT_OPENERS): `found` is which `PAGE_NEEDLES` the lower-cased markup holds,
+    None when that does not tell (the markup is not ASCII-compatible, or was edited
+    before the parse where a tag name could be joined: see `parse_markup`)."""
+    if found is None:
+        return _BUCKETS
+    return ", ".join(selector for selector in _BUCKETS.split(", ")
+                     if ELEMENT_OPENERS.get(selector, b"") in found or
+                     selector not in ELEMENT_OPENERS)
 # The bucketed elements whose text is never read as the page's text (dom.EMAIL_SKIP_TAGS).
 _HIDDEN = frozenset(EMAIL_SKIP_TAGS)
 # Elements the readers want by their attributes, found by one more query (each query
@@ -333,10 +348,11 @@ def jsonld_blocks(scripts: Iterable[Script]) -> Iterator[tuple[str, Any]]:
 
 def make_doc(url: str, tree: Tree, raw: str, raw_bytes: bytes | None = None,
              ascii_bytes: bool = True, lowered: bytes | None = None,
-             found: frozenset[bytes] | None = None) -> Doc:
+             found: frozenset[bytes] | None = None, spelled: bool = False) -> Doc:
     """Query `tree` once and bucket what the readers need. `raw_bytes`, `ascii_bytes`,
     `lowered` and `found` are `Doc`'s (`lowered` is `Doc.lower()`, `found` is
-    `Doc.found()`), when the caller has them."""
+    `Doc.found()`), when the caller has them; `spelled`: every element of `tree` comes
+    from a start tag `found` tells of (see `bucket_query`)."""
     doc = Doc(url=url, raw=raw, tree=tree, raw_bytes=raw_bytes, ascii_bytes=ascii_bytes,
               _lower=lowered, _found=found if lowered is not None else None)
     bases: list[Node] = []
@@ -346,7 +362,7 @@ def make_doc(url: str, tree: Tree, raw: str, raw_bytes: bytes | None = None,
                "form": doc.forms, "time": doc.times, "title": titles, "base": bases}
     anchors = doc.anchors
     swallowers: set[str] = set()
-    for el in tree.css(_BUCKETS):
+    for el in tree.css(bucket_query(found if spelled and lowered is not None else None)):
         tag = el.tag or ""
         if tag == "a" or tag == "area":
             anchors.append((el, el.attrs["href"] or ""))  # (the query wants an href)

@@ -156,29 +156,42 @@ def parse_html(text: str, utf8: bytes | None = None, options: int | None = None)
     parser reads those without encoding `text` again (≈ 140 µs a page). `options` is
     the number of '<option' (any case) in the markup, when the caller has counted them
     (see MAX_SELECT_OPTIONS)."""
+    return parse_markup(text, utf8, options)[0]
+
+
+def parse_markup(text: str, utf8: bytes | None = None,
+                 options: int | None = None) -> tuple[Tree | None, bool]:
+    """`parse_html`, and whether the markup was edited before the parse where the edit
+    can join two pieces into a tag name ('<ti\\0me>', '<ti<!---->me>'): NULs or
+    inline comments removed. Otherwise every element of the tree comes from a start
+    tag the markup spells (see `Doc.bucket_query`)."""
     if not text or text.isspace():  # (no copy of the page, unlike strip())
-        return None
+        return None, False
     if options is None:
         options = text.lower().count("<option")
     many_options = options > MAX_SELECT_OPTIONS
     if utf8 is not None:
         # The same edits as below, on the bytes.
-        if b"\x00" in utf8:
-            utf8 = utf8.replace(b"\x00", b"")
-        if b"<!--" in utf8:
-            utf8 = drop_inline_comments(utf8, _INLINE_COMMENT_BYTES_RE, b"<!--",
-                                        b" \t\r\n<>", _MAX_COMMENT_CHARS)
+        edited = utf8
+        if b"\x00" in edited:
+            edited = edited.replace(b"\x00", b"")
+        if b"<!--" in edited:
+            edited = drop_inline_comments(edited, _INLINE_COMMENT_BYTES_RE, b"<!--",
+                                          b" \t\r\n<>", _MAX_COMMENT_CHARS)
+        joined = edited is not utf8
         if many_options:
-            utf8 = _SELECT_TAG_BYTES_RE.sub(rb"<\1datalist", utf8)
-        return LexborHTMLParser(utf8, options=_PARSE_OPTIONS)
+            edited = _SELECT_TAG_BYTES_RE.sub(rb"<\1datalist", edited)
+        return LexborHTMLParser(edited, options=_PARSE_OPTIONS), joined
     # NUL never reaches a reader: `join_email_text` uses it as its node separator.
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    if "<!--" in text:
-        text = drop_inline_comments(text, _INLINE_COMMENT_RE, "<!--", " \t\r\n<>")
+    markup = text
+    if "\x00" in markup:
+        markup = markup.replace("\x00", "")
+    if "<!--" in markup:
+        markup = drop_inline_comments(markup, _INLINE_COMMENT_RE, "<!--", " \t\r\n<>")
+    joined = markup is not text
     if many_options:
-        text = _SELECT_TAG_RE.sub(r"<\1datalist", text)
-    return LexborHTMLParser(text, options=_PARSE_OPTIONS)
+        markup = _SELECT_TAG_RE.sub(r"<\1datalist", markup)
+    return LexborHTMLParser(markup, options=_PARSE_OPTIONS), joined
 
 
 # lexbor builds a <select> in time worse than quadratic in its options (selectolax issue
@@ -448,10 +461,12 @@ def join_email_text(text: str) -> str:
     paragraphs never merge into one token and the spaced ' at '/' dot ' disguise
     cannot span two of them; except around an '@' (or before a leading '.') split off
     by markup, as in 'info<span>@</span>x.de', which is glued."""
-    # Four C-level passes instead of a Python loop over thousands of nodes.
+    # Four C-level passes instead of a Python loop over thousands of nodes (the two
+    # around '@' only when the text holds one: half the pages do not).
     if "\x00" in text:
-        text = text.replace("@\x00", "@").replace("\x00@", "@").replace("\x00.", ".")
-        text = text.replace("\x00", "\n")
+        if "@" in text:
+            text = text.replace("@\x00", "@").replace("\x00@", "@")
+        text = text.replace("\x00.", ".").replace("\x00", "\n")
     return text
 
 

@@ -18,6 +18,7 @@ from prospector.extract.vocab.links import (
     CONTACT_QUERY_RE,
     CONTACT_SEGMENT_LITERALS,
     CONTACT_SEGMENT_RE,
+    CONTACT_URL_LITERALS,
     MAX_CONTACT_ANCHOR,
     NON_PAGE_EXTENSIONS,
     RESOURCES_HEADING_RE,
@@ -100,9 +101,8 @@ def _folded_contact_anchor(anchor: str) -> bool:
 # IGNORECASE, 'ſ' matches 's' and the Kelvin sign 'k'), so other text skips the gate.
 _CONTACT_SEGMENT_WORDS = ahocorasick_rs.AhoCorasick(CONTACT_SEGMENT_LITERALS)
 _CONTACT_ANCHOR_WORDS = ahocorasick_rs.AhoCorasick(CONTACT_ANCHOR_LITERALS)
-# Words one of which a contact-like URL holds in its path or its query (CONTACT_QUERY_RE's
-# 'sendmail' is no path word).
-_CONTACT_URL_WORDS = ahocorasick_rs.AhoCorasick((*CONTACT_SEGMENT_LITERALS, "sendmail"))
+# What one of which a contact-like URL holds (see CONTACT_URL_LITERALS).
+_CONTACT_URL_WORDS = ahocorasick_rs.AhoCorasick(CONTACT_URL_LITERALS)
 assert not any(any(c.isspace() for c in w) for w in CONTACT_ANCHOR_LITERALS)
 
 

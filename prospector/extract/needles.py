@@ -26,7 +26,7 @@ from prospector.extract.vocab.forums import REGISTRATION_CLOSED_MARKERS, REGISTR
 from prospector.extract.vocab.kinds import KIND_PAGE_LITERALS
 from prospector.extract.vocab.newsletters import NEWSLETTER_PROVIDERS
 from prospector.extract.vocab.platforms import PLATFORM_REGEX_KEYS, PLATFORM_RULES
-from prospector.extract.vocab.text import MARKED_HINTS, SELECT_TAGS
+from prospector.extract.vocab.text import ELEMENT_OPENERS, MARKED_HINTS, SELECT_TAGS
 
 
 class NeedleSet:
@@ -138,4 +138,5 @@ PAGE_NEEDLES = NeedleSet([
     *KIND_PAGE_LITERALS,
     *MARKED_HINTS,
     *SELECT_TAGS,
+    *ELEMENT_OPENERS.values(),
 ])

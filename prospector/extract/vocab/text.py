@@ -34,3 +34,15 @@ MARKED_HINTS: Final = (
 # (dom.py): a page with neither has nothing to rewrite, and its options (a scan of the
 # whole page: ≈ 40 µs) are not counted.
 SELECT_TAGS: Final = (b"<select", b"</select")
+
+# The start tags (lower-cased, as a page's markup is read) without which the element
+# query of a page (doc.py) cannot find a form, a <time>, a <style>...: each selector
+# tries every element of the page (≈ 65,000 instructions a page each, of 1.3 million
+# for the query), and most pages lack half of these elements. (<a>, <link>, <meta> and
+# <script> are on nearly every page.)
+ELEMENT_OPENERS: Final = {
+    "area[href]": b"<area", "form": b"<form", "time": b"<time", "title": b"<title",
+    "base": b"<base", "style": b"<style", "textarea": b"<textarea",
+    "template": b"<template", "noscript": b"<noscript", "iframe": b"<iframe",
+    "noembed": b"<noembed", "noframes": b"<noframes", "xmp": b"<xmp",
+}

@@ -1,0 +1,164 @@
+"""The cheap pre-checks extraction runs before a costly reader or regex skip only input
+the reader would find nothing in: checked over generated input, and over real markup
+that the skipped work is the same as the work done."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from prospector.extract import _parse, dom
+from prospector.extract.doc import Doc, make_doc
+from prospector.extract.links import _contact_like_urls, contact_like_url
+from prospector.extract.vocab import links as links_vocab
+
+SETTINGS = settings(max_examples=400, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+# Path segments and query values that name a contact page, and ones that do not.
+_SEGMENTS = st.one_of(
+    st.from_regex(links_vocab.CONTACT_SEGMENT_RE, fullmatch=True),
+    st.sampled_from(["product", "archive", "print", "2024", "blog", "index.php", "p",
+                     "Team.html", "ABOUT-US", "contact.pdf", "x.y", ""]),
+)
+_QUERIES = st.one_of(
+    st.just(""),
+    st.from_regex(r"(?:mode|action|page|do|p|section|q)=[a-zA-Z]{0,12}(?:&x=1)?",
+                  fullmatch=True),
+    st.from_regex(r"(?i:(?:mode|page|do)=(?:contactadmin|contact|kontakt|impressum|"
+                  r"imprint|about|advertise|sendmail))", fullmatch=True),
+)
+
+
+@SETTINGS
+@given(segments=st.lists(_SEGMENTS, max_size=4), query=_QUERIES,
+       host=st.sampled_from(["bees.test", "www.Press-Team.example", "x.org"]))
+def test_contact_url_gate_passes_every_contact_url(segments: list[str], query: str,
+                                                   host: str) -> None:
+    url = f"https://{host}/{'/'.join(segments)}" + (f"?{query}" if query else "")
+    if not url.isascii() or "%" in url:
+        return  # (the gate is for plain ASCII URLs only; others are tested one by one)
+    if contact_like_url(url):
+        assert any(word in url.lower() for word in links_vocab.CONTACT_URL_LITERALS), url
+    assert _contact_like_urls({url})[url] == contact_like_url(url)
+
+
+# One segment for each word of CONTACT_SEGMENT_RE (generated ones reach them at random).
+_EVERY_WORD = [
+    "contact", "contacts", "contactus", "contact-us", "contact_me", "contactme",
+    "kontakt", "kontaktformular", "contacto", "contatti", "contato", "about",
+    "about-us", "aboutme", "aboutus", "ueber_uns", "uberuns", "wir", "chi-siamo",
+    "qui_sommes-nous", "a-propos", "a_propos", "advertise", "advertising",
+    "advertise-with-us", "werbung", "mediadaten", "media-kit", "mediakit",
+    "write-for-us", "writeforus", "guest-posting", "guestpost", "contribute",
+    "submit-a-guest-post", "partner", "partners", "partnership", "partner-with-us",
+    "affiliate", "affiliates", "affiliate_program", "sponsor", "sponsorship",
+    "sponsoring", "impressum", "imprint", "legal-notice", "mentions_legales",
+    "team", "our-team", "staff", "the-team", "meet-the-team", "press", "presse",
+    "work-with-us", "work-with-me", "collaborate", "pr", "contact-page",
+    "about-info", "team.html",
+]
+
+
+@pytest.mark.parametrize("word", _EVERY_WORD)
+def test_contact_url_gate_passes_every_word(word: str) -> None:
+    url = f"https://bees.test/en/{word.upper() if len(word) % 2 else word}"
+    assert contact_like_url(url)
+    assert _contact_like_urls({url}) == {url: True}
+
+
+@pytest.mark.parametrize(("url", "contact"), [
+    ("https://bees.test/contact/", True),
+    ("https://bees.test/en/A-Propos.html", True),
+    ("https://bees.test/meet-the-team", True),
+    ("https://bees.test/index.php?page=Contact", True),
+    ("https://bees.test/product/printer", False),
+    ("https://bees.test/archive/2024", False),
+    ("https://press.bees.test/", False),
+])
+def test_contact_urls_in_one_pass(url: str, contact: bool) -> None:
+    assert _contact_like_urls({url}) == {url: contact}
+
+
+_COMMENT_PIECES = st.sampled_from(["<!--", "-->", "<", ">", " ", "a", "é", "-", "\n",
+                                   "x" * 70, "<!---->", "--->", "\t"])
+
+
+def _old_sub(text: str) -> str:
+    """What parse_html did before: a substitution calling back for each comment."""
+    def drop(match: dom.re.Match[str]) -> str:
+        start, end = match.start(), match.end()
+        if start > 0 and end < len(text) and text[start - 1] not in " \t\r\n<>" \
+                and text[end] not in " \t\r\n<>":
+            return ""
+        return match.group(0)
+    return dom._INLINE_COMMENT_RE.sub(drop, text)
+
+
+def _old_sub_bytes(data: bytes) -> bytes:
+    def drop(match: dom.re.Match[bytes]) -> bytes:
+        start, end = match.start(), match.end()
+        if start > 0 and end < len(data) and data[start - 1] not in b" \t\r\n<>" \
+                and data[end] not in b" \t\r\n<>" \
+                and len(match.group(0)[4:-3].decode("utf-8", "replace")) <= 64:
+            return b""
+        return match.group(0)
+    return dom._INLINE_COMMENT_BYTES_RE.sub(drop, data)
+
+
+@SETTINGS
+@given(text=st.lists(_COMMENT_PIECES, max_size=14).map("".join))
+def test_inline_comments_dropped_as_the_substitution_did(text: str) -> None:
+    assert dom.drop_inline_comments(text, dom._INLINE_COMMENT_RE, "<!--",
+                                    " \t\r\n<>") == _old_sub(text)
+    data = text.encode()
+    assert dom.drop_inline_comments(data, dom._INLINE_COMMENT_BYTES_RE, b"<!--",
+                                    b" \t\r\n<>", 64) == _old_sub_bytes(data)
+
+
+def test_inline_comment_examples() -> None:
+    drop = lambda t: dom.drop_inline_comments(t, dom._INLINE_COMMENT_RE, "<!--",  # noqa: E731
+                                              " \t\r\n<>")
+    assert drop("1<!-- -->2") == "12"
+    assert drop("1 <!-- -->2") == "1 <!-- -->2"
+    assert drop("<!-- -->2") == "<!-- -->2"
+    assert drop("a<!--x-->b<!--y-->c") == "abc"
+
+
+_MARKUP_PIECES = st.sampled_from([
+    "<a href=x>", "</a>", "<AREA href=y>", "<form>", "</form>", "<TIME>", "<title>t</title>",
+    "<base href=/b/>", "<style>", "</style>", "<textarea>", "</textarea>", "<template>",
+    "</template>", "<noscript>", "</noscript>", "<iframe>", "</iframe>", "<noembed>",
+    "<noframes>", "<xmp>", "</xmp>", "<ti", "me>", "fo", "rm>", "\x00", "<!---->",
+    "<!-- -->", "x", " ", "<svg>", "</svg>", "<p>", "<script>", "</script>", "<script/>",
+    "<meta name=a>", "<link rel=b>", "é", "<", ">", "/>",
+])
+
+
+def _buckets(doc: Doc) -> list[list[int]]:
+    return [[el.mem_id for el, _ in doc.anchors], *([el.mem_id for el in bucket]
+            for bucket in (doc.link_tags, doc.metas, doc.forms, doc.times, doc._hidden,
+                           doc._noscripts)),
+            [len(doc.scripts)], [len(doc.titles)], sorted(doc.swallowers)]
+
+
+@SETTINGS
+@given(markup=st.lists(_MARKUP_PIECES, max_size=30).map("".join),
+       charset=st.sampled_from(["utf-8", "windows-1252", "utf-16"]))
+def test_element_query_left_short_finds_every_element(markup: str, charset: str) -> None:
+    """The page's element query leaves out the elements whose start tag the markup
+    lacks (ELEMENT_OPENERS): it buckets what the whole query buckets."""
+    parsed = _parse("http://bees.test/", markup.encode(charset, "replace"),
+                    f"text/html; charset={charset}")
+    if parsed is None:
+        return
+    tree, doc = parsed
+    assert _buckets(doc) == _buckets(make_doc(doc.url, tree, doc.raw))
+
+
+def test_a_tag_joined_by_the_parse_edits_is_found() -> None:
+    for markup in ("<p><ti\x00me>1</time>", "<p><ti<!---->me>1</time>"):
+        parsed = _parse("http://bees.test/", markup.encode(), "text/html")
+        assert parsed is not None
+        assert len(parsed[1].times) == 1
