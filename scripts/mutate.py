@@ -163,6 +163,16 @@ def run_target(target: Target, jobs: int, keep: bool) -> tuple[int, int, int, li
         env = dict(os.environ)
         env.setdefault("PROSPECTOR_CORPUS", str(REPO.parent / "shared" / "corpus"))
         env.pop("PYTHONWARNINGS", None)
+        # mutmut 3 goes on when the unmutated tests fail (every mutant then "killed"):
+        # they must pass first.
+        tests = [t for t in target.tests if (copy / t.split("::")[0]).exists()]
+        select = ["-k", target.select] if target.select else []
+        clean = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+                                "-m", "not crawl", *select, *tests], cwd=copy,
+                               env=dict(env, PYTHONPATH=str(copy)), capture_output=True, text=True,
+                               check=False)
+        if clean.returncode != 0:
+            raise SystemExit(f"{target.name}: its tests fail unmutated:\n{clean.stdout[-3000:]}")
         mutmut = str(Path(sys.executable).with_name("mutmut"))
         with (copy / "mutmut.log").open("w") as log:
             subprocess.run([mutmut, "run", "--max-children", str(jobs)], cwd=copy, env=env,

@@ -30,13 +30,13 @@ FULL_ROW: dict[str, Any] = {
 
 
 def test_a_full_row_becomes_this_record() -> None:
-    assert export._record(FULL_ROW) == {
+    assert export._record(FULL_ROW, "jv") == {
         "domain": "bees.test", "url": "https://bees.test/", "name": "Bee Club",
         "email": "jo@bees.test", "role": "personal", "channel": "email", "score": 42.5,
         "kind": "blog", "platform": "wordpress", "why": "search: bees",
         "first_seen": "2024-05-01T10:30:15", "contact": "jo@bees.test",
         "deliverability": "deliverable", "checked_at": "2024-05-01T10:30:15",
-        "status": "contacted", "inferred_email": "ann@bees.test",
+        "status": "contacted", "inferred_email": "ann@bees.test", "score_of": "jv",
     }
 
 
@@ -46,7 +46,7 @@ def test_a_bare_row_gets_empty_cells_not_none_or_text() -> None:
         "domain": "x.test", "url": "", "name": "", "email": "", "role": "", "channel": "",
         "score": None, "kind": "", "platform": "", "why": "", "first_seen": None,
         "contact": "", "deliverability": "", "checked_at": None, "status": "",
-        "inferred_email": "",
+        "inferred_email": "", "score_of": "",
     }
     assert list(record) == list(export.COLUMNS)
 
@@ -143,6 +143,7 @@ def test_export_rows_and_write_export_in_process(db: Path, tmp_path: Path) -> No
         jv = export.export_rows(store, "jv")
         contacts = export.export_rows(store, "contacts")
         assert [r["domain"] for r in jv] == ["bees.test"] and jv[0]["name"] == "'=Bees"
+        assert jv[0]["score_of"] == "jv" and {r["score_of"] for r in contacts} == {"best"}
         assert [(r["channel"], r["contact"]) for r in contacts] == [
             ("email", "jo@bees.test"), ("form", "http://bees.test/contact")]
         with pytest.raises(InputError, match="unknown list 'all': choose one of jv, communities"):
