@@ -4,7 +4,9 @@ rhythm, and a second crawl that asks conditionally and writes no post twice."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import statistics
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -112,3 +114,23 @@ def test_second_crawl_is_conditional_and_writes_no_post_twice(
     assert len(feeds) >= 0.9 * fed and unchanged == len(feeds)
     assert sum(int(f["new_items"]) for f in feeds) == 0
     assert seen_again == 0  # a 304 rewrites nothing
+
+
+def test_dormant_site_with_a_one_off_post_ranks_below_steady_posters(
+        crawled: Path, truth: dict[str, Any]) -> None:
+    rhythm = {s["domain"]: s["rhythm"] for s in truth["sites"] if s["kind"] == "blog"
+              and s["in_niche"]}
+    with Store.open(crawled, read_only=True) as store:
+        ranked = store.rows("SELECT rank, domain, breakdown FROM communities ORDER BY rank")
+    activity = {r["domain"]: json.loads(r["breakdown"])["activity"] for r in ranked
+                if r["domain"] in rhythm}
+    rank = {r["domain"]: int(r["rank"]) for r in ranked}
+    oneoff = [d for d in activity if rhythm[d] == "oneoff"]
+    steady = [d for d in activity if rhythm[d] in ("daily", "weekly")]
+    for d in sorted(oneoff + steady, key=lambda d: rank[d]):
+        print(f"  {rank[d]:>3} {d:<28} {rhythm[d]:<8} activity {activity[d]['value']:.3f}"
+              f"  {activity[d]['raw']}")
+    assert oneoff and steady
+    assert max(activity[d]["value"] for d in oneoff) < min(activity[d]["value"] for d in steady)
+    assert statistics.median(rank[d] for d in oneoff) > statistics.median(rank[d] for d in steady)
+    assert min(rank[d] for d in oneoff) > min(rank[d] for d in steady)

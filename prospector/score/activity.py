@@ -7,11 +7,12 @@ The figures, from the dated entries of its feed stored in `posts`:
 - the median gap between posts, in days;
 - a forum's threads and replies per week (its feed gives both), over the last 28 days
   the same way;
-- the age of the latest post, in days.
+- the age of the latest post, in days, and of the one before it.
 
 The factor's value blends them with the `[weights.activity]` shares of the config file:
-frequency (log scale: one post a month 0.4, daily 1), recency (1 within FRESH_DAYS,
-halving every HALF_LIFE_DAYS), regularity (median gap: a week or less 1, falling to 0 at
+frequency (log scale: one post a month 0.4, daily 1), recency (of the second-newest post:
+1 within FRESH_DAYS, halving every HALF_LIFE_DAYS; one post after a year of silence is not
+a return), regularity (median gap: a week or less 1, falling to 0 at
 a year). A site with no dated post falls back on the latest date its pages show
 (`factors.activity`), as before: catalogue shops and directories have no feed.
 """
@@ -43,6 +44,9 @@ class Activity:
     threads_per_week: float
     replies_per_week: float
     latest_age_days: float | None
+    # The second-newest post's age: recency is read from it, so one post after a long
+    # silence does not make a dormant site look active (None: a single post).
+    second_age_days: float | None = None
 
     def describe(self) -> str:
         """The raw figures, as `explain` shows them."""
@@ -98,7 +102,8 @@ def measure(posts: Sequence[tuple[datetime, str]], now: datetime) -> Activity:
         posts=len(when), per_30_days=round(_rate(ages, WINDOW_DAYS, 30.0), 3),
         median_gap_days=None if gap is None else round(gap, 3),
         threads_per_week=weekly("thread"), replies_per_week=weekly("reply"),
-        latest_age_days=round(min(ages), 3))
+        latest_age_days=round(min(ages), 3),
+        second_age_days=round(sorted(ages)[1], 3) if len(ages) > 1 else None)
 
 
 def frequency_value(per_30_days: float) -> float:
@@ -119,7 +124,8 @@ def regularity_value(median_gap: float | None) -> float:
 
 def value(activity: Activity, shares: Mapping[str, float] = ACTIVITY_SHARES) -> float:
     """The activity factor, 0..1, from the figures and the shares."""
-    age = activity.latest_age_days
+    age = (activity.second_age_days if activity.second_age_days is not None
+           else activity.latest_age_days)
     parts = {
         "frequency": frequency_value(activity.per_30_days),
         "recency": f.activity(None if age is None else int(age)),
