@@ -207,7 +207,8 @@ def _json_items(data: bytes, found: dict[str, str]) -> tuple[bytes, list[ItemFac
         found["too_many_items"] = f"{len(items)} items, read {MAX_ITEMS}"
         doc["items"] = items = items[:MAX_ITEMS]
         data = json.dumps(doc).encode("utf-8")
-    facts = [(None, isinstance(i, dict) and any(i.get(k) for k in _JSON_DATES)) for i in items]
+    facts: list[ItemFacts] = [
+        (None, isinstance(i, dict) and any(i.get(k) for k in _JSON_DATES)) for i in items]
     return data, facts
 
 

@@ -88,11 +88,11 @@ def _points(row: Mapping[str, Any], pattern: re.Pattern[str] | None, start: date
     score = max(float(row.get("jv_score") or 0), float(row.get("community_score") or 0))
     standing = 0.5 * min(1.0, float(row.get("authority") or 0)) + 0.5 * score / 100
     rel = relevance(f"{row['title']} {row['title']} {row.get('summary') or ''}", pattern)
-    recency = max(0.0, min(1.0, (row["published"] - start).total_seconds() / span))
+    recency = max(0.0, min(1.0, float((row["published"] - start).total_seconds()) / span))
     comments = min(1.0, math.log1p(float(row.get("comments") or 0))
                    / math.log1p(COMMENTS_FULL))
-    parts = {"standing": standing, "relevance": rel, "recency": recency,
-             "comments": comments}
+    parts: dict[str, float] = {"standing": standing, "relevance": rel, "recency": recency,
+                               "comments": comments}
     return round(sum(RANK_WEIGHTS[k] * v for k, v in parts.items()), 4)
 
 
