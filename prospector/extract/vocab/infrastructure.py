@@ -82,9 +82,8 @@ _HAND: Final = (("messenger", MESSENGERS), ("shortener", SHORTENERS),
                 ("asset host", ASSET_HOSTS), ("widget", WIDGETS), ("app store", APP_STORES),
                 ("publisher or Q&A", PUBLISHERS), ("platform", PLATFORMS),
                 ("platform", MEGA_PLATFORMS))
-# Popular sites of these snapshot categories are sites of their own that a niche may
-# hold (a club's site will not be among them, but a guard costs nothing): every
-# category counts.
+# Every category of the snapshot counts: a tracker domain is never a niche's site, and a
+# site among the web's most visited is a platform or a mega-publisher, not a partner.
 INFRASTRUCTURE_SOURCE: Final = f"{SOURCE}, snapshot {SNAPSHOT_DATE}, and hand lists"
 
 
