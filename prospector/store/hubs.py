@@ -57,6 +57,13 @@ def write_hub_links(store: Connection, run_id: int,
 
 
 class Hubs(Connection):
+    def _has(self, name: str) -> bool:
+        """Whether the file has table or view `name`: one last written before issue 24's
+        migration, opened read-only, has neither `not_ranked` nor `hubs`."""
+        row = self.con.execute("SELECT count(*) FROM information_schema.tables"
+                               " WHERE table_name = ?", [name]).fetchone()
+        return bool(row and row[0])
+
     # -- eligibility (score.eligibility writes it) ---------------------------------------
     def gate_sites(self) -> list[dict[str, Any]]:
         """(domain, url, status, source, linked_by) of every site."""
@@ -80,6 +87,8 @@ class Hubs(Connection):
     def not_ranked_counts(self) -> dict[str, dict[str, int]]:
         """list → reason → how many sites it leaves out for that reason."""
         out: dict[str, dict[str, int]] = {}
+        if not self._has("not_ranked"):
+            return out
         for lst, reason, n in self.con.execute(
                 "SELECT list, reason, count(*) FROM not_ranked GROUP BY ALL ORDER BY ALL"
         ).fetchall():
@@ -88,9 +97,9 @@ class Hubs(Connection):
 
     def not_ranked_rows(self) -> list[dict[str, Any]]:
         """Every row of `not_ranked`: list, domain, reason, detail, kind, url, status."""
-        return self.rows("SELECT * FROM not_ranked")
+        return self.rows("SELECT * FROM not_ranked") if self._has("not_ranked") else []
 
     # -- hubs (written by write_hub_links, with their pages) ----------------------------
     def hub_rows(self) -> list[dict[str, Any]]:
         """Every hub in rank order (the `hubs` view)."""
-        return self.rows("SELECT * FROM hubs")
+        return self.rows("SELECT * FROM hubs") if self._has("hubs") else []
