@@ -4,6 +4,7 @@ again, and one line for each bad input."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -105,8 +106,11 @@ def _report_badges(db: Path, out: Path) -> None:
     dom = dump_dom(out)
     badges = {k: dom.count(f'class="badge mail {k}"') for k in
               ("deliverable", "no_mail", "unknown", "unchecked")}
-    print("report badges:", badges)
+    listed = dom.count('<li>email: ')  # other addresses, in the "other channels" column
+    badged = len(re.findall(r'<li>email: [^<]*<span class="badge mail ', dom))
+    print("report badges:", badges, f"; other addresses listed {listed}, with a badge {badged}")
     assert badges["deliverable"] > 10 and badges["unknown"] >= 1 and badges["unchecked"] == 0
+    assert listed == badged > 0
 
 
 def _store_bulk(db: Path, domains: list[str], per_domain: int) -> None:

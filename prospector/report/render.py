@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from prospector.files import check_out_path, write_atomic
 from prospector.hosts import shown_host
+from prospector.report.digest import week_panel
 from prospector.report.linkmap import LinkMap, SiteNode, choose, layout
 from prospector.store.db import Store
 from prospector.store.reads import RANKED_LISTS
@@ -39,6 +40,7 @@ SITE_FIELDS = (
     "contact_role", "others", "why", "linked_from", "first_seen", "new", "inlinks",
     "members", "posts", "last_activity", "registration", "provider", "subscribers", "deals",
     "contacted", "shown", "deliverability", "status", "inferred",
+    "signup", "posts_30d", "latest_post", "latest_title",  # issue 21
 )
 
 # Facts issue 4 adds: the first of these column names a view carries is used.
@@ -47,8 +49,13 @@ FACT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "posts": ("posts", "post_count", "topics"),
     "last_activity": ("last_activity", "latest_date", "last_post"),
     "registration": ("registration_open", "registration"),
-    "provider": ("newsletter_provider", "provider"),
-    "subscribers": ("subscribers", "subscriber_count"),
+    # Issue 21: the newsletters' and posts' columns, one real column each (views.sql).
+    "provider": ("newsletter_provider",),
+    "subscribers": ("newsletter_subscribers",),
+    "signup": ("newsletter_signup",),
+    "posts_30d": ("posts_30d",),
+    "latest_post": ("latest_post",),
+    "latest_title": ("latest_post_title",),
     "deals": ("deal_signals", "deals"),
     "name": ("name", "site_name"),
     "contacted": ("contacted_at",),
@@ -123,14 +130,17 @@ def _points(breakdown: Any, factors: list[str]) -> list[float]:
     return out
 
 
-def _contacts_by_site(store: Store) -> dict[str, list[tuple[str, str]]]:
-    found: dict[str, list[tuple[str, str]]] = {}
+def _contacts_by_site(store: Store) -> dict[str, list[tuple[str, str, str]]]:
+    """Per site its contacts as (kind, value, what `verify` said of an email or '')."""
+    mail = store.deliverability_by_address()
+    found: dict[str, list[tuple[str, str, str]]] = {}
     for domain, kind, value in store.contacts_in_order():
-        found.setdefault(domain, []).append((kind, value))
+        found.setdefault(domain, []).append((kind, value, mail.get(value, "unchecked")
+                                             if kind == "email" else ""))
     return found
 
 
-def _site_record(row: Mapping[str, Any], factors: list[str], others: list[tuple[str, str]],
+def _site_record(row: Mapping[str, Any], factors: list[str], others: list[tuple[str, str, str]],
                  is_new: bool, facts: Mapping[str, tuple[str, ...]]) -> list[Any]:
     contact = row.get("contact")
     first_seen = row.get("first_seen")
@@ -148,7 +158,7 @@ def _site_record(row: Mapping[str, Any], factors: list[str], others: list[tuple[
         "channel": row.get("channel") or "",
         "contact": contact or "",
         "contact_role": row.get("contact_role") or "",
-        "others": [[k, v] for k, v in others if v != contact],
+        "others": [[k, v, d] for k, v, d in others if v != contact],
         "why": row.get("why") or "",
         "linked_from": list(row.get("linked_from") or []),
         "first_seen": first_seen.isoformat()[:10] if isinstance(first_seen, date) else None,
@@ -262,6 +272,7 @@ def report_data(store: Store) -> dict[str, Any]:
         "link_map": _link_map(store, sites),
         "not_ranked": _not_ranked(store),  # issue 24
         "hubs": _hubs(store),
+        "week": week_panel(store),  # issue 21: this week in the niche (report/digest.py)
         "payload": {"fields": SITE_FIELDS, "sites": records, "lists": lists,
                     "factors": factors},
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -88,6 +88,13 @@ class Checks(Outreach):
         self._insert(table, columns, rows)
         self.con.execute("COMMIT")
 
+    def deliverability_by_address(self) -> dict[str, str]:
+        """What `verify` said of each checked address (none in a DB older than 010)."""
+        if not self._has_table("contact_checks"):
+            return {}
+        rows = self.con.execute("SELECT address, deliverability FROM contact_checks").fetchall()
+        return {str(a): str(d) for a, d in rows}
+
     def contact_checks(self) -> list[dict[str, Any]]:
         return self.rows("SELECT * FROM contact_checks ORDER BY address")
 

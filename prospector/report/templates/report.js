@@ -118,7 +118,11 @@
     others: function (td, site) {
       if (!site.others.length) { td.appendChild(el("span", "none", DASH)); return; }
       var list = el("ul", "channels");
-      site.others.forEach(function (o) { list.appendChild(el("li", null, o[0] + ": " + o[1])); });
+      site.others.forEach(function (o) {
+        var item = el("li", null, o[0] + ": " + o[1]);
+        if (o[2]) { item.appendChild(el("span", "badge mail " + o[2], o[2].replace("_", " "))); }
+        list.appendChild(item);
+      });
       td.appendChild(list);
     },
     why: function (td, site) {
