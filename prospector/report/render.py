@@ -25,7 +25,6 @@ from markupsafe import Markup
 
 from prospector.files import check_out_path, write_atomic
 from prospector.hosts import shown_host
-from prospector.report.digest import week_panel
 from prospector.report.linkmap import LinkMap, SiteNode, choose, layout
 from prospector.store.db import Store
 from prospector.store.reads import RANKED_LISTS
@@ -40,7 +39,6 @@ SITE_FIELDS = (
     "contact_role", "others", "why", "linked_from", "first_seen", "new", "inlinks",
     "members", "posts", "last_activity", "registration", "provider", "subscribers", "deals",
     "contacted", "shown", "deliverability", "status", "inferred",
-    "signup", "posts_30d", "latest_post", "latest_title",  # issue 21
 )
 
 # Facts issue 4 adds: the first of these column names a view carries is used.
@@ -49,13 +47,8 @@ FACT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "posts": ("posts", "post_count", "topics"),
     "last_activity": ("last_activity", "latest_date", "last_post"),
     "registration": ("registration_open", "registration"),
-    # Issue 21: the newsletters' and posts' columns, one real column each (views.sql).
-    "provider": ("newsletter_provider",),
-    "subscribers": ("newsletter_subscribers",),
-    "signup": ("newsletter_signup",),
-    "posts_30d": ("posts_30d",),
-    "latest_post": ("latest_post",),
-    "latest_title": ("latest_post_title",),
+    "provider": ("newsletter_provider", "provider"),
+    "subscribers": ("subscribers", "subscriber_count"),
     "deals": ("deal_signals", "deals"),
     "name": ("name", "site_name"),
     "contacted": ("contacted_at",),
@@ -272,7 +265,6 @@ def report_data(store: Store) -> dict[str, Any]:
         "link_map": _link_map(store, sites),
         "not_ranked": _not_ranked(store),  # issue 24
         "hubs": _hubs(store),
-        "week": week_panel(store),  # issue 21: this week in the niche (report/digest.py)
         "payload": {"fields": SITE_FIELDS, "sites": records, "lists": lists,
                     "factors": factors},
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
