@@ -175,11 +175,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     best = (f"top prospect {top['domain']} ({top['score']:.0f}, "
             f"{top['contact'] or 'no contact'})") if top else "no prospects"
     print(digest.line)  # before the report's path, which the summary line follows
-    print(out)
-    print(f"{result.sites} sites, {result.contacts} contacts, {best}")
     if hubs:
         print(f"{len(hubs)} communities on platforms, most linked {hubs[0]['id']}"
               f" ({hubs[0]['niche_sites']} niche sites)")
+    print(out)
+    print(f"{result.sites} sites, {result.contacts} contacts, {best}")
     return ExitCode.OK
 
 

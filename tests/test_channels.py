@@ -90,3 +90,29 @@ def test_channels_against_the_truth(crawled: Path, truth: dict[str, Any]) -> Non
     assert len(decoys) >= 20  # the decoys are there: the test means something
     assert precision >= FLOOR
     assert not stored & decoys and not taken_credits
+
+
+def test_a_profile_recurring_across_the_sites_pages_is_its_channel(tmp_path: Path) -> None:
+    from prospector.models import Candidate, FetchedPage, Link, PageFacts
+    from prospector.score import rescore
+
+    author, credit, mention = ("https://x.com/author_box", "https://github.com/themesmith",
+                               "https://x.com/someone_else")
+    with Store.open(tmp_path / "r.duckdb") as store:
+        run = store.start_run("beekeeping", "{}")
+        store.add_candidates(run, [Candidate("http://bees.test/", "bees.test", "seed")])
+        pages = []
+        for i in range(5):
+            url = f"http://bees.test/post/{i}"
+            links = [Link(url, credit, "github.com", "Hugo theme by themesmith", "content")]
+            if i < 4:  # an author box under four posts of five
+                links.append(Link(url, author, "x.com", "follow me", "content"))
+            if i == 0:
+                links.append(Link(url, mention, "x.com", "a friend", "content"))
+            pages.append(FetchedPage("bees.test", url, 200, "text/html", 1, PageFacts(
+                url=url, domain="bees.test", text="beekeeping", links=tuple(links))))
+        store.add_pages(run, pages)
+        store.finish_run(run, "done")
+        rescore(store)
+        found = store.rows("SELECT value, method FROM contacts WHERE kind = 'social'")
+    assert found == [{"value": "https://x.com/author_box", "method": "recurs"}]

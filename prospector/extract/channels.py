@@ -108,3 +108,9 @@ def is_own_channel(el: Node, page_url: str, profile_url: str, rel_me: bool,
         return True
     path = page_url.split("://", 1)[-1].partition("/")[2]
     return bool(ABOUT_PATH_RE.search("/" + path))
+
+
+# A profile linked from the content of this many of a site's pages, and this share of
+# them, is the site's own (an author box under every post), though no page says so.
+RECUR_MIN_PAGES = 3
+RECUR_SHARE = 0.5

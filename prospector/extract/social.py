@@ -10,6 +10,7 @@ import ahocorasick_rs
 from prospector.extract.channels import is_own_channel
 from prospector.extract.doc import Doc
 from prospector.extract.dom import safe_urljoin
+from prospector.extract.vocab.channels import CREDIT_ANCHOR_RE
 from prospector.extract.vocab.social import (
     SOCIAL_CANONICAL_HOST,
     SOCIAL_DOMAINS,
@@ -149,3 +150,15 @@ def find_social(url: str, doc: Doc, owners: tuple[str, ...] | None = None
         out.append(Contact(kind="social", value=profile, source_url=url, method="link",
                            confidence=0.9 if rel_me else 0.8, role=network))
     return tuple(out)
+
+
+def recurring_channel(url: str, anchor: str) -> tuple[str, str]:
+    """(network, profile) of a profile link that recurs in the content of a site's pages
+    (extract.channels.RECUR_MIN_PAGES, RECUR_SHARE), when it may be the site's own: not a
+    credit ('Hugo theme by …' anchors), not a subreddit; ('', '') otherwise."""
+    if CREDIT_ANCHOR_RE.search(anchor):
+        return "", ""
+    network, profile = social_profile(url)
+    if not profile or _is_hub(network, profile):
+        return "", ""
+    return network, profile

@@ -23,7 +23,12 @@ import duckdb
 from prospector.config import Config
 from prospector.score import factors as f
 from prospector.score.activity import activity_factor, site_activity
-from prospector.score.eligibility import DEFAULT_RELEVANCE_FLOOR, relevance_floor, write_gates
+from prospector.score.eligibility import (
+    DEFAULT_RELEVANCE_FLOOR,
+    add_recurring_channels,
+    relevance_floor,
+    write_gates,
+)
 from prospector.score.graph import Edge, analyse
 from prospector.score.relevance import TITLE_BOOST, bm25, reference, term_pattern, terms
 from prospector.score.weights import (
@@ -179,6 +184,7 @@ def rescore(store: Store, config: Config | None = None,
             weights = _stored_weights(run.get("config"))
         floor = relevance_floor(run.get("config") if run else None)
     used = check_weights(weights or {})
+    add_recurring_channels(store)  # issue 24: before reachability reads the contacts
     try:
         with bounded(store):
             return _score_all(store, keywords, used, floor)

@@ -11,7 +11,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from prospector.extract.channels import RECUR_MIN_PAGES, RECUR_SHARE
+from prospector.extract.social import recurring_channel
 from prospector.extract.vocab.infrastructure import infrastructure_kind
+from prospector.extract.vocab.social import SOCIAL_DOMAINS
 from prospector.store.db import Store
 from prospector.urls import hostname as host_of
 
@@ -68,3 +71,17 @@ def write_gates(store: Store, relevance: Mapping[str, float], floor: float) -> d
         if row[1]:
             counts[row[1]] = counts.get(row[1], 0) + 1
     return counts
+
+
+def add_recurring_channels(store: Store) -> int:
+    """A profile the content of a site's pages links again and again (an author box) is
+    the site's channel, though no page marks it: stored as a social contact (method
+    'recurs'); returns how many were added."""
+    rows = []
+    for link in store.recurring_links(sorted(SOCIAL_DOMAINS), RECUR_MIN_PAGES, RECUR_SHARE):
+        network, profile = recurring_channel(str(link["target_url"]), str(link["anchor"] or ""))
+        if profile:
+            rows.append((str(link["domain"]), profile, str(link["target_url"]), "recurs",
+                         network))
+    store.add_channels(rows, store.last_run_id())
+    return len(rows)

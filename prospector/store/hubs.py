@@ -33,6 +33,19 @@ _LINKED_ONLY = """
     GROUP BY target_domain
     ORDER BY target_domain
 """
+# Profile links in a site's content that recur on many of its pages (an author box under
+# every post): (site, target URL, pages linking, the site's pages, one anchor).
+_RECURRING_LINKS = """
+    WITH site_pages AS (SELECT domain, count(*) AS n FROM pages WHERE status BETWEEN 200 AND 299
+                        GROUP BY domain)
+    SELECT l.source_domain AS domain, l.target_url, count(DISTINCT l.source_url) AS pages,
+           sp.n AS site_pages, min(l.anchor) AS anchor
+    FROM links l JOIN site_pages sp ON sp.domain = l.source_domain
+    WHERE l.target_domain IN (SELECT unnest(?::VARCHAR[])) AND l.section = 'content'
+    GROUP BY l.source_domain, l.target_url, sp.n
+    HAVING count(DISTINCT l.source_url) >= ? AND count(DISTINCT l.source_url) >= sp.n * ?
+    ORDER BY 1, 2
+"""
 # A page fetched again replaces its hub rows; first seen / first run stay.
 _UPSERT_HUBS = """
     ON CONFLICT (source_url, url) DO UPDATE SET
@@ -98,6 +111,21 @@ class Hubs(Connection):
     def not_ranked_rows(self) -> list[dict[str, Any]]:
         """Every row of `not_ranked`: list, domain, reason, detail, kind, url, status."""
         return self.rows("SELECT * FROM not_ranked") if self._has("not_ranked") else []
+
+    # -- channels that recur across a site's pages (extract.channels) ---------------------
+    def recurring_links(self, domains: Sequence[str], min_pages: int, share: float
+                        ) -> list[dict[str, Any]]:
+        """Links in page content to `domains` (the social networks) that one site makes
+        on at least `min_pages` pages and `share` of its fetched pages."""
+        return self.rows(_RECURRING_LINKS, [list(domains), min_pages, share])
+
+    def add_channels(self, rows: Sequence[tuple[str, str, str, str, str]], run_id: int | None
+                     ) -> None:
+        """(domain, value, source_url, method, role) social channels; known ones stay."""
+        self._insert("contacts", ("domain", "kind", "value", "source_url", "method",
+                                  "confidence", "role", "first_run", "last_run"),
+                     [(d, "social", v, src, m, 0.7, role, run_id, run_id)
+                      for d, v, src, m, role in rows], "ON CONFLICT DO NOTHING")
 
     # -- hubs (written by write_hub_links, with their pages) ----------------------------
     def hub_rows(self) -> list[dict[str, Any]]:
