@@ -133,3 +133,27 @@ def test_ndcg_at_10_stays_high(crawled: Path, truth: dict[str, Any], view: str,
                  [s[grade] for s in truth["sites"]])
     print(f"{view}: NDCG@10 = {value:.3f} with only real prospects ranked")
     assert value >= NDCG_FLOOR
+
+
+@pytest.mark.parametrize(("domain", "source", "distance", "taken"), [
+    ("statcounter.com", "link", 1, False),  # linked infrastructure: never crawled
+    ("unsplash.com", "search", 0, False),  # a search result is not a choice
+    ("statcounter.com", "seed", 0, True),  # the user named it: crawled
+    ("bees.test", "link", 1, True),
+])
+def test_infrastructure_is_crawled_only_when_named(domain: str, source: str, distance: int,
+                                                   taken: bool) -> None:
+    from prospector.discover.frontier import Frontier
+    from prospector.models import Candidate
+
+    frontier = Frontier(max_sites=10)
+    candidate = Candidate(f"https://{domain}/", domain, why="test", source=source)
+    assert frontier.push(candidate, 1.0, distance) == taken
+
+
+def test_the_crawl_never_fetched_infrastructure(crawled: Path, truth: dict[str, Any]) -> None:
+    fetched = {r["domain"] for r in _rows(crawled, "SELECT DISTINCT domain FROM pages")}
+    linked = set(truth["infrastructure"])
+    print(f"infrastructure linked from the sample web: {len(linked)} domains, fetched: "
+          f"{sorted(fetched & linked)}")
+    assert linked and not fetched & linked
