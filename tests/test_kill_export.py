@@ -156,6 +156,9 @@ def test_export_rows_and_write_export_in_process(db: Path, tmp_path: Path) -> No
         assert export.write_export(store, out, "csv", bom=True) == 1
         assert out.read_bytes().startswith("\ufeff".encode())
         assert out.read_bytes().count(b"\r\n") == 2  # CRLF rows, never doubled to CRCRLF
+        assert export.export_rows(store, "hubs") == []  # no forum platform among the sites
+        assert export.write_export(store, out, "csv", "hubs") == 0
+        assert out.read_bytes().decode("utf-8") == ",".join(export.HUB_COLUMNS) + "\r\n"
         with pytest.raises(InputError) as info:
             export.write_export(store, db, "csv")
         assert str(info.value) == f"export path {db} is the database being read; give another file"
@@ -167,3 +170,14 @@ def test_an_in_memory_store_has_no_file_to_protect(tmp_path: Path, monkeypatch: 
     with Store.open(Path(":memory:")) as store:
         assert export.write_export(store, Path(":memory:"), "csv") == 0
     assert (tmp_path / ":memory:").read_bytes() == (",".join(export.COLUMNS) + "\r\n").encode()
+
+
+def test_a_hub_row_becomes_this_record() -> None:
+    row = {"rank": 1, "platform": "discourse", "id": "=bees", "url": "https://forum.test/c/bees",
+           "niche_sites": 3, "linking_sites": 2, "name_relevance": 0.5, "anchors": ["Bees", "=x"],
+           "linked_from": None, "first_seen": SEEN, "last_seen": "2024", "extra": "dropped"}
+    assert export._hub_record(row) == {
+        "rank": 1, "platform": "discourse", "id": "'=bees", "url": "https://forum.test/c/bees",
+        "niche_sites": 3, "linking_sites": 2, "name_relevance": 0.5, "anchors": "Bees; =x",
+        "linked_from": "", "first_seen": "2024-05-01T10:30:15", "last_seen": "2024"}
+    assert export._hub_record({"anchors": ["=a", "b"]})["anchors"] == "'=a; b"
