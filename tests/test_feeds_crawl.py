@@ -134,3 +134,31 @@ def test_dormant_site_with_a_one_off_post_ranks_below_steady_posters(
     assert max(activity[d]["value"] for d in oneoff) < min(activity[d]["value"] for d in steady)
     assert statistics.median(rank[d] for d in oneoff) > statistics.median(rank[d] for d in steady)
     assert min(rank[d] for d in oneoff) > min(rank[d] for d in steady)
+
+
+def test_newsletters_list_their_own_columns(crawled: Path, truth: dict[str, Any]) -> None:
+    from prospector.report.render import SITE_FIELDS, report_data
+
+    letters = [s for s in truth["sites"] if s["newsletter_subscribers"]]
+    with Store.open(crawled, read_only=True) as store:
+        rows = {r["domain"]: r for r in store.rows(
+            "SELECT domain, newsletter_signup, newsletter_subscribers, posts_30d, latest_post"
+            " FROM newsletters")}
+        data = report_data(store)
+    records = {r[SITE_FIELDS.index("domain")]: dict(zip(SITE_FIELDS, r, strict=True))
+               for r in data["payload"]["sites"]}
+    assert len(letters) >= 2
+    for s in letters:
+        row = rows[s["domain"]]
+        print(f"  {s['domain']:<22} signup {row['newsletter_signup']}, "
+              f"{row['newsletter_subscribers']} readers, {row['posts_30d']} issues/30d "
+              f"(truth {s['posts_per_30d']}), latest {row['latest_post']}")
+        assert row["newsletter_signup"] == s["newsletter_signup"]
+        assert row["newsletter_subscribers"] == s["newsletter_subscribers"]
+        assert abs(row["posts_30d"] - s["posts_per_30d"]) <= 0.1 * s["posts_per_30d"]
+        assert row["latest_post"].isoformat()[:10] == s["latest_feed_post"][:10]
+        shown = records[s["domain"]]
+        assert shown["subscribers"] == s["newsletter_subscribers"]
+        assert shown["signup"] == s["newsletter_signup"] and shown["posts_30d"]
+    week = data["week"]
+    assert len(week) == 5 and len({i.site for i in week}) == 5

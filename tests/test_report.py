@@ -281,13 +281,23 @@ def forum_facts_db(tmp_path: Path) -> Path:
                  for d, c in forums.items()]
         store.add_pages(run, [FetchedPage(f.domain, f.url, 200, "text/html", 1, f) for f in facts])
         store.update_site_facts([merge_site([f]) for f in facts])
+        # Issue 21: the full forum's feed gave a post, so its posts / 30 days is known.
+        from datetime import datetime
+
+        from prospector.extract.feeds import FeedEntry, FeedFetched, FeedRead
+
+        entry = FeedEntry(key="t1", url="http://full-forum.test/t/1", title="Hives",
+                          published=datetime.now().strftime("%Y-%m-%dT%H:%M:%S"))
+        store.write_feeds(run, [FeedFetched("full-forum.test", "http://full-forum.test/feed",
+                                            200, FeedRead("http://full-forum.test/feed",
+                                                          entries=(entry,)), "forum")])
         store.finish_run(run, "done")
         rescore(store)
     return path
 
 
 def fact_cells(chromium: Browser, tmp_path: Path) -> dict[str, list[str]]:
-    """The fact cells (members, posts, last activity, registration) of each forum's row
+    """The fact cells (members, posts, posts / 30 days, last activity, registration) of each forum's row
     of the communities table, as a browser shows them."""
     out = tmp_path / "facts.html"
     with Store.open(forum_facts_db(tmp_path), read_only=True) as store:

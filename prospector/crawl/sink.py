@@ -19,6 +19,7 @@ from prospector.config.scrapy import CrawlSettings
 from prospector.errors import LockedError
 from prospector.extract import merge_site
 from prospector.extract.feeds import FeedFetched
+from prospector.extract.newsletter import NewsletterFacts
 from prospector.models import Candidate, FetchedPage, PageFacts, PageUnchanged, SiteDone, SiteProfile
 from prospector.store.db import Store
 
@@ -49,6 +50,7 @@ class StoreSink:
         self.done: list[str] = []
         self.unchanged: list[str] = []
         self.feeds: list[FeedFetched] = []  # sites' main feeds (issue 21), stored as posts
+        self.letters: list[NewsletterFacts] = []  # newsletters' sign-ups and readers
         # Each site's page facts until its crawl ends, then merged into one profile.
         self.site_pages: dict[str, list[PageFacts]] = {}
         self.profiles: list[SiteProfile] = []
@@ -70,6 +72,8 @@ class StoreSink:
             self.unchanged.append(item.url)
         elif isinstance(item, FeedFetched):
             self.feeds.append(item)
+        elif isinstance(item, NewsletterFacts):
+            self.letters.append(item)
 
     def __len__(self) -> int:
         return len(self.pending)
@@ -118,6 +122,8 @@ class StoreSink:
         store.write_batch(self.run_id, batch, candidates=candidates, profiles=profiles,
                           unchanged=unchanged, crawled=done)
         store.write_feeds(self.run_id, feeds)
+        letters, self.letters = self.letters, []
+        store.write_newsletters(letters)
 
     @contextmanager
     def _writing(self, wait: bool) -> Iterator[Store]:

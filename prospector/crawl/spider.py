@@ -25,6 +25,7 @@ from prospector.crawl.state import CrawlState, Offer, PageEnd
 from prospector.discover.frontier import Frontier, keyword_pattern, link_priority, relevance
 from prospector.extract import extract_page
 from prospector.extract.feeds import FeedFetched, FeedRead, read_feed
+from prospector.extract.newsletter import newsletter_facts
 from prospector.models import Candidate, FetchedPage, Link, PageFacts, PageUnchanged, SiteDone
 from prospector.urls import canonicalize, registered_domain, site_root
 
@@ -225,13 +226,7 @@ class ProspectSpider(scrapy.Spider):
         else:
             url = canonicalize(response.url)
             facts = PageFacts(url=url, domain=registered_domain(url))
-        follow = [url for url in facts.follow if registered_domain(url) == site]
-        # The site's main feed, from its home page: first of the pages to follow, so it
-        # is fetched within the page budget whatever else the page offers.
-        feed = (main_feed(response.url, site, facts.feeds, facts.platform)
-                if "candidate" in response.meta else "")
-        if feed:
-            follow = [feed, *(u for u in follow if u != feed)]
+        feed, follow = self._follow(response, site, facts)
         # Claimed URLs are never asked twice, so no request of ours is dropped by a
         # duplicate filter on the way and the in-flight counts stay true.
         start = await self.state.abegin_page(
@@ -250,11 +245,8 @@ class ProspectSpider(scrapy.Spider):
             etag=(response.headers.get("ETag") or b"").decode("latin-1"),
             last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1"),
         )
-        for url in start.follow:
-            if url == feed:
-                yield self._feed_request(url, site, facts.kind, start.refetch)
-            else:
-                yield self._request(url, site, _FOLLOW_PRIORITY, refetch=start.refetch)
+        for item in self._after_page(response, site, facts, feed, start):
+            yield item
         offers: list[Offer] = []
         if start.relevance > 0.0 and start.distance is not None:
             # Only on-topic sites are expanded from; off-topic ones are just recorded.
@@ -273,6 +265,28 @@ class ProspectSpider(scrapy.Spider):
             yield item
 
     # -- the site's main feed (crawl/feeds.py) ------------------------------------------
+    @staticmethod
+    def _follow(response: Response, site: str, facts: PageFacts) -> tuple[str, list[str]]:
+        """(the main feed, the same-site URLs to follow): from a home page, the site's
+        main feed first of them, so it is fetched within the page budget."""
+        follow = [url for url in facts.follow if registered_domain(url) == site]
+        feed = (main_feed(response.url, site, facts.feeds, facts.platform)
+                if "candidate" in response.meta else "")
+        return feed, ([feed, *(u for u in follow if u != feed)] if feed else follow)
+
+    def _after_page(self, response: Response, site: str, facts: PageFacts, feed: str,
+                    start: Any) -> Iterator[Any]:
+        """A newsletter's sign-up and readers (issue 21), then the requests to follow."""
+        if facts.newsletter or facts.kind == "newsletter":
+            letter = newsletter_facts(facts.url, response.body, site)
+            if letter.signup_url or letter.subscribers:
+                yield letter
+        for url in start.follow:
+            if url == feed:
+                yield self._feed_request(url, site, facts.kind, start.refetch)
+            else:
+                yield self._request(url, site, _FOLLOW_PRIORITY, refetch=start.refetch)
+
     def _feed_request(self, url: str, site: str, site_kind: str,
                       refetch: bool) -> scrapy.Request:
         args = feed_request_args(url, site_kind, self.validators)

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from prospector.extract.feeds import FeedEntry, FeedFetched, FeedRead
+from prospector.extract.newsletter import NewsletterFacts
 from prospector.models import (
     Candidate,
     Community,
@@ -22,7 +23,7 @@ from prospector.models import (
 
 _TYPES: dict[str, type[Any]] = {
     "page": FetchedPage, "candidate": Candidate, "done": SiteDone, "unchanged": PageUnchanged,
-    "feed": FeedFetched,
+    "feed": FeedFetched, "newsletter": NewsletterFacts,
 }
 _NAMES = {cls: name for name, cls in _TYPES.items()}
 # Nested dataclass fields, by field name.

@@ -151,3 +151,8 @@ def build_issue(store: Any, days: int = 7, limit: int = 12, per_site: int = 2,
     return Issue(keyword=keyword, start=start, end=end,
                  groups=[(h, g) for h, g in groups if g], featured=featured,
                  sites={i.site for i in items})
+
+
+def week_panel(store: Any, limit: int = 5) -> list[Item]:
+    """The report's "this week in the niche": the issue's best items, one a site."""
+    return build_issue(store, days=7, limit=limit, per_site=1).items

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from prospector.files import check_out_path, write_atomic
 from prospector.hosts import shown_host
+from prospector.report.digest import week_panel
 from prospector.report.linkmap import LinkMap, SiteNode, choose, layout
 from prospector.store.db import Store
 from prospector.store.reads import RANKED_LISTS
@@ -39,6 +40,7 @@ SITE_FIELDS = (
     "contact_role", "others", "why", "linked_from", "first_seen", "new", "inlinks",
     "members", "posts", "last_activity", "registration", "provider", "subscribers", "deals",
     "contacted", "shown", "deliverability", "status", "inferred",
+    "signup", "posts_30d", "latest_post", "latest_title",  # issue 21
 )
 
 # Facts issue 4 adds: the first of these column names a view carries is used.
@@ -47,8 +49,13 @@ FACT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "posts": ("posts", "post_count", "topics"),
     "last_activity": ("last_activity", "latest_date", "last_post"),
     "registration": ("registration_open", "registration"),
-    "provider": ("newsletter_provider", "provider"),
-    "subscribers": ("subscribers", "subscriber_count"),
+    # Issue 21: the newsletters' and posts' columns, one real column each (views.sql).
+    "provider": ("newsletter_provider",),
+    "subscribers": ("newsletter_subscribers",),
+    "signup": ("newsletter_signup",),
+    "posts_30d": ("posts_30d",),
+    "latest_post": ("latest_post",),
+    "latest_title": ("latest_post_title",),
     "deals": ("deal_signals", "deals"),
     "name": ("name", "site_name"),
     "contacted": ("contacted_at",),

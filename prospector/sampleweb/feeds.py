@@ -20,13 +20,10 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import content
 from .model import ATOM, RSS, Post
-
-if TYPE_CHECKING:
-    from .render import Builder
 
 JSON_FEED = "application/feed+json; charset=utf-8"
 # Days between posts of each rhythm (a forum's: between threads).
@@ -81,7 +78,7 @@ def history(site: Any, today: date, rng: random.Random, rhythm: str) -> list[dat
     return days
 
 
-def _entries(b: Builder, days: list[date], rng: random.Random) -> list[FeedPost]:
+def _entries(b: Any, days: list[date], rng: random.Random) -> list[FeedPost]:
     """What the site published on those days, newest first; the first posts are the
     ones its pages show (same titles, links and dates where they exist)."""
     s, e = b.site, b.engine
@@ -119,12 +116,12 @@ def _sentences(site: Any) -> tuple[str, ...]:
             else content.OFFTOPIC[site.topic]["sentences"])
 
 
-def feed_format(b: Builder) -> str:
+def feed_format(b: Any) -> str:
     """rss, atom or json: what the engine serves."""
     return str(b.engine.feed_kind)
 
 
-def render_feed(b: Builder) -> None:
+def render_feed(b: Any) -> None:
     """The site's main feed at its engine's path, and its truth on the site."""
     s, e = b.site, b.engine
     rng = random.Random(f"sampleweb:feed:{s.domain}")
@@ -205,6 +202,11 @@ def json_feed(name: str, home: str, self_url: str, posts: list[FeedPost]) -> str
     }, indent=1)
 
 
+def subscribers_of(site: Any) -> int:
+    """The readers an e-zine's home page says it has ("Join 4,300 readers")."""
+    return 500 + random.Random(f"sampleweb:readers:{site.domain}").randrange(200) * 100
+
+
 # -- the truth -------------------------------------------------------------------------------
 def per_30_days(days: list[date], today: date) -> float:
     """Posts per 30 days over the 90 days before `today`."""
@@ -230,6 +232,9 @@ def feed_truth(site: Any, today: date) -> dict[str, Any]:
         "threads_per_week": per_week(days, kinds, "thread", today),
         "replies_per_week": per_week(days, kinds, "reply", today),
         "latest_feed_post": _iso(posts[0].when) if posts else None,
+        # An e-zine's sign-up page and stated readers (issue 21's newsletter list).
+        "newsletter_signup": site.url("/subscribe") if site.kind == "newsletter" else None,
+        "newsletter_subscribers": subscribers_of(site) if site.kind == "newsletter" else None,
     }
 
 

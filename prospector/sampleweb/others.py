@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import content
 from .blogs import WordPress
+from .feeds import subscribers_of
 from .model import Post
 from .render import Builder, esc
 
@@ -212,6 +213,7 @@ class Plain:
             # (E-zines lead with their sign-up, as hand-built ones do.)
             home = (f"<h1>{esc(s.name)}</h1><p>A monthly beekeeping e-zine: seasonal tips, "
                     "interviews and news. Subscribe to our newsletter: one email a month.</p>"
+                    f'<p class="readers">Join {subscribers_of(s):,} readers.</p>'
                     f"{intro}<h2>Recent issues</h2><ul class=\"news\">{news}</ul>"
                     f'<h3>Friends</h3><ul class="friends">{links}</ul>')
             b.page("/archive", f"Past issues - {s.name}", f'<ul class="issues">{news}</ul>')

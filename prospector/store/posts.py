@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from prospector.extract.feeds import FeedEntry, FeedFetched
+from prospector.extract.newsletter import NewsletterFacts
 from prospector.store.connection import Connection, now
 
 _POST_COLUMNS = ("domain", "key", "url", "guid", "feed_url", "kind", "title", "author",
@@ -37,6 +38,15 @@ _SEEN_AGAIN = """
 _FEED_UNCHANGED = """
     UPDATE feeds SET run_id = ?, status = 304, new_items = 0, fetched_at = ?
     WHERE url = ?
+"""
+_NEWSLETTERS = """
+    UPDATE sites SET
+        newsletter_signup = CASE WHEN sites.newsletter_signup = '' THEN v.signup
+                                 ELSE sites.newsletter_signup END,
+        newsletter_subscribers = greatest(sites.newsletter_subscribers, v.readers)
+    FROM (SELECT unnest(?::VARCHAR[]) AS domain, unnest(?::VARCHAR[]) AS signup,
+                 unnest(?::INTEGER[]) AS readers) v
+    WHERE sites.domain = v.domain
 """
 _LATEST_POSTS = """
     SELECT domain, arg_max(title, published) AS title, arg_max(url, published) AS url,
@@ -140,6 +150,19 @@ class Posts(Connection):
         return (feed.url, feed.site, run_id, feed.status, read.format, read.title, read.size,
                 len(read.entries), fresh, ",".join(problems), detail, feed.etag,
                 feed.last_modified, feed.fetched_at or now())
+
+    def write_newsletters(self, letters: Sequence[NewsletterFacts]) -> None:
+        """Sites' newsletter sign-up URL (the first seen) and stated readers (the most)."""
+        best: dict[str, tuple[str, int | None]] = {}
+        for letter in letters:
+            signup, readers = best.get(letter.site, ("", None))
+            counts = [n for n in (readers, letter.subscribers) if n is not None]
+            best[letter.site] = (signup or letter.signup_url, max(counts) if counts else None)
+        if not best:
+            return
+        sites = sorted(best)
+        self.con.execute(_NEWSLETTERS, [sites, [best[s][0] for s in sites],
+                                        [best[s][1] for s in sites]])
 
     # -- reads ---------------------------------------------------------------------------
     def latest_post(self, domain: str) -> dict[str, Any] | None:

@@ -38,6 +38,32 @@ SELECT i.domain, i.value, i.name, i.method, i.pattern, i.support, i.inferred_at,
 FROM inferred_contacts i
 LEFT JOIN contact_checks k ON k.address = i.value;
 
+-- Issue 21: each site's posts as of the latest run: posts per 30 days over the last 90
+-- (as score/activity.py: when the stored posts do not reach 90 days back, the days before
+-- the oldest are filled at the pace of those shown), the latest post's date and title.
+CREATE OR REPLACE VIEW post_stats AS
+WITH t AS (SELECT coalesce(max(started_at), now()::TIMESTAMP) AS at FROM runs),
+ages AS (
+    SELECT p.domain, p.published, p.title,
+           greatest(0, epoch(t.at) - epoch(p.published)) / 86400.0 AS age
+    FROM posts p, t WHERE p.published IS NOT NULL
+),
+agg AS (
+    SELECT domain, count(*) AS n, max(age) AS oldest, min(age) AS newest,
+           count(*) FILTER (WHERE age < 90) AS n90,
+           max(published) AS latest_post, arg_max(title, published) AS latest_post_title
+    FROM ages GROUP BY domain
+),
+opening AS (
+    SELECT a.domain, count(*) AS k FROM ages a JOIN agg g USING (domain)
+    WHERE a.age = g.oldest GROUP BY a.domain
+)
+SELECT g.domain, g.latest_post, g.latest_post_title,
+       round(CASE WHEN g.oldest >= 90 OR g.n < 2 OR g.oldest = g.newest THEN g.n90 / 3.0
+                  ELSE (g.n + (g.n - o.k) / (g.oldest - g.newest) * (90 - g.oldest)) / 3.0
+             END, 1) AS posts_30d
+FROM agg g JOIN opening o USING (domain);
+
 CREATE OR REPLACE VIEW prospects AS
 SELECT s.domain, s.url, s.kind, s.platform, s.title, s.source, s.why, s.status, s.pages,
        coalesce(sc.score, 0) AS score, sc.breakdown,
@@ -52,8 +78,11 @@ SELECT s.domain, s.url, s.kind, s.platform, s.title, s.source, s.why, s.status, 
         WHERE i.domain = s.domain AND coalesce(i.deliverability, '') <> 'no_mail')
            AS inferred_contact,
        s.members, s.topics, s.posts, s.online, s.registration_open, s.comments, s.latest_date,
-       s.newsletter_provider, s.deal_signals, s.owner_name
+       s.newsletter_provider, s.deal_signals, s.owner_name,
+       s.newsletter_signup, s.newsletter_subscribers,  -- issue 21
+       ps.posts_30d, ps.latest_post, ps.latest_post_title
 FROM sites s
+LEFT JOIN post_stats ps USING (domain)
 LEFT JOIN scores sc USING (domain)
 LEFT JOIN best_contacts b USING (domain)
 LEFT JOIN outreach o USING (domain)
