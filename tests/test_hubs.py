@@ -20,7 +20,7 @@ from tests.test_eligibility import crawl_sample_web
 FLOOR = 0.95
 
 
-@pytest.mark.parametrize(("url", "hub"), [
+CASES: list[tuple[str, tuple[str, str] | None]] = [
     ("https://www.reddit.com/r/Emacs/comments/abc/x/", ("reddit", "r/emacs")),
     ("https://old.reddit.com/r/emacs", ("reddit", "r/emacs")),
     ("https://www.reddit.com/user/someone", None),  # a person, not a community
@@ -57,10 +57,20 @@ FLOOR = 0.95
     ("https://beeworkspace.slack.com/", ("slack", "beeworkspace.slack.com")),
     ("https://app.slack.com/client/T1", None),
     ("https://example.com/forum/", None),
-])
+]
+
+
+@pytest.mark.parametrize(("url", "hub"), CASES)
 def test_hub_of(url: str, hub: tuple[str, str] | None) -> None:
     found = hub_of(url)
     assert (found[:2] if found else None) == hub
+
+
+@pytest.mark.parametrize(("url", "hub"), [c for c in CASES if c[1]])
+def test_a_pages_link_to_each_hub_is_read(url: str, hub: tuple[str, str]) -> None:
+    # (The page's anchors are first sifted by literals: none of these may be lost.)
+    facts = extract_page("http://blog.test/", f'<a href="{url}">x</a>'.encode(), "text/html")
+    assert [(h.platform, h.hub_id) for h in facts.hubs] == [hub]
 
 
 def test_a_page_names_each_hub_once_with_its_anchor() -> None:

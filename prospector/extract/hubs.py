@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import ahocorasick_rs
+
 from prospector.extract.doc import Doc
 from prospector.extract.dom import deep_text, fold, safe_urljoin
 from prospector.extract.vocab.hubs import (
@@ -36,6 +38,14 @@ from prospector.models import HubLink
 from prospector.urls import registered_domain
 
 Hub = tuple[str, str, str]  # (platform, id, canonical url)
+# Literals one of which every hub link holds: one automaton pass settles most anchors of a
+# page (menus, posts) without parsing their URL.
+_HUB_WORDS = ahocorasick_rs.AhoCorasick((
+    "reddit.", "discord", "facebook.", "fb.com", "t.me/", "telegram.", "stackexchange.",
+    *STACK_EXCHANGE_SITES, "lemmy", "kbin", "mbin", "/@", "/tags/", *FEDIVERSE_FORUM_HOSTS,
+    *MASTODON_HOSTS, *MATRIX_HOSTS, *IRC_WEB, "irc", "listinfo", "admindb", "options/",
+    "/lists/", "/list/", "groups.io", "groups.google.", "slack.com",
+))
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-.")
 
 
@@ -165,6 +175,8 @@ def find_hubs(url: str, doc: Doc) -> tuple[HubLink, ...]:
     seen: set[str] = set()
     out: list[HubLink] = []
     for el, href in doc.anchors:
+        if not _HUB_WORDS.find_matches_as_indexes(href.lower()):
+            continue
         target = href.strip()
         if not target.lower().startswith(IRC_SCHEMES):
             target = safe_urljoin(doc.base, target)
