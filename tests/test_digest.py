@@ -15,6 +15,7 @@ from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
 from tests import chromium
 from tests.conftest import run_cli
+from tests.test_feeds_crawl import crawl_sample_web
 
 pytestmark = pytest.mark.crawl
 
@@ -24,10 +25,7 @@ MAX_WIDTH = 640
 @pytest.fixture(scope="module")
 def demo_db(sampleweb: SampleWebProcess, tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("digest") / "demo.duckdb"
-    result = run_cli("crawl", "beekeeping", "--db", str(db), "--search", sampleweb.url,
-                     "--backend", "sampleweb", "--proxy", sampleweb.url, "--fast",
-                     "--no-progress")
-    assert result.returncode == 0, result.stderr[-3000:]
+    crawl_sample_web(sampleweb, db)  # what `make demo` crawls
     return db
 
 

@@ -138,16 +138,13 @@ def test_sitemap_feed_when_nothing_else() -> None:
 
 # -- the hostile feeds, crawled -----------------------------------------------------------
 @pytest.fixture(scope="module")
-def hostile_web() -> Iterator[SampleWebProcess]:
-    web = SampleWebProcess(hostile=True).start()
-    try:
+def feed_web() -> Iterator[SampleWebProcess]:
+    with SampleWebProcess(hostile=True) as web:
         yield web
-    finally:
-        web.stop()
 
 
 @pytest.mark.crawl
-def test_crawl_records_each_hostile_feed_with_its_reason(hostile_web: SampleWebProcess,
+def test_crawl_records_each_hostile_feed_with_its_reason(feed_web: SampleWebProcess,
                                                           tmp_path: Path) -> None:
     db = tmp_path / "h.duckdb"
     seeds = tmp_path / "seeds.txt"
@@ -156,7 +153,7 @@ def test_crawl_records_each_hostile_feed_with_its_reason(hostile_web: SampleWebP
     with open(tmp_path / "out", "w") as out, open(tmp_path / "err", "w+") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "prospector", "crawl", "beekeeping", "--db", str(db),
-             "--seeds", str(seeds), "--backend", "none", "--proxy", hostile_web.url, "--fast",
+             "--seeds", str(seeds), "--backend", "none", "--proxy", feed_web.url, "--fast",
              "--no-progress"], cwd=REPO, env=env, stdout=out, stderr=err)
         _pid, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)

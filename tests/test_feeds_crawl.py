@@ -24,7 +24,7 @@ PR_FLOOR = 0.98
 FREQUENCY_TOLERANCE = 0.10
 
 
-def _crawl(sampleweb: SampleWebProcess, db: Path, *extra: str) -> None:
+def crawl_sample_web(sampleweb: SampleWebProcess, db: Path, *extra: str) -> None:
     result = run_cli("crawl", "beekeeping", "--db", str(db), "--search", sampleweb.url,
                      "--backend", "sampleweb", "--proxy", sampleweb.url, "--fast",
                      "--no-progress", *extra)
@@ -34,7 +34,7 @@ def _crawl(sampleweb: SampleWebProcess, db: Path, *extra: str) -> None:
 @pytest.fixture(scope="module")
 def crawled(sampleweb: SampleWebProcess, tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("feeds") / "bees.duckdb"
-    _crawl(sampleweb, db)
+    crawl_sample_web(sampleweb, db)
     return db
 
 
@@ -96,7 +96,7 @@ def test_second_crawl_is_conditional_and_writes_no_post_twice(
     with Store.open(db, read_only=True) as store:
         before = store.post_count()
         fed = store.rows("SELECT count(*) AS n FROM feeds WHERE status = 200")[0]["n"]
-    _crawl(sampleweb, db, "--max-age", "0")
+    crawl_sample_web(sampleweb, db, "--max-age", "0")
     with Store.open(db, read_only=True) as store:
         after = store.post_count()
         feeds = store.rows("SELECT status, new_items FROM feeds"

@@ -157,38 +157,41 @@ def _iso(when: datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _rss_item(p: FeedPost) -> str:
+    comments = f"<slash:comments>{p.comments}</slash:comments>" if p.comments is not None else ""
+    return (f"<item><title>{_esc(p.title)}</title><link>{_esc(p.url)}</link>"
+            f'<guid isPermaLink="true">{_esc(p.key)}</guid><pubDate>{_rfc822(p.when)}</pubDate>'
+            f"<dc:creator>{_esc(p.author)}</dc:creator><category>beekeeping</category>"
+            f"<description>{_esc(p.summary)}</description>{comments}</item>")
+
+
 def rss_feed(name: str, home: str, posts: list[FeedPost]) -> str:
-    items = "".join(
-        f"<item><title>{_esc(p.title)}</title><link>{_esc(p.url)}</link>"
-        f'<guid isPermaLink="true">{_esc(p.key)}</guid><pubDate>{_rfc822(p.when)}</pubDate>'
-        f"<dc:creator>{_esc(p.author)}</dc:creator><category>beekeeping</category>"
-        f"<description>{_esc(p.summary)}</description>"
-        + (f"<slash:comments>{p.comments}</slash:comments>" if p.comments is not None else "")
-        + "</item>" for p in posts)
     built = _rfc822(posts[0].when) if posts else ""
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    head = (f"<title>{_esc(name)}</title><link>{_esc(home)}</link>"
+            f"<description>{_esc(name)}</description><lastBuildDate>{built}</lastBuildDate>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"'
+            ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
             ' xmlns:slash="http://purl.org/rss/1.0/modules/slash/"><channel>'
-            f"<title>{_esc(name)}</title><link>{_esc(home)}</link>"
-            f"<description>{_esc(name)}</description>"
-            f"<lastBuildDate>{built}</lastBuildDate>{items}</channel></rss>")
+            + head + "".join(map(_rss_item, posts)) + "</channel></rss>")
+
+
+def _atom_entry(p: FeedPost) -> str:
+    total = f"<thr:total>{p.comments}</thr:total>" if p.comments is not None else ""
+    when = _iso(p.when)
+    return (f'<entry><title>{_esc(p.title)}</title><link href="{_esc(p.url)}"/>'
+            f"<id>{_esc(p.key)}</id><published>{when}</published><updated>{when}</updated>"
+            f"<author><name>{_esc(p.author)}</name></author><category term=\"beekeeping\"/>"
+            f"<summary>{_esc(p.summary)}</summary>{total}</entry>")
 
 
 def atom_feed(name: str, home: str, self_url: str, posts: list[FeedPost]) -> str:
-    entries = "".join(
-        f'<entry><title>{_esc(p.title)}</title><link href="{_esc(p.url)}"/>'
-        f"<id>{_esc(p.key)}</id><published>{_iso(p.when)}</published>"
-        f"<updated>{_iso(p.when)}</updated><author><name>{_esc(p.author)}</name></author>"
-        f'<category term="beekeeping"/><summary>{_esc(p.summary)}</summary>'
-        + (f"<thr:total>{p.comments}</thr:total>" if p.comments is not None else "")
-        + "</entry>" for p in posts)
     updated = _iso(posts[0].when) if posts else ""
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<feed xmlns="http://www.w3.org/2005/Atom"'
+    head = (f'<title>{_esc(name)}</title><link href="{_esc(home)}"/>'
+            f'<link rel="self" href="{_esc(self_url)}"/><id>{_esc(home)}</id>'
+            f"<updated>{updated}</updated>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"'
             ' xmlns:thr="http://purl.org/syndication/thread/1.0">'
-            f'<title>{_esc(name)}</title><link href="{_esc(home)}"/>'
-            f'<link rel="self" href="{_esc(self_url)}"/>'
-            f"<id>{_esc(home)}</id><updated>{updated}</updated>{entries}</feed>")
+            + head + "".join(map(_atom_entry, posts)) + "</feed>")
 
 
 def json_feed(name: str, home: str, self_url: str, posts: list[FeedPost]) -> str:
