@@ -32,6 +32,8 @@ CASES: list[tuple[str, tuple[str, str] | None]] = [
     ("https://t.me/emacs_en", ("telegram", "@emacs_en")),
     ("https://t.me/s/emacs_en", ("telegram", "@emacs_en")),
     ("https://t.me/share/url?url=x", None),
+    ("https://t.me/joinchat/AbCdEf123", ("telegram", "joinchat/AbCdEf123")),  # an invite
+    ("https://t.me/+AbCdEf123", ("telegram", "+AbCdEf123")),
     ("https://emacs.stackexchange.com/questions/1/x", ("stack exchange", "emacs.stackexchange.com")),
     ("https://stackoverflow.com/questions/2", ("stack exchange", "stackoverflow.com")),
     ("https://meta.stackexchange.com/q/3", None),
@@ -118,3 +120,24 @@ def test_export_lists_the_hubs(crawled: Path, tmp_path: Path) -> None:
         rows = list(csv.DictReader(f))
     assert rows[0]["id"] == "r/beekeeping" and rows[0]["platform"] == "reddit"
     assert int(rows[0]["linking_sites"]) > 10 and rows[0]["url"].startswith("https://")
+
+
+# Hubs on real pages of the corpus, read by hand from their markup: (file, hub ids).
+CORPUS_HUBS = (
+    ("blog/fouryears.eu_interning-of-small-integers-in-python.html", {"r/python"}),
+    ("contact/fairkom.eu_about.html", {"fairkom-news@mailman.fairkom.net"}),
+    ("forum/community.scope.org.uk_disabled-mum.html", {"groups/378499872939885"}),
+    ("forum/foren.myoos.de_viewtopic-f-4-t-167.html",
+     {"discussion@mail.fsfeurope.org", "fsfe-de@mail.gnu.org"}),
+    ("forum/forum.nationstates.net_viewtopic-f-4-t-170098.html", {"discord.gg/CmezN6v"}),
+)
+
+
+@pytest.mark.parametrize(("name", "ids"), CORPUS_HUBS)
+def test_hubs_on_real_pages(name: str, ids: set[str]) -> None:
+    from tests._corpus import corpus_dir
+
+    path = corpus_dir() / "pages" / name
+    url = "http://" + path.name.split("_")[0] + "/"
+    facts = extract_page(url, path.read_bytes(), "text/html")
+    assert {h.hub_id for h in facts.hubs} == ids

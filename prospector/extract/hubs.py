@@ -113,6 +113,18 @@ def _mailing_list(host: str, path: str, query: str, fragment: str) -> Hub | None
     return None
 
 
+def _telegram(segments: list[str]) -> Hub | None:
+    """t.me/NAME (t.me/s/NAME, its preview), or an invite: t.me/joinchat/HASH, t.me/+HASH
+    (an invite's hash is case-sensitive)."""
+    first = segments[0]
+    if first == "joinchat" and len(segments) > 1 and _name(segments[1]):
+        return "telegram", f"joinchat/{segments[1]}", f"https://t.me/joinchat/{segments[1]}"
+    if first.startswith("+") and _name(first[1:]):
+        return "telegram", first, f"https://t.me/{first}"
+    name = _name(segments[1] if first == "s" and len(segments) > 1 else first).lower()
+    return ("telegram", f"@{name}", f"https://t.me/{name}") if name else None
+
+
 def _platform_hub(host: str, domain: str, segments: list[str]) -> Hub | None:
     """Subreddits, Discord invites, Facebook groups, Telegram, Stack Exchange, Slack."""
     first = segments[0] if segments else ""
@@ -128,8 +140,7 @@ def _platform_hub(host: str, domain: str, segments: list[str]) -> Hub | None:
         return (("facebook", f"groups/{name}", f"https://www.facebook.com/groups/{name}")
                 if name else None)
     if domain in TELEGRAM_DOMAINS and first and first.lower() not in TELEGRAM_RESERVED:
-        name = _name(segments[1] if first == "s" and len(segments) > 1 else first)
-        return ("telegram", f"@{name.lower()}", f"https://t.me/{name.lower()}") if name else None
+        return _telegram(segments)
     label = host.split(".")[0]
     if host in STACK_EXCHANGE_SITES or (domain == "stackexchange.com" and host != domain
                                         and label not in STACK_EXCHANGE_RESERVED):
