@@ -29,7 +29,13 @@ from prospector.score.eligibility import (
     relevance_floor,
     write_gates,
 )
-from prospector.score.graph import Edge, analyse
+from prospector.score.graph import (
+    OTHER_SECTION,
+    SECTION_WEIGHT,
+    SiteAuthority,
+    owner_groups,
+    site_authority,
+)
 from prospector.score.relevance import TITLE_BOOST, bm25, reference, term_pattern, terms
 from prospector.score.weights import (
     ACTIVITY_SHARES,
@@ -202,7 +208,37 @@ def _score_all(store: Store, keywords: Sequence[str],
                floor: float = DEFAULT_RELEVANCE_FLOOR) -> int:
     sites = store.score_inputs()
     domains = [str(s["domain"]) for s in sites]
-    # Relevance: BM25 of each keyword stem over titles (boosted) and text.
+    relevance_raw = _relevance(store, keywords, domains)
+    yardstick = reference(list(relevance_raw.values()))
+    # Authority: the site graph is made from the links in SQL (owners collapsed, edges
+    # weighed), PageRank and HITS run on its integer columns (score.graph).
+    group = owner_groups(domains, [list(r["domains"]) for r in store.shared_contacts()])
+    today = _today(store)
+    activity = site_activity(store.post_dates(), store.run_date() or datetime.now(UTC))
+    with store.replacing_scores():
+        store.write_site_links({d: g for d, g in group.items() if d != g}, SECTION_WEIGHT,
+                               OTHER_SECTION)
+        g = site_authority(*store.group_graph())
+        if g.domains != domains:  # both in domain order, from the same sites table
+            raise RuntimeError("the scored sites changed while they were scored")
+        store.write_metrics({
+            "domain": domains, "owner_group": g.owner, "pagerank": g.pagerank, "hub": g.hub,
+            "authority": g.authority, "inlinks": g.inlinks,
+            "bm25": [relevance_raw.get(d, 0.0) for d in domains]})
+        run_id = store.last_run_id()
+        for low in range(0, len(sites), store.SCORE_STEP):
+            # One slice of breakdowns in memory at a time, not every site's.
+            store.write_scores(run_id, _score_columns(
+                sites, range(low, min(low + store.SCORE_STEP, len(sites))), g, relevance_raw,
+                yardstick, today, activity, used))
+    # Issue 24: which sites the ranked lists may take (score.eligibility).
+    write_gates(store, {d: f.relevance(r, yardstick) for d, r in relevance_raw.items()}, floor)
+    return len(sites)
+
+
+def _relevance(store: Store, keywords: Sequence[str], domains: Sequence[str]
+               ) -> dict[str, float]:
+    """BM25 of each keyword stem over titles (boosted) and text, per site."""
     tf: dict[str, dict[str, float]] = {}
     lengths: dict[str, float] = dict.fromkeys(domains, 0.0)
     for term in terms(keywords):
@@ -211,48 +247,32 @@ def _score_all(store: Store, keywords: Sequence[str],
                                             + (r["text_hits"] or 0)) for r in counts}
         for r in counts:
             lengths[str(r["domain"])] = float(r["words"] or 0)
-    relevance_raw = bm25(tf, lengths)
-    yardstick = reference(list(relevance_raw.values()))
-    # Authority: the domain graph with owners collapsed. Tens of edges a site (149,605
-    # for 5,000 bulk sites): its edges share one copy of each domain, anchor and section
-    # list rather than one a row.
-    same: dict[Any, Any] = {d: d for d in domains}
+    return bm25(tf, lengths)
 
-    def one(value: Any) -> Any:
-        return same.setdefault(value, value)
 
-    edges = [Edge(one(str(source)), one(str(target)), int(links), int(pages),
-                  one(tuple(one(str(a)) for a in anchors or ())),
-                  one(tuple(one(str(x)) for x in sections or ())))
-             for source, target, links, pages, anchors, sections in store.link_edges()]
-    same.clear()
-    shared = [list(r["domains"]) for r in store.shared_contacts()]
-    g = analyse(domains, edges, shared)
-    today = _today(store)
-    activity = site_activity(store.post_dates(), store.run_date() or datetime.now(UTC))
-    metrics = [(d, g.group[d], g.pagerank[d], g.hub[d], g.authority[d], g.inlinks[d],
-                relevance_raw.get(d, 0.0)) for d in domains]
-
-    def scored() -> Iterator[tuple[Any, ...]]:
-        # Made while they are written: one site's breakdowns in memory, not every site's.
-        for site in sites:
-            d = str(site["domain"])
-            raw = relevance_raw.get(d, 0.0)
-            s = score_site({**site, "today": today, "bm25": raw, "activity": activity.get(d),
-                            "relevance": f.relevance(raw, yardstick),
-                            "pagerank": g.pagerank[d], "groups": g.groups,
-                            "hits_authority": g.authority[d], "inlinks": g.inlinks[d]}, used)
-            yield (d, s.total, json.dumps(s.breakdown), s.jv.total,
-                   json.dumps(s.jv.breakdown), s.community.total,
-                   json.dumps(s.community.breakdown))
-
-    graph = ((e.source, e.target, e.links, e.pages, list(e.anchors), list(e.sections),
-              g.weights.get((e.source, e.target), 0.0),
-              g.group.get(e.source) == g.group.get(e.target)) for e in edges)
-    store.write_site_scores(store.last_run_id(), graph, metrics, scored())
-    # Issue 24: which sites the ranked lists may take (score.eligibility).
-    write_gates(store, {d: f.relevance(r, yardstick) for d, r in relevance_raw.items()}, floor)
-    return len(sites)
+def _score_columns(sites: Sequence[Mapping[str, Any]], rows: range, g: SiteAuthority,
+                   relevance_raw: Mapping[str, float], yardstick: float, today: date,
+                   activity: Mapping[str, Any], used: Mapping[str, Mapping[str, float]]
+                   ) -> dict[str, list[Any]]:
+    """Both scores of sites[rows] as the columns Store.write_scores takes."""
+    names = ("domain", "score", "breakdown", "jv_score", "jv_breakdown", "community_score",
+             "community_breakdown")
+    columns: dict[str, list[Any]] = {name: [] for name in names}
+    for i in rows:
+        site = sites[i]
+        d = str(site["domain"])
+        raw = relevance_raw.get(d, 0.0)
+        s = score_site({**site, "today": today, "bm25": raw, "activity": activity.get(d),
+                        "relevance": f.relevance(raw, yardstick), "pagerank": g.pagerank[i],
+                        "groups": g.groups, "hits_authority": g.authority[i],
+                        "inlinks": g.inlinks[i]}, used)
+        jv, community = json.dumps(s.jv.breakdown), json.dumps(s.community.breakdown)
+        # The overall score is one of the two: its breakdown is that one's text.
+        for name, value in zip(names, (d, s.total, jv if s.overall is s.jv else community,
+                                       s.jv.total, jv, s.community.total, community),
+                               strict=True):
+            columns[name].append(value)
+    return columns
 
 
 def _stored_weights(config_json: Any) -> Mapping[str, Mapping[str, float]] | None:

@@ -1,14 +1,19 @@
 """Authority inside the niche: the crawl's domain graph, owners collapsed, then
-PageRank and HITS by power iteration in pure Python (deterministic: nodes sorted,
-fixed iteration caps, results rounded).
+PageRank and HITS by power iteration over scipy.sparse matrices (deterministic: nodes
+sorted, fixed iteration caps, results rounded). The scoring runs them on the integer
+columns the store reads back (`pagerank_arrays`, `hits_arrays`); `analyse` does the same
+from Python objects, for small graphs and the tests.
 """
 
 from __future__ import annotations
 
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
 
 # Where a link sits → its vote. Blogrolls, resource lists and body text are chosen by a
 # person; signatures are a member's; sidebars and navigation are furniture; footer links
@@ -72,75 +77,85 @@ def owner_groups(domains: Iterable[str], shared: Iterable[Sequence[str]]) -> dic
     return {d: find(d) for d in parent}
 
 
-def _flows(index: Mapping[str, int], edges: Mapping[tuple[str, str], float]
-           ) -> tuple[array[int], array[int], array[float]]:
-    """The positive edges in sorted order as three compact arrays (source index, target
-    index, weight): 24 bytes an edge, where a tuple of the three took 160."""
-    sources, targets, weights = array("l"), array("l"), array("d")
-    for key in sorted(edges):
-        w = edges[key]
-        if w > 0:
-            sources.append(index[key[0]])
-            targets.append(index[key[1]])
-            weights.append(w)
-    return sources, targets, weights
+def _matrix(n: int, sources: Any, targets: Any, weights: Any) -> sparse.csr_array:
+    """The n×n weighted adjacency matrix (row: source, column: target)."""
+    return sparse.csr_array((np.asarray(weights, dtype=np.float64),
+                             (np.asarray(sources, dtype=np.int64),
+                              np.asarray(targets, dtype=np.int64))), shape=(n, n))
 
 
-def pagerank(nodes: Sequence[str], edges: Mapping[tuple[str, str], float]) -> dict[str, float]:
-    """Weighted PageRank. A node passes its rank along its edges in proportion to their
+def pagerank_arrays(n: int, sources: Any, targets: Any, weights: Any) -> np.ndarray:
+    """Weighted PageRank over nodes 0..n-1 and positive edges (three equal-length
+    arrays), unrounded. A node passes its rank along its edges in proportion to their
     weights, over at least 1.0: a site whose only vote is a footer link (0.3) passes 0.3
     of its rank through it and spreads the rest evenly, as a node without out-links does."""
-    n = len(nodes)
     if n == 0:
-        return {}
-    index = {v: i for i, v in enumerate(nodes)}
-    sources, targets, shares = _flows(index, edges)
-    out_total = [0.0] * n
-    for a, w in zip(sources, shares, strict=True):
-        out_total[a] += w
-    denominator = [max(total, 1.0) for total in out_total]
-    for k, a in enumerate(sources):
-        shares[k] = shares[k] / denominator[a]
-    kept = [total / d for total, d in zip(out_total, denominator, strict=True)]
-    rank = [1.0 / n] * n
+        return np.zeros(0)
+    src = np.asarray(sources, dtype=np.int64)
+    w = np.asarray(weights, dtype=np.float64)
+    out_total = np.bincount(src, weights=w, minlength=n)
+    denominator = np.maximum(out_total, 1.0)
+    leak = 1.0 - out_total / denominator  # the share a node spreads evenly
+    # Transposed: (M @ rank)[t] is what flows into t.
+    flow = _matrix(n, targets, src, w / denominator[src])
+    rank = np.full(n, 1.0 / n)
     for _ in range(MAX_ITERATIONS):
-        dangling = sum(rank[i] * (1.0 - kept[i]) for i in range(n))
-        base = (1 - DAMPING) / n + DAMPING * dangling / n
-        new = [base] * n
-        for a, b, share in zip(sources, targets, shares, strict=True):
-            new[b] += DAMPING * rank[a] * share
-        delta = sum(abs(a - b) for a, b in zip(new, rank, strict=True))
+        base = (1 - DAMPING) / n + DAMPING * float(rank @ leak) / n
+        new = base + DAMPING * (flow @ rank)
+        delta = float(np.abs(new - rank).sum())
         rank = new
         if delta < TOLERANCE:
             break
-    return {v: round(rank[i], 12) for v, i in index.items()}
+    return rank
+
+
+def hits_arrays(n: int, sources: Any, targets: Any, weights: Any
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted HITS over nodes 0..n-1: (hub, authority), each scaled to max 1, unrounded."""
+    hub, auth = np.ones(n), np.zeros(n)
+    if n == 0:
+        return hub, auth
+    forward = _matrix(n, sources, targets, weights)
+    backward = forward.T.tocsr()
+    for _ in range(HITS_ITERATIONS):
+        auth = backward @ hub
+        auth = auth / (float(auth.max()) or 1.0)
+        new_hub = forward @ auth
+        new_hub = new_hub / (float(new_hub.max()) or 1.0)
+        delta = float(np.abs(new_hub - hub).max())
+        hub = new_hub
+        if delta < HITS_TOLERANCE:
+            break
+    return hub, auth
+
+
+def rounded(values: np.ndarray, digits: int) -> list[float]:
+    """Python's round (correctly rounded decimals, as the scores were always stored)
+    of each value: NumPy's round scales by 10**digits and can differ in the last digit."""
+    return [round(v, digits) for v in values.tolist()]
+
+
+def _positive(nodes: Sequence[str], edges: Mapping[tuple[str, str], float]
+              ) -> tuple[dict[str, int], list[int], list[int], list[float]]:
+    index = {v: i for i, v in enumerate(nodes)}
+    keys = sorted(k for k, w in edges.items() if w > 0)
+    return (index, [index[a] for a, _ in keys], [index[b] for _, b in keys],
+            [edges[k] for k in keys])
+
+
+def pagerank(nodes: Sequence[str], edges: Mapping[tuple[str, str], float]) -> dict[str, float]:
+    """Weighted PageRank of named nodes (see pagerank_arrays), rounded to 12 places."""
+    index, src, dst, w = _positive(nodes, edges)
+    rank = rounded(pagerank_arrays(len(nodes), src, dst, w), 12)
+    return {v: rank[i] for v, i in index.items()}
 
 
 def hits(nodes: Sequence[str], edges: Mapping[tuple[str, str], float]
          ) -> tuple[dict[str, float], dict[str, float]]:
-    """Weighted HITS: (hub, authority), each scaled to max 1."""
-    n = len(nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    sources, targets, weights = _flows(index, edges)
-    hub = [1.0] * n
-    auth = [0.0] * n
-    for _ in range(HITS_ITERATIONS):
-        auth = [0.0] * n
-        for s, t, w in zip(sources, targets, weights, strict=True):
-            auth[t] += w * hub[s]
-        top = max(auth, default=0.0) or 1.0
-        auth = [a / top for a in auth]
-        new_hub = [0.0] * n
-        for s, t, w in zip(sources, targets, weights, strict=True):
-            new_hub[s] += w * auth[t]
-        top = max(new_hub, default=0.0) or 1.0
-        new_hub = [h / top for h in new_hub]
-        delta = max((abs(a - b) for a, b in zip(new_hub, hub, strict=True)), default=0.0)
-        hub = new_hub
-        if delta < HITS_TOLERANCE:
-            break
-    return ({v: round(hub[i], 9) for v, i in index.items()},
-            {v: round(auth[i], 9) for v, i in index.items()})
+    """Weighted HITS of named nodes: (hub, authority), each scaled to max 1, rounded to 9."""
+    index, src, dst, w = _positive(nodes, edges)
+    hub, auth = (rounded(a, 9) for a in hits_arrays(len(nodes), src, dst, w))
+    return ({v: hub[i] for v, i in index.items()}, {v: auth[i] for v, i in index.items()})
 
 
 def analyse(domains: Sequence[str], edges: Sequence[Edge],
@@ -172,3 +187,33 @@ def analyse(domains: Sequence[str], edges: Sequence[Edge],
         inlinks={d: linking[g] for d, g in group.items()},
         groups=len(nodes),
     )
+
+
+@dataclass(frozen=True)
+class SiteAuthority:
+    """The graph's metrics per site, in the order of the store's nodes (by domain)."""
+    domains: list[str]
+    owner: list[str]
+    pagerank: list[float]  # its owner group's
+    hub: list[float]
+    authority: list[float]
+    inlinks: list[int]  # distinct linking owner groups
+    groups: int
+
+
+def site_authority(nodes: Mapping[str, Any], edges: Mapping[str, Any]) -> SiteAuthority:
+    """PageRank, HITS and in-links of the owner-group graph the store made (`nodes`:
+    domain, owner, gid; `edges`: source, target, weight as group indexes), per site;
+    the same values `analyse` gives for the same graph."""
+    gid = np.asarray(nodes["gid"], dtype=np.int64)
+    n = int(gid.max()) + 1 if len(gid) else 0
+    src, dst, w = edges["source"], edges["target"], edges["weight"]
+    rank = np.array(rounded(pagerank_arrays(n, src, dst, w), 12))
+    hub, auth = (np.array(rounded(a, 9)) for a in hits_arrays(n, src, dst, w))
+    # Each edge is one (source group, target group): counting edges counts linking groups.
+    linking = np.bincount(np.asarray(dst, dtype=np.int64), minlength=n)
+    return SiteAuthority(
+        domains=[str(d) for d in nodes["domain"].tolist()],
+        owner=[str(o) for o in nodes["owner"].tolist()],
+        pagerank=rank[gid].tolist(), hub=hub[gid].tolist(), authority=auth[gid].tolist(),
+        inlinks=linking[gid].tolist(), groups=n)

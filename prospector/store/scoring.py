@@ -1,13 +1,18 @@
 """What the scoring reads (site facts, term counts, the link graph, shared addresses) and
-writes (the domain graph, site metrics and scores, replaced at once)."""
+writes (the domain graph, site metrics and scores, replaced at once). The site graph is
+made from the links in SQL and read back as NumPy columns of integers; metrics and scores
+go in as registered NumPy columns: no Python object per link or edge."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from prospector.store.connection import Connection
+import numpy as np
+
+from prospector.store.connection import MEMORY_SIZE, Connection
 
 _SCORE_INPUTS = """
     SELECT s.domain, s.kind, s.platform, s.status, s.pages, s.members, s.topics,
@@ -30,25 +35,64 @@ _TERM_COUNTS = """
     GROUP BY domain
 """
 
-# The links link_edges counts: between two stored sites.
-_EDGES_WHERE = """
-    FROM links l
-    WHERE l.source_domain <> l.target_domain
-      AND l.source_domain IN (SELECT domain FROM sites)
-      AND l.target_domain IN (SELECT domain FROM sites)
+# The site graph (`site_links`), a slice of source sites at a time (hash(source) % slices
+# = slice), from the crawl's links between two stored sites: one GROUP BY (source site,
+# target site). Sections are aggregated as a bit mask over score_sections (every
+# section the links name, numbered in order) and decoded in order: a list_distinct of
+# the section strings cost 2.5 CPU-s more on 2,000,000 links, a bit_or next to nothing.
+# The weight is the edge's best section's, 0 within one owner (score_owners: the
+# domains whose owner group is another domain).
+_SITE_LINKS = """
+    INSERT INTO site_links
+    SELECT sd, td, links, pages, anchors, {sections},
+           CASE WHEN coalesce(os.owner, sd) = coalesce(ot.owner, td) THEN 0.0 ELSE weight END,
+           coalesce(os.owner, sd) = coalesce(ot.owner, td)
+    FROM (
+        SELECT l.source_domain AS sd, l.target_domain AS td, count(*) AS links,
+               count(DISTINCT l.source_url) AS pages,
+               coalesce(list_sort(list_distinct(list(l.anchor) FILTER (WHERE l.anchor <> '')))
+                   [1:5], []) AS anchors,
+               bit_or(1::UBIGINT << w.bit) AS mask, {section_list} AS section_list,
+               max(w.weight) AS weight
+        FROM links l JOIN score_sections w ON w.section = l.section
+        WHERE l.source_domain <> l.target_domain
+          AND l.source_domain IN (SELECT domain FROM sites)
+          AND l.target_domain IN (SELECT domain FROM sites)
+          AND hash(l.source_domain) % $slices = $slice
+        GROUP BY l.source_domain, l.target_domain)
+    LEFT JOIN score_owners os ON os.domain = sd
+    LEFT JOIN score_owners ot ON ot.domain = td
 """
-_EDGES_PER_SOURCE = ("SELECT l.source_domain, count(*)" + _EDGES_WHERE
-                     + " GROUP BY l.source_domain ORDER BY l.source_domain")
-_EDGES = """
-    SELECT l.source_domain, l.target_domain, count(*) AS links,
-           count(DISTINCT l.source_url) AS pages,
-           list_sort(list_distinct(list(l.anchor) FILTER (WHERE l.anchor <> '')))
-               [1:5] AS anchors,
-           list_sort(list_distinct(list(l.section))) AS sections
-""" + _EDGES_WHERE + """
-      AND l.source_domain BETWEEN ? AND ?
-    GROUP BY l.source_domain, l.target_domain
-    ORDER BY l.source_domain, l.target_domain
+# The sections of an edge: decoded from the mask, or (beyond 64 kinds of section, which
+# extraction never writes) listed as strings.
+_SECTIONS_BY_MASK = ("list_filter($names, lambda x, i: (mask >> (i - 1)) & 1 = 1)", "NULL")
+_SECTIONS_BY_LIST = ("section_list", "list_sort(list_distinct(list(l.section)))")
+# Every section the links name, its bit and its weight (score_section_weights: the
+# weights the scoring gives; any other section weighs $other).
+_SCORE_SECTIONS = """
+    CREATE OR REPLACE TEMP TABLE score_sections AS
+    SELECT section, (row_number() OVER (ORDER BY section) - 1)::INTEGER AS bit,
+           coalesce(k.weight, $other) AS weight
+    FROM (SELECT DISTINCT section FROM links) LEFT JOIN score_section_weights k USING (section)
+"""
+
+# Every site as a node of the owner-group graph: its group and the group's index in
+# the groups' sorted order (the node order PageRank and HITS number them in).
+_SCORE_NODES = """
+    CREATE OR REPLACE TEMP TABLE score_nodes AS
+    SELECT s.domain, coalesce(o.owner, s.domain) AS owner,
+           (dense_rank() OVER (ORDER BY coalesce(o.owner, s.domain)) - 1)::BIGINT AS gid
+    FROM sites s LEFT JOIN score_owners o USING (domain)
+"""
+# One edge per (source group, target group): one owner votes once, with its best link.
+_GROUP_EDGES = """
+    SELECT ns.gid AS source, nt.gid AS target, max(l.weight) AS weight
+    FROM site_links l
+    JOIN score_nodes ns ON ns.domain = l.source_domain
+    JOIN score_nodes nt ON nt.domain = l.target_domain
+    WHERE l.weight > 0 AND ns.gid <> nt.gid
+    GROUP BY ns.gid, nt.gid
+    ORDER BY ns.gid, nt.gid
 """
 
 _SHARED_CONTACTS = """
@@ -58,29 +102,44 @@ _SHARED_CONTACTS = """
     ORDER BY value
 """
 
-# What write_site_scores replaces, with the columns of its rows.
-_SCORE_TABLES = (
-    ("site_links", ("source_domain", "target_domain", "links", "pages", "anchors", "sections",
-                    "weight", "same_owner")),
-    ("site_metrics", ("domain", "owner_group", "pagerank", "hub", "authority", "inlinks",
-                      "bm25")),
-    ("scores", ("domain", "run_id", "score", "breakdown", "jv_score", "jv_breakdown",
-                "community_score", "community_breakdown")),
-)
+# What replacing_scores replaces.
+_SCORE_TABLES = ("site_links", "site_metrics", "scores")
+_METRIC_COLUMNS = ("domain", "owner_group", "pagerank", "hub", "authority", "inlinks", "bm25")
+_SCORE_COLUMNS = ("domain", "run_id", "score", "breakdown", "jv_score", "jv_breakdown",
+                  "community_score", "community_breakdown")
+
+
+_UNITS = {"": 1 / 2**20, "K": 1 / 1024, "M": 1.0, "G": 1024.0, "T": 2.0**20}
+
+
+def _mib(size: str) -> float:
+    """A memory size as DuckDB prints or takes one ('953.6 MiB', '256MB') in MiB; 0 for
+    one it cannot read (then the larger limit is set)."""
+    match = MEMORY_SIZE.fullmatch(size.strip())
+    if not match:
+        return 0.0
+    number = float(size.strip().rstrip("BbIi").rstrip("KMGTkmgt ").strip() or 0)
+    unit = size.strip().rstrip("Bb").rstrip("Ii")[-1:].upper()
+    return number * _UNITS.get(unit if unit in "KMGT" else "", 1.0)
 
 
 class Scoring(Connection):
-    # Pages per term_counts query. DuckDB runs a query a vector (2,048 rows) at a time
-    # and each string step (lower, replace, the matches) holds a copy of the vector's
-    # text: ≈70 MB more at 16 KB of text a page, ≈7 MB for 256 rows.
+    # Pages per term_counts query at 16 KB of text a page. DuckDB runs a query a vector
+    # (2,048 rows) at a time and each string step (lower, replace, the matches) holds a
+    # copy of the vector's text: ≈70 MB more at 16 KB a page, ≈7 MB for 256 rows. Pages
+    # with less text get proportionally more rows a query (at most 64×), the same bytes:
+    # 200,000 short pages in 256-row slices were 782 queries, most of the scoring's time.
     TERM_BATCH = 256
-    # Links per link_edges query: its GROUP BY keeps lists per edge that DuckDB cannot
-    # spill; all 150,000 links of a 50,000-page crawl at once ran out of 64 MB.
-    EDGE_SLICE = 20_000
-    # Rows per INSERT of write_site_scores: DuckDB turns each parameter list into one
-    # LIST value whose conversion costs several times the Python rows (+33 MB for 14,603
-    # site links in one statement, +20 MB a statement of 500 or 2,000): bounded, not O(rows).
-    SCORE_STEP = 1_000
+    TERM_PAGE_BYTES = 16_384
+    # Links per site_links slice, and DuckDB's memory for it and what follows in the
+    # scoring's transaction (raised from the scoring's 64 MB cap; an in-memory DB keeps
+    # its own). At 64 MB its
+    # GROUP BY spilled: 2,000,000 links took 3× as long as at 256 MB. Each slice scans
+    # every link, so slices are large.
+    EDGE_SLICE = 500_000
+    EDGE_MEMORY_LIMIT = "512MB"
+    # Score rows per INSERT: one slice of breakdowns (≈1.4 KB a site) in memory at once.
+    SCORE_STEP = 5_000
 
     def score_inputs(self) -> list[dict[str, Any]]:
         """Per site, the facts the scores read: kind, status, community numbers,
@@ -91,14 +150,17 @@ class Scoring(Connection):
         """Per site: matches of `pattern` (a regex over lower-cased text) in its pages'
         titles and in their text, and its length in words.
 
-        Summed over slices of TERM_BATCH rowids: the same integer sums (a NULL sum where
-        every page's is NULL) as one query over the table, with a flat peak."""
-        top = self.con.execute("SELECT max(rowid) FROM pages").fetchone()
+        Summed over slices of rowids (TERM_BATCH rows at TERM_PAGE_BYTES of text a page,
+        more when pages are shorter): the same integer sums (a NULL sum where every
+        page's is NULL) as one query over the table, with a flat peak."""
+        top = self.con.execute(
+            "SELECT max(rowid), avg(length(title) + length(text)) FROM pages").fetchone()
         end = int(top[0]) + 1 if top and top[0] is not None else 0
+        average = float(top[1]) if top and top[1] else 1.0
+        step = self.TERM_BATCH * max(1, min(64, int(self.TERM_PAGE_BYTES / max(average, 1.0))))
         totals: dict[str, list[int | None]] = {}
-        for low in range(0, end, self.TERM_BATCH):
-            part = self.con.execute(
-                _TERM_COUNTS, [pattern, pattern, low, low + self.TERM_BATCH]).fetchall()
+        for low in range(0, end, step):
+            part = self.con.execute(_TERM_COUNTS, [pattern, pattern, low, low + step]).fetchall()
             for domain, *sums in part:
                 acc = totals.setdefault(str(domain), [None, None, None])
                 for i, value in enumerate(sums):
@@ -106,27 +168,6 @@ class Scoring(Connection):
                         acc[i] = int(value) + (acc[i] or 0)
         return [{"domain": d, "title_hits": t, "text_hits": x, "words": w}
                 for d, (t, x, w) in sorted(totals.items())]
-
-    def link_edges(self) -> Iterable[tuple[Any, ...]]:
-        """The crawl's links between stored sites, one row per (source, target) site:
-        (source_domain, target_domain, links, pages, anchors (the first five, sorted),
-        sections), in order. Tuples rather than a dict a row (there are tens of edges a
-        site), made a slice of source sites at a time (each slice at most EDGE_SLICE
-        links, or one site)."""
-        bounds: list[tuple[str, str]] = []
-        first = last = ""
-        total = 0
-        for source, links in self.con.execute(_EDGES_PER_SOURCE).fetchall():
-            if total and total + links > self.EDGE_SLICE:
-                bounds.append((first, last))
-                total = 0
-            if not total:
-                first = source
-            last, total = source, total + links
-        if total:
-            bounds.append((first, last))
-        for low, high in bounds:
-            yield from self.con.execute(_EDGES, [low, high]).fetchall()
 
     def shared_contacts(self) -> list[dict[str, Any]]:
         """Email addresses published on more than one site: one owner behind them."""
@@ -138,34 +179,93 @@ class Scoring(Connection):
             "SELECT started_at FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
         return row[0] if row and isinstance(row[0], datetime) else None
 
-    def write_site_scores(self, run_id: int | None, graph: Iterable[tuple[Any, ...]],
-                          metrics: Iterable[tuple[Any, ...]],
-                          scores: Iterable[tuple[Any, ...]]) -> None:
-        """Replace the link graph, the site metrics and the scores at once; each is read
-        once, in slices (rows may be made as they are written).
-
-        graph: (source, target, links, pages, anchors, sections, weight, same_owner);
-        metrics: (domain, owner_group, pagerank, hub, authority, inlinks, bm25);
-        scores: (domain, score, breakdown, jv_score, jv_breakdown, community_score,
-        community_breakdown)."""
-        tables = (graph, metrics, ((d, run_id, *rest) for d, *rest in scores))
+    @contextmanager
+    def replacing_scores(self) -> Iterator[None]:
+        """One transaction that empties the site graph, the site metrics and the scores
+        and writes them again (write_site_links, group_graph, write_metrics,
+        write_scores inside it): a failure anywhere leaves the previous ones whole."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for table, _ in _SCORE_TABLES:
+            for table in _SCORE_TABLES:
                 self.con.execute(f"DELETE FROM {table}")
-            for (table, columns), rows in zip(_SCORE_TABLES, tables, strict=True):
-                self._insert_in_steps(table, columns, rows)
+            yield
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        finally:
+            for name in ("score_owners", "score_section_weights"):
+                self.con.unregister(name)
+            self.con.execute("DROP TABLE IF EXISTS score_sections")
 
-    def _insert_in_steps(self, table: str, columns: tuple[str, ...],
-                         rows: Iterable[tuple[Any, ...]]) -> None:
-        chunk: list[tuple[Any, ...]] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == self.SCORE_STEP:
-                self._insert(table, columns, chunk)
-                chunk = []
-        self._insert(table, columns, chunk)
+    def write_site_links(self, owners: Mapping[str, str], sections: Mapping[str, float],
+                         other: float) -> None:
+        """The site graph from the links: one row per (source site, target site) with its
+        links, source pages, first five anchors, sections, weight (its best section's
+        in `sections`, `other` for any other; 0 between two sites of one owner) and
+        whether one owner has both. `owners`: domain → its owner group's domain, for the
+        domains whose group is not themselves."""
+        self._settle()
+        self.con.register("score_owners", {
+            "domain": np.array(list(owners), dtype=object),
+            "owner": np.array(list(owners.values()), dtype=object)})
+        self.con.register("score_section_weights", {
+            "section": np.array(list(sections), dtype=object),
+            "weight": np.array(list(sections.values()), dtype=np.float64)})
+        self.con.execute(_SCORE_SECTIONS, {"other": other})
+        names = [str(r[0]) for r in self.con.execute(
+            "SELECT section FROM score_sections ORDER BY bit").fetchall()]
+        decode, listed = _SECTIONS_BY_MASK if len(names) <= 64 else _SECTIONS_BY_LIST
+        sql = _SITE_LINKS.format(sections=decode, section_list=listed)
+        links = int(self.con.execute("SELECT count(*) FROM links").fetchall()[0][0])
+        slices = max(1, -(-links // self.EDGE_SLICE))
+        # Raised for the rest of the transaction, not set back after this statement:
+        # DuckDB cannot lower the limit below what the uncommitted rows hold (the
+        # scoring's `bounded` sets it back once the transaction has ended).
+        if self.path != ":memory:" and _mib(self.db_limits()[0]) < _mib(self.EDGE_MEMORY_LIMIT):
+            self.set_db_limits(self.EDGE_MEMORY_LIMIT)
+        for part in range(slices):
+            self.con.execute(sql, {"slices": slices, "slice": part}
+                             | ({"names": names} if len(names) <= 64 else {}))
+
+    def group_graph(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """After write_site_links: (nodes, edges) as NumPy columns. nodes: every site in
+        domain order with its `owner` and `gid` (its group's index among the groups in
+        order); edges: `source`, `target` (gids) and `weight`, one per linked pair of
+        groups, in order."""
+        self.con.execute(_SCORE_NODES)
+        nodes = self.con.execute("SELECT domain, owner, gid FROM score_nodes ORDER BY domain"
+                                 ).fetchnumpy()
+        edges = self.con.execute(_GROUP_EDGES).fetchnumpy()
+        self.con.execute("DROP TABLE score_nodes")
+        return nodes, edges
+
+    def write_metrics(self, columns: Mapping[str, Any]) -> None:
+        """Each site's metrics: equal-length columns domain, owner_group, pagerank,
+        hub, authority, inlinks, bm25 (NumPy arrays or lists)."""
+        self._insert_columns("site_metrics", _METRIC_COLUMNS, columns)
+
+    def write_scores(self, run_id: int | None, columns: Mapping[str, Any]) -> None:
+        """A slice of scores: equal-length columns domain, score, breakdown, jv_score,
+        jv_breakdown, community_score, community_breakdown."""
+        run = np.array([run_id] * len(columns["domain"]), dtype=object)
+        self._insert_columns("scores", _SCORE_COLUMNS, {**columns, "run_id": run})
+
+    def _settle(self) -> None:
+        """DuckDB 2 refuses register() while a query's result is not fetched to its end
+        (a fetchone() elsewhere): a statement fetched whole closes it."""
+        self.con.execute("SELECT 1").fetchall()
+
+    def _insert_columns(self, table: str, names: tuple[str, ...],
+                        columns: Mapping[str, Any]) -> None:
+        """Insert whole columns at once: DuckDB scans registered NumPy arrays directly
+        (100,000 rows in 0.08 s, where unnest of Python lists took 1.1 s)."""
+        data = {name: columns[name] if isinstance(columns[name], np.ndarray)
+                else np.array(columns[name], dtype=object) for name in names}
+        self._settle()
+        self.con.register("score_rows", data)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({', '.join(names)})"
+                             f" SELECT {', '.join(names)} FROM score_rows")
+        finally:
+            self.con.unregister("score_rows")
