@@ -23,6 +23,7 @@ fresh copy of its DB. The baseline runs the baseline commit's package, taken wit
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -35,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 GOAL_SECONDS = 10.0
 GOAL_MB = 600.0
-BASELINE_COMMIT = "bc20d66"  # the last commit with PageRank/HITS in pure Python
+BASELINE_COMMIT = "9a370de"  # the last commit with PageRank/HITS in pure Python
 
 SECTIONS = "['blogroll', 'content', 'resources', 'sidebar', 'footer', 'nav', 'signature']"
 ANCHORS = ("['beekeeping blog', 'my favourite hives', 'honey harvest tips', 'read more',"
@@ -148,7 +149,9 @@ def main() -> None:
 
 def measure(folder: Path, package_root: Path, sites: int, per_site: int) -> tuple[float, float]:
     """Generate a DB with the package at `package_root`, then rescore it in a child of
-    its own; (seconds, peak MB) of the rescore alone (the Store's open excluded)."""
+    its own; (seconds, peak MB) of the rescore alone (the Store's open excluded from the
+    time, not from the peak). The CPU time is printed too: on a shared machine the wall
+    time is the CPU time stretched by the load."""
     from crawl import run_child  # bench/crawl.py: peak RSS of a child by os.wait4
 
     folder.mkdir()
@@ -166,14 +169,17 @@ def measure(folder: Path, package_root: Path, sites: int, per_site: int) -> tupl
           f"({db.stat().st_size / 1e6:.0f} MB file)")
     code = ("import sys, time; sys.path.insert(0, sys.argv[2]); "
             "from prospector.store.db import Store; from prospector.score import rescore; "
-            "store = Store.open(sys.argv[1]); t = time.perf_counter(); n = rescore(store); "
-            "print(n, time.perf_counter() - t); store.close()")
+            "store = Store.open(sys.argv[1]); t, c = time.perf_counter(), time.process_time(); "
+            "n = rescore(store); print(n, time.perf_counter() - t, time.process_time() - c); "
+            "store.close()")
     child = run_child([sys.executable, "-c", code, str(db), str(package_root)], folder)
     if child.code != 0:
         raise SystemExit(f"rescore of {sites} sites failed ({child.code}): {child.err[-1500:]}")
-    scored, seconds = child.out.strip().splitlines()[-1].split()
+    scored, seconds, cpu = child.out.strip().splitlines()[-1].split()
     if int(scored) != sites:
         raise SystemExit(f"rescore scored {scored} sites of {sites}")
+    print(f"  rescore: {float(seconds):.2f} s wall, {float(cpu):.2f} s CPU (all threads), "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return float(seconds), child.peak_rss_mb
 
 
