@@ -111,6 +111,10 @@ EQUIVALENT: dict[str, str] = {
          "'UTF-8' and 'utf-8' name the same codec"),
         (("_credit_line__mutmut_7", "_credit_line__mutmut_8"),
          "an address at offset 0 has no text before it: no credit line either way"),
+        (("_mailto__mutmut_1",), "parse_mailto itself returns nothing for a href that is no mailto:"),
+        (("_cfemail__mutmut_11", "_link_tags__mutmut_5"),
+         "an absent attribute read as 'XXXX': no Cloudflare payload, no mailto: either"),
+        (("site_contacts__mutmut_15",), "partition and rpartition agree on a normalised address's one '@'"),
     ) for name in names},
     # Not equivalent, but observable only at interpreter exit (a non-daemon lookup thread
     # still waiting on a hung resolver holds the process): outside what a fast test sees.

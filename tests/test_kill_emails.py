@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from prospector.extract.addresses import cf_encode
 from prospector.extract.emails import MAX_ENTITY_CANDIDATES, find_emails
 
 URL = "http://bees.com/"
@@ -72,3 +73,30 @@ def test_entity_candidates_are_capped() -> None:
     assert _values("<p>hi</p>", raw="&#64;" * MAX_ENTITY_CANDIDATES + " jo&#64;bees.com") == []
     assert _values("<p>hi</p>", raw="&#64;" * (MAX_ENTITY_CANDIDATES - 1) + " jo&#64;bees.com") == [
         ("jo@bees.com", "entity")]
+
+
+def _contacts(body: str) -> list[tuple[str, str, str, float]]:
+    return [(c.value, c.method, c.role, c.confidence) for c in find_emails(URL, body)]
+
+
+@pytest.mark.parametrize("body", [
+    f'<p>hi</p><a class="__cf_email__" data-cfemail="{cf_encode("jo@bees.com")}">[email&#160;protected]</a>',
+    f'<a href="/cdn-cgi/l/email-protection#{cf_encode("jo@bees.com")}">mail</a>',
+])
+def test_cloudflare_forms(body: str) -> None:
+    assert _contacts(body) == [("jo@bees.com", "cfemail", "personal", 0.95)]
+
+
+@pytest.mark.parametrize("body", [
+    '<head><link rel="me" href="mailto:jo@bees.com"></head><p>x</p>',  # a <link> in the head
+    '<a href="tel:123">t</a><a href="mailto:jo@bees.com">m</a>',  # after another non-web link
+    '<a href=" mailto:jo@bees.com">m</a>',  # a space before the scheme
+])
+def test_mailto_links_wherever_they_are(body: str) -> None:
+    assert _contacts(body) == [("jo@bees.com", "mailto", "personal", 0.95)]
+
+
+def test_a_test_domain_address_elsewhere_does_not_end_the_page() -> None:
+    """An address under .test on a page that is not (skipped as no site's contact)
+    leaves the addresses after it, with their roles."""
+    assert _contacts("<p>jo@x.test and info@bees.com</p>") == [("info@bees.com", "text", "role", 0.9)]
