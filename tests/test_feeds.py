@@ -19,7 +19,9 @@ from lxml import etree
 from prospector.crawl.feeds import ENGINE_FEED_PATHS, main_feed
 from prospector.extract.feeds import MAX_FEED_BYTES, MAX_ITEMS, read_feed
 from prospector.sampleweb.feeds import (
+    FEED_HOSTS,
     HOSTILE_FEEDS,
+    SITEMAP_FEED_HOST,
     atom_feed,
     hostile_feed,
     json_feed,
@@ -149,7 +151,7 @@ def test_crawl_records_each_hostile_feed_with_its_reason(feed_web: SampleWebProc
                                                           tmp_path: Path) -> None:
     db = tmp_path / "h.duckdb"
     seeds = tmp_path / "seeds.txt"
-    seeds.write_text("".join(f"http://{h}/\n" for h in HOSTILE_FEEDS))
+    seeds.write_text("".join(f"http://{h}/\n" for h in FEED_HOSTS))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
     with open(tmp_path / "out", "w") as out, open(tmp_path / "err", "w+") as err:
         proc = subprocess.Popen(
@@ -172,3 +174,7 @@ def test_crawl_records_each_hostile_feed_with_its_reason(feed_web: SampleWebProc
         assert reason in row["problem"].split(","), row
         assert row["items"] <= MAX_ITEMS
     assert rss_mb < RSS_HOSTILE_BUDGET_MB and "Traceback" not in stderr
+    # A blog naming no feed and on no known engine: the feed its sitemap lists is read.
+    found = rows[SITEMAP_FEED_HOST]
+    assert found["url"] == f"http://{SITEMAP_FEED_HOST}/index.xml"
+    assert found["items"] == 3 and found["problem"] == ""

@@ -8,6 +8,8 @@ the pages it follows from the home page.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,6 +37,13 @@ _SIDE_FEED_WORDS = ("comment", "/tag/", "/category/", "/author/", "/t/", "/c/")
 # Sitemap entries that look like a feed (a site whose pages advertise none).
 _FEED_PATH_ENDS = ("/feed", "/feed/", "/rss", "/rss/", ".rss", "/atom.xml", "/feed.xml",
                    "/rss.xml", "/index.xml", "/feed.json")
+
+# A publishing site whose home page names no feed and whose engine has no known path:
+# its sitemap is asked for one (a page of its budget).
+SITEMAP_KINDS = frozenset({"blog", "news", "newsletter", "forum"})
+SITEMAP_PATH = "/sitemap.xml"
+_LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.I)
+SITEMAP_READ_BYTES = 1024 * 1024
 
 FEED_META = "prospector_feed"
 # The most of a feed the crawl downloads (Scrapy cancels a larger answer, recorded as
@@ -77,3 +86,16 @@ def feed_request_args(url: str, site_kind: str,
     meta = {FEED_META: site_kind, "download_maxsize": FEED_DOWNLOAD_MAX,
             "handle_httpstatus_list": [304]}
     return {"headers": headers, "meta": meta}
+
+
+def sitemap_url(home_url: str) -> str:
+    parts = urlsplit(home_url)
+    return canonicalize(f"{parts.scheme}://{parts.netloc}{SITEMAP_PATH}")
+
+
+def feed_in_sitemap(home_url: str, site: str, body: bytes) -> str:
+    """The first feed-looking URL of the site a sitemap lists ('' for none); only its
+    first SITEMAP_READ_BYTES are read."""
+    locs = [html.unescape(m.group(1).decode("utf-8", "replace"))
+            for m in _LOC.finditer(body[:SITEMAP_READ_BYTES])]
+    return main_feed(home_url, site, [], "", locs)

@@ -20,7 +20,14 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.python.failure import Failure
 
 from prospector.config.scrapy import CrawlSettings
-from prospector.crawl.feeds import FEED_META, feed_request_args, main_feed
+from prospector.crawl.feeds import (
+    FEED_META,
+    SITEMAP_KINDS,
+    feed_in_sitemap,
+    feed_request_args,
+    main_feed,
+    sitemap_url,
+)
 from prospector.crawl.state import CrawlState, Offer, PageEnd
 from prospector.discover.frontier import Frontier, keyword_pattern, link_priority, relevance
 from prospector.extract import extract_page
@@ -191,7 +198,8 @@ class ProspectSpider(scrapy.Spider):
         """A request of ours refused by the scheduler (a duplicate filter) never reaches
         a callback: count it as handled, through one, so its site can finish."""
         site = (request.cb_kwargs.get("site")
-                if request.callback in (self.parse, self.parse_feed) else None)
+                if request.callback in (self.parse, self.parse_feed, self.parse_sitemap)
+                else None)
         if site and self.crawler.engine is not None:
             self.crawler.engine.crawl(scrapy.Request(
                 "data:,", callback=self.dropped, dont_filter=True,
@@ -270,8 +278,10 @@ class ProspectSpider(scrapy.Spider):
         """(the main feed, the same-site URLs to follow): from a home page, the site's
         main feed first of them, so it is fetched within the page budget."""
         follow = [url for url in facts.follow if registered_domain(url) == site]
-        feed = (main_feed(response.url, site, facts.feeds, facts.platform)
-                if "candidate" in response.meta else "")
+        home = "candidate" in response.meta
+        feed = main_feed(response.url, site, facts.feeds, facts.platform) if home else ""
+        if home and not feed and facts.kind in SITEMAP_KINDS:
+            feed = sitemap_url(response.url)  # asked for a feed (parse_sitemap)
         return feed, ([feed, *(u for u in follow if u != feed)] if feed else follow)
 
     def _after_page(self, response: Response, site: str, facts: PageFacts, feed: str,
@@ -282,7 +292,11 @@ class ProspectSpider(scrapy.Spider):
             if letter.signup_url or letter.subscribers:
                 yield letter
         for url in start.follow:
-            if url == feed:
+            if url == feed and url == sitemap_url(response.url):
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed,
+                                     cb_kwargs={"site": site}, priority=_FOLLOW_PRIORITY,
+                                     meta={FEED_META: facts.kind}, dont_filter=start.refetch)
+            elif url == feed:
                 yield self._feed_request(url, site, facts.kind, start.refetch)
             else:
                 yield self._request(url, site, _FOLLOW_PRIORITY, refetch=start.refetch)
@@ -293,6 +307,26 @@ class ProspectSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_feed, errback=self.feed_failed,
                               cb_kwargs={"site": site}, priority=_FOLLOW_PRIORITY,
                               dont_filter=refetch, **args)
+
+    async def parse_sitemap(self, response: Response, site: str) -> AsyncIterator[Any]:
+        """A sitemap asked for the site's feed: the feed it lists, if any, is claimed
+        within the page budget and fetched."""
+        found = feed_in_sitemap(response.url, site, response.body)
+        start = await self.state.abegin_page(site, canonicalize(response.url), 0.0,
+                                             [found] if found else [], self.max_pages)
+        for url in start.follow:
+            yield self._feed_request(url, site, str(response.meta.get(FEED_META, "")),
+                                     start.refetch)
+        for item in self._finish(await self.state.aend_page(site, [], self.parallel_sites),
+                                 site):
+            yield item
+
+    def sitemap_failed(self, failure: Failure) -> Iterator[Any]:
+        """No sitemap (a 404, an error): the site has no feed to read; its crawl goes on."""
+        request = failure.request  # type: ignore[attr-defined]
+        site = request.cb_kwargs.get("site", "")
+        self.state.begin_page(site, canonicalize(request.url), 0.0, [], self.max_pages)
+        yield from self._finish(self.state.end_page(site, [], self.parallel_sites), site)
 
     async def parse_feed(self, response: Response, site: str) -> AsyncIterator[Any]:
         await self.state.abegin_page(site, canonicalize(response.url), 0.0, [],

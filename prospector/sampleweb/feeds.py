@@ -297,6 +297,40 @@ def hostile_feed(host: str) -> tuple[bytes, str]:
     return body.encode("utf-8"), HTML_TYPE if fault == "wrong_type" else RSS
 
 
+# A blog whose pages advertise no feed and whose engine has no known feed path: its
+# sitemap lists the feed (crawl.feeds.feed_in_sitemap).
+SITEMAP_FEED_HOST = "sitemap-blog.test"
+SITEMAP_FEED_PATH = "/index.xml"
+FEED_HOSTS = frozenset({*HOSTILE_FEEDS, SITEMAP_FEED_HOST})
+
+
+def _sitemap_blog(path: str) -> tuple[bytes, str]:
+    host = SITEMAP_FEED_HOST
+    if path == "/sitemap.xml":
+        locs = "".join(f"<url><loc>http://{host}{p}</loc></url>"
+                       for p in ("/", "/posts/first-inspection/", SITEMAP_FEED_PATH))
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns='
+                f'"http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>')
+        return body.encode(), "application/xml; charset=utf-8"
+    if path == SITEMAP_FEED_PATH:
+        return _rss(host, _items(host, 3)).encode(), RSS
+    posts = "".join(f'<article class="post"><h2><a href="/posts/p{i}/">Hive note {i}</a></h2>'
+                    f'<time datetime="2026-11-{20 + i}">November {20 + i}, 2026</time></article>'
+                    for i in range(3))
+    return (f"<!DOCTYPE html><html><head><title>Sitemap Blog - notes on beekeeping</title>"
+            f"</head><body><h1>Sitemap Blog</h1><p>Our beekeeping blog.</p>{posts}"
+            f"</body></html>").encode(), HTML_TYPE
+
+
+def feed_host_answer(host: str, path: str) -> tuple[bytes, str]:
+    """(body, content type) of `path` on a feed host (FEED_HOSTS) of the hostile web."""
+    if host == SITEMAP_FEED_HOST:
+        return _sitemap_blog(path)
+    if path == HOSTILE_FEED_PATH:
+        return hostile_feed(host)
+    return hostile_feed_home(host).encode(), HTML_TYPE
+
+
 def hostile_feed_home(host: str) -> str:
     return (f"<!DOCTYPE html><html><head><title>{host} beekeeping notes</title>"
             f'<link rel="alternate" type="application/rss+xml" href="{HOSTILE_FEED_PATH}">'

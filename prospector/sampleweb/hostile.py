@@ -19,7 +19,7 @@ from functools import cache
 
 from aiohttp import web
 
-from .feeds import HOSTILE_FEED_PATH, HOSTILE_FEEDS, hostile_feed, hostile_feed_home
+from .feeds import FEED_HOSTS, feed_host_answer
 
 HTML = "text/html; charset=utf-8"
 MB = 1024 * 1024
@@ -302,10 +302,8 @@ HOSTS: dict[str, Handler] = {
 
 
 def _hostile_feed(host: str, path: str) -> web.StreamResponse:
-    if path == HOSTILE_FEED_PATH:
-        body, content_type = hostile_feed(host)
-        return web.Response(body=body, headers={"Content-Type": content_type})
-    return _html(hostile_feed_home(host))
+    body, content_type = feed_host_answer(host, path)
+    return web.Response(body=body, headers={"Content-Type": content_type})
 
 
 COUNTER_KEY = web.AppKey("hostile_counter", list[int])
@@ -334,7 +332,7 @@ def record(app: web.Application, host: str, path: str) -> None:
 async def handle(request: web.Request, host: str, path: str) -> web.StreamResponse | None:
     """The hostile answer for `host`, or None when the host is not hostile."""
     handler = HOSTS.get(host)
-    if handler is None and host not in HOSTILE_FEEDS:
+    if handler is None and host not in FEED_HOSTS:
         return None
     if path == "/robots.txt" and host != "robots.test":
         return web.Response(text="User-agent: *\nAllow: /\n", content_type="text/plain")
