@@ -272,6 +272,7 @@ def report_data(store: Store) -> dict[str, Any]:
         "link_map": _link_map(store, sites),
         "not_ranked": _not_ranked(store),  # issue 24
         "hubs": _hubs(store),
+        "week": week_panel(store),  # issue 21: this week in the niche (report/digest.py)
         "payload": {"fields": SITE_FIELDS, "sites": records, "lists": lists,
                     "factors": factors},
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
