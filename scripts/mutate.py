@@ -74,10 +74,13 @@ EQUIVALENT: dict[str, str] = {
     "prospector.score.factors.x_activity__mutmut_2": "days < FRESH: at FRESH the curve gives 0.5**0 = 1.0",
     "prospector.score.factors.x__log_scale__mutmut_3": "x < floor: at the floor log(1) = 0 either way",
     "prospector.score.factors.x_relevance__mutmut_2": "bm25 < 0: at 0 the share is 0/ref = 0 either way",
-    "prospector.report.export.x__record__mutmut_36": "no url read as 'XXXX': no web address, '' either way",
-    "prospector.report.export.x_write_export__mutmut_25":
-        "newline=None writes '\\n' as os.linesep, which is '\\n' on POSIX: the same bytes",
-    "prospector.report.export.x_write_export__mutmut_28": "the same (newline left out is None)",
+    "prospector.report.export.x__record__mutmut_37": "no url read as 'XXXX': no web address, '' either way",
+    **{f"prospector.report.export.x_write_export__mutmut_{n}":
+       "newline None (or left out) writes '\\n' as os.linesep, '\\n' on POSIX: the same bytes"
+       for n in (31, 34)},
+    **{f"prospector.report.export.x_serialise__mutmut_{n}": "ensure_ascii=None is falsy, as False is"
+       for n in (19, 35)},
+    "prospector.report.export.x_serialise__mutmut_47": "csv's default lineterminator is '\\r\\n' already",
     **{f"prospector.crawl.middlewares.guard.x_{name}": "a maxsplit change where only part [0] is read"
        for name in ("scheme_refusal__mutmut_8", "scheme_refusal__mutmut_11", "url_refusal__mutmut_8",
                     "url_refusal__mutmut_11", "url_refusal__mutmut_18", "url_refusal__mutmut_23",

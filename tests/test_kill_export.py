@@ -102,6 +102,18 @@ def test_serialise_csv_exactly() -> None:
     assert export.serialise(ROWS, "csv", bom=True) == "\ufeff" + text
 
 
+def test_json_keeps_non_ascii_text_as_is() -> None:
+    rows = [{"domain": "café.test", "name": "Bees “café” 🐝"}]
+    assert export.serialise(rows, "json") == (
+        '[\n {\n  "domain": "café.test",\n  "name": "Bees “café” 🐝"\n }\n]\n')
+    assert export.serialise(rows, "jsonl") == '{"domain": "café.test", "name": "Bees “café” 🐝"}\n'
+
+
+def test_an_email_never_checked_has_no_deliverability() -> None:
+    record = export._record({"domain": "x.test", "channel": "email", "contact": "jo@x.test"})
+    assert (record["email"], record["deliverability"], record["checked_at"]) == ("jo@x.test", "", None)
+
+
 def test_serialise_json_and_jsonl_exactly() -> None:
     text = export.serialise(ROWS, "json")
     assert text == json.dumps(ROWS, ensure_ascii=False, indent=1) + "\n"
@@ -113,7 +125,7 @@ def test_serialise_json_and_jsonl_exactly() -> None:
 
 @pytest.mark.parametrize(("fmt", "bom", "message"), [
     ("xml", False, "unknown format 'xml': choose one of csv, json, jsonl"),
-    ("json", True, "--bom applies to csv only"),
+    ("json", True, "--bom applies to csv only (JSON must not start with a BOM)"),
     ("jsonl", True, "--bom applies to csv only"),
 ])
 def test_serialise_refuses(fmt: str, bom: bool, message: str) -> None:
