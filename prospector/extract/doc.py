@@ -174,6 +174,7 @@ class Doc:
     _found: frozenset[bytes] | None = None
     seen: dict[bytes, bool] = field(default_factory=dict)
     _resolved: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _domains: dict[str, str] = field(default_factory=dict)
     _base_domain: str | None = None
     # `origin` followed by a plain root-relative path is a canonical URL (see `target`).
     _plain_origin: bool = False
@@ -275,25 +276,37 @@ class Doc:
             # Most hrefs are canonical URLs already, or root-relative paths that
             # resolve to the origin followed by themselves: one regex settles those.
             if is_canonical_url(href):
-                url = href
+                # (The host of a canonical URL runs from its '//' to its first '/'.)
+                start = 8 if href[4] == "s" else 7
+                hit = self._located(href, href[start:href.index("/", start)])
             elif href[:1] == "/" and self._plain_origin and is_plain_root_path(href):
-                url = self.origin + href
+                hit = self._located(self.origin + href)
             else:
-                url = "" if is_skipped_href(href) else resolve_http(
+                hit = self._located("" if is_skipped_href(href) else resolve_http(
                     self.base, href, self.origin, self.base_dir
-                )
-            if not url:
-                hit = ("", "")
-            elif self.origin and url.startswith(self.origin) and \
-                    url[len(self.origin):len(self.origin) + 1] == "/":
-                # Same origin as the base (most links): its domain, looked up once.
-                if self._base_domain is None:
-                    self._base_domain = registered_domain(hostname(url))
-                hit = (url, self._base_domain)
-            else:
-                hit = (url, registered_domain(hostname(url)))
+                ))
             self._resolved[href] = hit
         return hit
+
+    def _located(self, url: str, host: str | None = None) -> tuple[str, str]:
+        """(url, its registered domain); `host` is its host when the caller has it."""
+        if not url:
+            return "", ""
+        if self.origin and url.startswith(self.origin) and \
+                url[len(self.origin):len(self.origin) + 1] == "/":
+            # Same origin as the base (most links): its domain, looked up once.
+            if self._base_domain is None:
+                self._base_domain = registered_domain(hostname(url))
+            return url, self._base_domain
+        return url, self._domain(hostname(url) if host is None else host)
+
+    def _domain(self, host: str) -> str:
+        """`registered_domain(host)`, memoised for the page (most of its outside links
+        go to a few hosts)."""
+        domain = self._domains.get(host)
+        if domain is None:
+            domain = self._domains[host] = registered_domain(host)
+        return domain
 
     def resolved_anchors(self) -> list[tuple[Node, str, str, str]]:
         """(element, href, target, target domain) of every anchor (see `target`), made
