@@ -35,6 +35,7 @@ class CrawlSettings:
     run_id: int = 0  # 0: no CLI started the run (`scrapy crawl`, scrapyd)
     proxy: str = ""
     allow_private: bool = False
+    dns_server: str = ""  # host:port of the DNS server the crawl asks; '' the system's
     max_pages_per_site: int = _default("max_pages_per_site")
     max_sites: int = _default("max_sites")
     max_distance: int = _default("max_distance")
@@ -61,6 +62,7 @@ class CrawlSettings:
             run_id=settings.getint("PROSPECTOR_RUN_ID", defaults.run_id),
             proxy=settings.get("PROSPECTOR_PROXY") or "",
             allow_private=settings.getbool("PROSPECTOR_ALLOW_PRIVATE", defaults.allow_private),
+            dns_server=settings.get("PROSPECTOR_DNS_SERVER") or "",
             max_pages_per_site=settings.getint("PROSPECTOR_MAX_PAGES_PER_SITE",
                                                defaults.max_pages_per_site),
             max_sites=settings.getint("PROSPECTOR_MAX_SITES", defaults.max_sites),

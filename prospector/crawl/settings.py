@@ -63,5 +63,8 @@ ITEM_PIPELINES = {
 CONCURRENT_ITEMS = 1
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Names resolve through the address guard's pins: the downloader connects to the address
+# the guard approved, and refuses a non-public answer of its own (DNS rebinding).
+TWISTED_DNS_RESOLVER = "prospector.crawl.resolver.GuardedResolver"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "WARNING"

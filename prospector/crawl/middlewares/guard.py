@@ -24,6 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
 from prospector.config.scrapy import CrawlSettings
+from prospector.crawl.pinning import PINS, server_lookup
 from prospector.hosts import HostError, ascii_host
 from prospector.urls import hostname
 
@@ -190,15 +191,16 @@ class AddressGuard:
     whose message the spider records as the page's error.
     """
 
-    def __init__(self, allow_private: bool, proxy: str = "") -> None:
+    def __init__(self, allow_private: bool, proxy: str = "", dns_server: str = "") -> None:
         self.allow_private = allow_private
         self.proxy = proxy  # (names are resolved here whether or not it is set)
+        self.dns_server = dns_server  # PROSPECTOR_DNS_SERVER; '' the system resolver
         self.resolved: dict[str, str | None] = {}  # host → refusal, per crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AddressGuard:
         job = CrawlSettings.from_settings(crawler.settings)
-        return cls(job.allow_private, job.proxy)
+        return cls(job.allow_private, job.proxy, job.dns_server)
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         if self.allow_private:
@@ -215,6 +217,12 @@ class AddressGuard:
         if host not in self.resolved:
             # No answer in time counts as no answer: direct, the download then fails
             # with its own DNS error; through a proxy, the proxy resolves the name.
-            addresses = await asyncio.get_running_loop().run_in_executor(None, resolve, host)
+            addresses = await asyncio.get_running_loop().run_in_executor(
+                None, lambda: server_lookup(host, self.dns_server, RESOLVE_TIMEOUT_S)
+                if self.dns_server else resolve(host))
             self.resolved[host] = resolved_refusal(host, addresses or [])
+            if self.resolved[host] is None and addresses:
+                # What the downloader connects to (crawl.resolver): this answer, not
+                # a second lookup a rebinding DNS server could answer with 127.0.0.1.
+                PINS.pin(host, addresses)
         return self.resolved[host]
