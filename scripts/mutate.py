@@ -119,6 +119,17 @@ EQUIVALENT: dict[str, str] = {
          "an absent attribute read as 'XXXX': no Cloudflare payload, no mailto: either"),
         (("site_contacts__mutmut_15",), "partition and rpartition agree on a normalised address's one '@'"),
     ) for name in names},
+    **{f"prospector.extract.addresses.x_{name}": why for names, why in (
+        (("email_role__mutmut_5", "on_test_domain__mutmut_5", "on_test_domain__mutmut_11"),
+         "a maxsplit change where only part [0] or [-1] is read"),
+        (("email_role__mutmut_12",), "split and rsplit agree on a normalised address's one '@'"),
+        (("normalize_email__mutmut_17", "normalize_email__mutmut_22", "normalize_email__mutmut_28"),
+         "the candidate is already trimmed of dots and spaces at both ends, and lower-cased"),
+        (("declared__mutmut_3", "declared__mutmut_4", "declared__mutmut_5"),
+         "a 'mailto:' left on: normalize_email strips it, the spelled-out reader starts after ':'"),
+        (("_hosts__mutmut_2", "_hosts__mutmut_3"), "a host's trailing dot: normalize_email trims it"),
+        (("_hosts__mutmut_29",), "hosts of 0 or 1 words: '' or a bare suffix, never an address"),
+    ) for name in names},
     # Not equivalent, but observable only at interpreter exit (a non-daemon lookup thread
     # still waiting on a hung resolver holds the process): outside what a fast test sees.
     **{f"prospector.crawl.middlewares.guard.x_resolve__mutmut_{n}": "daemon flag: seen only at exit"

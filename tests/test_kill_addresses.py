@@ -81,3 +81,31 @@ def test_a_role_box_with_a_tag_is_a_role(address: str) -> None:
 
 def test_a_url_s_user_is_no_address() -> None:
     assert list(A.text_addresses("see https://key@o1.ingest.sentry.io/2")) == []
+
+
+@pytest.mark.parametrize(("value", "on_test"), [
+    ("www.bees.test", True), ("bees.test.", True), ("jo@bees.test", True), ("bees.com", False),
+    ("test.bees.com", False),
+])
+def test_on_test_domain(value: str, on_test: bool) -> None:
+    assert A.on_test_domain(value) is on_test
+
+
+def _domain(size: int) -> str:
+    """A valid host name of exactly `size` characters (labels of at most 63)."""
+    head = ".".join(letter * 63 for letter in "abc")
+    return f"{head}.{'d' * (size - len(head) - 5)}.com"
+
+
+@pytest.mark.parametrize(("address", "kept"), [
+    ("jo.@bees.com", False), ("j..o@bees.com", False), ("jo@bees.zzzz", False),
+    ("g" * 64 + "@bees.com", True), ("g" * 65 + "@bees.com", False),  # RFC 5321: 64 at most
+    ("jo@" + _domain(253), True), ("jo@" + _domain(254), False),  # and 253 for the host
+])
+def test_normalize_email_limits(address: str, kept: bool) -> None:
+    assert A.normalize_email(address) == (address.lower() if kept else "")
+
+
+@pytest.mark.parametrize("text", ["//jo@bees.com", "see the //jo@bees.com", "see https://jo@bees.com/path"])
+def test_an_address_inside_a_url_is_no_address(text: str) -> None:
+    assert list(A.text_addresses(text)) == []
