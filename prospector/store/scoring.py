@@ -183,7 +183,10 @@ class Scoring(Connection):
     def replacing_scores(self) -> Iterator[None]:
         """One transaction that empties the site graph, the site metrics and the scores
         and writes them again (write_site_links, group_graph, write_metrics,
-        write_scores inside it): a failure anywhere leaves the previous ones whole."""
+        write_scores inside it): a failure anywhere leaves the previous ones whole.
+        The connection's memory limit, which write_site_links raises for the
+        transaction, is set back when it ends."""
+        limits = self.db_limits()
         self.con.execute("BEGIN TRANSACTION")
         try:
             for table in _SCORE_TABLES:
@@ -197,6 +200,7 @@ class Scoring(Connection):
             for name in ("score_owners", "score_section_weights"):
                 self.con.unregister(name)
             self.con.execute("DROP TABLE IF EXISTS score_sections")
+            self.restore_db_limits(limits)
 
     def write_site_links(self, owners: Mapping[str, str], sections: Mapping[str, float],
                          other: float) -> None:
