@@ -151,7 +151,11 @@ def _config(target: Target, copy: Path) -> str:
         args += ["-k", target.select]
     lines = ["[mutmut]", "source_paths=prospector", f"only_mutate={target.module}",
              "pytest_add_cli_args_test_selection=" + "\n    ".join(tests),
-             "pytest_add_cli_args=" + "\n    ".join(args)]
+             "pytest_add_cli_args=" + "\n    ".join(args),
+             # mutmut's default waits 15× the tests' time on a mutant that loops forever
+             # (text_addresses' scan loops: ≈ 10 min each on a loaded machine); 3× is
+             # still far above any honest run's noise.
+             "timeout_multiplier=3"]
     return "\n".join(lines) + "\n"
 
 
