@@ -140,12 +140,10 @@ def ascii_transparent(codec: str) -> bool:
         return False
 
 
-# Without DOM mutation events: lexbor then skips the callbacks it runs on every inserted
-# node and attribute, ≈ 10 % of the parse (instructions counted under valgrind over
-# every third corpus page: 3.21 M → 2.90 M a page). What they implement is the tree's
-# reaction to scripted changes (a <selectedcontent> copying its selected <option>);
-# the parsed elements, attributes and text the readers take are the same (the corpus
-# pages' extraction is identical with and without).
+# Without DOM mutation events lexbor skips a callback on every inserted node and
+# attribute: the parse 3.21 M → 2.90 M instructions a page (valgrind, every third corpus
+# page). They implement the tree's reaction to scripted changes (<selectedcontent>
+# copying its <option>); the corpus pages' extraction is identical without them.
 _PARSE_OPTIONS = LexborDocumentOptions.WO_EVENTS
 
 
