@@ -45,14 +45,33 @@ def _ancestors(el: Node) -> Iterable[Node]:
         node, depth = node.parent, depth + 1
 
 
-def in_comments(el: Node) -> bool:
+# Per page: (element's mem_id, which marks) -> whether its class/id holds them. A page's
+# profile links share most of their ancestors (body, wrappers, the footer): each is read once.
+MarksCache = dict[tuple[int, bool], bool]
+
+
+def _marked_above(el: Node, regex: re.Pattern[str], cache: MarksCache | None) -> bool:
+    if cache is None:
+        return any(regex.search(_marks(n)) for n in _ancestors(el))
+    own = regex is OWN_BLOCK_MARKS_RE
+    for node in _ancestors(el):
+        key = (node.mem_id, own)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = bool(regex.search(_marks(node)))
+        if hit:
+            return True
+    return False
+
+
+def in_comments(el: Node, cache: MarksCache | None = None) -> bool:
     """The link sits in a comment section or a comment's byline."""
-    return any(COMMENT_MARKS_RE.search(_marks(n)) for n in _ancestors(el))
+    return _marked_above(el, COMMENT_MARKS_RE, cache)
 
 
-def in_own_block(el: Node) -> bool:
+def in_own_block(el: Node, cache: MarksCache | None = None) -> bool:
     """The link sits in a block whose class/id names the site's own profiles."""
-    return any(OWN_BLOCK_MARKS_RE.search(_marks(n)) for n in _ancestors(el))
+    return _marked_above(el, OWN_BLOCK_MARKS_RE, cache)
 
 
 def _text_before(el: Node, limit: int = 80) -> str:
@@ -96,15 +115,17 @@ def profile_handle(profile_url: str) -> str:
 
 
 def is_own_channel(el: Node, page_url: str, profile_url: str, rel_me: bool,
-                   owners: Iterable[str], section_cache: dict[int, str] | None = None) -> bool:
-    """Whether the profile the anchor `el` links to is the site's own (see module doc)."""
+                   owners: Iterable[str], section_cache: dict[int, str] | None = None,
+                   marks_cache: MarksCache | None = None) -> bool:
+    """Whether the profile the anchor `el` links to is the site's own (see module doc).
+    The caches (one per page) keep what the page's other profile links share."""
     if rel_me:
         return True
-    if is_credit(el) or in_comments(el):
+    if is_credit(el) or in_comments(el, marks_cache):
         return False
     if handle_matches(profile_handle(profile_url), owners):
         return True
-    if in_own_block(el) or link_section(el, section_cache) in CHROME_SECTIONS:
+    if in_own_block(el, marks_cache) or link_section(el, section_cache) in CHROME_SECTIONS:
         return True
     path = page_url.split("://", 1)[-1].partition("/")[2]
     return bool(ABOUT_PATH_RE.search("/" + path))

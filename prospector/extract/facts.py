@@ -11,6 +11,7 @@ import ahocorasick_rs
 
 from prospector.extract.doc import Doc
 from prospector.extract.dom import Node, deep_text, fold
+from prospector.extract.hubs import holding_lowered
 from prospector.extract.needles import PAGE_NEEDLES, GatedRegex, TextWindows, holding
 from prospector.extract.vocab.dates import DATE_META_KEYS, ISO_DATE_RE, MAX_YEAR, MIN_YEAR
 from prospector.extract.vocab.deals import (
@@ -283,6 +284,33 @@ assert all(literal in PAGE_NEEDLES.needles for group in (
     *(markers for _, markers in NEWSLETTER_PROVIDERS)) for literal in group)
 _DEAL_ANY = GatedRegex(DEAL_ANY_RE, DEAL_ANY_LITERALS)
 _DEAL_WORDS = ahocorasick_rs.AhoCorasick(DEAL_ANY_LITERALS)
+# Every key of the text rules, found by one pass (overlapping: each key that occurs).
+_TEXT_KEYS = tuple(sorted({key for keys in DEAL_TEXT_KEYS.values() for key in keys}))
+_TEXT_WORDS = ahocorasick_rs.AhoCorasick(_TEXT_KEYS)
+
+
+def _deal_paths(targets: list[str]) -> dict[str, str]:
+    """The lower-cased path of each of the (canonical, same-site) `targets` whose path
+    names a deal. A path is part of its URL: only the URLs holding a deal literal
+    anywhere (found by one pass over them all; most hold none) have theirs cut out."""
+    out: dict[str, str] = {}
+    for i in sorted(holding_lowered(_DEAL_WORDS, targets)):
+        path = targets[i].split("://", 1)[-1].partition("/")[2].lower()
+        if _DEAL_WORDS.find_matches_as_indexes(path) and _DEAL_ANY.regex.search(path):
+            out[targets[i]] = path
+    return out
+
+
+def _text_signals(text_lower: str) -> Iterable[str]:
+    """Deal signals the visible text states (a rule is tried only when one of its
+    keys occurs: its windows are empty otherwise)."""
+    present = {_TEXT_KEYS[i] for i, _, _ in
+               _TEXT_WORDS.find_matches_as_indexes(text_lower, overlapping=True)}
+    for signal, regex in DEAL_TEXT_RULES:
+        keys = DEAL_TEXT_KEYS[signal]
+        if not present.isdisjoint(keys) and TextWindows(
+                text_lower, text_lower, keys, DEAL_TEXT_REACH).search(regex):
+            yield signal
 
 
 def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
@@ -295,11 +323,7 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
     same_site = [(i, target) for i, (_, _, target, domain) in enumerate(doc.resolved_anchors())
                  if domain == site and target]
     # Paths and labels that name no deal (most) are settled by one automaton pass each.
-    targets = list(dict.fromkeys(target for _, target in same_site))
-    paths = [target.split("://", 1)[-1].partition("/")[2].lower() for target in targets]
-    with_words = holding(_DEAL_WORDS, paths)
-    deal_paths = {target: path if i in with_words and _DEAL_ANY.regex.search(path) else ""
-                  for i, (target, path) in enumerate(zip(targets, paths, strict=True))}
+    deal_paths = _deal_paths(list(dict.fromkeys(target for _, target in same_site)))
     # Menu entries carry their label as direct text; the cheap read is enough (and
     # all the text inside would take a 'pet shop' article link for a shop).
     anchors = doc.anchors
@@ -307,7 +331,7 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
     labels = [label if len(label) <= MAX_CONTACT_ANCHOR else "" for label in labels]
     labelled = holding(_DEAL_WORDS, labels)
     for i, (_, target) in enumerate(same_site):
-        path, anchor = deal_paths[target], labels[i]
+        path, anchor = deal_paths.get(target, ""), labels[i]
         if not path:
             if i not in labelled or not _DEAL_ANY.regex.search(anchor):
                 continue
@@ -316,11 +340,7 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
         for signal, regex in DEAL_RULES:
             if signal not in found and (regex.search(path) or regex.search(anchor)):
                 found.add(signal)
-    for signal, regex in DEAL_TEXT_RULES:
-        if signal not in found and TextWindows(
-                text_lower, text_lower, DEAL_TEXT_KEYS[signal], DEAL_TEXT_REACH
-        ).search(regex):
-            found.add(signal)
+    found.update(signal for signal in _text_signals(text_lower) if signal not in found)
     return tuple(s for s in DEAL_SIGNALS if s in found)
 
 

@@ -4,12 +4,15 @@ URL, `find_hubs` over a page's shared `Doc`."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import ahocorasick_rs
 
 from prospector.extract.doc import Doc
 from prospector.extract.dom import deep_text, fold, safe_urljoin
+from prospector.extract.needles import holding
 from prospector.extract.vocab.hubs import (
     DISCORD_APP,
     DISCORD_SHORT,
@@ -181,13 +184,29 @@ def hub_of(url: str) -> Hub | None:
             or _mailing_list(host, parts.path, parts.query, parts.fragment))
 
 
+def holding_lowered(automaton: ahocorasick_rs.AhoCorasick, texts: list[str]) -> set[int]:
+    """Indexes of the `texts` whose lower-cased form holds one of `automaton`'s
+    literals (none of which holds a newline, so no match spans two texts): one lower()
+    and one pass over them all (most hold none) instead of one each."""
+    joined = "\n".join(texts)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):
+        # Lower-casing changed the length ('İ'): positions would not line up.
+        return holding(automaton, [text.lower() for text in texts])
+    matches = automaton.find_matches_as_indexes(lowered)
+    if not matches:
+        return set()
+    starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    return {bisect_right(starts, at) - 1 for _, at, _ in matches}
+
+
 def find_hubs(url: str, doc: Doc) -> tuple[HubLink, ...]:
     """One HubLink per hub the page at `url` links to, with the first anchor text."""
     seen: set[str] = set()
     out: list[HubLink] = []
-    for el, href in doc.anchors:
-        if not _HUB_WORDS.find_matches_as_indexes(href.lower()):
-            continue
+    anchors = doc.anchors
+    for i in sorted(holding_lowered(_HUB_WORDS, [href for _, href in anchors])):
+        el, href = anchors[i]
         target = href.strip()
         if not target.lower().startswith(IRC_SCHEMES):
             target = safe_urljoin(doc.base, target)

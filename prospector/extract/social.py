@@ -7,9 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import ahocorasick_rs
 
-from prospector.extract.channels import is_own_channel
+from prospector.extract.channels import MarksCache, is_own_channel
 from prospector.extract.doc import Doc
-from prospector.extract.dom import safe_urljoin
+from prospector.extract.dom import Node, safe_urljoin
+from prospector.extract.hubs import holding_lowered
 from prospector.extract.vocab.channels import CREDIT_ANCHOR_RE
 from prospector.extract.vocab.social import (
     SOCIAL_CANONICAL_HOST,
@@ -115,6 +116,17 @@ def _is_hub(network: str, profile: str) -> bool:
     return network == "reddit" and "/r/" in profile
 
 
+def _link_tags(doc: Doc, me: set[int]) -> list[tuple[Node, str, str, str]]:
+    """(element, href, target, domain) of the <link> elements worth resolving: they are
+    mostly style sheets, icons and preloads, so only those with rel=me or that name a
+    network (any, when the page is on one)."""
+    tags = [(el, el.attrs.get("href") or "") for el in doc.link_tags]
+    everywhere = registered_domain(doc.base) in SOCIAL_DOMAINS
+    named = set() if everywhere else holding_lowered(_NETWORK_WORDS, [h for _, h in tags])
+    return [(el, href, *doc.target(href)) for i, (el, href) in enumerate(tags)
+            if href and (everywhere or el.mem_id in me or i in named)]
+
+
 def find_social(url: str, doc: Doc, owners: tuple[str, ...] | None = None
                 ) -> tuple[Contact, ...]:
     """The site's own social profiles linked from the page (extract.channels decides:
@@ -126,25 +138,23 @@ def find_social(url: str, doc: Doc, owners: tuple[str, ...] | None = None
     out: list[Contact] = []
     owners = owner_names(url, doc) if owners is None else owners
     cache: dict[int, str] = {}
+    marks: MarksCache = {}
+    profiles: dict[tuple[str, bool], tuple[str, str]] = {}  # social_profile's, per page
     me = doc.marked().rel_me
-    # <link> elements are mostly style sheets, icons and preloads: only those with
-    # rel=me or that name a network are resolved (any, when the page is on one).
-    everywhere = registered_domain(doc.base) in SOCIAL_DOMAINS
-    links = [(el, href, *doc.target(href))
-             for el in doc.link_tags for href in (el.attrs.get("href") or "",)
-             if href and (everywhere or el.mem_id in me
-                          or _NETWORK_WORDS.find_matches_as_indexes(href.lower()))]
-    for el, href, target, domain in [*doc.resolved_anchors(), *links]:
+    for el, href, target, domain in [*doc.resolved_anchors(), *_link_tags(doc, me)]:
         if not href:
             continue
         rel_me = bool(me) and el.mem_id in me
         if not rel_me and domain not in SOCIAL_DOMAINS:
             continue
-        network, profile = social_profile(target or safe_urljoin(doc.base, href),
-                                          rel_me=rel_me)
+        key = (target or safe_urljoin(doc.base, href), rel_me)
+        known = profiles.get(key)
+        if known is None:
+            known = profiles[key] = social_profile(*key)
+        network, profile = known
         if not profile or profile in seen or _is_hub(network, profile):
             continue
-        if el.tag == "a" and not is_own_channel(el, url, profile, rel_me, owners, cache):
+        if el.tag == "a" and not is_own_channel(el, url, profile, rel_me, owners, cache, marks):
             continue
         seen.add(profile)
         out.append(Contact(kind="social", value=profile, source_url=url, method="link",
