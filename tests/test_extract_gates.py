@@ -162,3 +162,84 @@ def test_a_tag_joined_by_the_parse_edits_is_found() -> None:
         parsed = _parse("http://bees.test/", markup.encode(), "text/html")
         assert parsed is not None
         assert len(parsed[1].times) == 1
+
+
+# ------------------------------------------ hubs, own channels, deal signals (issue 18)
+
+_PIECES = st.sampled_from(["a", "B", "/", "\n", "İ", "ſ", "reddit.", "REDDIT.", "Discord",
+                           "irc", "t.me/", "shop", "Media", "x.org", " "])
+
+
+@SETTINGS
+@given(texts=st.lists(st.lists(_PIECES, max_size=5).map("".join), max_size=6))
+def test_holding_lowered_as_one_lower_and_pass_each(texts: list[str]) -> None:
+    from prospector.extract.hubs import _HUB_WORDS, holding_in, holding_lowered
+    from prospector.extract.needles import holding
+
+    each = {i for i, text in enumerate(texts)
+            if _HUB_WORDS.find_matches_as_indexes(text.lower())}
+    assert holding_lowered(_HUB_WORDS, texts) == each
+    assert holding_in(_HUB_WORDS, texts) == holding(_HUB_WORDS, texts)
+
+
+_URL_PARTS = st.sampled_from(["shop", "Advertise", "media", "book", "blog", "2024", "p",
+                              "write-for-us", "Partners", "x"])
+
+
+@SETTINGS
+@given(hosts=st.lists(st.sampled_from(["bees.test", "www.shop-bees.test", "books.test",
+                                       "media.bees.test"]), min_size=1, max_size=4),
+       paths=st.lists(st.lists(_URL_PARTS, max_size=3).map("/".join), min_size=1,
+                      max_size=4))
+def test_deal_paths_cut_from_every_url_whose_path_names_a_deal(
+        hosts: list[str], paths: list[str]) -> None:
+    from prospector.extract import facts
+
+    targets = list(dict.fromkeys(f"https://{h}/{p}" for h in hosts for p in paths))
+    each = {}
+    for target in targets:
+        path = target.split("://", 1)[-1].partition("/")[2].lower()
+        if facts._DEAL_WORDS.find_matches_as_indexes(path) and \
+                facts._DEAL_ANY.regex.search(path):
+            each[target] = path
+    assert facts._deal_paths(targets) == each
+
+
+@SETTINGS
+@given(words=st.lists(st.sampled_from([
+    "advertise with us", "sponsored post", "affiliate program", "write for us",
+    "guest posts welcome", "free ebook", "our e-book", "advertisponsorship opportunities",
+    "book", "guest", "sponsor", "lorem", "ipsum", "\u017f", "İ"]), max_size=12))
+def test_text_rules_skipped_only_without_their_keys(words: list[str]) -> None:
+    from prospector.extract import facts
+    from prospector.extract.needles import TextWindows
+    from prospector.extract.vocab.deals import DEAL_TEXT_REACH, DEAL_TEXT_RULES
+
+    text = " ".join(words).lower()
+    each = [signal for signal, regex in DEAL_TEXT_RULES
+            if TextWindows(text, text, facts.DEAL_TEXT_KEYS[signal], DEAL_TEXT_REACH)
+            .search(regex)]
+    assert list(facts._text_signals(text)) == each
+
+
+_NESTED = """<html><body><div class="site"><header class="social-links">
+<a href="https://x.com/bees">x</a><div id="comments"><p class="follow">
+<a href="https://x.com/commenter">c</a></p></div></header>
+<main><article class="post"><div class="comment-body"><a href="https://x.com/c2">c2</a>
+</div><div class="bio"><a href="https://github.com/bees">gh</a></div>
+<a href="https://x.com/plain">p</a></article></main></div></body></html>"""
+
+
+def test_marks_read_once_per_page_give_the_same_answers() -> None:
+    from prospector.extract.channels import MarksCache, in_comments, in_own_block
+
+    parsed = _parse("https://bees.test/", _NESTED.encode(), "text/html")
+    assert parsed is not None
+    anchors = [el for el, _ in parsed[1].anchors]
+    for order in (anchors, anchors[::-1]):
+        cache: MarksCache = {}
+        for el in order:
+            assert in_comments(el, cache) == in_comments(el)
+            assert in_own_block(el, cache) == in_own_block(el)
+    assert [in_comments(el) for el in anchors] == [False, True, True, False, False]
+    assert [in_own_block(el) for el in anchors] == [True, True, False, True, False]

@@ -11,8 +11,8 @@ import ahocorasick_rs
 
 from prospector.extract.doc import Doc
 from prospector.extract.dom import Node, deep_text, fold
-from prospector.extract.hubs import holding_lowered
-from prospector.extract.needles import PAGE_NEEDLES, GatedRegex, TextWindows, holding
+from prospector.extract.hubs import holding_in, holding_lowered
+from prospector.extract.needles import PAGE_NEEDLES, GatedRegex, TextWindows
 from prospector.extract.vocab.dates import DATE_META_KEYS, ISO_DATE_RE, MAX_YEAR, MIN_YEAR
 from prospector.extract.vocab.deals import (
     DEAL_ANY_LITERALS,
@@ -329,7 +329,7 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
     anchors = doc.anchors
     labels = [(anchors[i][0].text(deep=False) or "").strip().lower() for i, _ in same_site]
     labels = [label if len(label) <= MAX_CONTACT_ANCHOR else "" for label in labels]
-    labelled = holding(_DEAL_WORDS, labels)
+    labelled = holding_in(_DEAL_WORDS, labels)
     for i, (_, target) in enumerate(same_site):
         path, anchor = deal_paths.get(target, ""), labels[i]
         if not path:

@@ -5,14 +5,14 @@ URL, `find_hubs` over a page's shared `Doc`."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import ahocorasick_rs
 
 from prospector.extract.doc import Doc
 from prospector.extract.dom import deep_text, fold, safe_urljoin
-from prospector.extract.needles import holding
 from prospector.extract.vocab.hubs import (
     DISCORD_APP,
     DISCORD_SHORT,
@@ -192,12 +192,22 @@ def holding_lowered(automaton: ahocorasick_rs.AhoCorasick, texts: list[str]) -> 
     lowered = joined.lower()
     if len(lowered) != len(joined):
         # Lower-casing changed the length ('İ'): positions would not line up.
-        return holding(automaton, [text.lower() for text in texts])
-    matches = automaton.find_matches_as_indexes(lowered)
+        return holding_in(automaton, [text.lower() for text in texts])
+    return holding_in(automaton, texts, lowered)
+
+
+def holding_in(automaton: ahocorasick_rs.AhoCorasick, texts: list[str],
+               joined: str | None = None) -> set[int]:
+    """Indexes of the `texts` that hold one of `automaton`'s literals, found in
+    `joined` (the texts joined by newlines, or a form of it of the same length, as
+    lower-cased; joined here when not given). As extract.needles.holding, with the
+    texts' ends summed in C."""
+    matches = automaton.find_matches_as_indexes("\n".join(texts) if joined is None else joined)
     if not matches:
         return set()
-    starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
-    return {bisect_right(starts, at) - 1 for _, at, _ in matches}
+    # Text k spans [ends[k-1], ends[k]) (its newline included).
+    ends = list(accumulate(map(add, map(len, texts), repeat(1))))
+    return {bisect_right(ends, at) for _, at, _ in matches}
 
 
 def find_hubs(url: str, doc: Doc) -> tuple[HubLink, ...]:
