@@ -243,3 +243,29 @@ def test_marks_read_once_per_page_give_the_same_answers() -> None:
             assert in_own_block(el, cache) == in_own_block(el)
     assert [in_comments(el) for el in anchors] == [False, True, True, False, False]
     assert [in_own_block(el) for el in anchors] == [True, True, False, True, False]
+
+
+_INPUT = st.tuples(st.sampled_from(["type", "name", "id", "class"]),
+                   st.sampled_from(["email", "EMail", "e-mail", "text", "mailİ", "x", ""]))
+
+
+@SETTINGS
+@given(inputs=st.lists(st.lists(_INPUT, max_size=3), max_size=8),
+       marks=st.sampled_from(["", "newsletter", "search", "Subscribe-box"]),
+       words=st.sampled_from(["", "Sign up", "Search", "Join our mailing list"]))
+def test_newsletter_form_read_as_every_field_joined(inputs: list[list[tuple[str, str]]],
+                                                    marks: str, words: str) -> None:
+    from prospector.extract.facts import find_newsletter
+
+    fields = "".join("<input " + " ".join(f'{a}="{v}"' for a, v in attrs) + ">"
+                     for attrs in inputs)
+    markup = f'<html><body><form class="{marks}">{words}{fields}</form></body></html>'
+    parsed = _parse("https://bees.test/", markup.encode(), "text/html")
+    assert parsed is not None
+    form = parsed[1].forms[0]
+    joined = [" ".join(i.attributes.get(a) or "" for a in ("type", "name", "id"))
+              for i in form.css("input")]
+    expected = "form" if any("email" in j.lower() for j in joined) and len(joined) <= 6 \
+        and (marks.lower().startswith(("newsletter", "subscribe"))
+             or words in ("Sign up", "Join our mailing list")) else ""
+    assert find_newsletter(parsed[1], "") == expected

@@ -262,15 +262,17 @@ def find_newsletter(doc: Doc, text_lower: str) -> str:
         if doc.holds_any(markers):
             return provider
     for form in doc.forms:
+        inputs = form.css("input")
+        # An e-mail field: 'email' in its type, name or id ('email' holds no space, so
+        # testing each value is testing them joined).
+        if len(inputs) > 6 or not any(
+                "email" in (i.attrs.get(a) or "").lower()
+                for i in inputs for a in ("type", "name", "id")):
+            continue
         attrs = form.attributes
         marks = " ".join(attrs.get(a) or "" for a in ("id", "class", "action", "name"))
-        inputs = [" ".join(i.attributes.get(a) or "" for a in ("type", "name", "id"))
-                  for i in form.css("input")]
-        has_email = any("email" in i.lower() for i in inputs)
-        if has_email and len(inputs) <= 6 and (
-            NEWSLETTER_WORD_RE.search(marks)
-            or NEWSLETTER_WORD_RE.search(fold(form.text(separator=" ") or "")[:300])
-        ):
+        if NEWSLETTER_WORD_RE.search(marks) \
+                or NEWSLETTER_WORD_RE.search(fold(form.text(separator=" ") or "")[:300]):
             return "form"
     if TextWindows(text_lower, text_lower, NEWSLETTER_TEXT_KEYS, NEWSLETTER_REACH) \
             .search(NEWSLETTER_TEXT_RE):
@@ -320,20 +322,24 @@ def find_signals(doc: Doc, platform: str, text_lower: str) -> tuple[str, ...]:
     if platform in SHOP_PLATFORMS or platform == "woocommerce":
         found.add("shop")
     site = registered_domain(doc.url)
-    same_site = [(i, target) for i, (_, _, target, domain) in enumerate(doc.resolved_anchors())
+    same_site = [(el, target) for el, _, target, domain in doc.resolved_anchors()
                  if domain == site and target]
+    targets = [target for _, target in same_site]
     # Paths and labels that name no deal (most) are settled by one automaton pass each.
-    deal_paths = _deal_paths(list(dict.fromkeys(target for _, target in same_site)))
+    deal_paths = _deal_paths(list(dict.fromkeys(targets)))
     # Menu entries carry their label as direct text; the cheap read is enough (and
     # all the text inside would take a 'pet shop' article link for a shop).
-    anchors = doc.anchors
-    labels = [(anchors[i][0].text(deep=False) or "").strip().lower() for i, _ in same_site]
-    labels = [label if len(label) <= MAX_CONTACT_ANCHOR else "" for label in labels]
-    labelled = holding_in(_DEAL_WORDS, labels)
-    for i, (_, target) in enumerate(same_site):
-        path, anchor = deal_paths.get(target, ""), labels[i]
+    labels = [label if len(label := (el.text(deep=False) or "").strip().lower())
+              <= MAX_CONTACT_ANCHOR else "" for el, _ in same_site]
+    # The links with a deal in their path or their label; no other can give a signal.
+    named = holding_in(_DEAL_WORDS, labels)
+    if deal_paths:
+        named.update(i for i, target in enumerate(targets) if target in deal_paths)
+    for i in named:
+        target, anchor = targets[i], labels[i]
+        path = deal_paths.get(target, "")
         if not path:
-            if i not in labelled or not _DEAL_ANY.regex.search(anchor):
+            if not _DEAL_ANY.regex.search(anchor):
                 continue
             # No deal in the path: only the anchor can name one.
             path = target.split("://", 1)[-1].partition("/")[2].lower()
