@@ -124,6 +124,12 @@ MUTATIONS: tuple[Mutation, ...] = (
              (("def _fact(row: Mapping[str, Any], columns: tuple[str, ...]) -> Any:\n",
                "def _fact(row: Mapping[str, Any], columns: tuple[str, ...]) -> Any:\n    return None\n"),),
              ("tests/test_report.py::test_missing_facts_show_a_dash",)),
+    Mutation("record-score", "test_report::test_tables_follow_the_views: every list shows the site "
+             "record's score, not its own (the real bug)", "prospector/report/render.py",
+             (("[[index[domain], round(score, 1), _points(breakdown, factors)]",
+               "[[index[domain], records[index[domain]][SITE_FIELDS.index('score')],"
+               " _points(breakdown, factors)]"),),
+             ("tests/test_report.py::test_tables_follow_the_views",)),
 )
 
 
