@@ -5,7 +5,6 @@ with its reason, the crawl's peak memory within the hostile web's budget."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from prospector.sampleweb.feeds import FeedPost as SamplePost
 from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
 from tests.conftest import REPO
+from tests.peak_rss import run_measured
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 POSTS = [SamplePost(f"http://b.test/p/{i}", f"http://b.test/p/{i}", f"Post {i}",
@@ -154,16 +154,14 @@ def test_crawl_records_each_hostile_feed_with_its_reason(feed_web: SampleWebProc
     seeds.write_text("".join(f"http://{h}/\n" for h in FEED_HOSTS))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
     with open(tmp_path / "out", "w") as out, open(tmp_path / "err", "w+") as err:
-        proc = subprocess.Popen(
+        # Measured through a launcher: pytest's own peak would leak into a child's.
+        code, rss_mb = run_measured(
             [sys.executable, "-m", "prospector", "crawl", "beekeeping", "--db", str(db),
              "--seeds", str(seeds), "--backend", "none", "--proxy", feed_web.url, "--fast",
-             "--no-progress"], cwd=REPO, env=env, stdout=out, stderr=err)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+             "--no-progress"], tmp_path / "rss", cwd=REPO, env=env, stdout=out, stderr=err)
         err.seek(0)
         stderr = err.read()
-    rss_mb = usage.ru_maxrss / 1024
-    assert proc.returncode == 0, stderr[-2000:]
+    assert code == 0, stderr[-2000:]
     with Store.open(db, read_only=True) as store:
         rows = {r["domain"]: r for r in store.feed_rows()}
         posts = store.post_count()

@@ -9,7 +9,6 @@ import asyncio
 import json
 import os
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -28,6 +27,7 @@ from prospector.sampleweb import hostile
 from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
 from tests.conftest import REPO, store_earlier_run
+from tests.peak_rss import run_measured
 
 MAX_PAGES = 6
 TIME_BUDGET_S = 120.0
@@ -50,22 +50,18 @@ class Crawl:
 def _run(args: list[str], out_dir: Path) -> tuple[int, str, str, float, float]:
     """Run `prospector ARGS`; (code, stdout, stderr, seconds, the process's peak RSS MB).
 
-    os.wait4 gives the rusage of this one child, not of every child pytest ever had."""
+    Measured through tests/peak_rss.py's launcher: a child pytest forks itself would
+    report pytest's own peak too."""
     env = dict(os.environ)
     env.pop("PYTHONWARNINGS", None)
     started = time.monotonic()
     with open(out_dir / "stdout", "w+") as out, open(out_dir / "stderr", "w+") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "prospector", *args], cwd=REPO, env=env,
-                                stdout=out, stderr=err, text=True)
-        try:
-            _pid, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            proc.returncode = proc.returncode if proc.returncode is not None else 0
+        code, peak_mb = run_measured([sys.executable, "-m", "prospector", *args],
+                                     out_dir / "rss", cwd=REPO, env=env, stdout=out, stderr=err)
         seconds = time.monotonic() - started
         out.seek(0)
         err.seek(0)
-        return (os.waitstatus_to_exitcode(status), out.read(), err.read(), seconds,
-                usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+        return code, out.read(), err.read(), seconds, peak_mb
 
 
 def _seen(web: SampleWebProcess) -> list[str]:
