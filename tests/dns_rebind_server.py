@@ -21,10 +21,9 @@ import ipaddress
 import json
 import socket
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import dns.exception
 import dns.message
@@ -32,38 +31,28 @@ import dns.rcode
 import dns.rdatatype
 import dns.rrset
 
+from prospector.sampleweb.mail import UdpDnsServer
 
-class RebindingServer:
+
+class RebindingServer(UdpDnsServer):
     def __init__(self, name: str, script: Sequence[str | None]) -> None:
+        super().__init__()
         self.name = name.rstrip(".").lower()
         self.script = list(script)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = int(self.sock.getsockname()[1])
         self.a_queries = 0  # A queries for `name`, dropped ones included
         self.answers: list[str | None] = []  # what each of them got
-        self._thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def start(self) -> Self:
-        self._thread.start()
-        return self
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                data, peer = self.sock.recvfrom(4096)
-            except OSError:
-                return  # closed
-            try:
-                reply = self._reply(dns.message.from_wire(data))
-                if reply is not None:
-                    self.sock.sendto(reply.to_wire(), peer)
-            except (OSError, dns.exception.DNSException):
-                continue  # closed meanwhile, or unreadable: no answer, as a lost packet
+    def _handle(self, data: bytes, peer: tuple[str, int]) -> None:
+        try:
+            reply = self._reply(dns.message.from_wire(data))
+        except dns.exception.DNSException:
+            return  # unreadable: no answer, as a lost packet
+        if reply is not None:
+            self._send(reply, peer)
 
     def _reply(self, query: dns.message.Message) -> dns.message.Message | None:
         reply = dns.message.make_response(query)
@@ -80,15 +69,6 @@ class RebindingServer:
             return None
         reply.answer.append(dns.rrset.from_text(question.name, 0, "IN", "A", step))
         return reply
-
-    def close(self) -> None:
-        self.sock.close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _firewall(attempts: list[str]) -> None:

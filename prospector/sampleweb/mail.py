@@ -15,6 +15,7 @@ other name under .test from local data only (NXDOMAIN, never forwarded), and
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -120,15 +121,15 @@ def free_udp_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class SlowServer:
-    """A UDP DNS server that answers every query with an MX record, `delay` seconds late."""
+class UdpDnsServer:
+    """A DNS server of our own on a free loopback UDP port, for answers dnsmasq cannot
+    give (late ones here; changing ones in the rebinding tests). Subclasses say what to do
+    with each query in `_handle`; a context manager."""
 
-    def __init__(self, delay: float = SLOW_SECONDS) -> None:
-        self.delay = delay
+    def __init__(self) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.port = int(self.sock.getsockname()[1])
-        self.received = 0
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
     def start(self) -> Self:
@@ -141,22 +142,47 @@ class SlowServer:
                 data, peer = self.sock.recvfrom(4096)
             except OSError:
                 return  # closed
-            self.received += 1
-            threading.Timer(self.delay, self._answer, (data, peer)).start()
+            self._handle(data, peer)
+
+    def _handle(self, data: bytes, peer: tuple[str, int]) -> None:
+        raise NotImplementedError
+
+    def _send(self, reply: dns.message.Message, peer: tuple[str, int]) -> None:
+        with contextlib.suppress(OSError):  # closed meanwhile: no answer, as a lost packet
+            self.sock.sendto(reply.to_wire(), peer)
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SlowServer(UdpDnsServer):
+    """Answers every query with an MX record, `delay` seconds late."""
+
+    def __init__(self, delay: float = SLOW_SECONDS) -> None:
+        super().__init__()
+        self.delay = delay
+        self.received = 0
+
+    def _handle(self, data: bytes, peer: tuple[str, int]) -> None:
+        self.received += 1
+        threading.Timer(self.delay, self._answer, (data, peer)).start()
 
     def _answer(self, data: bytes, peer: tuple[str, int]) -> None:
         try:
             query = dns.message.from_wire(data)
-            reply = dns.message.make_response(query)
-            name = query.question[0].name
-            if query.question[0].rdtype == dns.rdatatype.MX:
-                reply.answer.append(dns.rrset.from_text(name, 60, "IN", "MX", f"10 mx1.{name}"))
-            self.sock.sendto(reply.to_wire(), peer)
-        except (OSError, dns.exception.DNSException):
-            pass  # closed meanwhile, or a query we cannot read: no answer, as a lost packet
-
-    def close(self) -> None:
-        self.sock.close()
+        except dns.exception.DNSException:
+            return  # a query we cannot read: no answer, as a lost packet
+        reply = dns.message.make_response(query)
+        name = query.question[0].name
+        if query.question[0].rdtype == dns.rdatatype.MX:
+            reply.answer.append(dns.rrset.from_text(name, 60, "IN", "MX", f"10 mx1.{name}"))
+        self._send(reply, peer)
 
 
 class DnsServer:
