@@ -34,6 +34,7 @@ def _config(args: argparse.Namespace) -> Config:
         "db_path": args.db, "log_level": args.log_level,
         "refresh": args.refresh or None, "allow_private": args.allow_private or None,
         "progress": False if args.no_progress else None, "fast": args.fast,
+        "workers": args.workers, "extract_deadline": args.extract_deadline,
     }
     return Config.from_sources(flags, args.config, os.environ)
 

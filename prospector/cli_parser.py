@@ -92,6 +92,12 @@ def _add_crawl(sub: _Sub) -> None:
     crawl.add_argument("--allow-private", action="store_true",
                        help="let requests reach loopback, private, link-local and multicast "
                        "addresses (refused by default)")
+    crawl.add_argument("--workers", type=int, metavar="N",
+                       help="extraction processes (default: one a core; 0: inline, "
+                       "for debugging)")
+    crawl.add_argument("--extract-deadline", type=float, metavar="SECONDS",
+                       help="CPU seconds a page's extraction may take before it is "
+                       "recorded as extraction_timeout (2)")
     crawl.add_argument("--fast", action="store_true",
                        help="no politeness delays: only for servers you own (the sample web)")
     crawl.add_argument("--log-level", default="WARNING",

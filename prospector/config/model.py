@@ -62,6 +62,11 @@ class Config:
     http_cache_dir: Path | None = None  # development: replay responses from disk
     progress: bool = True
     flush_seconds: float = 5.0  # the most crawl work a kill can lose
+    # Extraction in worker processes (prospector.crawl.workers): None = the cores this
+    # process may use; 0 = inline in the reactor, for debugging. A page past its CPU
+    # deadline is recorded as extraction_timeout and the crawl goes on.
+    workers: int | None = None
+    extract_deadline: float = 2.0
     # Requests to loopback, private, link-local and multicast addresses are refused
     # unless this is set (prospector.crawl.middlewares.guard); the proxy the user names is always used.
     allow_private: bool = False

@@ -53,6 +53,12 @@ class CrawlSettings:
     redis_url: str = ""
     redis_prefix: str = ""
     redis_take: int = 0  # requests a worker takes from the shared queue at once (0: default)
+    # Extraction (prospector.crawl.workers): processes (-1: one a core; 0: inline), each
+    # page's CPU deadline, and pages a worker reads before it is replaced (its native
+    # memory cannot grow past what that many pages leave behind).
+    workers: int = -1
+    extract_deadline: float = _default("extract_deadline")
+    extract_recycle: int = 2000
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlSettings:
@@ -79,6 +85,11 @@ class CrawlSettings:
             redis_url=settings.get("PROSPECTOR_REDIS_URL") or "",
             redis_prefix=settings.get("PROSPECTOR_REDIS_PREFIX") or "",
             redis_take=settings.getint("PROSPECTOR_REDIS_TAKE", defaults.redis_take),
+            workers=settings.getint("PROSPECTOR_WORKERS", defaults.workers),
+            extract_deadline=settings.getfloat("PROSPECTOR_EXTRACT_DEADLINE",
+                                               defaults.extract_deadline),
+            extract_recycle=settings.getint("PROSPECTOR_EXTRACT_RECYCLE",
+                                            defaults.extract_recycle),
         )
 
 
@@ -103,6 +114,10 @@ def scrapy_settings(config: Config) -> dict[str, Any]:
         "PROSPECTOR_PROGRESS": config.progress,
         "PROSPECTOR_FLUSH_SECONDS": config.flush_seconds,
         "PROSPECTOR_ALLOW_PRIVATE": config.allow_private,
+        # -1: as many as the cores of the machine the crawl runs on (a distributed
+        # worker's, not the coordinator's).
+        "PROSPECTOR_WORKERS": -1 if config.workers is None else config.workers,
+        "PROSPECTOR_EXTRACT_DEADLINE": config.extract_deadline,
     }
     if config.http_cache_dir is not None:
         settings["HTTPCACHE_ENABLED"] = True

@@ -58,6 +58,10 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "flush_seconds": ("flush_seconds", (int, float)),
         "max_age_days": ("max_age_days", (int, float)),
     },
+    "extract": {
+        "workers": ("workers", int),
+        "deadline": ("extract_deadline", (int, float)),
+    },
     # Issue 22: `prospector drafts` signs with [sender]; `prospector verify` asks
     # [verify]'s resolver. The crawl reads neither (see OUTREACH_FIELDS).
     "sender": {
@@ -97,6 +101,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "verify_ttl_days": (0, 3650),
     "dns_concurrency": (1, 1000),
     "relevance_floor": (0, 1),
+    "workers": (0, 256),
+    "extract_deadline": (0.05, 600),
 }
 # Flags that add to the config file's lists instead of replacing them.
 _APPENDED = ("variants", "exclude")

@@ -16,6 +16,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.python.failure import Failure
 
@@ -29,10 +30,11 @@ from prospector.crawl.feeds import (
     sitemap_url,
 )
 from prospector.crawl.state import CrawlState, Offer, PageEnd
+from prospector.crawl.workers import ExtractionPool, default_workers
 from prospector.discover.frontier import Frontier, keyword_pattern, link_priority, relevance
-from prospector.extract import extract_page
 from prospector.extract.feeds import FeedFetched, FeedRead, read_feed
-from prospector.extract.newsletter import newsletter_facts
+from prospector.extract.newsletter import NewsletterFacts
+from prospector.extract.page_job import PageJob, PageResult
 from prospector.models import Candidate, FetchedPage, Link, PageFacts, PageUnchanged, SiteDone
 from prospector.urls import canonicalize, registered_domain, site_root
 
@@ -81,6 +83,7 @@ class ProspectSpider(scrapy.Spider):
         self.skip_links = skip_links or []
         self.validators = validators or {}
         self.run_id = 0  # set by the run's owner when it is not the CLI
+        self.extraction = ExtractionPool(0)  # from the job's settings in from_crawler
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProspectSpider:
@@ -97,9 +100,32 @@ class ProspectSpider(scrapy.Spider):
         # name prospector.distributed.state.RedisState).
         spider.state = build_from_crawler(load_object(job.state_class), crawler, frontier,
                                           spider.skip)
+        # Extraction off the reactor (prospector.crawl.workers), in distributed workers too.
+        spider.extraction = ExtractionPool(
+            default_workers() if job.workers < 0 else job.workers,
+            deadline=job.extract_deadline, recycle_after=job.extract_recycle)
+        crawler.signals.connect(spider.extraction_opened, signal=signals.spider_opened)
+        crawler.signals.connect(spider.extraction_closed, signal=signals.spider_closed)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         return spider
+
+    def extraction_opened(self) -> None:
+        self.extraction.start()
+
+    def extraction_closed(self) -> None:
+        self.extraction.close()
+        pool, stats = self.extraction.stats, self.crawler.stats
+        if stats is not None and self.extraction.workers:
+            stats.set_value("prospector/extract/workers", self.extraction.workers)
+            stats.set_value("prospector/extract/worker_starts", pool.started)
+            stats.set_value("prospector/extract/timeouts", pool.timeouts)
+            stats.set_value("prospector/extract/failures", pool.failures)
+            stats.set_value("prospector/extract/worker_peak_rss_mb", round(pool.peak_mb, 1))
+
+    async def _extract(self, response: Response, site: str, content_type: str) -> PageResult:
+        job = PageJob(response.url, response.body, content_type, site)
+        return await maybe_deferred_to_future(self.extraction.submit(job))
 
     # -- releasing sites ----------------------------------------------------------------
     def take_plan(self, candidates: list[Candidate], skip: set[str],
@@ -230,10 +256,11 @@ class ProspectSpider(scrapy.Spider):
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         mime = content_type.split(";", 1)[0].strip().lower()
         if mime in _HTML_TYPES:
-            facts = extract_page(response.url, response.body, content_type)
+            result = await self._extract(response, site, content_type)
         else:
             url = canonicalize(response.url)
-            facts = PageFacts(url=url, domain=registered_domain(url))
+            result = PageResult(PageFacts(url=url, domain=registered_domain(url)))
+        facts = result.facts
         feed, follow = self._follow(response, site, facts)
         # Claimed URLs are never asked twice, so no request of ours is dropped by a
         # duplicate filter on the way and the in-flight counts stay true.
@@ -252,8 +279,9 @@ class ProspectSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC).isoformat(),
             etag=(response.headers.get("ETag") or b"").decode("latin-1"),
             last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1"),
+            error=result.error,
         )
-        for item in self._after_page(response, site, facts, feed, start):
+        for item in self._after_page(response, site, facts, result.letter, feed, start):
             yield item
         offers: list[Offer] = []
         if start.relevance > 0.0 and start.distance is not None:
@@ -284,13 +312,11 @@ class ProspectSpider(scrapy.Spider):
             feed = sitemap_url(response.url)  # asked for a feed (parse_sitemap)
         return feed, ([feed, *(u for u in follow if u != feed)] if feed else follow)
 
-    def _after_page(self, response: Response, site: str, facts: PageFacts, feed: str,
-                    start: Any) -> Iterator[Any]:
+    def _after_page(self, response: Response, site: str, facts: PageFacts,
+                    letter: NewsletterFacts | None, feed: str, start: Any) -> Iterator[Any]:
         """A newsletter's sign-up and readers (issue 21), then the requests to follow."""
-        if facts.newsletter or facts.kind == "newsletter":
-            letter = newsletter_facts(facts.url, response.body, site)
-            if letter.signup_url or letter.subscribers:
-                yield letter
+        if letter is not None:
+            yield letter
         for url in start.follow:
             if url == feed and url == sitemap_url(response.url):
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed,

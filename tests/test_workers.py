@@ -1,0 +1,258 @@
+"""The extraction pool (prospector.crawl.workers): real worker processes, a real CPU
+deadline, recycling, back-pressure and clean ends. The crawl-level behaviour (a hostile
+page costs at most its deadline; the other sites' contacts are stored) is in
+tests/test_hostile_parsing.py."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from twisted.internet import defer
+
+from prospector.crawl.workers import FAILED, QUEUED_PER_WORKER, TIMEOUT, ExtractionPool
+from prospector.extract.page_job import PageJob, PageResult, run_job
+
+HTML = "text/html; charset=utf-8"
+PAGE = (b"<html><head><title>Hive notes</title></head><body><h1>Beekeeping</h1>"
+        b"<p>Write to webmaster@hive-notes.test about our hives.</p>"
+        b"<a href='https://other-bees.test/'>friends</a></body></html>")
+# Far past a 50 ms CPU deadline on any machine (≈ 1 s to extract here: 6,000 links to
+# other sites, each with a disguised address), and no parser pathology: what the
+# deadline must stop whatever the parser pre-pass lets through.
+SLOW_PAGE = b"<html><body>" + b"".join(
+    b"<p><a href='https://site%d.test/x'>mail me%d (at) bees%d.test</a></p>" % (i, i, i)
+    for i in range(6_000)) + b"</body></html>"
+
+
+class MiniReactor:
+    """Runs what the slot threads hand to the reactor on the test's thread, as
+    reactor.callFromThread would on the reactor's."""
+
+    def __init__(self) -> None:
+        self.calls: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]]] = (
+            queue.SimpleQueue())
+
+    def call(self, function: Callable[..., Any], *args: Any) -> None:
+        self.calls.put((function, args))
+
+    def run_until(self, done: Callable[[], bool], seconds: float = 120.0) -> None:
+        deadline = time.monotonic() + seconds
+        while not done():
+            assert time.monotonic() < deadline, "the pool never answered"
+            try:
+                function, args = self.calls.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            function(*args)
+
+
+def job(url: str = "https://hive-notes.test/contact", body: bytes = PAGE) -> PageJob:
+    return PageJob(url, body, HTML, "hive-notes.test")
+
+
+def results_of(pool: ExtractionPool, reactor: MiniReactor, jobs: list[PageJob]) -> list[PageResult]:
+    got: list[PageResult] = []
+    for deferred in [pool.submit(j) for j in jobs]:
+        deferred.addCallback(got.append)
+    reactor.run_until(lambda: len(got) == len(jobs))
+    return got
+
+
+@pytest.fixture
+def mini() -> MiniReactor:
+    return MiniReactor()
+
+
+def test_a_worker_reads_a_page_as_inline_extraction_does(mini: MiniReactor) -> None:
+    pool = ExtractionPool(2, call_in_reactor=mini.call)
+    pool.start()
+    try:
+        [result] = results_of(pool, mini, [job()])
+    finally:
+        pool.close()
+    inline = run_job(job())
+    assert result.error == ""
+    assert result.facts == inline.facts
+    assert [c.value for c in result.facts.contacts] == ["webmaster@hive-notes.test"]
+    assert result.cpu_seconds > 0.0
+
+
+def test_inline_pool_runs_in_the_callers_thread() -> None:
+    pool = ExtractionPool(0)
+    pool.start()
+    got: list[PageResult] = []
+    pool.submit(job()).addCallback(got.append)
+    assert got and got[0].facts == run_job(job()).facts  # answered before submit returned
+    pool.close()
+
+
+def test_a_page_past_its_cpu_deadline_is_a_timeout_and_the_next_page_is_read(
+        mini: MiniReactor) -> None:
+    pool = ExtractionPool(1, deadline=0.05, call_in_reactor=mini.call)
+    pool.start()
+    try:
+        began = time.monotonic()
+        slow, after = results_of(pool, mini, [job("https://slow.test/", SLOW_PAGE), job()])
+        seconds = time.monotonic() - began
+    finally:
+        pool.close()
+    print(f"\nslow page answered {slow.error!r}; both pages in {seconds:.2f} s wall")
+    assert slow.error == TIMEOUT
+    assert slow.facts.url == "https://slow.test/" and not slow.facts.contacts
+    assert after.error == "" and after.facts.contacts
+    assert pool.stats.timeouts == 1
+    assert pool.stats.started == 2  # the timed-out worker was replaced
+
+
+def test_the_slow_page_is_read_whole_without_a_deadline_to_stop_it(mini: MiniReactor) -> None:
+    """The same page is not broken: it is only slow, so a generous deadline reads it."""
+    pool = ExtractionPool(1, deadline=60.0, call_in_reactor=mini.call)
+    pool.start()
+    try:
+        [slow] = results_of(pool, mini, [job("https://slow.test/", SLOW_PAGE)])
+    finally:
+        pool.close()
+    print(f"\nslow page: {slow.cpu_seconds:.2f} s CPU")
+    assert slow.error == "" and slow.cpu_seconds > 0.05
+
+
+def test_workers_are_recycled_and_report_their_peaks(mini: MiniReactor) -> None:
+    pool = ExtractionPool(1, recycle_after=3, call_in_reactor=mini.call)
+    pool.start()
+    try:
+        results = results_of(pool, mini, [job(f"https://hive-notes.test/{n}") for n in range(7)])
+    finally:
+        pool.close()
+    assert [r.error for r in results] == [""] * 7
+    assert pool.stats.started == 3  # pages 1-3, 4-6, 7
+    assert len(pool.stats.peaks_mb) == 3
+    print(f"\nworker peaks: {sorted(round(mb) for mb in pool.stats.peaks_mb.values())} MB")
+    assert all(0 < mb <= 150 for mb in pool.stats.peaks_mb.values())
+
+
+def test_pending_pages_stay_bounded(mini: MiniReactor) -> None:
+    pool = ExtractionPool(1, call_in_reactor=mini.call)
+    pool.start()
+    try:
+        deferreds = [pool.submit(job(f"https://hive-notes.test/{n}")) for n in range(30)]
+        # Handed to the workers at once: only the pool's room; the rest wait in the
+        # semaphore, in the reactor, without their bodies being queued.
+        assert pool.pending() == QUEUED_PER_WORKER
+        got: list[PageResult] = []
+        for deferred in deferreds:
+            deferred.addCallback(got.append)
+        most = 0
+
+        def done() -> bool:
+            nonlocal most
+            most = max(most, pool.pending())
+            return len(got) == 30
+
+        mini.run_until(done)
+    finally:
+        pool.close()
+    assert most <= QUEUED_PER_WORKER
+
+
+def test_a_worker_killed_between_pages_is_replaced_and_loses_no_page(mini: MiniReactor) -> None:
+    pool = ExtractionPool(1, call_in_reactor=mini.call)
+    pool.start()
+    try:
+        results_of(pool, mini, [job()])
+        [pid] = pool.worker_pids()
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
+        [after] = results_of(pool, mini, [job()])
+    finally:
+        pool.close()
+    assert after.error == "" and after.facts.contacts
+    assert pool.stats.started == 2
+
+
+def test_a_worker_dying_mid_page_fails_that_page_only(mini: MiniReactor) -> None:
+    pool = ExtractionPool(1, deadline=60.0, call_in_reactor=mini.call)
+    pool.start()
+    try:
+        results_of(pool, mini, [job()])
+        [pid] = pool.worker_pids()
+        got: list[PageResult] = []
+        pool.submit(job("https://slow.test/", SLOW_PAGE)).addCallback(got.append)
+        time.sleep(0.3)  # the worker is reading the slow page
+        os.kill(pid, signal.SIGKILL)
+        mini.run_until(lambda: bool(got))
+        [after] = results_of(pool, mini, [job()])
+    finally:
+        pool.close()
+    assert got[0].error == FAILED
+    assert after.error == ""
+
+
+def test_a_closed_pool_answers_failed_instead_of_hanging(mini: MiniReactor) -> None:
+    pool = ExtractionPool(1, call_in_reactor=mini.call)
+    pool.start()
+    pool.close()
+    got: list[PageResult] = []
+    pool.submit(job()).addCallback(got.append)
+    assert got and got[0].error == FAILED
+
+
+def test_bad_arguments_are_refused() -> None:
+    with pytest.raises(ValueError):
+        ExtractionPool(-1)
+    with pytest.raises(ValueError):
+        ExtractionPool(1, deadline=0)
+
+
+_ORPHAN_SCRIPT = textwrap.dedent("""
+    import sys, time
+    from prospector.crawl.workers import ExtractionPool
+    from prospector.extract.page_job import PageJob
+    pool = ExtractionPool(2, call_in_reactor=lambda f, *a: None)
+    pool.start()
+    for n in range(4):
+        pool._enqueue(PageJob(f"https://a.test/{n}", b"<p>x</p>", "text/html", "a.test"))
+    while len(pool.worker_pids()) < 2:
+        time.sleep(0.05)
+    print(*pool.worker_pids(), flush=True)
+    time.sleep(600)
+""")
+
+
+def test_a_killed_crawl_leaves_no_worker_behind() -> None:
+    crawl = subprocess.Popen([sys.executable, "-c", _ORPHAN_SCRIPT], stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        assert crawl.stdout is not None
+        pids = [int(p) for p in crawl.stdout.readline().split()]
+        assert len(pids) == 2 and all(_alive(p) for p in pids)
+    finally:
+        crawl.kill()
+        crawl.wait()
+        if crawl.stdout is not None:
+            crawl.stdout.close()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(p) for p in pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_deferreds_are_twisted_ones() -> None:
+    pool = ExtractionPool(0)
+    assert isinstance(pool.submit(job()), defer.Deferred)
