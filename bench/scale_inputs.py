@@ -40,6 +40,7 @@ Asserts nothing: the machine is shared and the figures are inputs for extrapolat
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import shutil
@@ -260,6 +261,72 @@ def redis_cpu(r: redis.Redis) -> float:
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
+# -- the job's growing keys at 100,000 entries ------------------------------------------------
+
+# The single keys that grow with sites or URLs. A small crawl keeps most of them in
+# Redis's compact encodings (listpack below hash-max-listpack-entries = 512 and
+# zset-max-listpack-entries = 128 in Redis 7.0); at 100,000 sites they are hash tables
+# and skip lists, with another cost per entry. The per-site keys (claimed:<site>, ≈10
+# URLs) keep the encoding they have here.
+GROWING = ("candidates", "released", "frontier", "done", "outstanding", "scheduled",
+           "relevance", "dupefilter", "requests")
+
+
+def sample_entries(r: redis.Redis, prefix: str, mine: Counter[str]) -> dict[str, Any]:
+    """Every entry of each growing key, base64 (request payloads are pickles)."""
+    def b64(value: bytes) -> str:
+        return base64.b64encode(value).decode()
+
+    client: Any = r  # its answers are bytes here (no decode_responses)
+    out: dict[str, Any] = {}
+    for name in GROWING:
+        key = f"{prefix}:{name}"
+        mine["type"] += 1
+        kind = client.type(key).decode()
+        mine[{"hash": "hgetall", "set": "smembers", "zset": "zrange"}.get(kind, "type")] += 1
+        if kind == "hash":
+            pairs = list(client.hgetall(key).items())
+        elif kind == "set":
+            pairs = [(m, b"") for m in client.smembers(key)]
+        elif kind == "zset":
+            pairs = [(m, repr(score).encode())
+                     for m, score in client.zrange(key, 0, -1, withscores=True)]
+        else:
+            continue
+        out[name] = [kind, [[b64(m), b64(v)] for m, v in pairs]]
+    return out
+
+
+def at_scale(r: redis.Redis, samples: dict[str, Any],
+             target: int) -> dict[str, tuple[int, float, str]]:
+    """Each growing key rebuilt to `target` entries from its real ones (members made
+    unique by their last characters, lengths kept): (entries, bytes/entry, encoding)."""
+    out = {}
+    for name, (kind, pairs) in samples.items():
+        if not pairs:
+            continue
+        entries = [(base64.b64decode(m), base64.b64decode(v)) for m, v in pairs]
+        key = f"bench:scale:{name}"
+        r.delete(key)
+        for start in range(0, target, 1000):
+            chunk = []
+            for i in range(start, min(target, start + 1000)):
+                member, value = entries[i % len(entries)]
+                tag = f"{i:x}".encode()
+                chunk.append((member[:max(1, len(member) - len(tag))] + tag, value))
+            if kind == "hash":
+                r.hset(key, mapping=dict(chunk))
+            elif kind == "set":
+                r.sadd(key, *(m for m, _ in chunk))
+            else:
+                r.zadd(key, {m: float(v) for m, v in chunk})
+        count = int({"hash": r.hlen, "set": r.scard, "zset": r.zcard}[kind](key))
+        size = int(r.memory_usage(key, samples=0) or 0)
+        out[name] = (count, size / count, r.object("encoding", key).decode())
+        r.delete(key)
+    return out
+
+
 # -- child processes -------------------------------------------------------------------------
 
 
@@ -411,8 +478,9 @@ def deferred_coordinator(out: Path, argv: list[str]) -> int:
             monitor = Monitor(f"redis://{url['host']}:{url['port']}/{url.get('db', 0)}")
             cpu_before = redis_cpu(self.server)
             monitor.snapshot(self.key.removesuffix(":items"))
+            samples = sample_entries(self.server, self.key.removesuffix(":items"), monitor.mine)
             record.update(snapshot_cpu=redis_cpu(self.server) - cpu_before,
-                          mine=dict(monitor.mine), families={
+                          samples=samples, mine=dict(monitor.mine), families={
                               name: [f.keys, f.entries, f.bytes, sorted(f.encodings)]
                               for name, f in monitor.families.items()})
             raw = self.server.lrange(self.key, 0, -1)
@@ -455,12 +523,14 @@ def run_deferred(bench: Bench) -> dict[str, Any]:
     r.close()
     families = {name: Family(keys, entries, size, set(encodings))
                 for name, (keys, entries, size, encodings) in loaded["families"].items()}
+    scaled = at_scale(r, loaded.pop("samples"), 100_000)
     empty = bench.folder / "empty.duckdb"
     with Store.open(empty):
         pass
     return {"load": loaded, "rows": db_rows(db), "bytes": db_bytes(db), "layout": db_layout(db),
             "empty_bytes": db_bytes(empty), "child": child, "calls": calls, "usec": usec,
-            "redis_cpu": cpu, "peak_used": loaded["used_before"], "families": families}
+            "redis_cpu": cpu, "peak_used": loaded["used_before"], "families": families,
+            "scaled": scaled}
 
 
 # -- 3. bare fetch, 4. extraction ------------------------------------------------------------
@@ -585,6 +655,11 @@ def show_deferred(run: dict[str, Any], bench: Bench) -> None:
     print(f"  DuckDB blocks of {layout['block'] // 1024} KB: {layout['used']} used, {layout['free']} "
           f"free; stored text {layout['text']:,.0f} chars/page; blocks per table: "
           + ", ".join(f"{name} {size / 2**20:.1f} MB" for name, size in top))
+    for name, (count, per, encoding) in sorted(run["scaled"].items()):
+        fam = run["families"].get(name, Family())
+        print(f"  {name} rebuilt to {count:,d} entries from its {fam.entries} real ones: "
+              f"{per:,.1f} B/entry [{encoding}] (here {fam.bytes / max(fam.entries, 1):,.1f} "
+              f"[{','.join(sorted(fam.encodings))}])")
     child: Child = run["child"]
     print(f"  coordinator: command {child.seconds:.1f} s, CPU {child.cpu:.1f} s "
           f"({1000 * child.cpu / pages:.1f} ms/page, start-up, loading and scoring included), "
