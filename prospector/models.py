@@ -59,6 +59,9 @@ class PageFacts:
     extras: tuple[str, ...] = ()  # plugins beside the platform: woocommerce, bbpress
     kind_signs: tuple[str, ...] = ()  # the evidence the kind was read from (extract.kind)
     hubs: tuple[HubLink, ...] = ()  # community hubs on platforms it links to (extract.hubs)
+    # the parser-input caps the page passed, parsed capped: depth, attributes, formatting
+    # (extract.bounds); the spider records them as the page's error
+    capped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from prospector.extract.bounds import bound_markup
 from prospector.extract.doc import Doc, make_doc
 from prospector.extract.dom import (
     MAX_BODY_BYTES,
@@ -76,6 +77,14 @@ def extract_page(url: str, body: bytes | str, content_type: str = "",
 
 def _parse(url: str, body: bytes | str, content_type: str) -> tuple[Tree, Doc] | None:
     """The page's tree and Doc, or None when it cannot be read."""
+    parsed = _parse_bounded(url, body, content_type)
+    return None if parsed is None else (parsed[0], parsed[1])
+
+
+def _parse_bounded(url: str, body: bytes | str,
+                   content_type: str) -> tuple[Tree, Doc, tuple[str, ...]] | None:
+    """`_parse`, and which caps of the parser's input the page passed (bounds.py): its
+    tree is then built from the capped markup."""
     raw, codec = decode_body_as(body if isinstance(body, bytes | str) else b"", content_type)
     if not raw:
         return None
@@ -89,29 +98,38 @@ def _parse(url: str, body: bytes | str, content_type: str) -> tuple[Tree, Doc] |
     options = (lowered.count(b"<option") if not found.isdisjoint(SELECT_TAGS) else 0) \
         if ascii_bytes else None
     utf8 = raw_bytes if codec == "utf-8" else None
-    tree, joined = parse_markup(raw, utf8, options)
+    # (Only UTF-16 and the like are not ASCII-transparent: their tags are read as UTF-8.)
+    capped_utf8, capped = bound_markup(lowered if ascii_bytes else raw.encode(
+        "utf-8", "replace").lower(), utf8, raw)
+    markup = raw
+    if capped_utf8 is not None:
+        utf8, markup = capped_utf8, capped_utf8.decode("utf-8", "replace")
+    tree, joined = parse_markup(markup, utf8, options)
     if tree is None:
         return None
+    # (Dropping a tag can join the text around it into a tag name.)
+    joined = joined or bool(capped)
     # Which elements the page can hold, from the start tags it spells (see bucket_query).
     spelled = ascii_bytes and not joined
     doc = make_doc(url, tree, raw, raw_bytes, ascii_bytes, lowered, found, spelled)
     if doc.swallowers:
         # Pages saved through an XML serializer write empty raw-text elements
         # self-closed: parsed as a browser does, they swallow what follows them.
-        closed = close_self_closed(raw, doc.swallowers)
-        fixed, joined = parse_markup(closed, options=options) if closed != raw else (None, True)
+        closed = close_self_closed(markup, doc.swallowers)
+        fixed, joined = parse_markup(closed, options=options) if closed != markup \
+            else (None, True)
         if fixed is not None:
             tree, doc = fixed, make_doc(url, fixed, raw, raw_bytes, ascii_bytes, lowered,
                                         found, spelled and not joined)
-    return tree, doc
+    return tree, doc, capped
 
 
 def _extract(url: str, domain: str, body: bytes | str, content_type: str,
              headers: dict[str, str]) -> PageFacts:
-    parsed = _parse(url, body, content_type)
+    parsed = _parse_bounded(url, body, content_type)
     if parsed is None:
         return PageFacts(url=url, domain=domain)
-    tree, doc = parsed
+    tree, doc, capped = parsed
     base = doc.base
     title = find_title(tree, doc.titles)
     forms = find_contact_forms(url, tree, title, doc.forms)
@@ -157,4 +175,5 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
         extras=extras,
         kind_signs=tuple(sorted(evidence.signs)),
         hubs=find_hubs(url, doc),
+        capped=capped,
     )

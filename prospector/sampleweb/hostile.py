@@ -70,7 +70,8 @@ def _html(text: str, status: int = 200) -> web.Response:
 
 # -- the faults, one handler each: (request, path) → response --------------------------
 async def _index(request: web.Request, path: str) -> web.StreamResponse:
-    links = "".join(f'<li><a href="http://{h}/">{h}</a></li>' for h in sorted(HOSTS) if h != "hostile.test")
+    links = "".join(f'<li><a href="http://{h}/">{h}</a></li>'
+                    for h in sorted({*HOSTS, *PARSER_HOSTS}) if h != "hostile.test")
     return _html(_page("The hostile web", f"<ul>{links}</ul>"))
 
 
@@ -275,7 +276,49 @@ async def _longline(request: web.Request, path: str) -> web.StreamResponse:
     return web.Response(body=body, headers={"Content-Type": HTML})
 
 
+# -- parser bombs (issue 23): markup whose parse takes minutes unbounded -----------------
+NESTED_DIVS = 100_000  # 1.1 MB; unbounded, extract_page took 69 s
+MANY_ATTRIBUTES = 100_000  # on one element; 87 s
+MISNESTED_FORMATTING = 2_000  # formatting elements misnested with <p>: 2 million nodes
+# host → the contact its page gives before the bomb: the caps of extract.bounds keep it.
+PARSER_CONTACTS = {
+    "deep.test": "keeper@deep.test",
+    "attributes.test": "keeper@attributes.test",
+    "misnested.test": "keeper@misnested.test",
+}
+_FORMATTING_TAGS = ("b", "i", "u", "em", "strong", "font", "small", "s")
+
+
+def _bomb_page(host: str, bomb: str) -> bytes:
+    email = PARSER_CONTACTS[host]
+    return (f'<!DOCTYPE html><html><head><title>Beekeeping at {host}</title></head><body>'
+            f'<h1>Beekeeping at {host}</h1><p>Write to <a href="mailto:{email}">{email}</a>'
+            f'</p>{bomb}<p>A beekeeping page.</p></body></html>').encode()
+
+
+@cache
+def parser_bomb(host: str) -> bytes:
+    """The page of a parser-bomb host (PARSER_CONTACTS): a contact, then the bomb."""
+    if host == "deep.test":
+        return _bomb_page(host, "<div>" * NESTED_DIVS + "honey" + "</div>" * NESTED_DIVS)
+    if host == "attributes.test":
+        attributes = " ".join(f"data-a{i}=x" for i in range(MANY_ATTRIBUTES))
+        return _bomb_page(host, f"<div {attributes}>honey</div>")
+    # Each start tag opens a <p> inside it; each end tag then runs the adoption agency
+    # algorithm, which clones the formatting elements still open (distinct ids: the
+    # parser merges no identical ones).
+    tags = [_FORMATTING_TAGS[i % len(_FORMATTING_TAGS)] for i in range(MISNESTED_FORMATTING)]
+    return _bomb_page(host, "".join(f'<{t} id="f{i}"><p>' for i, t in enumerate(tags))
+                      + "".join(f"</{t}>honey " for t in tags))
+
+
 Handler = Callable[[web.Request, str], Awaitable[web.StreamResponse]]
+
+
+def _parser_bomb(host: str) -> Handler:
+    async def answer(request: web.Request, path: str) -> web.StreamResponse:
+        return web.Response(body=parser_bomb(host), headers={"Content-Type": HTML})
+    return answer
 
 # host → (handler, what a crawl must record for it)
 HOSTS: dict[str, Handler] = {
@@ -299,6 +342,9 @@ HOSTS: dict[str, Handler] = {
     "flood.test": _flood,
     "longline.test": _longline,
 }
+# Served and linked from hostile.test, but not in HOSTS: test_hostile's crawl of HOSTS
+# predates them (the crawl that meets them adds them to its seeds).
+PARSER_HOSTS: dict[str, Handler] = {host: _parser_bomb(host) for host in PARSER_CONTACTS}
 
 
 def _hostile_feed(host: str, path: str) -> web.StreamResponse:
@@ -331,7 +377,7 @@ def record(app: web.Application, host: str, path: str) -> None:
 
 async def handle(request: web.Request, host: str, path: str) -> web.StreamResponse | None:
     """The hostile answer for `host`, or None when the host is not hostile."""
-    handler = HOSTS.get(host)
+    handler = HOSTS.get(host) or PARSER_HOSTS.get(host)
     if handler is None and host not in FEED_HOSTS:
         return None
     if path == "/robots.txt" and host != "robots.test":
