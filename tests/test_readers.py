@@ -21,6 +21,7 @@ pytestmark = pytest.mark.crawl
 
 ANSWER_WITHIN = 5.0  # seconds a reader may take, waiting for a write included
 MIN_CRAWL_SECONDS = 20.0
+MIN_SQL_QUERIES = 12
 
 
 def _count_by_sql(db: Path) -> int | None:
@@ -113,14 +114,19 @@ def test_readers_during_a_crawl(sampleweb: SampleWebProcess, truth: dict[str, An
     print(f"readers during a {lasted:.1f} s crawl: {by_sql} by prospector sql, {by_duckdb} "
           f"by duckdb read-only; slowest answer {slowest:.2f} s; pages seen "
           f"{counts[0] if counts else '-'} → {counts[-1] if counts else '-'}")
-    assert crawl.returncode == 0, err[-3000:]
-    assert lasted >= MIN_CRAWL_SECONDS, "the crawl was too short to test readers"
-    assert by_sql >= 20 and by_duckdb >= 5
     # A reader's wait for the writer is its answer time less its own start-up (its
     # fastest answer in the same run): `prospector sql` starts a Python process, which
     # on a loaded machine alone takes a second or two.
-    waited = max(max(t) - min(t) for t in took_by.values())
-    print(f"longest wait for the writer {waited:.2f} s (start-up excluded)")
+    waits = {name: max(t) - min(t) for name, t in took_by.items()}
+    waited = max(waits.values(), default=0.0)
+    print(f"longest wait for the writer {waited:.2f} s (start-up excluded): " + ", ".join(
+        f"{name} {w:.2f} s" for name, w in sorted(waits.items())))
+    assert crawl.returncode == 0, err[-3000:]
+    assert lasted >= MIN_CRAWL_SECONDS, "the crawl was too short to test readers"
+    # Enough answers to have met the writer many times: the crawl writes every 0.5 s.
+    # (How many fit in the crawl depends on the machine's load, each CLI query paying a
+    # Python start-up of 1-3 s: 16 on a 2-core machine at load 7, 26 at load 1.)
+    assert by_sql >= MIN_SQL_QUERIES and by_duckdb >= 5
     assert waited <= ANSWER_WITHIN
     assert counts == sorted(counts), seen  # what a reader sees never goes down
     assert counts[-1] > counts[0], seen  # and it saw the crawl's progress

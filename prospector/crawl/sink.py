@@ -9,9 +9,11 @@ at most `flush_seconds` old."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,10 @@ from prospector.extract import merge_site
 from prospector.extract.feeds import FeedFetched
 from prospector.extract.newsletter import NewsletterFacts
 from prospector.models import Candidate, FetchedPage, PageFacts, PageUnchanged, SiteDone, SiteProfile
+from prospector.store.connection import LOCK_RETRY_SECONDS
 from prospector.store.db import Store
+
+log = logging.getLogger(__name__)
 
 # How long a write that must happen (a full buffer, the run's end) waits for readers to
 # let go of the file before the crawl gives up (a reader's query takes seconds at most).
@@ -30,6 +35,25 @@ WRITE_WAIT_SECONDS = 120.0
 # (up to 5 s) for it; a fast crawl writes a batch every second or so, and opening and
 # closing the file for each one cost it a third of its pages/s.
 HOLD_SECONDS = 2.0
+# A fast crawl fills a batch (PROSPECTOR_BATCH_SIZE, 200 pages) every two seconds or so,
+# and each write costs a fixed part (a commit, an append a table, the file reopened)
+# besides its rows: 200-page writes reached 0.38x DuckDB's read_json, 1,000-page ones
+# 0.59x (bench/store.py). So a sink writing through a WriteOpener gathers up to this
+# many batches while its last write is younger than the job's flush_seconds: a kill
+# still loses at most flush_seconds of pages, and the pipeline's forced write at
+# MAX_BUFFERED_BATCHES batches (more than this) still bounds the buffer. A polite crawl
+# never fills a batch within flush_seconds, so it is not affected.
+COALESCE_BATCHES = 5
+# After letting go, the sink leaves the file alone this long before it opens it again: a
+# reader waiting for the file tries again every LOCK_RETRY_SECONDS (store.connection),
+# so a gap of three of its intervals lets a waiting reader's next attempt (and the
+# attempt's own few ms) land while the file is free. Without it a fast crawl re-took the
+# file right after letting go and a reader could miss every free moment for seconds
+# (test_readers: 5.16 s against its 5 s bound). A non-blocking flush inside the gap is
+# simply tried again later (the pipeline's RETRY_SECONDS, longer than the gap).
+REOPEN_GAP_SECONDS = 3 * LOCK_RETRY_SECONDS
+# The log line each flush leaves at INFO (bench/batches.py reads the pages of each).
+FLUSH_LOG = "stored a batch of %d pages (%d other items) in %.1f ms"
 
 
 class StoreSink:
@@ -44,6 +68,8 @@ class StoreSink:
         self.run_id = run_id
         self._held: Store | None = None  # the DB while this sink holds it open
         self._held_since = 0.0
+        self._released_at = -REOPEN_GAP_SECONDS  # monotonic time of the last release
+        self._wrote_at = float("-inf")  # monotonic time of the last write that happened
         self._last_write = 0.0
         self.pending: list[FetchedPage] = []
         self.candidates: list[Candidate] = []
@@ -89,8 +115,12 @@ class StoreSink:
         complete: a site is marked crawled only once everything fetched from it is
         stored, so a killed crawl redoes it.
 
-        When a reader holds the file and `wait` is False, nothing is written and
-        everything stays buffered (False): the crawl goes on and tries again later."""
+        When `wait` is False, nothing is written and everything stays buffered (False)
+        while a reader holds the file, or while the sink gathers batches (see
+        COALESCE_BATCHES): the crawl goes on and tries again later."""
+        if not wait and not self._due():
+            return False
+        started = time.monotonic()  # what this write stores was buffered before it
         try:
             with self._writing(wait) as store:
                 self._flush_into(store)
@@ -98,7 +128,19 @@ class StoreSink:
             if wait:
                 raise
             return False
+        self._wrote_at = started
         return True
+
+    def _due(self) -> bool:
+        """Whether a write the pipeline asks for happens now: always for an open Store
+        (tests, benches, the distributed loader: each flush is a write); through a
+        WriteOpener once COALESCE_BATCHES batches are buffered or the last write is
+        flush_seconds old."""
+        if not isinstance(self.target, WriteOpener):
+            return True
+        job = self.target.job
+        return (len(self.pending) >= COALESCE_BATCHES * job.batch_size
+                or time.monotonic() - self._wrote_at >= job.flush_seconds)
 
     def close(self, status: str) -> None:
         """Flush everything, merging sites whose end was never signalled, and finish
@@ -113,6 +155,7 @@ class StoreSink:
             self.release()
 
     def _flush_into(self, store: Store) -> None:
+        started = time.perf_counter()
         batch, self.pending = self.pending, []
         done, self.done = self.done, []
         unchanged, self.unchanged = self.unchanged, []
@@ -124,6 +167,9 @@ class StoreSink:
         store.write_feeds(self.run_id, feeds)
         letters, self.letters = self.letters, []
         store.write_newsletters(letters)
+        others = len(done) + len(unchanged) + len(profiles) + len(candidates) + len(feeds) \
+            + len(letters)
+        log.info(FLUSH_LOG, len(batch), others, (time.perf_counter() - started) * 1000)
 
     @contextmanager
     def _writing(self, wait: bool) -> Iterator[Store]:
@@ -135,6 +181,11 @@ class StoreSink:
             yield self.target
             return
         if self._held is None:
+            gap = self._released_at + REOPEN_GAP_SECONDS - time.monotonic()
+            if gap > 0:
+                if not wait:
+                    raise LockedError("the DB was let go a moment ago: readers go first")
+                time.sleep(gap)
             self._held = self.target(WRITE_WAIT_SECONDS if wait else 0.0)
             self._held_since = time.monotonic()
         try:
@@ -156,19 +207,30 @@ class StoreSink:
         """Close the DB if this sink holds it open (readers get in until the next write)."""
         if self._held is not None:
             held, self._held = self._held, None
-            held.close()
+            try:
+                held.close()
+            finally:
+                self._released_at = time.monotonic()
+
+
+@dataclass(frozen=True)
+class WriteOpener:
+    """Opens the DB for writing (waiting up to the seconds it is given for a held file),
+    its memory and threads bounded as the job says: DuckDB's defaults (80 % of RAM, a
+    thread per core) let a long crawl's buffer pool grow with what it wrote. The job
+    also tells a sink writing through it how often it must write (flush_seconds)."""
+
+    db_path: str | Path
+    job: CrawlSettings
+
+    def __call__(self, wait: float = 0.0) -> Store:
+        store = Store.open(self.db_path, migrate=False, wait=wait)  # migrated when the run began
+        if str(self.db_path) != ":memory:":
+            store.set_db_limits(self.job.db_memory_limit or None,
+                                self.job.db_threads if self.job.db_threads > 0 else None)
+        return store
 
 
 def write_opener(db_path: str | Path, job: CrawlSettings) -> Callable[[float], Store]:
-    """A function opening the DB for writing (waiting up to the seconds it is given for
-    a held file), its memory and threads bounded as the job says: DuckDB's defaults
-    (80 % of RAM, a thread per core) let a long crawl's buffer pool grow with what it
-    wrote."""
-    def open_store(wait: float = 0.0) -> Store:
-        store = Store.open(db_path, migrate=False, wait=wait)  # migrated when the run began
-        if str(db_path) != ":memory:":
-            store.set_db_limits(job.db_memory_limit or None,
-                                job.db_threads if job.db_threads > 0 else None)
-        return store
-
-    return open_store
+    """The crawl's way to open its DB for a write (see WriteOpener)."""
+    return WriteOpener(db_path, job)

@@ -83,7 +83,9 @@ def connect(path: str, *, read_only: bool,
             raise DatabaseError(f"no database at {p}: run `prospector crawl` first")
         if not p.parent.exists():
             raise DatabaseError(f"folder {p.parent} does not exist")
-    waited = 0.0
+    # The wait is measured on the clock: each attempt on a held file takes time of its
+    # own, which a count of the sleeps alone left out (a 5 s wait lasted longer).
+    deadline = time.monotonic() + wait
     while True:
         try:
             con = duckdb.connect(path, read_only=read_only)
@@ -93,10 +95,10 @@ def connect(path: str, *, read_only: bool,
             return con
         except duckdb.Error as exc:
             error = _explain_open_error(Path(path), exc)
-            if not isinstance(error, LockedError) or waited >= wait:
+            left = deadline - time.monotonic()
+            if not isinstance(error, LockedError) or left <= 0:
                 raise error from None
-        time.sleep(LOCK_RETRY_SECONDS)
-        waited += LOCK_RETRY_SECONDS
+        time.sleep(min(LOCK_RETRY_SECONDS, left))
 
 
 class Connection:
