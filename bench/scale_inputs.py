@@ -2,7 +2,7 @@
 distributed crawl (scrapy-redis), measured on the real parts in one run.
 
     .venv/bin/python bench/scale_inputs.py [--sites 300] [--max-sites 200] [--pages 10]
-                                           [--extract-rounds 3] [--no-bare]
+                                           [--extract-rounds 3] [--no-bare] [--workers N]
 
 Starts a redis-server (Debian package; no persistence) and the sample web with SITES
 bulk sites (prospector/sampleweb/bulk.py: ≈19 KB pages, 31 links each) on free loopback
@@ -83,9 +83,9 @@ def load() -> str:
 # -- process trees' CPU, from /proc --------------------------------------------------------
 
 
-def tree_cpu(root: int) -> float:
+def tree_cpu(root: int) -> tuple[float, int]:
     """User + system seconds of `root` and its live descendants, plus what its reaped
-    children used (an extraction pool's workers, if any)."""
+    children used (an extraction pool's workers, if any); and how many processes."""
     stats: dict[int, tuple[int, list[str]]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -97,16 +97,17 @@ def tree_cpu(root: int) -> float:
             continue
         fields = raw[raw.rfind(")") + 2:].split()
         stats[int(entry)] = (int(fields[1]), fields)
-    total, todo = 0.0, [root]
+    total, todo, count = 0.0, [root], 0
     while todo:
         pid = todo.pop()
         if pid not in stats:
             continue
+        count += 1
         fields = stats[pid][1]
         # utime, stime, cutime, cstime are fields 14-17 of stat (11-14 after the name).
         total += sum(int(x) for x in fields[11:15]) / TICKS
         todo += [child for child, (ppid, _) in stats.items() if ppid == pid]
-    return total
+    return total, count
 
 
 # -- the monitor: Redis and the processes' CPU, polled from outside -------------------------
@@ -143,6 +144,7 @@ class Monitor:
     fetched: dict[str, int] = field(default_factory=dict)
     pids: dict[str, int] = field(default_factory=dict)  # worker name -> pid
     errors: list[str] = field(default_factory=list)
+    procs: dict[int, int] = field(default_factory=dict)  # pid -> most processes in its tree
 
     def __post_init__(self) -> None:
         self.r = redis.Redis.from_url(self.url)
@@ -195,7 +197,8 @@ class Monitor:
             count = self.fetched.get(name, 0)
             if not count:
                 continue
-            now = tree_cpu(pid)
+            now, procs = tree_cpu(pid)
+            self.procs[pid] = max(self.procs.get(pid, 0), procs)
             mark = self.cpu.setdefault(pid, [now, count, now, count])
             if count > mark[3]:
                 mark[2:] = [now, count]
@@ -371,11 +374,12 @@ class Bench:
     redis_url: str
     sites: int  # the distributed crawls' --max-sites (the web has more: a frontier waits)
     pages: int
+    extra: tuple[str, ...] = ()  # more `prospector crawl` options (the job passes them on)
 
     def crawl_args(self, db: Path) -> list[str]:
         return ["crawl", "beekeeping", "--db", str(db), "--seeds", str(self.seeds),
                 "--proxy", self.web, "--fast", "--no-progress", "--max-sites", str(self.sites),
-                "--max-pages", str(self.pages), "--redis", self.redis_url]
+                "--max-pages", str(self.pages), "--redis", self.redis_url, *self.extra]
 
 
 def db_rows(db: Path) -> dict[str, int]:
@@ -444,6 +448,7 @@ def run_live(bench: Bench) -> dict[str, Any]:
             "peak_used": monitor.peak_used, "peak_items": monitor.peak_items,
             "families": monitor.families, "fetched": monitor.fetched, "errors": monitor.errors,
             "worker": (worker_cpu, worker_pages, work), "coordinator": coord,
+            "procs": (monitor.procs.get(coordinator.pid, 0), monitor.procs.get(worker.pid, 0)),
             "coordinator_marginal": monitor.per_page(coordinator.pid)}
 
 
@@ -615,6 +620,8 @@ def show_live(run: dict[str, Any], bench: Bench) -> None:
     print(f"  coordinator: command {coord.seconds:.1f} s, CPU {coord.cpu:.1f} s, peak RSS "
           f"{coord.peak_mb:.0f} MB; worker: {work.seconds:.1f} s, CPU {work.cpu:.1f} s, peak RSS "
           f"{work.peak_mb:.0f} MB")
+    print("  processes (the crawl's and its extraction pool's, at most): coordinator "
+          f"{run['procs'][0]}, worker {run['procs'][1]}")
     if worker_pages:
         print(f"  worker CPU between its first and last fetch: {1000 * worker_cpu:.2f} ms/page over "
               f"{worker_pages} pages -> {1 / worker_cpu:.0f} pages/s per worker core "
@@ -727,10 +734,14 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10, help="pages per site (10)")
     parser.add_argument("--extract-rounds", type=int, default=3, help="best of N per page (3)")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare-fetch crawl")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="`prospector crawl --workers N` (extraction processes of each "
+                        "crawl process; default: prospector's)")
     args = parser.parse_args()
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    workers = "" if args.workers is None else f" --workers {args.workers}"
     print(f"bench/scale_inputs.py --sites {args.sites} --max-sites {args.max_sites} --pages "
-          f"{args.pages}: {stamp}, commit "
+          f"{args.pages}{workers}: {stamp}, commit "
           f"{commit()}, load average {load()} ({os.cpu_count()} CPUs)", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp, \
             SampleWebProcess(bulk_sites=args.sites, bulk_pages=args.pages) as web:
@@ -741,7 +752,8 @@ def main() -> None:
             seeds.write_text("".join(f"{u}\n" for u in BulkWeb(web.seed, args.sites, args.pages)
                                      .seed_lines()))
             bench = Bench(folder, web.url, seeds, url, min(args.max_sites, args.sites),
-                          args.pages)
+                          args.pages, () if args.workers is None
+                          else ("--workers", str(args.workers)))
             print(f"redis-server {redis.Redis.from_url(url).info('server')['redis_version']}",
                   flush=True)
             show_live(run_live(bench), bench)
