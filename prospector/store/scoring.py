@@ -35,38 +35,61 @@ _TERM_COUNTS = """
     GROUP BY domain
 """
 
-# The site graph (`site_links`), a slice of source sites at a time (hash(source) % slices
-# = slice), from the crawl's links between two stored sites: one GROUP BY (source site,
-# target site). Sections are aggregated as a bit mask over score_sections (every
-# section the links name, numbered in order) and decoded in order: a list_distinct of
-# the section strings cost 2.5 CPU-s more on 2,000,000 links, a bit_or next to nothing.
-# The weight is the edge's best section's, 0 within one owner (score_owners: the
-# domains whose owner group is another domain).
+# The site graph (`site_links`) from the crawl's links between two stored sites, in three
+# steps over integer ids (a GROUP BY on two strings and a list of anchor strings per pair
+# cost 9 CPU-s on 2,000,000 links; on ids it is ≈2.5):
+# score_nodes: every site's id (its place in domain order), its owner group's id and the
+# group's index among the groups (the node order PageRank and HITS number them in);
+# score_anchors: every anchor text's id in sorted order, so that the ids' order is the
+# texts' and five smallest ids are the first five texts;
+# score_edges: one row per (source site, target site), sections as a bit mask over
+# score_sections (a bit_or; a list_distinct of the strings cost 2.5 CPU-s more).
+_SCORE_NODES = """
+    CREATE OR REPLACE TEMP TABLE score_nodes AS
+    WITH ids AS (SELECT s.domain, coalesce(o.owner, s.domain) AS owner,
+                        (row_number() OVER (ORDER BY s.domain) - 1)::INTEGER AS id
+                 FROM sites s LEFT JOIN score_owners o USING (domain))
+    SELECT i.domain, i.owner, i.id, g.id AS oid,
+           (dense_rank() OVER (ORDER BY g.id) - 1)::BIGINT AS gid
+    FROM ids i JOIN ids g ON g.domain = i.owner
+"""
+_SCORE_ANCHORS = """
+    CREATE OR REPLACE TEMP TABLE score_anchors AS
+    SELECT anchor, row_number() OVER (ORDER BY anchor)::INTEGER AS id
+    FROM (SELECT DISTINCT anchor FROM links WHERE anchor <> '')
+"""
+_SCORE_EDGES = """
+    CREATE OR REPLACE TEMP TABLE score_edges AS
+    SELECT ns.id AS s, nt.id AS t, count(*)::INTEGER AS links,
+           count(DISTINCT l.source_url)::INTEGER AS pages,
+           coalesce(list_sort(list_distinct(list(a.id) FILTER (WHERE a.id IS NOT NULL)))[1:5],
+                    []) AS anchors,
+           {mask} AS mask, {section_list} AS section_list, max(w.weight) AS weight
+    FROM links l
+    JOIN score_nodes ns ON ns.domain = l.source_domain
+    JOIN score_nodes nt ON nt.domain = l.target_domain
+    JOIN score_sections w ON w.section = l.section
+    LEFT JOIN score_anchors a ON a.anchor = l.anchor
+    WHERE ns.id <> nt.id
+    GROUP BY ns.id, nt.id
+"""
+# The edges as site_links rows: domains, anchor texts and sections decoded.
 _SITE_LINKS = """
     INSERT INTO site_links
-    SELECT sd, td, links, pages, anchors, {sections},
-           CASE WHEN coalesce(os.owner, sd) = coalesce(ot.owner, td) THEN 0.0 ELSE weight END,
-           coalesce(os.owner, sd) = coalesce(ot.owner, td)
-    FROM (
-        SELECT l.source_domain AS sd, l.target_domain AS td, count(*) AS links,
-               count(DISTINCT l.source_url) AS pages,
-               coalesce(list_sort(list_distinct(list(l.anchor) FILTER (WHERE l.anchor <> '')))
-                   [1:5], []) AS anchors,
-               bit_or(1::UBIGINT << w.bit) AS mask, {section_list} AS section_list,
-               max(w.weight) AS weight
-        FROM links l JOIN score_sections w ON w.section = l.section
-        WHERE l.source_domain <> l.target_domain
-          AND l.source_domain IN (SELECT domain FROM sites)
-          AND l.target_domain IN (SELECT domain FROM sites)
-          AND hash(l.source_domain) % $slices = $slice
-        GROUP BY l.source_domain, l.target_domain)
-    LEFT JOIN score_owners os ON os.domain = sd
-    LEFT JOIN score_owners ot ON ot.domain = td
+    SELECT ns.domain, nt.domain, e.links, e.pages,
+           list_transform(e.anchors, lambda x: an.texts[x]), {sections},
+           CASE WHEN ns.oid = nt.oid THEN 0.0 ELSE e.weight END, ns.oid = nt.oid
+    FROM score_edges e
+    JOIN score_nodes ns ON ns.id = e.s
+    JOIN score_nodes nt ON nt.id = e.t,
+    (SELECT coalesce(list(anchor ORDER BY id), []) AS texts FROM score_anchors) an
+    ORDER BY e.s, e.t  -- in key order: the primary key's index is built faster
 """
 # The sections of an edge: decoded from the mask, or (beyond 64 kinds of section, which
-# extraction never writes) listed as strings.
-_SECTIONS_BY_MASK = ("list_filter($names, lambda x, i: (mask >> (i - 1)) & 1 = 1)", "NULL")
-_SECTIONS_BY_LIST = ("section_list", "list_sort(list_distinct(list(l.section)))")
+# extraction never writes) listed as strings: (score_edges' mask, its list, site_links').
+_SECTIONS_BY_MASK = ("bit_or(1::UBIGINT << w.bit)", "NULL",
+                     "list_filter($names, lambda x, i: (e.mask >> (i - 1)) & 1 = 1)")
+_SECTIONS_BY_LIST = ("NULL", "list_sort(list_distinct(list(l.section)))", "e.section_list")
 # Every section the links name, its bit and its weight (score_section_weights: the
 # weights the scoring gives; any other section weighs $other).
 _SCORE_SECTIONS = """
@@ -75,25 +98,18 @@ _SCORE_SECTIONS = """
            coalesce(k.weight, $other) AS weight
     FROM (SELECT DISTINCT section FROM links) LEFT JOIN score_section_weights k USING (section)
 """
-
-# Every site as a node of the owner-group graph: its group and the group's index in
-# the groups' sorted order (the node order PageRank and HITS number them in).
-_SCORE_NODES = """
-    CREATE OR REPLACE TEMP TABLE score_nodes AS
-    SELECT s.domain, coalesce(o.owner, s.domain) AS owner,
-           (dense_rank() OVER (ORDER BY coalesce(o.owner, s.domain)) - 1)::BIGINT AS gid
-    FROM sites s LEFT JOIN score_owners o USING (domain)
-"""
 # One edge per (source group, target group): one owner votes once, with its best link.
 _GROUP_EDGES = """
-    SELECT ns.gid AS source, nt.gid AS target, max(l.weight) AS weight
-    FROM site_links l
-    JOIN score_nodes ns ON ns.domain = l.source_domain
-    JOIN score_nodes nt ON nt.domain = l.target_domain
-    WHERE l.weight > 0 AND ns.gid <> nt.gid
+    SELECT ns.gid AS source, nt.gid AS target, max(e.weight) AS weight
+    FROM score_edges e
+    JOIN score_nodes ns ON ns.id = e.s
+    JOIN score_nodes nt ON nt.id = e.t
+    WHERE e.weight > 0 AND ns.gid <> nt.gid
     GROUP BY ns.gid, nt.gid
     ORDER BY ns.gid, nt.gid
 """
+# The temporary tables the scoring's transaction makes and drops.
+_SCORE_TEMP_TABLES = ("score_sections", "score_nodes", "score_anchors", "score_edges")
 
 _SHARED_CONTACTS = """
     SELECT value, list_sort(list_distinct(list(domain))) AS domains
@@ -131,12 +147,9 @@ class Scoring(Connection):
     # 200,000 short pages in 256-row slices were 782 queries, most of the scoring's time.
     TERM_BATCH = 256
     TERM_PAGE_BYTES = 16_384
-    # Links per site_links slice, and DuckDB's memory for it and what follows in the
-    # scoring's transaction (raised from the scoring's 64 MB cap; an in-memory DB keeps
-    # its own). At 64 MB its
-    # GROUP BY spilled: 2,000,000 links took 3× as long as at 256 MB. Each slice scans
-    # every link, so slices are large.
-    EDGE_SLICE = 500_000
+    # DuckDB's memory for the site graph and what follows in the scoring's transaction
+    # (raised from the scoring's 64 MB cap; an in-memory DB keeps its own): at 64 MB the
+    # GROUP BY of 2,000,000 links spilled and took 3× as long.
     EDGE_MEMORY_LIMIT = "512MB"
     # Score rows per INSERT: one slice of breakdowns (≈1.4 KB a site) in memory at once.
     SCORE_STEP = 5_000
@@ -190,7 +203,7 @@ class Scoring(Connection):
         self.con.execute("BEGIN TRANSACTION")
         try:
             for table in _SCORE_TABLES:
-                self.con.execute(f"DELETE FROM {table}")
+                self._empty(table)
             yield
             self.con.execute("COMMIT")
         except BaseException:
@@ -199,8 +212,29 @@ class Scoring(Connection):
         finally:
             for name in ("score_owners", "score_section_weights"):
                 self.con.unregister(name)
-            self.con.execute("DROP TABLE IF EXISTS score_sections")
+            for table in _SCORE_TEMP_TABLES:
+                self.con.execute(f"DROP TABLE IF EXISTS {table}")
             self.restore_db_limits(limits)
+
+    def _empty(self, table: str) -> None:
+        """Empty `table` inside the caller's transaction. A table with rows is dropped and
+        made again from its own stored DDL (duckdb_tables().sql, the migrations' definition
+        as DuckDB keeps it): DELETE and INSERT of the same primary keys in one transaction
+        made the commit rebuild the index entry by entry (1,500,000 site_links rows: 4 s to
+        insert, 39 CPU-s to commit; dropped and made again: 1.7 s and 1.1 s). A table
+        with an index of its own (none today) is emptied by DELETE, which keeps it."""
+        row = self.con.execute(
+            "SELECT t.sql, (SELECT count(*) FROM duckdb_indexes() i"
+            "               WHERE i.table_name = t.table_name AND i.schema_name = t.schema_name)"
+            " FROM duckdb_tables() t"
+            " WHERE t.table_name = ? AND t.schema_name = current_schema()"
+            "   AND t.database_name = current_database()", [table]).fetchone()
+        has_rows = self.con.execute(f"SELECT EXISTS (FROM {table})").fetchone()
+        if row is None or row[1] or not (has_rows and has_rows[0]):
+            self.con.execute(f"DELETE FROM {table}")
+            return
+        self.con.execute(f"DROP TABLE {table}")
+        self.con.execute(str(row[0]))
 
     def write_site_links(self, owners: Mapping[str, str], sections: Mapping[str, float],
                          other: float) -> None:
@@ -219,29 +253,26 @@ class Scoring(Connection):
         self.con.execute(_SCORE_SECTIONS, {"other": other})
         names = [str(r[0]) for r in self.con.execute(
             "SELECT section FROM score_sections ORDER BY bit").fetchall()]
-        decode, listed = _SECTIONS_BY_MASK if len(names) <= 64 else _SECTIONS_BY_LIST
-        sql = _SITE_LINKS.format(sections=decode, section_list=listed)
-        links = int(self.con.execute("SELECT count(*) FROM links").fetchall()[0][0])
-        slices = max(1, -(-links // self.EDGE_SLICE))
+        mask, listed, decode = _SECTIONS_BY_MASK if len(names) <= 64 else _SECTIONS_BY_LIST
         # Raised for the rest of the transaction, not set back after this statement:
         # DuckDB cannot lower the limit below what the uncommitted rows hold (the
         # scoring's `bounded` sets it back once the transaction has ended).
         if self.path != ":memory:" and _mib(self.db_limits()[0]) < _mib(self.EDGE_MEMORY_LIMIT):
             self.set_db_limits(self.EDGE_MEMORY_LIMIT)
-        for part in range(slices):
-            self.con.execute(sql, {"slices": slices, "slice": part}
-                             | ({"names": names} if len(names) <= 64 else {}))
+        self.con.execute(_SCORE_NODES)
+        self.con.execute(_SCORE_ANCHORS)
+        self.con.execute(_SCORE_EDGES.format(mask=mask, section_list=listed))
+        self.con.execute(_SITE_LINKS.format(sections=decode),
+                         {"names": names} if len(names) <= 64 else {})
 
     def group_graph(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """After write_site_links: (nodes, edges) as NumPy columns. nodes: every site in
         domain order with its `owner` and `gid` (its group's index among the groups in
         order); edges: `source`, `target` (gids) and `weight`, one per linked pair of
         groups, in order."""
-        self.con.execute(_SCORE_NODES)
-        nodes = self.con.execute("SELECT domain, owner, gid FROM score_nodes ORDER BY domain"
+        nodes = self.con.execute("SELECT domain, owner, gid FROM score_nodes ORDER BY id"
                                  ).fetchnumpy()
         edges = self.con.execute(_GROUP_EDGES).fetchnumpy()
-        self.con.execute("DROP TABLE score_nodes")
         return nodes, edges
 
     def write_metrics(self, columns: Mapping[str, Any]) -> None:
