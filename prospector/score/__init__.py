@@ -22,6 +22,7 @@ import duckdb
 
 from prospector.config import Config
 from prospector.score import factors as f
+from prospector.score import table as t
 from prospector.score.activity import activity_factor, site_activity
 from prospector.score.eligibility import (
     DEFAULT_RELEVANCE_FLOOR,
@@ -32,7 +33,6 @@ from prospector.score.eligibility import (
 from prospector.score.graph import (
     OTHER_SECTION,
     SECTION_WEIGHT,
-    SiteAuthority,
     owner_groups,
     site_authority,
 )
@@ -86,38 +86,20 @@ def keyword_regex(keywords: tuple[str, ...]) -> str:
 def factor_values(features: Mapping[str, Any]) -> dict[str, tuple[Any, float]]:
     """Factor → (raw, value) for one site's features."""
     today = features.get("today") or datetime.now(UTC).date()
-    deals = f.deal_list(features.get("deal_signals"))
-    channel, role = features.get("channel"), features.get("role")
-    members, posts = features.get("members"), features.get("posts")
-    comments, letter = features.get("comments"), features.get("newsletter_provider")
-    pr, groups = float(features.get("pagerank") or 0), int(features.get("groups") or 1)
-    hits_auth = float(features.get("hits_authority") or 0)
-    reg = features.get("registration_open")
+    get = features.get
     return {
-        "relevance": (round(float(features.get("bm25") or 0), 4),
-                      float(features.get("relevance") or 0)),
-        "reachability": (f"{channel} ({role})" if channel and role else channel or "none",
-                         f.reachability(channel, role)),
-        "openness": (", ".join(deals) or "none", f.openness(features.get("deal_signals"))),
+        "relevance": t.relevance_factor(get("bm25"), get("relevance")),
+        "reachability": t.reachability_factor(get("channel"), get("role")),
+        "openness": t.openness_factor(get("deal_signals")),
         # Issue 21: from the site's posts (score/activity.py), else its pages' latest date.
-        "activity": activity_factor(features, today, features.get("activity_shares")
+        "activity": activity_factor(features, today, get("activity_shares")
                                     or ACTIVITY_SHARES),
-        "audience": (_audience_raw(members, posts, comments, letter),
-                     f.audience(members, posts, comments, letter)),
-        "authority": (f"pagerank {pr * groups:.2f}x average, hits {hits_auth:.2f}, "
-                      f"{int(features.get('inlinks') or 0)} linking sites",
-                      f.authority(pr, groups, hits_auth)),
-        "registration": ("unknown" if reg is None else "open" if reg else "closed",
-                         f.registration(reg)),
+        "audience": t.audience_factor(get("members"), get("posts"), get("comments"),
+                                      get("newsletter_provider")),
+        "authority": t.authority_factor(get("pagerank"), get("groups"),
+                                        get("hits_authority"), get("inlinks")),
+        "registration": t.registration_factor(get("registration_open")),
     }
-
-
-def _audience_raw(members: Any, posts: Any, comments: Any, letter: Any) -> str:
-    parts = [f"{name} {value}" for name, value in
-             (("members", members), ("posts", posts), ("comments", comments)) if value]
-    if letter:
-        parts.append(f"newsletter {letter}")
-    return ", ".join(parts) or "none"
 
 
 def _weighted(values: Mapping[str, tuple[Any, float]], weights: Mapping[str, float],
@@ -226,13 +208,16 @@ def _score_all(store: Store, keywords: Sequence[str],
             "authority": g.authority, "inlinks": g.inlinks,
             "bm25": [relevance_raw.get(d, 0.0) for d in domains]})
         run_id = store.last_run_id()
+        table = t.ScoreTable(used, today, g.groups)
+        bm25 = [relevance_raw.get(d, 0.0) for d in domains]
+        relevance = [f.relevance(r, yardstick) for r in bm25]
         for low in range(0, len(sites), store.SCORE_STEP):
             # One slice of breakdowns in memory at a time, not every site's.
-            store.write_scores(run_id, _score_columns(
-                sites, range(low, min(low + store.SCORE_STEP, len(sites))), g, relevance_raw,
-                yardstick, today, activity, used))
+            store.write_scores(run_id, t.score_columns(
+                table, sites, range(low, min(low + store.SCORE_STEP, len(sites))), bm25,
+                relevance, activity, g.pagerank, g.authority, g.inlinks))
     # Issue 24: which sites the ranked lists may take (score.eligibility).
-    write_gates(store, {d: f.relevance(r, yardstick) for d, r in relevance_raw.items()}, floor)
+    write_gates(store, dict(zip(domains, relevance, strict=True)), floor)
     return len(sites)
 
 
@@ -248,31 +233,6 @@ def _relevance(store: Store, keywords: Sequence[str], domains: Sequence[str]
         for r in counts:
             lengths[str(r["domain"])] = float(r["words"] or 0)
     return bm25(tf, lengths)
-
-
-def _score_columns(sites: Sequence[Mapping[str, Any]], rows: range, g: SiteAuthority,
-                   relevance_raw: Mapping[str, float], yardstick: float, today: date,
-                   activity: Mapping[str, Any], used: Mapping[str, Mapping[str, float]]
-                   ) -> dict[str, list[Any]]:
-    """Both scores of sites[rows] as the columns Store.write_scores takes."""
-    names = ("domain", "score", "breakdown", "jv_score", "jv_breakdown", "community_score",
-             "community_breakdown")
-    columns: dict[str, list[Any]] = {name: [] for name in names}
-    for i in rows:
-        site = sites[i]
-        d = str(site["domain"])
-        raw = relevance_raw.get(d, 0.0)
-        s = score_site({**site, "today": today, "bm25": raw, "activity": activity.get(d),
-                        "relevance": f.relevance(raw, yardstick), "pagerank": g.pagerank[i],
-                        "groups": g.groups, "hits_authority": g.authority[i],
-                        "inlinks": g.inlinks[i]}, used)
-        jv, community = json.dumps(s.jv.breakdown), json.dumps(s.community.breakdown)
-        # The overall score is one of the two: its breakdown is that one's text.
-        for name, value in zip(names, (d, s.total, jv if s.overall is s.jv else community,
-                                       s.jv.total, jv, s.community.total, community),
-                               strict=True):
-            columns[name].append(value)
-    return columns
 
 
 def _stored_weights(config_json: Any) -> Mapping[str, Mapping[str, float]] | None:

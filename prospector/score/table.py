@@ -1,0 +1,179 @@
+"""Both scores of every site at once (issue 23): the columns `Store.write_scores` takes,
+with each breakdown written as the JSON text `json.dumps(score_site(...).breakdown)` gives,
+without a dict per factor or a json.dumps per site.
+
+Most factors take few distinct inputs across a crawl (a channel and role, a set of deal
+signals, a latest date, a registration state, no audience figures), and a breakdown entry
+is fixed by (factor, raw, value, weight, gate, share): each is worked out once per
+distinct input and reused. Only relevance and authority vary site by site. The per-site
+`score_site` stays the reference; tests/test_score_table.py checks the two agree.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from prospector.score import factors as f
+from prospector.score.activity import Activity, activity_factor
+from prospector.score.weights import ACTIVITY_SHARES, COMMUNITY_KINDS, JV_KIND_WEIGHTS
+
+Factor = tuple[Any, float]  # (raw, value), as factor_values gives them
+
+
+def relevance_factor(bm25: Any, relevance: Any) -> Factor:
+    return round(float(bm25 or 0), 4), float(relevance or 0)
+
+
+def reachability_factor(channel: Any, role: Any) -> Factor:
+    return (f"{channel} ({role})" if channel and role else channel or "none",
+            f.reachability(channel, role))
+
+
+def openness_factor(signals: Any) -> Factor:
+    return ", ".join(f.deal_list(signals)) or "none", f.openness(signals)
+
+
+def audience_factor(members: Any, posts: Any, comments: Any, letter: Any) -> Factor:
+    parts = [f"{name} {value}" for name, value in
+             (("members", members), ("posts", posts), ("comments", comments)) if value]
+    if letter:
+        parts.append(f"newsletter {letter}")
+    return ", ".join(parts) or "none", f.audience(members, posts, comments, letter)
+
+
+def authority_factor(pagerank: Any, groups: Any, hits_authority: Any, inlinks: Any) -> Factor:
+    pr, n, hits = float(pagerank or 0), int(groups or 1), float(hits_authority or 0)
+    return (f"pagerank {pr * n:.2f}x average, hits {hits:.2f}, "
+            f"{int(inlinks or 0)} linking sites", f.authority(pr, n, hits))
+
+
+def registration_factor(is_open: Any) -> Factor:
+    return ("unknown" if is_open is None else "open" if is_open else "closed",
+            f.registration(is_open))
+
+
+def _number(x: float) -> str:
+    """A number as json.dumps writes it."""
+    return float.__repr__(x) if type(x) is float and math.isfinite(x) else json.dumps(x)
+
+
+def entry(name: str, raw: Any, value: float, weight: float, scale: float, share: float
+          ) -> tuple[str, float]:
+    """One factor of a breakdown as JSON text (`"name": {...}`) and its points: what
+    score._weighted makes of it, as json.dumps writes it."""
+    points = round(value * weight * scale * share, 2)
+    text = (f'{json.dumps(name)}: {{"raw": {json.dumps(raw)}, "value": {_number(round(value, 4))}'
+            f', "weight": {_number(weight)}, "points": {_number(points)}')
+    if scale < 1.0:
+        text += f', "gate": {_number(round(scale, 4))}'
+    return text + "}", points
+
+
+class _Memo:
+    """A function's results by argument, for one scoring. The arguments' types are part
+    of the key: 1, 1.0 and True are equal, but json.dumps writes them apart."""
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.fn = fn
+        self.seen: dict[tuple[Hashable, ...], Any] = {}
+
+    def __call__(self, *args: Hashable) -> Any:
+        key = (*args, *map(type, args))
+        found = self.seen.get(key)
+        if found is None:
+            found = self.seen[key] = self.fn(*args)
+        return found
+
+
+class ScoreTable:
+    """Both scores of many sites with one set of weights and one day (see score_site)."""
+
+    def __init__(self, weights: Mapping[str, Mapping[str, float]], today: date,
+                 groups: int) -> None:
+        self.jv, self.community = dict(weights["jv"]), dict(weights["community"])
+        self.kind_shares = weights.get("jv_kinds", JV_KIND_WEIGHTS)
+        self.activity_shares = weights.get("activity") or ACTIVITY_SHARES
+        self.today, self.groups = today, groups
+        self.entry = _Memo(entry)
+        self.reach = _Memo(reachability_factor)
+        self.open = _Memo(openness_factor)
+        self.audience = _Memo(audience_factor)
+        self.register = _Memo(registration_factor)
+        self.dated = _Memo(lambda latest: activity_factor(
+            {"latest_date": latest}, self.today, self.activity_shares))
+
+    def values(self, site: Mapping[str, Any], bm25: float, relevance: float,
+               activity: Activity | None, pagerank: float, hits: float, inlinks: int
+               ) -> dict[str, Factor]:
+        """Factor → (raw, value) of one site: factor_values' result."""
+        if isinstance(activity, Activity) and activity.posts:
+            active = activity_factor({"activity": activity}, self.today, self.activity_shares)
+        else:
+            active = self.dated(site.get("latest_date"))
+        return {
+            "relevance": relevance_factor(bm25, relevance),
+            "reachability": self.reach(site.get("channel"), site.get("role")),
+            "openness": self.open(site.get("deal_signals")),
+            "activity": active,
+            "audience": self.audience(site.get("members"), site.get("posts"),
+                                      site.get("comments"), site.get("newsletter_provider")),
+            "authority": authority_factor(pagerank, self.groups, hits, inlinks),
+            "registration": self.register(site.get("registration_open")),
+        }
+
+    def _weighted(self, values: Mapping[str, Factor], weights: Mapping[str, float],
+                  gate: float, share: float) -> tuple[float, str]:
+        parts, total = [], 0.0
+        for name, weight in weights.items():
+            raw, value = values[name]
+            # Relevance and authority differ site by site: kept, they would only fill memory.
+            make = entry if name in ("relevance", "authority") else self.entry
+            text, points = make(name, raw, value, weight,
+                                1.0 if name == "relevance" else gate, share)
+            parts.append(text)
+            total += points
+        return min(100.0, round(total, 2)), "{" + ", ".join(parts) + "}"
+
+    def score(self, site: Mapping[str, Any], values: Mapping[str, Factor]
+              ) -> tuple[float, str, float, str, float, str]:
+        """(score, breakdown, jv_score, jv_breakdown, community_score,
+        community_breakdown) of one site, the breakdowns as JSON text."""
+        ok = site.get("status") in ("ok", None)
+        gate = f.niche_gate(values["relevance"][1])
+        kind = str(site.get("kind") or "other")
+        shares = self.kind_shares
+        jv_share = shares.get(kind, shares.get("other", 1.0)) if ok else 0.0
+        jv, jv_text = self._weighted(values, self.jv, gate, jv_share)
+        community, community_text = self._weighted(
+            values, self.community, gate, 1.0 if ok and kind in COMMUNITY_KINDS else 0.0)
+        if jv >= community:
+            return jv, jv_text, jv, jv_text, community, community_text
+        return community, community_text, jv, jv_text, community, community_text
+
+
+SCORE_COLUMNS = ("score", "breakdown", "jv_score", "jv_breakdown", "community_score",
+                 "community_breakdown")
+
+
+def score_columns(table: ScoreTable, sites: Sequence[Mapping[str, Any]], rows: range,
+                  bm25: Sequence[float], relevance: Sequence[float],
+                  activity: Mapping[str, Activity], pagerank: Sequence[float],
+                  hits: Sequence[float], inlinks: Sequence[int]) -> dict[str, list[Any]]:
+    """Both scores of sites[rows] as the columns Store.write_scores takes (the per-site
+    sequences are indexed like `sites`)."""
+    columns: dict[str, list[Any]] = {"domain": []} | {name: [] for name in SCORE_COLUMNS}
+    out = [columns[name] for name in SCORE_COLUMNS]
+    domains = columns["domain"]
+    for i in rows:
+        site = sites[i]
+        domain = str(site["domain"])
+        values = table.values(site, bm25[i], relevance[i], activity.get(domain),
+                              pagerank[i], hits[i], inlinks[i])
+        domains.append(domain)
+        for column, value in zip(out, table.score(site, values), strict=True):
+            column.append(value)
+    return columns
