@@ -111,13 +111,17 @@ def suspect(lowered: bytes) -> bool:
     if len(lowered) < _MIN_BYTES:
         return False
     count, find, rfind = lowered.count, lowered.find, lowered.rfind
+    run_end = 0  # the '>' that ends the run of markup without one the last window was in
     for start in range(0, len(lowered) - _WINDOW + 1, _STRIDE):
         end = start + _WINDOW
         tags = count(b"<", start, end)
         if tags >= _WINDOW_TAGS:
             if 8 * count(b"</", start, end) < tags:
                 return True
-        elif find(b">", start, end) < 0:
+        elif start > run_end and find(b">", start, end) < 0:
+            # (Each such run is read once, however many windows fall in it: an inline
+            # image of 500 KB has 120.)
+            run_end = find(b">", end) % (len(lowered) + 1)
             opened = rfind(b"<", 0, start)
             if opened > rfind(b">", 0, start) and start - opened >= _LONG_TAG \
                     and _many_attributes(lowered, opened):

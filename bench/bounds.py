@@ -1,0 +1,61 @@
+"""`python bench/bounds.py`: CPU seconds of `extract_page` on the parser bombs (issue 23),
+with the bounded parser input (extract/bounds.py) and without it, in the same run.
+
+The pages are the hostile sample web's (sampleweb/hostile.py: deep.test, attributes.test,
+misnested.test) plus 30,000 nested <div>s. "unbounded" is extract_page with the
+pre-pass switched off, as it was before; it takes minutes on the biggest pages, so
+`--bounded-only` leaves it out.
+
+    .venv/bin/python bench/bounds.py [--bounded-only]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import prospector.extract as extract
+from prospector.sampleweb import hostile
+
+
+def pages() -> dict[str, tuple[bytes, str]]:
+    """name → (body, the contact it gives before its bomb)."""
+    nested = ("<!DOCTYPE html><html><head><title>Bees</title></head><body><p>Write to "
+              '<a href="mailto:keeper@nested.test">keeper@nested.test</a></p>'
+              + "<div>" * 30_000 + "honey" + "</div>" * 30_000 + "</body></html>").encode()
+    found = {f"{host} ({hostile.parser_bomb(host).count(b'<'):,} tags)":
+             (hostile.parser_bomb(host), email) for host, email in hostile.PARSER_CONTACTS.items()}
+    return {**found, "30,000 nested <div>s": (nested, "keeper@nested.test")}
+
+
+def timed(body: bytes) -> tuple[float, extract.PageFacts]:
+    started = time.process_time()
+    facts = extract.extract_page("http://bees.test/", body, "text/html; charset=utf-8")
+    return time.process_time() - started, facts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bounded-only", action="store_true",
+                        help="leave out the unbounded parse (minutes on the biggest pages)")
+    args = parser.parse_args(argv)
+    for name, (body, email) in pages().items():
+        seconds, facts = timed(body)
+        kept = email in {c.value for c in facts.contacts}
+        line = (f"{name}: {len(body):,} bytes; bounded {seconds:.3f} s CPU, capped "
+                f"{','.join(facts.capped) or '-'}, contact {'kept' if kept else 'LOST'}")
+        if not args.bounded_only:
+            with mock.patch.object(extract, "bound_markup", lambda *_a, **_k: (None, ())):
+                unbounded, _ = timed(body)
+            line += f"; unbounded {unbounded:.2f} s CPU"
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
