@@ -84,8 +84,8 @@ class Batches:
                 f" {len(body)} flushes while crawling: median {self.median():.0f}, p90 "
                 f"{self.p90():.0f}, min {min(body, default=0)}, max {max(body, default=0)}, "
                 f"page-weighted median {self.weighted_median()}; final flush "
-                f"{self.sizes[-1] if self.sizes else 0}; write "
-                f"{statistics.median(self.write_ms) if self.write_ms else 0:.1f} ms median")
+                f"{self.sizes[-1] if self.sizes else 0}; writes {sum(self.write_ms) / 1000:.2f} s"
+                f" in all, {statistics.median(self.write_ms) if self.write_ms else 0:.0f} ms median")
 
 
 def percentile(values: Sequence[int], q: float) -> float:
