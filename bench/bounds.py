@@ -1,5 +1,6 @@
 """`python bench/bounds.py`: CPU seconds of `extract_page` on the parser bombs (issue 23),
-with the bounded parser input (extract/bounds.py) and without it, in the same run.
+with the bounded parser input (extract/bounds.py) and without it, in the same run; and
+what its gate costs a real page (over the corpus bench/extract.py reads).
 
 The pages are the hostile sample web's (sampleweb/hostile.py: deep.test, attributes.test,
 misnested.test) plus 30,000 nested <div>s. "unbounded" is extract_page with the
@@ -18,8 +19,10 @@ from pathlib import Path
 from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import prospector.extract as extract
+from prospector.extract import bounds
 from prospector.sampleweb import hostile
 
 
@@ -39,6 +42,23 @@ def timed(body: bytes) -> tuple[float, extract.PageFacts]:
     return time.process_time() - started, facts
 
 
+def gate_cost(rounds: int = 5) -> str:
+    """What the pre-pass costs a real page: `bounds.suspect` over the corpus (bench/
+    extract.py's pages), best of `rounds` rounds, CPU clock."""
+    from bench_extract import default_corpus, load_pages
+
+    bodies = [body.lower() for _, body in load_pages(default_corpus())]
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.process_time()
+        suspects = sum(bounds.suspect(body) for body in bodies)
+        best = min(best, time.process_time() - started)
+    capped = sum(bool(bounds.bound_markup(body, None)[1]) for body in bodies)
+    return (f"corpus ({len(bodies)} pages, {sum(map(len, bodies)) / len(bodies) / 1024:.1f} KB"
+            f" average): pre-pass gate {best / len(bodies) * 1e6:.1f} µs/page CPU (best of"
+            f" {rounds}), {suspects} pages suspect, {capped} capped")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bounded-only", action="store_true",
@@ -54,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 unbounded, _ = timed(body)
             line += f"; unbounded {unbounded:.2f} s CPU"
         print(line, flush=True)
+    print(gate_cost(), flush=True)
     return 0
 
 
