@@ -188,8 +188,7 @@ def rescore(store: Store, config: Config | None = None,
 def _score_all(store: Store, keywords: Sequence[str],
                used: Mapping[str, Mapping[str, float]],
                floor: float = DEFAULT_RELEVANCE_FLOOR) -> int:
-    sites = store.score_inputs()
-    domains = [str(s["domain"]) for s in sites]
+    domains = store.score_domains()
     relevance_raw = _relevance(store, keywords, domains)
     yardstick = reference(list(relevance_raw.values()))
     # Authority: the site graph is made from the links in SQL (owners collapsed, edges
@@ -211,14 +210,15 @@ def _score_all(store: Store, keywords: Sequence[str],
         table = t.ScoreTable(used, today, g.groups)
         bm25 = [relevance_raw.get(d, 0.0) for d in domains]
         relevance = [f.relevance(r, yardstick) for r in bm25]
-        for low in range(0, len(sites), store.SCORE_STEP):
-            # One slice of breakdowns in memory at a time, not every site's.
+        for low in range(0, len(domains), store.SCORE_STEP):
+            # One slice of sites and breakdowns in memory at a time, not every site's.
+            sites = store.score_inputs(low, low + store.SCORE_STEP)
             store.write_scores(run_id, t.score_columns(
-                table, sites, range(low, min(low + store.SCORE_STEP, len(sites))), bm25,
-                relevance, activity, g.pagerank, g.authority, g.inlinks))
+                table, sites, low, bm25, relevance, activity, g.pagerank, g.authority,
+                g.inlinks))
     # Issue 24: which sites the ranked lists may take (score.eligibility).
     write_gates(store, dict(zip(domains, relevance, strict=True)), floor)
-    return len(sites)
+    return len(domains)
 
 
 def _relevance(store: Store, keywords: Sequence[str], domains: Sequence[str]

@@ -159,17 +159,16 @@ SCORE_COLUMNS = ("score", "breakdown", "jv_score", "jv_breakdown", "community_sc
                  "community_breakdown")
 
 
-def score_columns(table: ScoreTable, sites: Sequence[Mapping[str, Any]], rows: range,
+def score_columns(table: ScoreTable, sites: Sequence[Mapping[str, Any]], first: int,
                   bm25: Sequence[float], relevance: Sequence[float],
                   activity: Mapping[str, Activity], pagerank: Sequence[float],
                   hits: Sequence[float], inlinks: Sequence[int]) -> dict[str, list[Any]]:
-    """Both scores of sites[rows] as the columns Store.write_scores takes (the per-site
-    sequences are indexed like `sites`)."""
+    """Both scores of `sites` as the columns Store.write_scores takes; the per-site
+    sequences are indexed over all sites, the first of `sites` at `first`."""
     columns: dict[str, list[Any]] = {"domain": []} | {name: [] for name in SCORE_COLUMNS}
     out = [columns[name] for name in SCORE_COLUMNS]
     domains = columns["domain"]
-    for i in rows:
-        site = sites[i]
+    for i, site in enumerate(sites, first):
         domain = str(site["domain"])
         values = table.values(site, bm25[i], relevance[i], activity.get(domain),
                               pagerank[i], hits[i], inlinks[i])
