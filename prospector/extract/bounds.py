@@ -11,8 +11,9 @@ with the square of three things a page can have without bound:
   "Noah's Ark" clause does not merge): each misnested end tag runs the adoption agency
   algorithm, which clones the open ones; 2,000 `<b id=N><p>` then 2,000 `</b>` built
   2 million nodes (1.25 s), 4,000 built 8 million (5 s).
-A page over a cap is parsed in its capped form, as browsers bound these too (Blink
-stops nesting at depth 512 and adds deeper elements as siblings): start tags past the
+A page over a cap is parsed in its capped form, as browsers bound these too (WebKit's
+and Blink's HTMLConstructionSite nest no deeper than 512: a deeper element becomes its
+parent's sibling, which their layout tests check): start tags past the
 depth cap are dropped with their end tags (their text and void elements stay, in the
 deepest kept element); attributes past the attribute cap are dropped from their tag;
 formatting start tags past the formatting cap are dropped with their end tags.
