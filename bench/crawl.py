@@ -39,6 +39,9 @@ sys.path.insert(0, str(REPO))
 from prospector.sampleweb.bulk import BulkWeb  # noqa: E402
 from prospector.sampleweb.proc import SampleWebProcess  # noqa: E402
 
+sys.path.insert(0, str(REPO / "bench"))
+from peak_rss import LAUNCHER, Family, status_kb, watch_family  # noqa: E402
+
 GOAL = 0.85
 _ELAPSED = re.compile(r"'elapsed_time_seconds': ([0-9.]+)")
 
@@ -49,9 +52,10 @@ class Run:
     pages: int  # HTML pages fetched (robots.txt not counted)
     crawl: float  # seconds, Scrapy's elapsed_time_seconds
     command: float  # seconds, the whole process
-    peak_rss_mb: float  # the crawl process's peak resident set (os.wait4)
+    peak_rss_mb: float  # the crawl process's own peak resident set (bench/peak_rss.py)
     errors: int = 0
     crawl_peak_mb: float = 0.0  # its peak until the spider closed (before scoring)
+    child: Child | None = None  # how it was measured (the bench's own RSS, its children)
 
     @property
     def rate(self) -> float:
@@ -67,42 +71,44 @@ def load() -> str:
 class Child:
     code: int
     seconds: float
-    peak_rss_mb: float  # the whole process (os.wait4: ru_maxrss)
-    crawl_peak_mb: float  # VmHWM when Scrapy logged "Spider closed" (0: never seen)
+    peak_rss_mb: float  # the command's own peak (ru_maxrss, through bench/peak_rss.py)
+    crawl_peak_mb: float  # its VmHWM when Scrapy logged "Spider closed" (0: never seen)
     out: str
     err: str
-
-
-def _status_kb(pid: int, field: str) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith(field):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
+    # ru_maxrss of the launcher as os.wait4 here gives it: at least this process's own
+    # peak when it forked (what the benches reported before the launcher).
+    direct_peak_mb: float = 0.0
+    bench_rss_mb: float = 0.0  # this (bench) process's VmRSS when it forked the command
+    bench_hwm_mb: float = 0.0  # and its VmHWM then
+    family: Family | None = None  # the command's children (extraction workers) as seen
 
 
 def run_child(args: list[str], folder: Path) -> Child:
-    """Run one process to its end, its output in files.
+    """Run one process to its end through the launcher, its output in files.
 
-    `os.wait4` gives this child's own peak RSS (ru_maxrss, KB on Linux), which
-    RUSAGE_CHILDREN would merge with every earlier child of this process. A thread
-    also reads the child's VmHWM (its peak so far) the moment Scrapy logs
-    "Spider closed", which is the crawl's peak before the scoring that follows."""
+    The launcher (bench/peak_rss.py) gives the command's own peak RSS: os.wait4 on a
+    direct child would report at least this process's peak (Linux keeps the high-water
+    mark across exec). A thread reads the command's VmHWM (its peak so far) the moment
+    Scrapy logs "Spider closed", which is the crawl's peak before the scoring that
+    follows; another samples the command's children (extraction workers) while they live."""
     out_path, err_path = folder / "child.out", folder / "child.err"
+    report = folder / "child.rss"
+    for path in (report, Path(f"{report}.pid")):
+        path.unlink(missing_ok=True)
     crawl_peak = [0]
+    bench_rss, bench_hwm = status_kb(os.getpid(), "VmRSS:"), status_kb(os.getpid(), "VmHWM:")
     with out_path.open("w") as out, err_path.open("w") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=REPO, stdout=out, stderr=err)
+        proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(report), *args],
+                                cwd=REPO, stdout=out, stderr=err)
         done = threading.Event()
+        family = watch_family(report, done)
 
         def watch() -> None:
             with err_path.open() as log:
                 while not done.is_set():
-                    if "Spider closed" in log.read():
-                        crawl_peak[0] = _status_kb(proc.pid, "VmHWM:")
+                    if "Spider closed" in log.read() and family.pid:
+                        crawl_peak[0] = status_kb(family.pid, "VmHWM:")
                         return
                     time.sleep(0.02)
 
@@ -113,8 +119,10 @@ def run_child(args: list[str], folder: Path) -> Child:
         done.set()
         watcher.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
-    return Child(proc.returncode, elapsed, usage.ru_maxrss / 1024, crawl_peak[0] / 1024,
-                 out_path.read_text(), err_path.read_text())
+    own = int(report.read_text()) if report.exists() else 0
+    return Child(proc.returncode, elapsed, own / 1024, crawl_peak[0] / 1024,
+                 out_path.read_text(), err_path.read_text(), usage.ru_maxrss / 1024,
+                 bench_rss / 1024, bench_hwm / 1024, family)
 
 
 @dataclass
@@ -154,7 +162,7 @@ class Bench:
         for path in (db, Path(f"{db}.wal"), Path(f"{db}.lock")):
             path.unlink(missing_ok=True)
         return Run("pipeline", int(row[0]), crawl, child.seconds, child.peak_rss_mb, int(row[1]),
-                   child.crawl_peak_mb)
+                   child.crawl_peak_mb, child)
 
     def bare(self) -> Run:
         child = run_child(
@@ -163,7 +171,7 @@ class Bench:
             raise SystemExit(f"bare spider failed ({child.code}): {child.err[-1500:]}")
         stats = json.loads(child.out.strip().splitlines()[-1])
         return Run("bare", int(stats["pages"]), float(stats["elapsed"]), child.seconds,
-                   child.peak_rss_mb, int(stats["errors"]))
+                   child.peak_rss_mb, int(stats["errors"]), child=child)
 
 
 @contextmanager

@@ -20,6 +20,7 @@ and its time), which is most of what the command adds to the crawl.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import tempfile
@@ -30,13 +31,76 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from crawl import Run, bench_web, load, run_child
 
 GOAL_MB = 300.0
+GROWTH_GOAL = 1.10  # the crawl's peak at the largest size against the smallest
+WORKER_GOAL_MB = 150.0
+# The worker pool's line when it recycles or closes a worker (prospector/crawl/workers.py).
+_WORKER_LINE = re.compile(r"extraction worker (\d+) peak RSS ([0-9.]+) MB")
 
 
-def measure(size: int, pages: int, keep: Path | None = None) -> Run:
+def measure(size: int, pages: int, keep: Path | None = None,
+            extra: tuple[str, ...] = ()) -> Run:
     sites = max(1, size // pages)
     with bench_web(sites, pages) as bench:
         bench.keep = keep
-        return bench.pipeline("memory")
+        return bench.pipeline("memory", extra)
+
+
+def worker_peaks(run: Run) -> dict[int, float]:
+    """Each extraction worker's peak RSS in MB: the pool's own log line where there is
+    one, else the last VmHWM the bench's watcher read while the worker lived."""
+    assert run.child is not None
+    peaks: dict[int, float] = {}
+    if run.child.family is not None:
+        peaks.update({pid: kb / 1024 for pid, kb in run.child.family.child_peaks_kb.items()})
+    for pid, mb in _WORKER_LINE.findall(run.child.err):
+        peaks[int(pid)] = max(float(mb), peaks.get(int(pid), 0.0))
+    return peaks
+
+
+def describe(run: Run) -> list[str]:
+    """The lines printed for one size."""
+    child = run.child
+    assert child is not None and child.family is not None
+    family = child.family
+    lines = [f"{run.pages:6d} pages: crawl peak {run.crawl_peak_mb:6.0f} MB, command peak "
+             f"{run.peak_rss_mb:6.0f} MB; {run.rate:6.1f} pages/s (crawl {run.crawl:.1f} s, "
+             f"command {run.command:.1f} s, {run.errors} errors)",
+             f"        measured: bench process at fork VmRSS {child.bench_rss_mb:.0f} MB, "
+             f"VmHWM {child.bench_hwm_mb:.0f} MB; os.wait4 without the launcher would say "
+             f"{child.direct_peak_mb:.0f} MB"]
+    peaks = worker_peaks(run)
+    if peaks:
+        top = max(peaks.values())
+        lines.append(
+            f"        workers: {len(peaks)} seen ({family.most_children} at once), peaks "
+            f"{', '.join(f'{mb:.0f}' for mb in sorted(peaks.values(), reverse=True)[:8])} MB "
+            f"(max {top:.0f} MB); all processes: crawl peak + {family.most_children} x worker "
+            f"max = {run.peak_rss_mb + family.most_children * top:.0f} MB, largest sum seen "
+            f"RSS {family.total_rss_kb / 1024:.0f} MB, PSS {family.total_pss_kb / 1024:.0f} MB")
+    else:
+        lines.append(f"        workers: none (extraction inline); largest RSS seen "
+                     f"{family.total_rss_kb / 1024:.0f} MB")
+    lines.append("        crawl RSS low-high by tenth of the command's time (MB): " + " ".join(
+        f"{low:.0f}-{high:.0f}" for low, high in tenths(family.timeline)))
+    return lines
+
+
+def tenths(timeline: list[tuple[float, int]]) -> list[tuple[float, float]]:
+    """(lowest, highest) VmRSS in each tenth of the run: the floor that a growing state
+    raises, and the write path's passing peaks above it."""
+    if not timeline:
+        return []
+    end = timeline[-1][0] or 1.0
+    slots: list[list[float]] = [[] for _ in range(10)]
+    for seconds, kb in timeline:
+        slots[min(9, int(10 * seconds / end))].append(kb / 1024)
+    return [(min(slot), max(slot)) for slot in slots if slot]
+
+
+def save_timeline(run: Run, folder: Path) -> None:
+    assert run.child is not None and run.child.family is not None
+    lines = [f"{s:.2f},{kb}" for s, kb in run.child.family.timeline]
+    (folder / f"timeline-{run.pages}.csv").write_text("seconds,vmrss_kb\n" + "\n".join(lines))
 
 
 def rescore_alone(db: Path) -> str:
@@ -66,7 +130,12 @@ def main() -> None:
                         help="keep each crawl's DB in DIR (memory-SIZE.duckdb) to re-score")
     parser.add_argument("--rescore", type=Path, nargs="+", metavar="DB",
                         help="measure the scoring alone on these DBs (from --keep)")
+    parser.add_argument("--timeline", type=Path, metavar="DIR",
+                        help="write each crawl's VmRSS every 0.25 s to DIR/timeline-PAGES.csv")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="passed to `prospector crawl --workers N` (0: inline)")
     args = parser.parse_args()
+    extra = ("--workers", str(args.workers)) if args.workers is not None else ()
     if args.rescore:
         print(load(), flush=True)
         for db in args.rescore:
@@ -77,20 +146,38 @@ def main() -> None:
     print(load(), flush=True)
     runs: list[Run] = []
     for size in sizes:
-        run = measure(size, args.pages, args.keep)
+        run = measure(size, args.pages, args.keep, extra)
         runs.append(run)
-        print(f"{run.pages:6d} pages: crawl peak {run.crawl_peak_mb:6.0f} MB, command peak "
-              f"{run.peak_rss_mb:6.0f} MB; {run.rate:6.1f} pages/s (crawl {run.crawl:.1f} s, "
-              f"command {run.command:.1f} s, {run.errors} errors)", flush=True)
-    first, last = runs[0], runs[-1]
-    if len(runs) > 1:
-        print(f"ratio {last.pages}/{first.pages} pages: crawl peak "
-              f"{last.crawl_peak_mb / first.crawl_peak_mb:.2f}, command peak "
-              f"{last.peak_rss_mb / first.peak_rss_mb:.2f}")
-    print(f"goal <= {GOAL_MB:.0f} MB at {last.pages} pages: crawl "
-          f"{'met' if last.crawl_peak_mb <= GOAL_MB else 'NOT met'}, command "
-          f"{'met' if last.peak_rss_mb <= GOAL_MB else 'NOT met'}")
+        if args.timeline:
+            save_timeline(run, args.timeline)
+        print("\n".join(describe(run)), flush=True)
+    print("\n".join(goal_lines(runs)))
     print(load())
+
+
+def goal_lines(runs: list[Run]) -> list[str]:
+    first, last = runs[0], runs[-1]
+    lines = [f"goal: crawl process <= {GOAL_MB:.0f} MB at {last.pages} pages: crawl peak "
+             f"{last.crawl_peak_mb:.0f} MB {_met(last.crawl_peak_mb <= GOAL_MB)}, command peak "
+             f"{last.peak_rss_mb:.0f} MB {_met(last.peak_rss_mb <= GOAL_MB)}"]
+    if len(runs) > 1:
+        growth = last.crawl_peak_mb / first.crawl_peak_mb
+        lines.append(f"goal: growth {first.pages} -> {last.pages} pages <= "
+                     f"{100 * (GROWTH_GOAL - 1):.0f} %: crawl peak {100 * (growth - 1):+.1f} % "
+                     f"{_met(growth <= GROWTH_GOAL)} (command peak "
+                     f"{100 * (last.peak_rss_mb / first.peak_rss_mb - 1):+.1f} %)")
+    peaks = [mb for run in runs for mb in worker_peaks(run).values()]
+    if peaks:
+        lines.append(f"goal: each extraction worker <= {WORKER_GOAL_MB:.0f} MB: max "
+                     f"{max(peaks):.0f} MB over {len(peaks)} workers "
+                     f"{_met(max(peaks) <= WORKER_GOAL_MB)}")
+    else:
+        lines.append("goal: each extraction worker <= 150 MB: no worker process ran")
+    return lines
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import feedparser
 import pytest
 from lxml import etree
 
+from bench.peak_rss import run_measured
 from prospector.crawl.feeds import ENGINE_FEED_PATHS, main_feed
 from prospector.extract.feeds import MAX_FEED_BYTES, MAX_ITEMS, read_feed
 from prospector.sampleweb.feeds import (
@@ -30,7 +31,6 @@ from prospector.sampleweb.feeds import FeedPost as SamplePost
 from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
 from tests.conftest import REPO
-from tests.peak_rss import run_measured
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 POSTS = [SamplePost(f"http://b.test/p/{i}", f"http://b.test/p/{i}", f"Post {i}",

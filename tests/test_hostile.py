@@ -21,13 +21,13 @@ import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
+from bench.peak_rss import run_measured
 from prospector.crawl.middlewares import guard
 from prospector.crawl.middlewares.guard import AddressGuard
 from prospector.sampleweb import hostile
 from prospector.sampleweb.proc import SampleWebProcess
 from prospector.store.db import Store
 from tests.conftest import REPO, store_earlier_run
-from tests.peak_rss import run_measured
 
 MAX_PAGES = 6
 TIME_BUDGET_S = 120.0
@@ -50,7 +50,7 @@ class Crawl:
 def _run(args: list[str], out_dir: Path) -> tuple[int, str, str, float, float]:
     """Run `prospector ARGS`; (code, stdout, stderr, seconds, the process's peak RSS MB).
 
-    Measured through tests/peak_rss.py's launcher: a child pytest forks itself would
+    Measured through bench/peak_rss.py's launcher: a child pytest forks itself would
     report pytest's own peak too."""
     env = dict(os.environ)
     env.pop("PYTHONWARNINGS", None)
