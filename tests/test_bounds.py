@@ -84,15 +84,18 @@ def test_suspect(name: str, markup: str, expected: bool) -> None:
     ("open formatting at the cap", _open_formatting(FORMATTING_CAP), ()),
     ("open formatting past the cap", _open_formatting(FORMATTING_CAP + 1), ("formatting",)),
     ("closed formatting, many", _page("<b id=1>a</b><i>b</i>" * 3_000), ()),
-    ("misnested formatting", _misnested(2_000), ("depth", "formatting")),
+    ("misnested formatting", _misnested(2_000), ("formatting",)),
 ])
-def test_over_caps_and_cap_markup_agree(name: str, markup: str,
+def test_cap_markup_and_the_estimates(name: str, markup: str,
                                         expected: tuple[str, ...]) -> None:
     data = markup.encode()
-    assert bounds.over_caps(data.lower()) == expected, name
     capped, tripped = bounds.cap_markup(data)
     assert tripped == expected, name
     assert (capped is data) is (not expected)
+    # The gate's estimates may name more (a start tag the formatting cap drops is not
+    # counted in the depth when capping), never fewer.
+    over = bounds.over_caps(data.lower())
+    assert set(expected) <= set(over) and bool(over) is bool(expected), (name, over)
 
 
 def _ancestors(node: LexborNode) -> list[LexborNode]:
@@ -145,7 +148,11 @@ _HOSTILE = {
     "100,000 attributes": (hostile.parser_bomb("attributes.test"), "keeper@attributes.test",
                            ("attributes",)),
     "2,000 misnested formatting elements": (hostile.parser_bomb("misnested.test"),
-                                            "keeper@misnested.test", ("depth", "formatting")),
+                                            "keeper@misnested.test", ("formatting",)),
+    # Left open in a block, they are cloned into each of the 20,000 blocks after it.
+    "2,000 open formatting elements, then 20,000 blocks": (_page(
+        "<div>" + "".join(f"<b id=f{i}>" for i in range(2_000)) + "</div>"
+        + "<div>honey</div>" * 20_000).encode(), "keeper@bees.test", ("formatting",)),
 }
 
 

@@ -44,12 +44,15 @@ from typing import Final
 # corpus (tests/test_bounds.py prints them) the highest estimates are depth 411 (375 of
 # it Word's <w:LsdException/> tags in a conditional comment; the real trees' deepest
 # element is at 68), 40 attributes on one element and 48 formatting elements open.
-# Each cap is several times that, and low enough that a capped page parses in well
-# under a second: depth 1,024 (a page nested that deep all along costs ≈ 2.5 µs a
-# start tag), 512 attributes (≈ 0.4 ms an element), 256 open formatting elements.
+# Each cap is over twice that, and low enough that a capped page parses in well under a
+# second: depth 1,024 (a page nested that deep all along costs ≈ 2.5 µs a start tag),
+# 512 attributes (≈ 0.4 ms an element), 128 open formatting elements. (Those still open
+# when a block closes are cloned into every later block: ≈ 0.3 µs each, so 128 of them
+# and 20,000 blocks, 240 KB, cost 0.65 s; 256 cost 1.9 s. Only the deadline bounds
+# that product on a bigger page.)
 DEPTH_CAP: Final = 1024
 ATTRIBUTE_CAP: Final = 512
-FORMATTING_CAP: Final = 256
+FORMATTING_CAP: Final = 128
 
 # The window the gate reads every _STRIDE bytes, and what makes one suspect: this many
 # tags in it with fewer than one end tag in 8 (a table whose cells omit their end tags
@@ -187,34 +190,40 @@ class _Capper:
         self.tripped: set[str] = set()
 
     def drops(self, name: bytes) -> bool:
-        """Whether the tag named `name` ('div', '/div') is dropped."""
+        """Whether the tag named `name` ('div', '/div') is dropped. The depth counts the
+        start tags the depth cap drops (so that their end tags go too), not those the
+        formatting cap drops (whose end tags it matches itself)."""
         step = _DEPTH[name]
         if step > 0:
-            self.depth += 1
-            if self.depth > DEPTH_CAP:
+            if self.depth >= DEPTH_CAP:
+                self.depth += 1
                 self.tripped.add("depth")
                 return True
+            if _FORMAT.get(name, 0) > 0 and self._drops_formatting_start(name):
+                return True
+            self.depth += 1
         elif step < 0:
-            deeper = self.depth > DEPTH_CAP
+            if self.depth > DEPTH_CAP:
+                self.depth -= 1
+                return True
+            if _FORMAT.get(name, 0) < 0 and self._drops_formatting_end(name[1:]):
+                return True
             self.depth = max(0, self.depth - 1)
-            if deeper:
-                return True
-        return self._drops_formatting(name)
+        return False
 
-    def _drops_formatting(self, name: bytes) -> bool:
-        step = _FORMAT.get(name, 0)
-        if step > 0:
-            if self.open_formatting >= FORMATTING_CAP:
-                self.dropped_formatting[name] = self.dropped_formatting.get(name, 0) + 1
-                self.tripped.add("formatting")
-                return True
-            self.open_formatting += 1
-        elif step < 0:
-            start = name[1:]
-            if self.dropped_formatting.get(start, 0) > 0:
-                self.dropped_formatting[start] -= 1
-                return True
-            self.open_formatting = max(0, self.open_formatting - 1)
+    def _drops_formatting_start(self, name: bytes) -> bool:
+        if self.open_formatting >= FORMATTING_CAP:
+            self.dropped_formatting[name] = self.dropped_formatting.get(name, 0) + 1
+            self.tripped.add("formatting")
+            return True
+        self.open_formatting += 1
+        return False
+
+    def _drops_formatting_end(self, name: bytes) -> bool:
+        if self.dropped_formatting.get(name, 0) > 0:
+            self.dropped_formatting[name] -= 1
+            return True
+        self.open_formatting = max(0, self.open_formatting - 1)
         return False
 
 
