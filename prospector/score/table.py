@@ -15,6 +15,7 @@ import json
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import date
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from prospector.score import factors as f
@@ -56,8 +57,10 @@ def registration_factor(is_open: Any) -> Factor:
             f.registration(is_open))
 
 
-def _number(x: float) -> str:
-    """A number as json.dumps writes it."""
+def _json(x: Any) -> str:
+    """`x` as json.dumps writes it (a str through the same C encoder, ASCII-escaped)."""
+    if type(x) is str:
+        return encode_basestring_ascii(x)
     return float.__repr__(x) if type(x) is float and math.isfinite(x) else json.dumps(x)
 
 
@@ -66,16 +69,41 @@ def entry(name: str, raw: Any, value: float, weight: float, scale: float, share:
     """One factor of a breakdown as JSON text (`"name": {...}`) and its points: what
     score._weighted makes of it, as json.dumps writes it."""
     points = round(value * weight * scale * share, 2)
-    text = (f'{json.dumps(name)}: {{"raw": {json.dumps(raw)}, "value": {_number(round(value, 4))}'
-            f', "weight": {_number(weight)}, "points": {_number(points)}')
+    text = (f'{_json(name)}: {{"raw": {_json(raw)}, "value": {_json(round(value, 4))}'
+            f', "weight": {_json(weight)}, "points": {_json(points)}')
     if scale < 1.0:
-        text += f', "gate": {_number(round(scale, 4))}'
+        text += f', "gate": {_json(round(scale, 4))}'
+    return text + "}", points
+
+
+# The factors that differ site by site; the others take few distinct values in a crawl.
+VARYING = frozenset({"relevance", "authority"})
+
+
+def _varying(name: str, raw: Any, value: float, weight: float, scale: float, share: float
+             ) -> tuple[str, float]:
+    """entry() of relevance or authority, which differ site by site: the same text made
+    with fewer steps for what they hold (floats, and a str raw for authority)."""
+    if type(raw) is float and math.isfinite(raw):
+        written = float.__repr__(raw)
+    elif type(raw) is str:
+        written = encode_basestring_ascii(raw)
+    else:
+        return entry(name, raw, value, weight, scale, share)
+    if type(value) is not float or type(weight) is not float or type(scale) is not float \
+            or not math.isfinite(value * weight * scale * share):
+        return entry(name, raw, value, weight, scale, share)
+    points = round(value * weight * scale * share, 2)
+    text = (f'"{name}": {{"raw": {written}'
+            f', "value": {round(value, 4)!r}, "weight": {weight!r}, "points": {points!r}')
+    if scale < 1.0:
+        text += f', "gate": {round(scale, 4)!r}'
     return text + "}", points
 
 
 class _Memo:
     """A function's results by argument, for one scoring. The arguments' types are part
-    of the key: 1, 1.0 and True are equal, but json.dumps writes them apart."""
+    of the key: 1, 1.0 and True are equal, but an f-string writes them apart."""
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.fn = fn
@@ -94,11 +122,13 @@ class ScoreTable:
 
     def __init__(self, weights: Mapping[str, Mapping[str, float]], today: date,
                  groups: int) -> None:
-        self.jv, self.community = dict(weights["jv"]), dict(weights["community"])
+        self.weights = (tuple(weights["jv"].items()), tuple(weights["community"].items()))
         self.kind_shares = weights.get("jv_kinds", JV_KIND_WEIGHTS)
         self.activity_shares = weights.get("activity") or ACTIVITY_SHARES
         self.today, self.groups = today, groups
-        self.entry = _Memo(entry)
+        # Entries of the other factors by (name, raw, value, weight, gate, share): their
+        # raws are strings and their values floats, so equal keys write equal text.
+        self.made: dict[tuple[Any, ...], tuple[str, float]] = {}
         self.reach = _Memo(reachability_factor)
         self.open = _Memo(openness_factor)
         self.audience = _Memo(audience_factor)
@@ -125,17 +155,22 @@ class ScoreTable:
             "registration": self.register(site.get("registration_open")),
         }
 
-    def _weighted(self, values: Mapping[str, Factor], weights: Mapping[str, float],
-                  gate: float, share: float) -> tuple[float, str]:
-        parts, total = [], 0.0
-        for name, weight in weights.items():
+    def _weighted(self, which: int, values: Mapping[str, Factor], gate: float,
+                  share: float) -> tuple[float, str]:
+        parts, total, made = [], 0.0, self.made
+        for name, weight in self.weights[which]:
             raw, value = values[name]
-            # Relevance and authority differ site by site: kept, they would only fill memory.
-            make = entry if name in ("relevance", "authority") else self.entry
-            text, points = make(name, raw, value, weight,
-                                1.0 if name == "relevance" else gate, share)
+            if name in VARYING:
+                text, points = _varying(name, raw, value, weight,
+                                        1.0 if name == "relevance" else gate, share)
+            else:
+                key = (name, raw, value, weight, gate, share)
+                found = made.get(key)
+                if found is None:
+                    found = made[key] = entry(name, raw, value, weight, gate, share)
+                text, points = found
             parts.append(text)
-            total += points
+            total += points  # in the weights' order, as score._weighted sums them
         return min(100.0, round(total, 2)), "{" + ", ".join(parts) + "}"
 
     def score(self, site: Mapping[str, Any], values: Mapping[str, Factor]
@@ -147,9 +182,9 @@ class ScoreTable:
         kind = str(site.get("kind") or "other")
         shares = self.kind_shares
         jv_share = shares.get(kind, shares.get("other", 1.0)) if ok else 0.0
-        jv, jv_text = self._weighted(values, self.jv, gate, jv_share)
+        jv, jv_text = self._weighted(0, values, gate, jv_share)
         community, community_text = self._weighted(
-            values, self.community, gate, 1.0 if ok and kind in COMMUNITY_KINDS else 0.0)
+            1, values, gate, 1.0 if ok and kind in COMMUNITY_KINDS else 0.0)
         if jv >= community:
             return jv, jv_text, jv, jv_text, community, community_text
         return community, community_text, jv, jv_text, community, community_text
