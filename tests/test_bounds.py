@@ -6,6 +6,7 @@ real corpus, where no cap may ever trip."""
 from __future__ import annotations
 
 import time
+import urllib.request
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -13,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from prospector.extract import bounds, extract_page
 from prospector.extract.bounds import ATTRIBUTE_CAP, DEPTH_CAP, FORMATTING_CAP
 from prospector.sampleweb import hostile
+from prospector.sampleweb.proc import SampleWebProcess
 from tests._corpus import corpus_pages
 
 CONTACT = '<p>Write to <a href="mailto:keeper@bees.test">keeper@bees.test</a></p>'
@@ -167,6 +169,23 @@ def test_hostile_page_extracts_capped_within_the_deadline(name: str) -> None:
     assert facts.capped == caps
     assert email in {c.value for c in facts.contacts}
     assert facts.title.startswith("Beekeeping") or facts.title == "Bees"
+
+
+def test_the_hostile_web_serves_the_parser_bombs() -> None:
+    """Through the sample web as a crawl asks it (the server as its proxy): the index
+    links each bomb host, and each answers its page, whose extraction is capped."""
+    with SampleWebProcess(hostile=True) as web:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": web.url}))
+        with opener.open("http://hostile.test/", timeout=30) as answer:
+            index = answer.read().decode()
+        for host, email in hostile.PARSER_CONTACTS.items():
+            assert f'href="http://{host}/"' in index
+            with opener.open(f"http://{host}/", timeout=60) as answer:
+                body = answer.read()
+                kind = answer.headers.get("Content-Type", "")
+            assert body == hostile.parser_bomb(host) and kind.startswith("text/html")
+            facts = extract_page(f"http://{host}/", body, kind)
+            assert facts.capped and email in {c.value for c in facts.contacts}
 
 
 def test_a_page_within_the_caps_is_not_marked() -> None:
