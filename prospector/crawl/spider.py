@@ -51,6 +51,12 @@ def seed_priority(candidate: Candidate, order: int, total: int) -> float:
     return round(8.0 - 3.0 * order / max(1, total), 4)
 
 
+def page_note(facts: PageFacts) -> str:
+    """What a stored page's `error` says of a page read in its capped form (issue 23):
+    it was not dropped, but what lay past the caps was not read."""
+    return f"parser_capped: {','.join(facts.capped)}" if facts.capped else ""
+
+
 class ProspectSpider(scrapy.Spider):
     name = "prospect"
 
@@ -122,6 +128,9 @@ class ProspectSpider(scrapy.Spider):
             stats.set_value("prospector/extract/timeouts", pool.timeouts)
             stats.set_value("prospector/extract/failures", pool.failures)
             stats.set_value("prospector/extract/worker_peak_rss_mb", round(pool.peak_mb, 1))
+        if pool.slowest:
+            self.logger.info("slowest extractions (CPU s): %s", ", ".join(
+                f"{url} {seconds:.3f}" for seconds, url in sorted(pool.slowest, reverse=True)))
 
     async def _extract(self, response: Response, site: str, content_type: str) -> PageResult:
         job = PageJob(response.url, response.body, content_type, site)
@@ -279,7 +288,7 @@ class ProspectSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC).isoformat(),
             etag=(response.headers.get("ETag") or b"").decode("latin-1"),
             last_modified=(response.headers.get("Last-Modified") or b"").decode("latin-1"),
-            error=result.error,
+            error=result.error or page_note(facts),
         )
         for item in self._after_page(response, site, facts, result.letter, feed, start):
             yield item

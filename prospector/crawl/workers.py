@@ -32,6 +32,7 @@ processes and gets a `PageResult` back as a Deferred:
 
 from __future__ import annotations
 
+import heapq
 import logging
 import multiprocessing
 import os
@@ -64,6 +65,7 @@ CLOSE_SECONDS = 5.0
 _START_METHOD = "forkserver"
 _PRELOAD = ["prospector.extract.page_job"]
 
+SLOWEST_KEPT = 10  # the slowest pages' CPU times the crawl's log names at its end
 TIMEOUT = "extraction_timeout"
 FAILED = "extraction_failed"
 
@@ -86,6 +88,14 @@ class PoolStats:
     errors: int = 0
     started: int = 0  # worker processes started (recycled and replaced included)
     peaks_mb: dict[int, float] = field(default_factory=dict)  # worker pid -> peak RSS
+    slowest: list[tuple[float, str]] = field(default_factory=list)  # (CPU s, URL), a heap
+
+    def note_time(self, seconds: float, url: str) -> None:
+        """Keep the SLOWEST_KEPT slowest pages read (the crawl logs them at its end)."""
+        if len(self.slowest) < SLOWEST_KEPT:
+            heapq.heappush(self.slowest, (seconds, url))
+        elif seconds > self.slowest[0][0]:
+            heapq.heapreplace(self.slowest, (seconds, url))
 
     @property
     def peak_mb(self) -> float:
@@ -175,6 +185,8 @@ class ExtractionPool:
                 self.stats.failures += 1
             elif result.error:
                 self.stats.errors += 1
+            else:
+                self.stats.note_time(result.cpu_seconds, result.facts.url)
         self._call(done.callback, result)
 
     def _worker_started(self) -> None:

@@ -175,5 +175,5 @@ def _extract(url: str, domain: str, body: bytes | str, content_type: str,
         extras=extras,
         kind_signs=tuple(sorted(evidence.signs)),
         hubs=find_hubs(url, doc),
-        capped=capped,
+        capped=(*capped, "links") if doc.anchors_capped else capped,
     )

@@ -57,6 +57,14 @@ def bucket_query(found: frozenset[bytes] | None) -> str:
                      selector not in ELEMENT_OPENERS)
 # The bucketed elements whose text is never read as the page's text (dom.EMAIL_SKIP_TAGS).
 _HIDDEN = frozenset(EMAIL_SKIP_TAGS)
+# Anchors a page's readers resolve at most (issue 23). Each costs a registered-domain
+# lookup (≈ 10 µs: the public suffix list), so the sample web's flood page (100,000
+# links, each to a domain of its own, 5.8 MB) took 1.5-2.1 s of CPU, around the crawl's
+# 2 s extraction deadline: stored whole on one run, timed out on the next. No real page
+# needs more: the busiest of the 488 pages in ../shared/corpus holds 738, and a
+# directory past this many is a link farm the graph learns nothing more from. A page
+# past the cap is read with its first MAX_ANCHORS anchors and recorded as capped.
+MAX_ANCHORS = 20_000
 # Elements the readers want by their attributes, found by one more query (each query
 # walks the whole tree: ≈ 150 µs a page) and sorted out in Python (see `Marked`):
 # values with an '@' in the attributes the email reader weighs (EMAIL_ATTRIBUTES),
@@ -314,9 +322,15 @@ class Doc:
         if self._resolved_anchors is None:
             known, target = self._resolved, self.target
             self._resolved_anchors = [
-                (el, href, *(known.get(href) or target(href))) for el, href in self.anchors
+                (el, href, *(known.get(href) or target(href)))
+                for el, href in self.anchors[:MAX_ANCHORS]
             ]
         return self._resolved_anchors
+
+    @property
+    def anchors_capped(self) -> bool:
+        """Whether the page holds more anchors than its readers read (MAX_ANCHORS)."""
+        return len(self.anchors) > MAX_ANCHORS
 
     def non_web_anchors(self) -> list[tuple[Node, str]]:
         """(element, href) of the anchors that are no web link: mailto:, tel:,
