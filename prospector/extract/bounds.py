@@ -2,11 +2,13 @@
 lexbor's tree builder take minutes (issue 23).
 
 lexbor's parse (not our tree walks: `extract_page` took what the bare parse took) grows
-with the square of three things a page can have without bound:
+with the square of three things a page can have without bound (CPU times here; issue 23
+measured 69 s and 87 s for the first two bombs):
 - nesting depth: each start tag checks scope down the whole stack of open elements;
-  100,000 nested <div>s took 69 s, 30,000 took 1.9 s, 16,000 took 0.31 s;
+  extract_page on 100,000 nested <div>s took 23.7 s, on 30,000 1.7 s; the parse of
+  16,000 0.31 s;
 - attributes of one element: each attribute is checked against every earlier one for a
-  duplicate name; 100,000 took 87 s, 20,000 took 0.89 s, 5,000 took 0.03 s;
+  duplicate name; 100,000 took 51.5 s, 20,000 0.9 s, 5,000 0.03 s;
 - formatting elements left open (<b>, <i>, <font>... with attributes, which the
   "Noah's Ark" clause does not merge): each misnested end tag runs the adoption agency
   algorithm, which clones the open ones; 2,000 `<b id=N><p>` then 2,000 `</b>` built
@@ -62,7 +64,7 @@ _WINDOW: Final = 256
 _STRIDE: Final = 4096
 _WINDOW_TAGS: Final = 16
 _LONG_TAG: Final = 1024
-# Smaller pages cannot hold any costly shape (8 KB of nested <div> cost ≈ 1 ms).
+# Smaller pages cannot hold any costly shape (8 KB of nested <div>s parse in ≈ 5 ms).
 _MIN_BYTES: Final = 8192
 
 # Elements that never hold others (void), and elements whose end tag is optional and
