@@ -7,7 +7,7 @@ misnested.test) plus 30,000 nested <div>s. "unbounded" is extract_page with the
 pre-pass switched off, as it was before; it takes minutes on the biggest pages, so
 `--bounded-only` leaves it out.
 
-    .venv/bin/python bench/bounds.py [--bounded-only]
+    .venv/bin/python bench/bounds.py [--bounded-only] [--paired ROUNDS]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import prospector.extract as extract
 from prospector.extract import bounds
+from prospector.models import PageFacts
 from prospector.sampleweb import hostile
 
 
@@ -36,7 +37,7 @@ def pages() -> dict[str, tuple[bytes, str]]:
     return {**found, "30,000 nested <div>s": (nested, "keeper@nested.test")}
 
 
-def timed(body: bytes) -> tuple[float, extract.PageFacts]:
+def timed(body: bytes) -> tuple[float, PageFacts]:
     started = time.process_time()
     facts = extract.extract_page("http://bees.test/", body, "text/html; charset=utf-8")
     return time.process_time() - started, facts
@@ -59,10 +60,34 @@ def gate_cost(rounds: int = 5) -> str:
             f" {rounds}), {suspects} pages suspect, {capped} capped")
 
 
+def paired_cost(rounds: int) -> str:
+    """extract_page over the corpus with the pre-pass and without it, each page timed
+    both ways back to back (the order alternating by round), best of `rounds`, CPU."""
+    from bench_extract import default_corpus, load_pages
+
+    pages = load_pages(default_corpus())
+    best = {"with": [float("inf")] * len(pages), "without": [float("inf")] * len(pages)}
+    ways = [("with", bounds.bound_markup), ("without", lambda *_a, **_k: (None, ()))]
+    for round_ in range(rounds):
+        for i, (url, body) in enumerate(pages):
+            for way, gate in ways if round_ % 2 == 0 else ways[::-1]:
+                with mock.patch.object(extract, "bound_markup", gate):
+                    started = time.process_time()
+                    extract.extract_page(url, body, "text/html")
+                    best[way][i] = min(best[way][i], time.process_time() - started)
+    with_, without = (sum(best[w]) / len(pages) * 1e6 for w in ("with", "without"))
+    return (f"corpus extract_page, paired, best of {rounds}: with the pre-pass {with_:,.0f}"
+            f" µs/page, without {without:,.0f} µs/page ({with_ - without:+.0f} µs,"
+            f" x{with_ / without:.3f})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bounded-only", action="store_true",
                         help="leave out the unbounded parse (minutes on the biggest pages)")
+    parser.add_argument("--paired", type=int, default=0, metavar="ROUNDS",
+                        help="also time extract_page over the corpus with and without the "
+                             "pre-pass, paired, best of ROUNDS")
     args = parser.parse_args(argv)
     for name, (body, email) in pages().items():
         seconds, facts = timed(body)
@@ -75,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             line += f"; unbounded {unbounded:.2f} s CPU"
         print(line, flush=True)
     print(gate_cost(), flush=True)
+    if args.paired:
+        print(paired_cost(args.paired), flush=True)
     return 0
 
 

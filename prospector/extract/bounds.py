@@ -5,10 +5,10 @@ lexbor's parse (not our tree walks: `extract_page` took what the bare parse took
 with the square of three things a page can have without bound (CPU times here; issue 23
 measured 69 s and 87 s for the first two bombs):
 - nesting depth: each start tag checks scope down the whole stack of open elements;
-  extract_page on 100,000 nested <div>s took 23.7 s, on 30,000 1.7 s; the parse of
+  extract_page on 100,000 nested <div>s took 22-24 s, on 30,000 1.5-1.7 s; the parse of
   16,000 0.31 s;
 - attributes of one element: each attribute is checked against every earlier one for a
-  duplicate name; 100,000 took 51.5 s, 20,000 0.9 s, 5,000 0.03 s;
+  duplicate name; 100,000 took 39-52 s, 20,000 0.9 s, 5,000 0.03 s;
 - formatting elements left open (<b>, <i>, <font>... with attributes, which the
   "Noah's Ark" clause does not merge): each misnested end tag runs the adoption agency
   algorithm, which clones the open ones; 2,000 `<b id=N><p>` then 2,000 `</b>` built

@@ -278,7 +278,7 @@ async def _longline(request: web.Request, path: str) -> web.StreamResponse:
 
 # -- parser bombs (issue 23): markup whose parse takes lexbor seconds to minutes --------
 # (extract_page's CPU time on each page without extract.bounds, printed by
-# bench/bounds.py: 23.7 s, 51.5 s and 1.03 s here; issue 23 measured 69 s and 87 s on
+# bench/bounds.py: 22-24 s, 39-52 s and 0.8-1.0 s here; issue 23 measured 69 s and 87 s on
 # pages like the first two, and 3 s on another misnesting.)
 NESTED_DIVS = 100_000  # 1.1 MB
 MANY_ATTRIBUTES = 100_000  # on one element, 1.4 MB
