@@ -200,7 +200,7 @@ def cmd_sampleweb(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from prospector.distributed.coordinator import run_worker
 
-    prefix = run_worker(args.redis, args.job, args.log_level)
+    prefix = run_worker(args.redis, args.job, args.log_level, args.workers)
     print(f"worker done: {prefix}")
     return ExitCode.OK
 

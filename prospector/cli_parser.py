@@ -92,7 +92,7 @@ def _add_crawl(sub: _Sub) -> None:
     crawl.add_argument("--allow-private", action="store_true",
                        help="let requests reach loopback, private, link-local and multicast "
                        "addresses (refused by default)")
-    crawl.add_argument("--workers", type=int, metavar="N",
+    crawl.add_argument("--workers", type=_extraction_workers, metavar="N",
                        help="extraction processes (default: one a core; 0: inline, "
                        "for debugging)")
     crawl.add_argument("--extract-deadline", type=float, metavar="SECONDS",
@@ -192,6 +192,9 @@ def _add_operations(sub: _Sub) -> None:
                             "server (started by `prospector crawl --redis`)")
     worker.add_argument("--redis", metavar="URL", required=True)
     worker.add_argument("--job", help="the job's Redis key prefix (default: the current job)")
+    worker.add_argument("--workers", type=_extraction_workers, metavar="N",
+                        help="extraction processes on this machine (default: the job's, "
+                        "else one a core of this machine; 0: inline)")
     worker.add_argument("--log-level", default="WARNING",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
@@ -214,6 +217,16 @@ def _add_operations(sub: _Sub) -> None:
     contacted.add_argument("--cooldown-days", type=_positive, metavar="N",
                            help="days a contacted site stays out of the to-contact lists "
                            "(stored in the DB; 90 until set)")
+
+
+def _extraction_workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 256: {text}")
+    return value
 
 
 def _positive_float(text: str) -> float:

@@ -13,6 +13,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -256,3 +257,36 @@ def _alive(pid: int) -> bool:
 def test_deferreds_are_twisted_ones() -> None:
     pool = ExtractionPool(0)
     assert isinstance(pool.submit(job()), defer.Deferred)
+
+
+@pytest.mark.parametrize(("flags", "toml", "expected"), [
+    ({}, "", -1),  # the cores of the machine the crawl runs on, resolved there
+    ({"workers": 0}, "", 0),
+    ({}, "[extract]\nworkers = 3\ndeadline = 0.5\n", 3),
+    ({"workers": 1}, "[extract]\nworkers = 3\n", 1),  # the flag wins
+])
+def test_the_pool_size_travels_from_flags_and_file_to_the_crawl(
+        tmp_path: Path, flags: dict[str, Any], toml: str, expected: int) -> None:
+    from prospector.config.model import Config
+    from prospector.config.scrapy import CrawlSettings, build_settings
+
+    config_file = tmp_path / "c.toml"
+    config_file.write_text(toml)
+    config = Config.from_sources({"keyword": "bees", "db_path": tmp_path / "d.duckdb",
+                                  "seeds_path": None, **flags}, config_file, {})
+    job = CrawlSettings.from_settings(build_settings(config))
+    assert job.workers == expected
+    assert job.extract_deadline == (0.5 if "deadline" in toml else 2.0)
+
+
+@pytest.mark.parametrize("toml", ["[extract]\nworkers = -2\n", "[extract]\ndeadline = 0\n",
+                                  "[extract]\nworkers = 'many'\n"])
+def test_a_bad_pool_setting_is_one_line(tmp_path: Path, toml: str) -> None:
+    from prospector.config.model import Config
+    from prospector.errors import InputError
+
+    config_file = tmp_path / "c.toml"
+    config_file.write_text(toml)
+    with pytest.raises(InputError, match=r"workers|deadline"):
+        Config.from_sources({"keyword": "bees", "db_path": tmp_path / "d.duckdb"},
+                            config_file, {})

@@ -104,9 +104,12 @@ def _publish(server: redis.Redis, config: Config, fetch_log: bool) -> tuple[Plan
     return plan, prefix
 
 
-def run_worker(redis_url: str, job: str | None = None, log_level: str | None = None) -> str:
+def run_worker(redis_url: str, job: str | None = None, log_level: str | None = None,
+               extract_workers: int | None = None) -> str:
     """An extra worker for the job running on this Redis (the current one unless `job`
-    names another); returns the job's prefix when the crawl rests."""
+    names another); returns the job's prefix when the crawl rests. Its extraction runs
+    in `extract_workers` processes (prospector.crawl.workers) when given, else as the
+    job says (by default one a core of this machine)."""
     server = connect(redis_url)
     try:
         published = read_job(server, job)
@@ -115,6 +118,8 @@ def run_worker(redis_url: str, job: str | None = None, log_level: str | None = N
     config = published.config
     if log_level:
         config = replace(config, log_level=log_level)
+    if extract_workers is not None:
+        config = replace(config, workers=extract_workers)
     settings = build_settings(config)
     job_settings(settings, redis_url, published.prefix, published.fetch_log)
     start_spider(settings, keyword=config.keyword, candidates=[], keywords=config.keywords,
