@@ -295,7 +295,7 @@ def site_contacts(doc: Doc, found: list[tuple[str, str]],
             continue
         if address in makers or _vendor_boilerplate(doc, host, domain):
             continue
-        if method != "structured":
+        if method != "structured" and len(credits) < MAX_CREDIT_LOOKUPS:
             credit = credits.get(address)
             if credit is None:
                 credit = credits[address] = _credit_line(doc.lower(), address)
@@ -303,6 +303,13 @@ def site_contacts(doc: Doc, found: list[tuple[str, str]],
                 continue
         out.append((address, method))
     return out
+
+
+# Addresses a page's credit lines are looked for: each look reads the markup once, so a
+# page of thousands of (disguised) addresses took time growing with their square (6,000
+# took 1 s of CPU, 40,000 took 87 s: issue 23). A theme's credit is one address near the
+# top or the foot of a page; past this many addresses the page is a list, not a theme.
+MAX_CREDIT_LOOKUPS = 64
 
 
 def find_emails(
