@@ -51,6 +51,19 @@ _STORED_LINKS = """
     WHERE source_url IN (SELECT unnest(?::VARCHAR[]))
 """
 
+# Candidates: which of their sites, and which of this run's discoveries, are stored; a
+# stored site seen again gets this run, this time and the URL it was found at.
+_STORED_SITES = "SELECT domain FROM sites WHERE domain IN (SELECT unnest(?::VARCHAR[]))"
+_STORED_DISCOVERIES = """
+    SELECT domain FROM discoveries
+    WHERE run_id = ? AND domain IN (SELECT unnest(?::VARCHAR[]))
+"""
+_SITES_SEEN_AGAIN = """
+    UPDATE sites SET last_run = ?, last_seen = ?, url = v.url
+    FROM (SELECT unnest(?::VARCHAR[]) AS domain, unnest(?::VARCHAR[]) AS url) v
+    WHERE sites.domain = v.domain
+"""
+
 # A page fetched again replaces what was stored of it (its site stays).
 _UPDATE_PAGES = """
     UPDATE pages SET run_id = v.run_id, status = v.status, content_type = v.content_type,
@@ -275,18 +288,26 @@ class BatchWrites(Outreach):
             self._guess_new = not found_pages
 
     def _upsert_candidates(self, run_id: int, candidates: Iterable[Candidate]) -> None:
+        """The candidates' site rows (a stored site: seen again in this run, at this URL)
+        and this run's discoveries (a stored one is kept), by lookup: the ON CONFLICT
+        statements these were took 104-116 ms a 50-candidate flush at 20,000 sites,
+        the lookups and appenders 56-77 ms (load 10, bench/RESULTS.md issue 23)."""
         stamp = now()
         items = _unique(candidates)
-        self._insert(
-            "sites", _SITE_COLUMNS,
-            [(c.domain, c.url, c.source, c.why, "queued", run_id, run_id, stamp, stamp,
-              c.distance, c.via) for c in items],
-            "ON CONFLICT (domain) DO UPDATE SET last_run = excluded.last_run,"
-            " last_seen = excluded.last_seen, url = excluded.url",
-        )
-        self._insert("discoveries", _DISCOVERY_COLUMNS,
+        domains = [c.domain for c in items]
+        known = {d for (d,) in self.con.execute(_STORED_SITES, [domains]).fetchall()}
+        self._append("sites", _SITE_COLUMNS,
+                     [(c.domain, c.url, c.source, c.why, "queued", run_id, run_id, stamp,
+                       stamp, c.distance, c.via) for c in items if c.domain not in known])
+        again = [c for c in items if c.domain in known]
+        if again:
+            self.con.execute(_SITES_SEEN_AGAIN, [run_id, stamp, [c.domain for c in again],
+                                                 [c.url for c in again]])
+        listed = {d for (d,) in self.con.execute(_STORED_DISCOVERIES,
+                                                 [run_id, domains]).fetchall()}
+        self._append("discoveries", _DISCOVERY_COLUMNS,
                      [(run_id, c.domain, c.url, c.source, c.why, c.rank, c.distance, c.via)
-                      for c in items], "ON CONFLICT DO NOTHING")
+                      for c in items if c.domain not in listed])
 
     def _write_pages(self, run_id: int, by_url: dict[str, FetchedPage], mode: str
                      ) -> tuple[dict[str, float], bool]:
