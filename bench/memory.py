@@ -46,15 +46,22 @@ def measure(size: int, pages: int, keep: Path | None = None,
 
 
 def worker_peaks(run: Run) -> dict[int, float]:
-    """Each extraction worker's peak RSS in MB: the pool's own log line where there is
-    one, else the last VmHWM the bench's watcher read while the worker lived."""
-    assert run.child is not None
-    peaks: dict[int, float] = {}
-    if run.child.family is not None:
-        peaks.update({pid: kb / 1024 for pid, kb in run.child.family.child_peaks_kb.items()})
-    for pid, mb in _WORKER_LINE.findall(run.child.err):
-        peaks[int(pid)] = max(float(mb), peaks.get(int(pid), 0.0))
-    return peaks
+    """Each extraction worker's peak RSS in MB, as the pool logs it when it recycles or
+    closes the worker (its VmHWM, read by the worker itself), raised to the last VmHWM
+    the bench's watcher read while it lived."""
+    assert run.child is not None and run.child.family is not None
+    seen = run.child.family.child_peaks_kb
+    return {int(pid): max(float(mb), seen.get(int(pid), 0) / 1024)
+            for pid, mb in _WORKER_LINE.findall(run.child.err)}
+
+
+def other_peaks(run: Run) -> dict[int, float]:
+    """Peaks of the crawl's other Python descendants (the forkserver the workers are
+    forked from), as the watcher read them."""
+    assert run.child is not None and run.child.family is not None
+    workers = worker_peaks(run)
+    return {pid: kb / 1024 for pid, kb in run.child.family.child_peaks_kb.items()
+            if pid not in workers}
 
 
 def describe(run: Run) -> list[str]:
@@ -68,15 +75,20 @@ def describe(run: Run) -> list[str]:
              f"        measured: bench process at fork VmRSS {child.bench_rss_mb:.0f} MB, "
              f"VmHWM {child.bench_hwm_mb:.0f} MB; os.wait4 without the launcher would say "
              f"{child.direct_peak_mb:.0f} MB"]
-    peaks = worker_peaks(run)
+    peaks, others = worker_peaks(run), other_peaks(run)
     if peaks:
         top = max(peaks.values())
+        alive = max(0, family.most_children - len(others))
+        bound = run.peak_rss_mb + sum(others.values()) + alive * top
         lines.append(
-            f"        workers: {len(peaks)} seen ({family.most_children} at once), peaks "
+            f"        workers: {len(peaks)} in the pool's log ({alive} alive at once), peaks "
             f"{', '.join(f'{mb:.0f}' for mb in sorted(peaks.values(), reverse=True)[:8])} MB "
-            f"(max {top:.0f} MB); all processes: crawl peak + {family.most_children} x worker "
-            f"max = {run.peak_rss_mb + family.most_children * top:.0f} MB, largest sum seen "
-            f"RSS {family.total_rss_kb / 1024:.0f} MB, PSS {family.total_pss_kb / 1024:.0f} MB")
+            f"(max {top:.0f} MB); other processes (forkserver, resource tracker) "
+            f"{', '.join(f'{mb:.0f}' for mb in others.values()) or 'none'} MB")
+        lines.append(
+            f"        all processes: crawl peak + others + {alive} x worker max = {bound:.0f} "
+            f"MB (bound); largest sum seen at one instant: RSS "
+            f"{family.total_rss_kb / 1024:.0f} MB, PSS {family.total_pss_kb / 1024:.0f} MB")
     else:
         lines.append(f"        workers: none (extraction inline); largest RSS seen "
                      f"{family.total_rss_kb / 1024:.0f} MB")

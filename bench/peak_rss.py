@@ -70,18 +70,30 @@ def pss_kb(pid: int) -> int:
     return 0
 
 
-def children(pid: int) -> list[int]:
-    """PID's live child processes that run Python as it does (extraction workers; not
-    the short helpers a library may start, such as ctypes' ldconfig)."""
+def _children(pid: int) -> list[int]:
     found: list[int] = []
     try:
-        exe = os.readlink(f"/proc/{pid}/exe")
         for task in os.listdir(f"/proc/{pid}/task"):
             with open(f"/proc/{pid}/task/{task}/children") as listed:
                 found.extend(int(c) for c in listed.read().split())
     except (OSError, ValueError):
-        return found
-    return [kid for kid in found if _exe(kid) == exe]
+        pass
+    return found
+
+
+def children(pid: int) -> list[int]:
+    """PID's live descendants that run Python as it does: extraction workers and the
+    forkserver they are forked from (a child of PID, the workers its children); not
+    the short helpers a library may start, such as ctypes' ldconfig."""
+    exe = _exe(pid)
+    found: list[int] = []
+    todo = _children(pid)
+    while todo:
+        kid = todo.pop()
+        if exe and _exe(kid) == exe:
+            found.append(kid)
+        todo.extend(_children(kid))
+    return found
 
 
 def _exe(pid: int) -> str:
@@ -96,9 +108,9 @@ class Family:
     """What a watcher saw of one command and its children while they lived."""
 
     pid: int = 0
-    child_peaks_kb: dict[int, int] = field(default_factory=dict)  # child pid: last VmHWM
-    most_children: int = 0  # the most children seen alive at once
-    total_rss_kb: int = 0  # the largest sum of VmRSS seen at one instant (command + children)
+    child_peaks_kb: dict[int, int] = field(default_factory=dict)  # descendant: last VmHWM
+    most_children: int = 0  # the most descendants seen alive at once
+    total_rss_kb: int = 0  # the largest sum of VmRSS seen at one instant (command + them)
     total_pss_kb: int = 0  # the same as PSS (shared pages counted once)
     timeline: list[tuple[float, int]] = field(default_factory=list)  # (s, the command's VmRSS)
 
