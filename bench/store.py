@@ -139,6 +139,54 @@ def bench_read_json(files: dict[str, Path], folder: Path, *, keyed: bool) -> flo
     return elapsed
 
 
+# The statements a flush's candidates went through before issue 23 (each an ON CONFLICT
+# upsert, which DuckDB plans as a MERGE over the whole table), timed against
+# Store.add_candidates' lookups and appenders on the same DB.
+_OLD_CANDIDATE_SQL = (
+    "INSERT INTO sites (domain, url, source, why, status, first_run, last_run, first_seen,"
+    " last_seen, distance, via) SELECT unnest($1), unnest($2), unnest($3), unnest($4),"
+    " 'queued', $5, $5, now(), now(), unnest($6), unnest($7) ON CONFLICT (domain) DO UPDATE"
+    " SET last_run = excluded.last_run, last_seen = excluded.last_seen, url = excluded.url",
+    "INSERT INTO discoveries (run_id, domain, url, source, why, rank, distance, via)"
+    " SELECT $5, unnest($1), unnest($2), unnest($3), unnest($4), 0, unnest($6), unnest($7)"
+    " ON CONFLICT DO NOTHING")
+
+
+def bench_candidates(sites: int, flushes: int, folder: Path) -> None:
+    """ms a flush of 50 candidates (45 new sites, 5 stored) costs, commit included, on a
+    DB of `sites` sites: the old ON CONFLICT statements against add_candidates,
+    interleaved."""
+    from prospector.models import Candidate
+
+    with Store.open(folder / "candidates.duckdb") as store:
+        store.set_db_limits(*crawl_db_settings())
+        run = store.start_run("beekeeping", "{}")
+        store.add_candidates(run, [Candidate(f"http://s{i}.test/", f"s{i}.test", "seed")
+                                   for i in range(sites)])
+        took: dict[str, list[float]] = {"ON CONFLICT upserts": [], "lookups + appenders": []}
+        for k in range(flushes):
+            for way, times in took.items():
+                batch = [Candidate(f"http://{way[0]}{k}-{i}.test/", f"{way[0]}{k}-{i}.test", "q")
+                         for i in range(45)]
+                batch += [Candidate(f"http://s{k * 5 + i}.test/b", f"s{k * 5 + i}.test", "q")
+                          for i in range(5)]
+                started = time.perf_counter()
+                if way.startswith("ON"):
+                    columns = [[c.domain for c in batch], [c.url for c in batch],
+                               [c.source for c in batch], [c.why for c in batch], run,
+                               [c.distance for c in batch], [c.via for c in batch]]
+                    store.con.execute("BEGIN TRANSACTION")
+                    for sql in _OLD_CANDIDATE_SQL:
+                        store.con.execute(sql, columns)
+                    store.con.execute("COMMIT")
+                else:
+                    store.add_candidates(run, batch)
+                times.append(time.perf_counter() - started)
+    for way, times in took.items():
+        print(f"50 candidates at {sites:,} sites by {way}: median "
+              f"{sorted(times)[len(times) // 2] * 1000:.1f} ms a flush ({flushes} flushes)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=20_000)
@@ -147,7 +195,15 @@ def main() -> None:
                         help="pages a flush, comma-separated (the pipeline's default is 200)")
     parser.add_argument("--measure-batches", action="store_true",
                         help="bench the batch sizes real crawls write (bench/batches.py)")
+    parser.add_argument("--candidates", type=int, default=0, metavar="SITES",
+                        help="only bench a flush's candidates on a DB of SITES sites")
     args = parser.parse_args()
+    if args.candidates:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"load average {os.getloadavg()[0]:.2f}")
+            bench_candidates(args.candidates, 20, Path(tmp))
+            print(f"load average {os.getloadavg()[0]:.2f}")
+        return
     batches = [int(b) for b in args.batches.split(",")]
     crawled: dict[int, list[str]] = {}  # a size benched -> the crawls writing it
     if args.measure_batches:
