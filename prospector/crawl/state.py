@@ -101,8 +101,13 @@ class LocalState:
         self.frontier = frontier
         self.skip = skip if skip is not None else set()  # released, but not fetched
         self._scheduled: Counter[str] = Counter()
+        # Sites with requests in flight only: a finished site's entry is dropped, so
+        # `refill` counts the active sites without walking every site ever released.
         self._outstanding: Counter[str] = Counter()
-        self._claimed: set[str] = set()
+        # Claimed URLs by their 64-bit str hash, not the strings: the set grows with every
+        # page of the crawl (≈ 60 against ≈ 125 bytes a URL). Two URLs of one crawl sharing
+        # a hash (odds ~1e-10 at a million URLs) would only leave the second one unfetched.
+        self._claimed: set[int] = set()
         self._relevance: dict[str, float] = {}
 
     def push_many(self, offers: Sequence[Offer]) -> int:
@@ -118,24 +123,25 @@ class LocalState:
         return self.frontier.push(candidate, priority, distance)
 
     def refill(self, parallel_sites: int) -> Released:
-        room = parallel_sites - sum(1 for v in self._outstanding.values() if v > 0)
+        room = parallel_sites - len(self._outstanding)
         released = self.frontier.pop(room) if room > 0 else []
         for candidate, _distance in released:
             if candidate.domain not in self.skip:
-                self._claimed.add(candidate.url)
+                self._claimed.add(hash(candidate.url))
                 self._scheduled[candidate.domain] += 1
             self._outstanding[candidate.domain] += 1
         return released
 
     def begin_page(self, site: str, url: str, page_relevance: float, follow: Sequence[str],
                    max_pages: int) -> PageStart:
-        self._claimed.add(url)
+        self._claimed.add(hash(url))
         claimed = []
         for url in follow:
             if self._scheduled[site] >= max_pages:
                 break
-            if url not in self._claimed:
-                self._claimed.add(url)
+            key = hash(url)
+            if key not in self._claimed:
+                self._claimed.add(key)
                 self._scheduled[site] += 1
                 self._outstanding[site] += 1
                 claimed.append(url)
@@ -145,8 +151,12 @@ class LocalState:
 
     def end_page(self, site: str, offers: Sequence[Offer], parallel_sites: int) -> PageEnd:
         self.push_many(offers)
-        self._outstanding[site] -= 1
-        return PageEnd(self._outstanding[site] <= 0, self.refill(parallel_sites))
+        left = self._outstanding[site] - 1
+        if left > 0:
+            self._outstanding[site] = left
+        else:
+            del self._outstanding[site]
+        return PageEnd(left <= 0, self.refill(parallel_sites))
 
     async def abegin_page(self, site: str, url: str, page_relevance: float,
                           follow: Sequence[str], max_pages: int) -> PageStart:
