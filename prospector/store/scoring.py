@@ -38,13 +38,11 @@ _TERM_COUNTS = """
     GROUP BY domain
 """
 
-# The site graph (`site_links`) from the crawl's links between two stored sites, in three
-# steps over integer ids (a GROUP BY on two strings and a list of anchor strings per pair
-# cost 9 CPU-s on 2,000,000 links; on ids it is ≈2.5):
+# The site graph (`site_links`) from the crawl's links between two stored sites, in two
+# steps over integer site ids (the slices of a GROUP BY on two domain strings cost 9 CPU-s
+# on 2,000,000 links):
 # score_nodes: every site's id (its place in domain order), its owner group's id and the
 # group's index among the groups (the node order PageRank and HITS number them in);
-# score_anchors: every anchor text's id in sorted order, so that the ids' order is the
-# texts' and five smallest ids are the first five texts;
 # score_edges: one row per (source site, target site), sections as a bit mask over
 # score_sections (a bit_or; a list_distinct of the strings cost 2.5 CPU-s more).
 _SCORE_NODES = """
@@ -56,23 +54,19 @@ _SCORE_NODES = """
            (dense_rank() OVER (ORDER BY g.id) - 1)::BIGINT AS gid
     FROM ids i JOIN ids g ON g.domain = i.owner
 """
-_SCORE_ANCHORS = """
-    CREATE OR REPLACE TEMP TABLE score_anchors AS
-    SELECT anchor, row_number() OVER (ORDER BY anchor)::INTEGER AS id
-    FROM (SELECT DISTINCT anchor FROM links WHERE anchor <> '')
-"""
 _SCORE_EDGES = """
     CREATE OR REPLACE TEMP TABLE score_edges AS
     SELECT ns.id AS s, nt.id AS t, count(*)::INTEGER AS links,
            count(DISTINCT l.source_url)::INTEGER AS pages,
-           coalesce(list_sort(list_distinct(list(a.id) FILTER (WHERE a.id IS NOT NULL)))[1:5],
-                    []) AS anchors,
+           -- the texts themselves: decoding ids through a list of every anchor text
+           -- copied that list for each edge (16 GB at 350,000 distinct texts)
+           coalesce(list_sort(list_distinct(list(l.anchor) FILTER (WHERE l.anchor <> '')))
+                    [1:5], []) AS anchors,
            {mask} AS mask, {section_list} AS section_list, max(w.weight) AS weight
     FROM links l
     JOIN score_nodes ns ON ns.domain = l.source_domain
     JOIN score_nodes nt ON nt.domain = l.target_domain
     JOIN score_sections w ON w.section = l.section
-    LEFT JOIN score_anchors a ON a.anchor = l.anchor
     WHERE ns.id <> nt.id
     GROUP BY ns.id, nt.id
 """
@@ -80,12 +74,11 @@ _SCORE_EDGES = """
 _SITE_LINKS = """
     INSERT INTO site_links
     SELECT ns.domain, nt.domain, e.links, e.pages,
-           list_transform(e.anchors, lambda x: an.texts[x]), {sections},
+           e.anchors, {sections},
            CASE WHEN ns.oid = nt.oid THEN 0.0 ELSE e.weight END, ns.oid = nt.oid
     FROM score_edges e
     JOIN score_nodes ns ON ns.id = e.s
-    JOIN score_nodes nt ON nt.id = e.t,
-    (SELECT coalesce(list(anchor ORDER BY id), []) AS texts FROM score_anchors) an
+    JOIN score_nodes nt ON nt.id = e.t
     ORDER BY e.s, e.t  -- in key order: the primary key's index is built faster
 """
 # The sections of an edge: decoded from the mask, or (beyond 64 kinds of section, which
@@ -112,8 +105,7 @@ _GROUP_EDGES = """
     ORDER BY ns.gid, nt.gid
 """
 # The temporary tables the scoring's transaction makes and drops.
-_SCORE_TEMP_TABLES = ("score_sections", "score_nodes", "score_anchors", "score_edges",
-                      "score_sites")
+_SCORE_TEMP_TABLES = ("score_sections", "score_nodes", "score_edges", "score_sites")
 
 _SHARED_CONTACTS = """
     SELECT value, list_sort(list_distinct(list(domain))) AS domains
@@ -272,7 +264,6 @@ class Scoring(Connection):
         if self.path != ":memory:" and _mib(self.db_limits()[0]) < _mib(self.EDGE_MEMORY_LIMIT):
             self.set_db_limits(self.EDGE_MEMORY_LIMIT)
         self.con.execute(_SCORE_NODES)
-        self.con.execute(_SCORE_ANCHORS)
         self.con.execute(_SCORE_EDGES.format(mask=mask, section_list=listed))
         self.con.execute(_SITE_LINKS.format(sections=decode),
                          {"names": names} if len(names) <= 64 else {})
