@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from prospector.store.connection import Connection, now
+from prospector.store.scoring import empty_table
 
 _ELIGIBILITY_COLUMNS = ("domain", "reason", "detail", "relevance", "linked_by", "run_id")
 _HUB_COLUMNS = ("source_url", "source_domain", "platform", "hub_id", "url", "anchor",
@@ -87,15 +90,26 @@ class Hubs(Connection):
         return self.rows(_LINKED_ONLY)
 
     def write_eligibility(self, run_id: int | None, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Replace every site's gate at once: (domain, reason, detail, relevance, linked_by)."""
+        """Replace every site's gate at once: (domain, reason, detail, relevance, linked_by).
+        The rows go in as registered NumPy columns (unnest of Python lists copied each
+        value again: +270 MB at 100,000 sites), into a table emptied by empty_table."""
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 5
+        data = {name: np.array(values, dtype=object) for name, values in
+                zip(_ELIGIBILITY_COLUMNS, [*columns, (run_id,) * len(rows)], strict=True)}
+        self.con.execute("SELECT 1").fetchall()  # no unfinished result: register() needs it
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self.con.execute("DELETE FROM eligibility")
-            self._insert("eligibility", _ELIGIBILITY_COLUMNS, [(*r, run_id) for r in rows])
+            empty_table(self.con, "eligibility")
+            self.con.register("eligibility_rows", data)
+            names = ", ".join(_ELIGIBILITY_COLUMNS)
+            self.con.execute(f"INSERT INTO eligibility ({names})"
+                             f" SELECT {names} FROM eligibility_rows")
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        finally:
+            self.con.unregister("eligibility_rows")
 
     def not_ranked_counts(self) -> dict[str, dict[str, int]]:
         """list → reason → how many sites it leaves out for that reason."""

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+import duckdb
 import numpy as np
 
 from prospector.store.connection import MEMORY_SIZE, Connection
@@ -135,6 +136,27 @@ def _mib(size: str) -> float:
     return number * _UNITS.get(unit if unit in "KMGT" else "", 1.0)
 
 
+def empty_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Empty `table` inside the caller's transaction. A table with rows is dropped and
+    made again from its own stored DDL (duckdb_tables().sql, the migrations' definition
+    as DuckDB keeps it): DELETE and INSERT of the same primary keys in one transaction
+    made the commit rebuild the index entry by entry (1,500,000 site_links rows: 4 s to
+    insert, 39 CPU-s to commit; dropped and made again: 1.7 s and 1.1 s). A table
+    with an index of its own (none today) is emptied by DELETE, which keeps it."""
+    row = con.execute(
+        "SELECT t.sql, (SELECT count(*) FROM duckdb_indexes() i"
+        "               WHERE i.table_name = t.table_name AND i.schema_name = t.schema_name)"
+        " FROM duckdb_tables() t"
+        " WHERE t.table_name = ? AND t.schema_name = current_schema()"
+        "   AND t.database_name = current_database()", [table]).fetchone()
+    has_rows = con.execute(f"SELECT EXISTS (FROM {table})").fetchone()
+    if row is None or row[1] or not (has_rows and has_rows[0]):
+        con.execute(f"DELETE FROM {table}")
+        return
+    con.execute(f"DROP TABLE {table}")
+    con.execute(str(row[0]))
+
+
 class Scoring(Connection):
     # Pages per term_counts query at 16 KB of text a page. DuckDB runs a query a vector
     # (2,048 rows) at a time and each string step (lower, replace, the matches) holds a
@@ -145,8 +167,10 @@ class Scoring(Connection):
     TERM_PAGE_BYTES = 16_384
     # DuckDB's memory for the site graph and what follows in the scoring's transaction
     # (raised from the scoring's 64 MB cap; an in-memory DB keeps its own): at 64 MB the
-    # GROUP BY of 2,000,000 links spilled and took 3× as long.
-    EDGE_MEMORY_LIMIT = "512MB"
+    # GROUP BY of 2,000,000 links spilled and took 3× as long; at 512 MB the scoring of
+    # 100,000 sites peaked at 900 MB RSS, at 256 MB at 600 MB in the same time (128 MB
+    # ran out of memory and fell back to no cap).
+    EDGE_MEMORY_LIMIT = "256MB"
     # Score rows per INSERT: one slice of breakdowns (≈1.4 KB a site) in memory at once.
     SCORE_STEP = 5_000
 
@@ -207,7 +231,7 @@ class Scoring(Connection):
         self.con.execute("BEGIN TRANSACTION")
         try:
             for table in _SCORE_TABLES:
-                self._empty(table)
+                empty_table(self.con, table)
             yield
             self.con.execute("COMMIT")
         except BaseException:
@@ -219,26 +243,6 @@ class Scoring(Connection):
             for table in _SCORE_TEMP_TABLES:
                 self.con.execute(f"DROP TABLE IF EXISTS {table}")
             self.restore_db_limits(limits)
-
-    def _empty(self, table: str) -> None:
-        """Empty `table` inside the caller's transaction. A table with rows is dropped and
-        made again from its own stored DDL (duckdb_tables().sql, the migrations' definition
-        as DuckDB keeps it): DELETE and INSERT of the same primary keys in one transaction
-        made the commit rebuild the index entry by entry (1,500,000 site_links rows: 4 s to
-        insert, 39 CPU-s to commit; dropped and made again: 1.7 s and 1.1 s). A table
-        with an index of its own (none today) is emptied by DELETE, which keeps it."""
-        row = self.con.execute(
-            "SELECT t.sql, (SELECT count(*) FROM duckdb_indexes() i"
-            "               WHERE i.table_name = t.table_name AND i.schema_name = t.schema_name)"
-            " FROM duckdb_tables() t"
-            " WHERE t.table_name = ? AND t.schema_name = current_schema()"
-            "   AND t.database_name = current_database()", [table]).fetchone()
-        has_rows = self.con.execute(f"SELECT EXISTS (FROM {table})").fetchone()
-        if row is None or row[1] or not (has_rows and has_rows[0]):
-            self.con.execute(f"DELETE FROM {table}")
-            return
-        self.con.execute(f"DROP TABLE {table}")
-        self.con.execute(str(row[0]))
 
     def write_site_links(self, owners: Mapping[str, str], sections: Mapping[str, float],
                          other: float) -> None:
