@@ -2,6 +2,10 @@
 with) of a synthetic niche graph of 100,000 sites and 2,000,000 links with anchor texts,
 its time and peak RSS against the goal (≤ 10 s, ≤ 600 MB), and the code before issue 23
 (pure-Python PageRank/HITS, score rows through Python) on 10,000 sites in the same run.
+The 100,000-site DB is scored twice in one process: the first scoring (empty score
+tables) and the re-score every later crawl does (every table full); each prints its CPU
+time (the fair figure on this shared machine) and wall time, and the GOAL CHECK line
+takes the worse of the two against 10 s, and the process's peak RSS against 600 MB.
 
     .venv/bin/python bench/score.py [--sites 100000] [--links-per-site 20]
                                     [--baseline-sites 10000] [--baseline-commit bc20d66]
@@ -127,31 +131,47 @@ def main() -> None:
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="bench-score-") as tmp:
         folder = Path(tmp)
-        new = measure(folder / "new", REPO, args.sites, args.links_per_site)
-        print(f"rescore {args.sites:,} sites: {new[0]:.2f} s, peak {new[1]:.0f} MB; "
-              f"ratio to the goal: time {new[0] / GOAL_SECONDS:.2f}, "
-              f"memory {new[1] / GOAL_MB:.2f} (≤ 1.00 meets it)")
+        runs, peak = measure(folder / "new", REPO, args.sites, args.links_per_site, again=True)
+        for (wall, cpu), what in zip(runs, ("first scoring", "re-score"), strict=False):
+            print(f"rescore {args.sites:,} sites ({what}): {cpu:.2f} s CPU, {wall:.2f} s wall; "
+                  f"ratio to the goal: CPU {cpu / GOAL_SECONDS:.2f}, wall {wall / GOAL_SECONDS:.2f}")
+        print(f"peak RSS {peak:.0f} MB; ratio to the goal {peak / GOAL_MB:.2f} (≤ 1.00 meets it)")
+        worst_cpu, worst_wall = max(c for _, c in runs), max(w for w, _ in runs)
+        print(f"GOAL CHECK {args.sites:,} sites (≤ {GOAL_SECONDS:g} s, ≤ {GOAL_MB:g} MB): "
+              f"CPU {worst_cpu:.2f} s {_verdict(worst_cpu <= GOAL_SECONDS)}, "
+              f"wall {worst_wall:.2f} s {_verdict(worst_wall <= GOAL_SECONDS)} "
+              f"(load average {os.getloadavg()[0]:.1f}), "
+              f"peak {peak:.0f} MB {_verdict(peak <= GOAL_MB)}")
         if args.baseline_sites:
-            mine = measure(folder / "new-small", REPO, args.baseline_sites, args.links_per_site)
-            print(f"rescore {args.baseline_sites:,} sites (this code): {mine[0]:.2f} s, "
-                  f"peak {mine[1]:.0f} MB")
+            mine_runs, mine_peak = measure(folder / "new-small", REPO, args.baseline_sites,
+                                           args.links_per_site)
+            mine = mine_runs[0][0]
+            print(f"rescore {args.baseline_sites:,} sites (this code): {mine:.2f} s, "
+                  f"peak {mine_peak:.0f} MB")
             old_tree = folder / "baseline"
             old_tree.mkdir()
             archive = subprocess.run(["git", "archive", args.baseline_commit, "prospector"],
                                      cwd=REPO, check=True, capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", str(old_tree)], input=archive, check=True)
-            old = measure(folder / "old-small", old_tree, args.baseline_sites,
-                          args.links_per_site)
+            old_runs, old_peak = measure(folder / "old-small", old_tree, args.baseline_sites,
+                                         args.links_per_site)
+            old = old_runs[0][0]
             print(f"rescore {args.baseline_sites:,} sites (baseline {args.baseline_commit}): "
-                  f"{old[0]:.2f} s, peak {old[1]:.0f} MB; this code is "
-                  f"{old[0] / mine[0]:.1f}x faster there")
+                  f"{old:.2f} s, peak {old_peak:.0f} MB; this code is "
+                  f"{old / mine:.1f}x faster there")
 
 
-def measure(folder: Path, package_root: Path, sites: int, per_site: int) -> tuple[float, float]:
+def _verdict(met: bool) -> str:
+    return "MET" if met else "NOT MET"
+
+
+def measure(folder: Path, package_root: Path, sites: int, per_site: int, again: bool = False
+            ) -> tuple[list[tuple[float, float]], float]:
     """Generate a DB with the package at `package_root`, then rescore it in a child of
-    its own; (seconds, peak MB) of the rescore alone (the Store's open excluded from the
-    time, not from the peak). The CPU time is printed too: on a shared machine the wall
-    time is the CPU time stretched by the load."""
+    its own (with `again`, twice: the second is the re-score the next crawl does, every
+    score table full); ([(wall seconds, CPU seconds) of each rescore], the child's peak
+    MB). The Store's open is excluded from the times, not from the peak. On a shared
+    machine the wall time is the CPU time stretched by the load."""
     from crawl import run_child  # bench/crawl.py: peak RSS of a child by os.wait4
 
     folder.mkdir()
@@ -169,18 +189,24 @@ def measure(folder: Path, package_root: Path, sites: int, per_site: int) -> tupl
           f"({db.stat().st_size / 1e6:.0f} MB file)")
     code = ("import sys, time; sys.path.insert(0, sys.argv[2]); "
             "from prospector.store.db import Store; from prospector.score import rescore; "
-            "store = Store.open(sys.argv[1]); t, c = time.perf_counter(), time.process_time(); "
-            "n = rescore(store); print(n, time.perf_counter() - t, time.process_time() - c); "
+            "store = Store.open(sys.argv[1])\n"
+            "for _ in range(int(sys.argv[3])):\n"
+            "    t, c = time.perf_counter(), time.process_time(); n = rescore(store)\n"
+            "    print(n, time.perf_counter() - t, time.process_time() - c, flush=True)\n"
             "store.close()")
-    child = run_child([sys.executable, "-c", code, str(db), str(package_root)], folder)
+    child = run_child([sys.executable, "-c", code, str(db), str(package_root),
+                       "2" if again else "1"], folder)
     if child.code != 0:
         raise SystemExit(f"rescore of {sites} sites failed ({child.code}): {child.err[-1500:]}")
-    scored, seconds, cpu = child.out.strip().splitlines()[-1].split()
-    if int(scored) != sites:
-        raise SystemExit(f"rescore scored {scored} sites of {sites}")
-    print(f"  rescore: {float(seconds):.2f} s wall, {float(cpu):.2f} s CPU (all threads), "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    return float(seconds), child.peak_rss_mb
+    runs = []
+    for line in child.out.strip().splitlines()[-(2 if again else 1):]:
+        scored, seconds, cpu = line.split()
+        if int(scored) != sites:
+            raise SystemExit(f"rescore scored {scored} sites of {sites}")
+        runs.append((float(seconds), float(cpu)))
+        print(f"  rescore: {float(seconds):.2f} s wall, {float(cpu):.2f} s CPU (all threads), "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    return runs, child.peak_rss_mb
 
 
 if __name__ == "__main__":
