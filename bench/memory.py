@@ -35,6 +35,8 @@ GROWTH_GOAL = 1.10  # the crawl's peak at the largest size against the smallest
 WORKER_GOAL_MB = 150.0
 # The worker pool's line when it recycles or closes a worker (prospector/crawl/workers.py).
 _WORKER_LINE = re.compile(r"extraction worker (\d+) peak RSS ([0-9.]+) MB")
+# The sink's line for each write (prospector/crawl/sink.py): what the crawl held for it.
+_BATCH_LINE = re.compile(r"stored a batch of (\d+) pages")
 
 
 def measure(size: int, pages: int, keep: Path | None = None,
@@ -92,6 +94,10 @@ def describe(run: Run) -> list[str]:
     else:
         lines.append(f"        workers: none (extraction inline); largest RSS seen "
                      f"{family.total_rss_kb / 1024:.0f} MB")
+    batches = sorted(int(n) for n in _BATCH_LINE.findall(child.err))
+    if batches:
+        lines.append(f"        writes: {len(batches)} batches, pages per batch median "
+                     f"{batches[len(batches) // 2]}, largest {batches[-1]}")
     lines.append("        crawl RSS low-high by tenth of the command's time (MB): " + " ".join(
         f"{low:.0f}-{high:.0f}" for low, high in tenths(family.timeline)))
     return lines
@@ -110,9 +116,11 @@ def tenths(timeline: list[tuple[float, int]]) -> list[tuple[float, float]]:
 
 
 def save_timeline(run: Run, folder: Path) -> None:
+    """The crawl's VmRSS every 0.25 s, and its log (the sink's batch lines carry times)."""
     assert run.child is not None and run.child.family is not None
     lines = [f"{s:.2f},{kb}" for s, kb in run.child.family.timeline]
     (folder / f"timeline-{run.pages}.csv").write_text("seconds,vmrss_kb\n" + "\n".join(lines))
+    (folder / f"crawl-{run.pages}.log").write_text(run.child.err)
 
 
 def rescore_alone(db: Path) -> str:
@@ -143,7 +151,8 @@ def main() -> None:
     parser.add_argument("--rescore", type=Path, nargs="+", metavar="DB",
                         help="measure the scoring alone on these DBs (from --keep)")
     parser.add_argument("--timeline", type=Path, metavar="DIR",
-                        help="write each crawl's VmRSS every 0.25 s to DIR/timeline-PAGES.csv")
+                        help="write each crawl's VmRSS every 0.25 s to DIR/timeline-PAGES.csv "
+                        "and its log to DIR/crawl-PAGES.log")
     parser.add_argument("--workers", type=int, metavar="N",
                         help="passed to `prospector crawl --workers N` (0: inline)")
     args = parser.parse_args()

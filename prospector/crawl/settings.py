@@ -48,6 +48,9 @@ DOWNLOADER_MIDDLEWARES = {
     "prospector.crawl.middlewares.proxy.ProxyMiddleware": 740,
 }
 EXTENSIONS = {
+    # First: one malloc arena for the whole process, before any thread of the reactor's
+    # pool allocates (prospector/crawl/arenas.py: the resting RSS rose with every batch).
+    "prospector.crawl.arenas.OneArena": 0,
     # Owns the run under `scrapy crawl` and scrapyd (lock, discovery, scoring); stays
     # out when the CLI or the distributed coordinator owns it.
     "prospector.crawl.owner.RunOwner": 100,
