@@ -1,0 +1,65 @@
+"""A re-score (issue 23): the score tables, full from the last scoring, are emptied by
+dropping and making them again from their own DDL (store.scoring.empty_table) rather
+than by DELETE. Their definitions (primary keys, NOT NULLs, defaults) stay as the
+migrations made them, the rows come out the same, and a scoring that fails half-way
+leaves the previous rows whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prospector.score import rescore
+from prospector.store.db import Store
+from tests.test_score_scale import _random_store
+
+TABLES = ("site_links", "site_metrics", "scores", "eligibility")
+
+
+def _definitions(store: Store) -> list[tuple[object, ...]]:
+    return store.query(
+        "SELECT table_name, sql FROM duckdb_tables() WHERE table_name IN"
+        " (SELECT unnest(?::VARCHAR[])) ORDER BY table_name", [list(TABLES)])[1] + store.query(
+        "SELECT table_name, constraint_type, constraint_column_names FROM duckdb_constraints()"
+        " WHERE table_name IN (SELECT unnest(?::VARCHAR[])) ORDER BY ALL", [list(TABLES)])[1]
+
+
+def _rows(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    return {t: store.query(f"SELECT * FROM {t} ORDER BY ALL")[1] for t in TABLES}
+
+
+def test_a_rescore_keeps_the_tables_definitions_and_rows(tmp_path: Path) -> None:
+    memory, _ = _random_store(3, 200)
+    db = tmp_path / "again.duckdb"
+    with memory:
+        memory.con.execute(f"ATTACH '{db}' AS f")
+        memory.con.execute("COPY FROM DATABASE memory TO f")
+    with Store.open(db) as store:
+        defined = _definitions(store)
+        assert any(c[1] == "PRIMARY KEY" for c in defined[len(TABLES):])
+        assert rescore(store) == 200
+        first = _rows(store)
+        assert all(first[t] for t in TABLES)  # full: the second scoring drops and makes them
+        assert rescore(store) == 200
+        assert _rows(store) == first
+        assert _definitions(store) == defined
+        with pytest.raises(Exception, match="Constraint|constraint|Duplicate|duplicate"):
+            # Still a primary key after the re-score: a second row for a domain is refused.
+            store.con.execute("INSERT INTO scores SELECT * FROM scores LIMIT 1")
+
+
+def test_a_failed_rescore_leaves_the_previous_rows(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    store, _ = _random_store(4, 120)
+    with store:
+        assert rescore(store) == 120
+        before = _rows(store)
+
+        def broken(*_: object) -> None:
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(Store, "write_metrics", broken)
+        with pytest.raises(RuntimeError, match="disk full"):
+            rescore(store)
+        assert _rows(store) == before
