@@ -172,6 +172,36 @@ def test_hostile_page_extracts_capped_within_the_deadline(name: str) -> None:
     assert facts.title.startswith("Beekeeping") or facts.title == "Bees"
 
 
+# Markup built against the pre-pass itself: every step of it must stay linear (a regex
+# tried from each '<' of '<a<a<a...' that read to the end took minutes), and a '>' or
+# '<' in a quoted value must not hide a tag's attributes.
+_AGAINST = {
+    "'<a' 1,000,000 times, no '>'": ("<a" * 1_000_000, ()),
+    "'<a ' 700,000 times, no '>'": ("<a " * 700_000, ("attributes",)),
+    "a script of pseudo-tags": ("<script>" + ("i<n" + " x" * 600 + ";\n") * 1_500
+                                + "</script>", ()),
+    "1,500 tags of 600 attributes": (
+        ("<div " + " ".join(f"a{i}" for i in range(600)) + ">x</div>") * 1_500,
+        ("attributes",)),
+    "100,000 attributes, '>' and '<' quoted": (
+        "<div " + " ".join(f'a{i}="<>"' for i in range(100_000)) + ">x</div>",
+        ("attributes",)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_AGAINST))
+def test_markup_built_against_the_pre_pass(name: str) -> None:
+    bomb, caps = _AGAINST[name]
+    body = _page("").replace(AFTER, bomb).encode()
+    started = time.process_time()
+    facts = extract_page("http://bees.test/", body, "text/html; charset=utf-8")
+    seconds = time.process_time() - started
+    print(f"\n{name} ({len(body):,} bytes): extract_page {seconds:.3f} s CPU, capped {facts.capped}")
+    assert seconds < 2.0
+    assert facts.capped == caps
+    assert "keeper@bees.test" in {c.value for c in facts.contacts}
+
+
 def test_the_hostile_web_serves_the_parser_bombs() -> None:
     """Through the sample web as a crawl asks it (the server as its proxy): the index
     links each bomb host, and each answers its page, whose extraction is capped."""

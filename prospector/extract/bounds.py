@@ -25,18 +25,21 @@ a few ms a page, and one scan of a 66 KB page is ≈ 40 µs): it looks at a 256-
 every 4 KB. Each of the costly shapes above is one dense run of markup many KB long
 (the counts that cost 0.1 s or more need ≥ 8 KB of it), so it covers some window:
 a window of start tags with few end tags (deep nesting, open formatting elements), or a
-window inside one tag that started ≥ 1 KB before (a long tag). Only then is the page's
-markup modelled (`over_caps`, C-level passes over its tag names), and only a page over a
-cap is edited (`cap_markup`, a Python pass over its tags). These are estimates from the
-tag names, not a parse: a page built to fool them (end tags that close nothing between
-nested start tags, '>' inside quoted attribute values) is left to the crawl's
-per-page CPU deadline, which is the real bound; this only keeps the common hostile
-shapes cheap, and keeps their pages' contacts.
+window without a '<' inside one tag that started ≥ 1 KB before (a long tag; its
+attributes are read as the tokenizer reads them, quoted values and all). Only then is
+the page's markup modelled (`over_caps`, C-level passes over its tag names), and only a
+page over a cap is edited (`cap_markup`, one pass over its tags). Every step is linear
+in the markup (tests/test_bounds.py feeds it markup built against it). These are
+estimates from the tag names, not a parse: a page built to fool them (end tags that
+close nothing between nested start tags; a '<' every few bytes of a long tag's quoted
+values, a few per window) is left to the crawl's per-page CPU deadline, which is the
+real bound; this keeps the common hostile shapes cheap, and their pages' contacts.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import accumulate
 from operator import sub
@@ -58,8 +61,8 @@ FORMATTING_CAP: Final = 128
 
 # The window the gate reads every _STRIDE bytes, and what makes one suspect: this many
 # tags in it with fewer than one end tag in 8 (a table whose cells omit their end tags
-# has one in 4; no corpus page has such a window), or being inside a tag at least
-# _LONG_TAG bytes long by then.
+# has one in 4; no corpus page has such a window), or no '<' in it, inside a tag that
+# started at least _LONG_TAG bytes before and has more than ATTRIBUTE_CAP attributes.
 _WINDOW: Final = 256
 _STRIDE: Final = 4096
 _WINDOW_TAGS: Final = 16
@@ -101,47 +104,80 @@ _RAW_TEXT: Final = frozenset({b"script", b"style", b"textarea", b"title", b"ifra
                               b"noembed", b"noframes", b"xmp", b"plaintext"})
 # A tag's name as the tokenizer ends it, '/' kept for end tags (lower-cased markup).
 _NAME_RE: Final = re.compile(rb"<(/?[a-z][^\t\n\f\r />]*)")
-# A whole tag: its name, then everything up to its '>' (or the end of the markup).
-_TAG_RE: Final = re.compile(rb"<(/?[a-z][^\t\n\f\r />]*)[^>]*+>?")
-# One attribute of a tag, from where the previous one (or the name) ended.
-_ATTR_RE: Final = re.compile(
-    rb"[\t\n\f\r /]*+[^\t\n\f\r />=][^\t\n\f\r />=]*+"
-    rb"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"?|'[^']*+'?|[^\t\n\f\r >]*+))?")
-# A start tag still open _LONG_TAG bytes on (what a tag of many attributes is).
-_LONG_TAG_RE: Final = re.compile(rb"<[a-z][^>]{%d}" % _LONG_TAG)
+# One attribute of a tag, from where the previous one (or the name) ended; a quoted
+# value may hold '>' and '<', as the tokenizer reads it.
+_ATTR: Final = (rb"[\t\n\f\r /]*+[^\t\n\f\r />=][^\t\n\f\r />=]*+"
+                rb"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+\"?|'[^']*+'?|[^\t\n\f\r >]*+))?")
+_ATTR_RE: Final = re.compile(_ATTR)
+# A whole tag: its name, its attributes, then anything else up to its '>' (or the end).
+_TAG_RE: Final = re.compile(rb"<(/?[a-z][^\t\n\f\r />]*)(?:" + _ATTR + rb")*+[^>]*+>?")
+# A start tag with more than ATTRIBUTE_CAP attributes. No name here holds a '<' (the
+# tokenizer's may): a try from each '<' of '<a<a<a...' would read to the end.
+_MANY_ATTRIBUTES_RE: Final = re.compile(
+    rb"<[a-z][^\t\n\f\r /><]*+(?:" + _ATTR.replace(b"/>=]", b"/>=<]") + rb"){%d}"
+    % (ATTRIBUTE_CAP + 1))
 
 
 def suspect(lowered: bytes) -> bool:
     """True when a window of the lower-cased markup looks like one of the costly shapes
-    (see the module docstring). False for nearly every real page, in ≈ 10 µs."""
+    (see the module docstring). False for every corpus page, in ≈ 15 µs."""
     if len(lowered) < _MIN_BYTES:
         return False
     count, find, rfind = lowered.count, lowered.find, lowered.rfind
     run_end = 0  # the '>' that ends the run of markup without one the last window was in
+    raw_text: list[list[int]] = []
     for start in range(0, len(lowered) - _WINDOW + 1, _STRIDE):
         end = start + _WINDOW
         tags = count(b"<", start, end)
         if tags >= _WINDOW_TAGS:
             if 8 * count(b"</", start, end) < tags:
                 return True
-        elif start > run_end and find(b">", start, end) < 0:
-            # (Each such run is read once, however many windows fall in it: an inline
-            # image of 500 KB has 120.)
-            run_end = find(b">", end) % (len(lowered) + 1)
+        elif not tags and start > run_end:
+            # Text, or inside a long tag: the '<' before tells. (Each run without a '<'
+            # is read once, however many windows fall in it: an inline image of 500 KB
+            # has 120.)
+            run_end = find(b"<", end) % (len(lowered) + 1)
             opened = rfind(b"<", 0, start)
-            if opened > rfind(b">", 0, start) and start - opened >= _LONG_TAG \
-                    and _many_attributes(lowered, opened):
+            if start - opened >= _LONG_TAG and _many_attributes(lowered, opened, raw_text)[0]:
                 return True
     return False
 
 
-def _many_attributes(lowered: bytes, start: int) -> bool:
-    """True when the tag at `start` has more than ATTRIBUTE_CAP attributes and is a tag:
-    not a '<' in a script or style ('i<n;' starts no tag there)."""
-    return lowered[start + 1:start + 2].isalpha() \
-        and attribute_count(lowered, start, ATTRIBUTE_CAP) > ATTRIBUTE_CAP \
-        and not any(lowered.rfind(b"<" + tag, 0, start) > lowered.rfind(b"</" + tag, 0, start)
-                    for tag in _RAW_TEXT)
+def _many_attributes(lowered: bytes, start: int,
+                     raw_text: list[list[int]]) -> tuple[bool, int]:
+    """Whether the tag at `start` has more than ATTRIBUTE_CAP attributes and is a tag,
+    not a '<' in a script or style ('i<n;' starts no tag there); and where it ends.
+    `raw_text` holds `_raw_text_ends(lowered)` once a call has needed it, else []."""
+    if not lowered[start + 1:start + 2].isalpha():
+        return False, start + 1
+    count, end = _attributes(lowered, start, ATTRIBUTE_CAP)
+    if count <= ATTRIBUTE_CAP:
+        return False, end
+    if not raw_text:
+        raw_text.append(_raw_text_ends(lowered))
+    # (Inside one when more of the starts and ends come before `start` than after.)
+    return bisect_right(raw_text[0], start) % 2 == 0, end
+
+
+def _raw_text_ends(lowered: bytes) -> list[int]:
+    """Where each raw-text element's text starts and ends (see _RAW_TEXT), flat and in
+    order [start, end, start, end...], nested ones merged. Found forward only: linear."""
+    spans = []
+    for tag in _RAW_TEXT:
+        opener, closer = b"<" + tag, b"</" + tag
+        start = lowered.find(opener)
+        while start >= 0:
+            end = lowered.find(closer, start + 1)
+            end = len(lowered) if end < 0 else end
+            spans.append((start, end))
+            start = lowered.find(opener, end)
+    merged: list[int] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1]:
+            merged[-1] = max(merged[-1], end)
+        else:
+            merged += [start, end]
+    return merged
 
 
 def _most_open(deltas: list[int]) -> int:
@@ -152,19 +188,18 @@ def _most_open(deltas: list[int]) -> int:
     return most
 
 
-def attribute_count(lowered: bytes, start: int, limit: int) -> int:
-    """The attributes of the tag at `start` (its '<'), counted up to `limit` + 1."""
+def _attributes(lowered: bytes, start: int, limit: int) -> tuple[int, int]:
+    """The attributes of the tag at `start` (its '<'), read one after the other as the
+    tokenizer reads them and counted up to `limit` + 1, and where the last one ends."""
     name = _NAME_RE.match(lowered, start)
     if name is None:
-        return 0
-    end = lowered.find(b">", name.end())
-    end = len(lowered) if end < 0 else end
-    found = 0
-    for _ in _ATTR_RE.finditer(lowered, name.end(), end):
-        found += 1
-        if found > limit:
-            break
-    return found
+        return 0, start + 1
+    found, at = 0, name.end()
+    attribute = _ATTR_RE.match(lowered, at)
+    while attribute is not None and found <= limit:
+        found, at = found + 1, attribute.end()
+        attribute = _ATTR_RE.match(lowered, at)
+    return found, at
 
 
 def over_caps(lowered: bytes) -> tuple[str, ...]:
@@ -173,11 +208,22 @@ def over_caps(lowered: bytes) -> tuple[str, ...]:
     over = []
     if _most_open(list(map(_DEPTH.__getitem__, names))) > DEPTH_CAP:
         over.append("depth")
-    if any(_many_attributes(lowered, m.start()) for m in _LONG_TAG_RE.finditer(lowered)):
+    if _any_many_attributes(lowered):
         over.append("attributes")
     if _most_open(list(map(_FORMAT.get, names, [0] * len(names)))) > FORMATTING_CAP:
         over.append("formatting")
     return tuple(over)
+
+
+def _any_many_attributes(lowered: bytes) -> bool:
+    """Whether a tag of the markup, outside the text of scripts and styles, has more
+    than ATTRIBUTE_CAP attributes."""
+    raw_text: list[int] = []
+    for tag in _MANY_ATTRIBUTES_RE.finditer(lowered):
+        raw_text = raw_text or _raw_text_ends(lowered)
+        if bisect_right(raw_text, tag.start()) % 2 == 0:
+            return True
+    return False
 
 
 class _Capper:
@@ -274,7 +320,7 @@ def largest(markup: bytes) -> dict[str, int]:
     names = [tag.group(1) for tag in tags]
     return {
         "depth": _most_open(list(map(_DEPTH.__getitem__, names))),
-        "attributes": max((attribute_count(lowered, tag.start(), len(lowered))
+        "attributes": max((_attributes(lowered, tag.start(), len(lowered))[0]
                            for tag in tags if tag.group(1)[:1] != b"/"), default=0),
         "formatting": _most_open([_FORMAT.get(name, 0) for name in names]),
     }
