@@ -68,11 +68,17 @@ def entry(name: str, raw: Any, value: float, weight: float, scale: float, share:
           ) -> tuple[str, float]:
     """One factor of a breakdown as JSON text (`"name": {...}`) and its points: what
     score._weighted makes of it, as json.dumps writes it."""
+    return _finish(f'{_json(name)}: {{"raw": {_json(raw)}', value, weight, scale, share, _json)
+
+
+def _finish(head: str, value: float, weight: float, scale: float, share: float,
+            number: Callable[[Any], str]) -> tuple[str, float]:
+    """An entry's text after its raw (`head`: name and raw, written), and its points."""
     points = round(value * weight * scale * share, 2)
-    text = (f'{_json(name)}: {{"raw": {_json(raw)}, "value": {_json(round(value, 4))}'
-            f', "weight": {_json(weight)}, "points": {_json(points)}')
+    text = (f'{head}, "value": {number(round(value, 4))}, "weight": {number(weight)}'
+            f', "points": {number(points)}')
     if scale < 1.0:
-        text += f', "gate": {_json(round(scale, 4))}'
+        text += f', "gate": {number(round(scale, 4))}'
     return text + "}", points
 
 
@@ -93,12 +99,8 @@ def _varying(name: str, raw: Any, value: float, weight: float, scale: float, sha
     if type(value) is not float or type(weight) is not float or type(scale) is not float \
             or not math.isfinite(value * weight * scale * share):
         return entry(name, raw, value, weight, scale, share)
-    points = round(value * weight * scale * share, 2)
-    text = (f'"{name}": {{"raw": {written}'
-            f', "value": {round(value, 4)!r}, "weight": {weight!r}, "points": {points!r}')
-    if scale < 1.0:
-        text += f', "gate": {round(scale, 4)!r}'
-    return text + "}", points
+    return _finish(f'"{name}": {{"raw": {written}', value, weight, scale, share,
+                   float.__repr__)
 
 
 class _Memo:
