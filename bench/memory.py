@@ -2,15 +2,23 @@
 extract + store, then scoring) of 5,000, 20,000 and 50,000 bulk sample-web pages.
 
     .venv/bin/python bench/memory.py [--quick] [--sizes 5000,20000,50000] [--pages 10]
+                                     [--workers N] [--timeline DIR]
 
 Each size is its own sample web (SIZE / PAGES bulk sites of PAGES pages, see
 prospector/sampleweb/bulk.py) and its own `prospector crawl --fast` process with every
-home page as a seed and budgets opened up (bench/crawl.py). Two peaks are printed:
-`crawl` is the process's VmHWM when Scrapy logged "Spider closed" (discovery, the crawl
-and the store's last flush), `command` its peak over the whole run (os.wait4's
-ru_maxrss; the scoring after the crawl included). `--quick` runs 2,000 and 5,000 pages
-(for `make bench`); the 50,000-page run takes several minutes on 2 CPUs.
-Asserts nothing; the goal is ≤ 300 MB at 50,000 pages and flat in pages.
+home page as a seed and budgets opened up (bench/crawl.py), run through the launcher of
+bench/peak_rss.py (os.wait4 on a child of this process would report at least this
+process's own peak: Linux keeps the high-water mark across exec). Printed per size:
+`crawl` is the crawl process's VmHWM when Scrapy logged "Spider closed" (discovery, the
+crawl and the store's last flush), `command` its peak over the whole run (the scoring
+after the crawl included); this process's RSS when it forked the crawl and what os.wait4
+alone would have said; each extraction worker's peak (the pool's log line), the
+forkserver's, and the sum of all processes (a bound, and the largest sum of RSS and PSS
+seen at one instant); the writes' batch sizes; the crawl's lowest and highest RSS in
+each tenth of its run (a rising floor is state that grows, the highs are the writes).
+Then the goal lines: the crawl process <= 300 MB at the largest size, growth <= 10 %
+from the smallest, each worker <= 150 MB. `--quick` runs 2,000 and 5,000 pages (for
+`make bench`); the 50,000-page run takes 10+ minutes on 2 CPUs. Asserts nothing.
 
 `--keep DIR` keeps each crawl's DB; `--rescore DB...` then measures the scoring alone
 (`prospector.score.rescore` on a copy of each DB, in a process of its own: its peak RSS
