@@ -98,9 +98,15 @@ class Refusals:
 
     def take(self) -> tuple[int, list[str]]:
         """(how many distinct refusals, the first three) so far; then from zero again."""
+        found = self.drain()
+        return len(found), found[:3]
+
+    def drain(self) -> list[str]:
+        """Every refusal so far, in order; then from zero again (an extraction worker
+        sends its page's to the crawl, whose summary line counts them)."""
         with self._lock:
             found, self.seen = list(self.seen), {}
-        return len(found), found[:3]
+        return found
 
 
 REFUSED = Refusals()

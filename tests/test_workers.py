@@ -293,3 +293,18 @@ def test_a_bad_pool_setting_is_one_line(tmp_path: Path, toml: str) -> None:
     with pytest.raises(InputError, match=r"workers|deadline"):
         Config.from_sources({"keyword": "bees", "db_path": tmp_path / "d.duckdb"},
                             config_file, {})
+
+
+def test_host_names_a_worker_refused_reach_the_crawls_summary(mini: MiniReactor) -> None:
+    from prospector.hosts import REFUSED
+
+    REFUSED.take()  # from zero
+    bad = PAGE.replace(b"</body>", b"<a href='http://x&#x1b;y.test/'>esc</a></body>")
+    pool = ExtractionPool(1, call_in_reactor=mini.call)
+    pool.start()
+    try:
+        [result] = results_of(pool, mini, [job(body=bad)])
+    finally:
+        pool.close()
+    count, examples = REFUSED.take()
+    assert result.refused and count == 1 and "control character U+001B" in examples[0]

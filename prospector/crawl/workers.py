@@ -48,6 +48,7 @@ from typing import Any
 from twisted.internet import defer
 
 from prospector.extract.page_job import PageJob, PageResult, run_job
+from prospector.hosts import REFUSED
 from prospector.models import PageFacts
 from prospector.urls import canonicalize, registered_domain
 
@@ -187,6 +188,8 @@ class ExtractionPool:
                 self.stats.errors += 1
             else:
                 self.stats.note_time(result.cpu_seconds, result.facts.url)
+        for why in result.refused:
+            REFUSED.add(why)  # for the crawl's one summary line (prospector.crawl.run)
         self._call(done.callback, result)
 
     def _worker_started(self) -> None:
@@ -326,8 +329,9 @@ def worker_main(conn: Connection, deadline: float) -> None:
         signal.setitimer(signal.ITIMER_PROF, deadline)
         began = time.process_time()
         try:
-            reply: tuple[str, Any] = ("ok", replace(run_job(job),
-                                                    cpu_seconds=time.process_time() - began))
+            result = run_job(job)
+            reply: tuple[str, Any] = ("ok", replace(
+                result, cpu_seconds=time.process_time() - began, refused=tuple(REFUSED.drain())))
         except Exception as exc:  # a bug met on one page must not end the crawl
             reply = ("error", f"{type(exc).__name__}: {exc}"[:300])
         finally:

@@ -36,6 +36,9 @@ class PageResult:
     letter: NewsletterFacts | None = None
     error: str = ""
     cpu_seconds: float = 0.0  # the extraction's CPU time (a worker's; 0.0 inline)
+    # Host names the page offered and extraction refused (prospector.hosts.REFUSED), sent
+    # back by a worker process, whose own REFUSED the crawl's summary line cannot see.
+    refused: tuple[str, ...] = ()
 
 
 def run_job(job: PageJob) -> PageResult:
