@@ -14,6 +14,7 @@ from scrapy.settings import Settings
 
 from prospector.config import Config
 from prospector.config.scrapy import build_settings
+from prospector.crawl.arenas import limit_arenas
 from prospector.crawl.lock import run_lock
 from prospector.crawl.logs import one_line_logs
 from prospector.crawl.pipeline import STORAGE_CODE_STAT, STORAGE_ERROR_STAT
@@ -118,6 +119,7 @@ def _recent(store: Store, config: Config, candidates: list[Any], skip: set[str]
 
 def run_crawl(config: Config) -> CrawlResult:
     """Discover (or resume), crawl and score; blocks until done. One call per process."""
+    limit_arenas()  # before DuckDB's and Scrapy's threads allocate (crawl/arenas.py)
     with run_lock(config.db_path):
         # The DB is opened first so that an unusable path fails fast with one line,
         # before any search quota is spent; search pages are cached in it. It is closed
