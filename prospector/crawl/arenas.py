@@ -8,10 +8,13 @@ arrays) landed in whichever thread's arena was free, and each arena kept its hig
 water: the crawl's resting RSS rose ≈ 5 MB a batch (184 -> 234 MB over 3,000 pages,
 bench/memory.py; flat at 193-202 MB with MALLOC_ARENA_MAX=1 in the environment).
 The environment variable is read at process start, which the CLI, `scrapy crawl` and
-scrapyd do not control; `mallopt(M_ARENA_MAX, 1)` set before the pool's threads
-allocate does the same. The writes are one thread at a time and Python's own
-allocations hold the GIL, so a single arena costs no contention worth measuring
-(DuckDB allocates through its own jemalloc)."""
+scrapyd do not control; `mallopt(M_ARENA_MAX, 1)` does the same if it comes before
+other threads have made arenas of their own (glibc fixes its limit once more than 8
+exist): `run_crawl` calls it first thing, before the DB and discovery start threads
+(called only from the extension, the CLI's crawl still had 13 thread arenas), and the
+extension covers `scrapy crawl` and scrapyd, where it is the first thing built. The
+writes are one thread at a time and Python's own allocations hold the GIL, so a single
+arena costs no contention worth measuring (DuckDB allocates through its own jemalloc)."""
 
 from __future__ import annotations
 
