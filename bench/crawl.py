@@ -48,7 +48,8 @@ from prospector.sampleweb.proc import SampleWebProcess  # noqa: E402
 sys.path.insert(0, str(REPO / "bench"))
 from peak_rss import LAUNCHER, Family, status_kb, watch_family  # noqa: E402
 
-GOAL = 0.85
+GOAL = 0.85  # issue 10: the whole pipeline no slower than 0.85x bare Scrapy
+GOAL_WORKERS = 2.0  # issue 23: with extraction in worker processes, on this 2-core machine
 _ELAPSED = re.compile(r"'elapsed_time_seconds': ([0-9.]+)")
 _RESPONSES = re.compile(r"'response_received_count': (\d+)")
 _ROBOTS = re.compile(r"'robotstxt/response_count': (\d+)")
@@ -229,7 +230,8 @@ def main() -> None:
     whole = (best["pipeline"].pages / best["pipeline"].command) / (
         best["bare"].pages / best["bare"].command)
     print(f"pipeline / bare = {ratio:.2f} (crawl time; whole command {whole:.2f}); "
-          f"goal >= {GOAL}: {'met' if ratio >= GOAL else 'NOT met'}")
+          f"goal >= {GOAL}: {'met' if ratio >= GOAL else 'NOT met'}; "
+          f"issue 23's goal >= {GOAL_WORKERS}: {'met' if ratio >= GOAL_WORKERS else 'NOT met'}")
     print(load())
 
 
