@@ -43,7 +43,6 @@ import argparse
 import base64
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -63,18 +62,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from bench.redis_server import RedisMissing, redis_server  # noqa: E402
 from prospector.sampleweb.bulk import BulkWeb  # noqa: E402
 from prospector.sampleweb.proc import SampleWebProcess  # noqa: E402
 from prospector.store.db import Store  # noqa: E402
 
 CURRENT = "prospector:current"  # prospector.distributed.client.CURRENT_JOB_KEY
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def load() -> str:
@@ -718,26 +712,6 @@ def commit() -> str:
 # -- main ---------------------------------------------------------------------------------------
 
 
-def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise SystemExit("bench: redis-server is not installed (scripts/system-packages.sh)")
-    port = free_port()
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(folder)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    client.close()
-    return server, url
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", type=int, default=300,
@@ -760,8 +734,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp, \
             SampleWebProcess(bulk_sites=args.sites, bulk_pages=args.pages) as web:
         folder = Path(tmp)
-        server, url = start_redis(folder)
-        try:
+        with redis_server(folder) as url:
             seeds = folder / "seeds.txt"
             seeds.write_text("".join(f"{u}\n" for u in BulkWeb(web.seed, args.sites, args.pages)
                                      .seed_lines()))
@@ -775,13 +748,13 @@ def main() -> None:
             bare = {} if args.no_bare else run_bare(bench)
             extract = run_extract(bench, args.extract_rounds)
             show_rest(bare, extract)
-        finally:
-            server.terminate()
-            server.wait()
     print(f"load average after: {load()}")
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 3 and sys.argv[1] == "--deferred-coordinator" and sys.argv[3] == "--":
         raise SystemExit(deferred_coordinator(Path(sys.argv[2]), sys.argv[4:]))
-    main()
+    try:
+        main()
+    except RedisMissing as exc:
+        raise SystemExit(f"bench: {exc}") from None

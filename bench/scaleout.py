@@ -27,8 +27,6 @@ import dataclasses
 import os
 import re
 import resource
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +39,7 @@ import redis
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.redis_server import RedisMissing, redis_server  # noqa: E402
 from prospector.sampleweb.proc import SampleWebProcess  # noqa: E402
 from prospector.store.db import Store  # noqa: E402
 
@@ -54,12 +53,6 @@ class Run:
     pages: int
     cpu: float  # user + system seconds of the crawl's processes (coordinator and workers)
     fetched: str  # the coordinator's "N URLs fetched (M distinct) by K workers"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def crawl(db: Path, args: list[str], redis_url: str | None, workers: int) -> Run:
@@ -132,21 +125,13 @@ def main() -> None:
     parser.add_argument("--bulk-pages", type=int, default=10, help="pages per bulk site")
     options = parser.parse_args()
     rounds = options.rounds
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise SystemExit("redis-server is not installed")
     bulk = options.bulk_sites if "bulk_sites" in {
         f.name for f in dataclasses.fields(SampleWebProcess)} else 0
-    port = free_port()
-    folder = tempfile.mkdtemp(prefix="bench-redis-")
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", folder],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    time.sleep(0.5)
     web_options = {"bulk_sites": bulk, "bulk_pages": options.bulk_pages} if bulk else {}
     try:
-        with SampleWebProcess(**web_options) as web, tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(prefix="bench-redis-") as folder, \
+                redis_server(Path(folder)) as url, \
+                SampleWebProcess(**web_options) as web, tempfile.TemporaryDirectory() as tmp:
             workloads = {"sample web (search, ≈300 pages)":
                          ["--search", web.url, "--backend", "sampleweb", "--proxy", web.url]}
             if bulk:
@@ -166,10 +151,8 @@ def main() -> None:
                             crawl(db, args, url if distributed else None, workers))
                 report(title, results, rounds)
             print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    finally:
-        server.terminate()
-        server.wait()
-        shutil.rmtree(folder, ignore_errors=True)
+    except RedisMissing as exc:
+        raise SystemExit(str(exc)) from None
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import scrapy
 from scrapy.core.engine import ExecutionEngine
 from scrapy.utils.misc import load_object
 
+from bench.redis_server import free_port, redis_server
 from prospector.config import Config
 from prospector.config.scrapy import CrawlSettings, build_settings
 from prospector.crawl.sink import StoreSink
@@ -49,12 +49,6 @@ from tests.test_operations import sigkill_then_resume
 pytestmark = pytest.mark.crawl
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     binary = shutil.which("redis-server")
@@ -62,26 +56,8 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail("redis-server is not installed (make test installs the Debian package)")
         pytest.skip("redis-server not installed: distributed tests skipped (run make test as root)")
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder), "--protected-mode", "yes"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    try:
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
         yield url
-    finally:
-        client.close()
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _args(db: Path, web: SampleWebProcess, redis_url: str | None, *extra: str) -> list[str]:
@@ -361,7 +337,7 @@ def test_worker_without_a_job_is_one_line(redis_url: str) -> None:
 
 
 def test_unreachable_redis_is_one_line(tmp_path: Path) -> None:
-    result = run_cli("worker", "--redis", f"redis://127.0.0.1:{_free_port()}/0")
+    result = run_cli("worker", "--redis", f"redis://127.0.0.1:{free_port()}/0")
     assert result.returncode == 5 and result.stderr.count("\n") == 1
     assert "unreachable" in result.stderr
 
