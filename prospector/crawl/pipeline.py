@@ -165,10 +165,9 @@ class StorePipeline:
             else:  # a bug: say it, and stop the crawl rather than lose its pages quietly
                 self._record_failure(ProspectorError(f"storage failed: {result.value!r}"))
                 self._close_crawl()
-        assert self.sink is not None or self.failure is not None
         items, self.incoming = self.incoming, []
-        for item in items:
-            if self.sink is not None:
+        if self.sink is not None:
+            for item in items:
                 self.sink.add(item)
         waiting, self.waiting = self.waiting, []
         for waiter in waiting:
