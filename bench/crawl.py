@@ -76,6 +76,14 @@ def _count(pattern: re.Pattern[str], log: str) -> int:
     return int(match.group(1)) if match else 0
 
 
+def _cpu_ticks() -> tuple[int, int]:
+    """(busy, all) clock ticks of every CPU since boot (/proc/stat's first line): how busy
+    the machine was between two reads, whichever process used it."""
+    with open("/proc/stat") as stat:
+        ticks = [int(x) for x in stat.readline().split()[1:]]
+    return sum(ticks) - ticks[3] - ticks[4], sum(ticks)  # less idle and iowait
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} CPUs)"
@@ -212,6 +220,9 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=500, help="bulk sites (500)")
     parser.add_argument("--pages", type=int, default=10, help="pages per site (10)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds, best kept (2)")
+    parser.add_argument("--sweep-workers", metavar="N,N", default="",
+                        help="then one pipeline crawl for each of these --workers values, "
+                        "with how busy the machine's CPUs were (e.g. 0,1,2)")
     args = parser.parse_args()
     print(f"bulk web: {args.sites} sites x {args.pages} pages = {args.sites * args.pages} pages; "
           f"{load()}", flush=True)
@@ -223,6 +234,12 @@ def main() -> None:
                 print(f"round {n + 1}: {show(run)}", flush=True)
                 if run.name not in best or run.rate > best[run.name].rate:
                     best[run.name] = run
+        for workers in filter(None, args.sweep_workers.split(",")):
+            before = _cpu_ticks()
+            run = bench.pipeline(f"w{workers}", ("--workers", workers))
+            busy, total = (b - a for a, b in zip(before, _cpu_ticks(), strict=True))
+            print(f"--workers {workers}: {show(run)}; CPUs {100 * busy / total:.0f} % busy "
+                  f"over the command", flush=True)
     print(f"best of {args.rounds}:")
     for run in best.values():
         print(f"  {show(run)}")
