@@ -199,11 +199,11 @@ def _score_all(store: Store, keywords: Sequence[str],
     with store.replacing_scores():
         store.write_site_links({d: g for d, g in group.items() if d != g}, SECTION_WEIGHT,
                                OTHER_SECTION)
+        # The graph's nodes are score_domains' sites, in the same order (store.scoring).
         g = site_authority(*store.group_graph())
-        if g.domains != domains:  # both in domain order, from the same sites table
-            raise RuntimeError("the scored sites changed while they were scored")
         store.write_metrics({
-            "domain": domains, "owner_group": g.owner, "pagerank": g.pagerank, "hub": g.hub,
+            "domain": domains, "owner_group": [group[d] for d in domains],
+            "pagerank": g.pagerank, "hub": g.hub,
             "authority": g.authority, "inlinks": g.inlinks,
             "bm25": [relevance_raw.get(d, 0.0) for d in domains]})
         run_id = store.last_run_id()

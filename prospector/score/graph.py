@@ -192,8 +192,6 @@ def analyse(domains: Sequence[str], edges: Sequence[Edge],
 @dataclass(frozen=True)
 class SiteAuthority:
     """The graph's metrics per site, in the order of the store's nodes (by domain)."""
-    domains: list[str]
-    owner: list[str]
     pagerank: list[float]  # its owner group's
     hub: list[float]
     authority: list[float]
@@ -201,11 +199,11 @@ class SiteAuthority:
     groups: int
 
 
-def site_authority(nodes: Mapping[str, Any], edges: Mapping[str, Any]) -> SiteAuthority:
-    """PageRank, HITS and in-links of the owner-group graph the store made (`nodes`:
-    domain, owner, gid; `edges`: source, target, weight as group indexes), per site;
+def site_authority(gid: Any, edges: Mapping[str, Any]) -> SiteAuthority:
+    """PageRank, HITS and in-links of the owner-group graph the store made (`gid`: each
+    site's group index; `edges`: source, target, weight as group indexes), per site;
     the same values `analyse` gives for the same graph."""
-    gid = np.asarray(nodes["gid"], dtype=np.int64)
+    gid = np.asarray(gid, dtype=np.int64)
     n = int(gid.max()) + 1 if len(gid) else 0
     src, dst, w = edges["source"], edges["target"], edges["weight"]
     rank = np.array(rounded(pagerank_arrays(n, src, dst, w), 12))
@@ -213,7 +211,5 @@ def site_authority(nodes: Mapping[str, Any], edges: Mapping[str, Any]) -> SiteAu
     # Each edge is one (source group, target group): counting edges counts linking groups.
     linking = np.bincount(np.asarray(dst, dtype=np.int64), minlength=n)
     return SiteAuthority(
-        domains=[str(d) for d in nodes["domain"].tolist()],
-        owner=[str(o) for o in nodes["owner"].tolist()],
         pagerank=rank[gid].tolist(), hub=hub[gid].tolist(), authority=auth[gid].tolist(),
         inlinks=linking[gid].tolist(), groups=n)

@@ -6,7 +6,7 @@ go in as registered NumPy columns: no Python object per link or edge."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import Any
 
@@ -42,15 +42,16 @@ _TERM_COUNTS = """
 # The site graph (`site_links`) from the crawl's links between two stored sites, in two
 # steps over integer site ids (the slices of a GROUP BY on two domain strings cost 9 CPU-s
 # on 2,000,000 links):
-# score_nodes: every site's id (its place in domain order), its owner group's id and the
-# group's index among the groups (the node order PageRank and HITS number them in);
+# score_nodes: every scored site's id (its place in domain order: score_sites' number, so
+# the graph's nodes are the sites score_domains gave, whatever the crawl adds meanwhile),
+# its owner group's id and the group's index among the groups (the node order PageRank
+# and HITS number them in);
 # score_edges: one row per (source site, target site), sections as a bit mask over
 # score_sections (a bit_or; a list_distinct of the strings cost 2.5 CPU-s more).
 _SCORE_NODES = """
     CREATE OR REPLACE TEMP TABLE score_nodes AS
-    WITH ids AS (SELECT s.domain, coalesce(o.owner, s.domain) AS owner,
-                        (row_number() OVER (ORDER BY s.domain) - 1)::INTEGER AS id
-                 FROM sites s LEFT JOIN score_owners o USING (domain))
+    WITH ids AS (SELECT s.domain, coalesce(o.owner, s.domain) AS owner, s.n AS id
+                 FROM score_sites s LEFT JOIN score_owners o USING (domain))
     SELECT i.domain, i.owner, i.id, g.id AS oid,
            (dense_rank() OVER (ORDER BY g.id) - 1)::BIGINT AS gid
     FROM ids i JOIN ids g ON g.domain = i.owner
@@ -175,12 +176,15 @@ class Scoring(Connection):
     # 200,000 short pages in 256-row slices were 782 queries, most of the scoring's time.
     TERM_BATCH = 256
     TERM_PAGE_BYTES = 16_384
-    # DuckDB's memory for the site graph and what follows in the scoring's transaction
-    # (raised from the scoring's 64 MB cap; an in-memory DB keeps its own): at 64 MB the
-    # GROUP BY of 2,000,000 links spilled and took 3× as long; at 512 MB the scoring of
-    # 100,000 sites peaked at 900 MB RSS, at 256 MB at 600 MB in the same time (128 MB
-    # ran out of memory and fell back to no cap).
-    EDGE_MEMORY_LIMIT = "256MB"
+    # DuckDB's memory for the site graph (raised from the scoring's 64 MB cap; an
+    # in-memory DB keeps its own): at 64 MB the GROUP BY of 2,000,000 links spilled and
+    # took 3× as long; at 512 MB the scoring of 100,000 sites peaked at 900 MB RSS, at
+    # 256 MB at 600 MB, at 192 MB at 540 MB in the same time (128 MB: 20 % slower).
+    EDGE_MEMORY_LIMIT = "192MB"
+    # ... and for the rest of the transaction, once the graph is read back: its
+    # temporary tables (80 MB at 100,000 sites) may go to disk while the uncommitted
+    # scores (≈1.6 KB of breakdowns a site) fill memory (peak 540 → 475 MB).
+    SCORES_MEMORY_LIMIT = "128MB"
     # Score rows per INSERT: one slice of breakdowns (≈1.4 KB a site) in memory at once.
     SCORE_STEP = 5_000
 
@@ -256,7 +260,8 @@ class Scoring(Connection):
 
     def write_site_links(self, owners: Mapping[str, str], sections: Mapping[str, float],
                          other: float) -> None:
-        """The site graph from the links: one row per (source site, target site) with its
+        """After score_domains, the site graph between its sites from the links: one row
+        per (source site, target site) with its
         links, source pages, first five anchors, sections, weight (its best section's
         in `sections`, `other` for any other; 0 between two sites of one owner) and
         whether one owner has both. `owners`: domain → its owner group's domain, for the
@@ -284,15 +289,20 @@ class Scoring(Connection):
             self.con.execute(_SCORE_MASKS, {"names": names})
         self.con.execute(_SITE_LINKS.format(sections=decode, join=join))
 
-    def group_graph(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """After write_site_links: (nodes, edges) as NumPy columns. nodes: every site in
-        domain order with its `owner` and `gid` (its group's index among the groups in
-        order); edges: `source`, `target` (gids) and `weight`, one per linked pair of
-        groups, in order."""
-        nodes = self.con.execute("SELECT domain, owner, gid FROM score_nodes ORDER BY id"
-                                 ).fetchnumpy()
+    def group_graph(self) -> tuple[Any, dict[str, Any]]:
+        """After write_site_links: (gid, edges) as NumPy columns. gid: every site's
+        owner group's index among the groups in order, the sites in domain order (as
+        score_domains gives them); edges: `source`, `target` (gids) and `weight`, one
+        per linked pair of groups, in order. Then the transaction's memory is lowered
+        to SCORES_MEMORY_LIMIT (where DuckDB cannot, it stays as it was)."""
+        gid = self.con.execute("SELECT gid FROM score_nodes ORDER BY id").fetchnumpy()["gid"]
         edges = self.con.execute(_GROUP_EDGES).fetchnumpy()
-        return nodes, edges
+        if self.path != ":memory:" and \
+                _mib(self.db_limits()[0]) > _mib(self.SCORES_MEMORY_LIMIT):
+            # More than that held by the transaction already: left as it was.
+            with suppress(duckdb.Error):
+                self.set_db_limits(self.SCORES_MEMORY_LIMIT)
+        return gid, edges
 
     def write_metrics(self, columns: Mapping[str, Any]) -> None:
         """Each site's metrics: equal-length columns domain, owner_group, pagerank,
