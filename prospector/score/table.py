@@ -163,8 +163,14 @@ class ScoreTable:
         for name, weight in self.weights[which]:
             raw, value = values[name]
             if name in VARYING:
-                text, points = _varying(name, raw, value, weight,
-                                        1.0 if name == "relevance" else gate, share)
+                scale = 1.0 if name == "relevance" else gate
+                # Most sites of a crawl have no links and no relevance: they share these
+                # entries too (the types in the key: 1 and 1.0 are equal, written apart).
+                key = (name, raw, value, weight, scale, share, type(raw), type(value))
+                found = made.get(key)
+                if found is None:
+                    found = made[key] = _varying(name, raw, value, weight, scale, share)
+                text, points = found
             else:
                 key = (name, raw, value, weight, gate, share)
                 found = made.get(key)
