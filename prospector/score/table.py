@@ -131,6 +131,9 @@ class ScoreTable:
         # Entries of the other factors by (name, raw, value, weight, gate, share): their
         # raws are strings and their values floats, so equal keys write equal text.
         self.made: dict[tuple[Any, ...], tuple[str, float]] = {}
+        # The same for relevance and authority, for one slice of sites (score_columns
+        # empties it): kept for every site, their distinct entries held 90 MB at 100,000.
+        self.varying: dict[tuple[Any, ...], tuple[str, float]] = {}
         self.reach = _Memo(reachability_factor)
         self.open = _Memo(openness_factor)
         self.audience = _Memo(audience_factor)
@@ -159,7 +162,7 @@ class ScoreTable:
 
     def _weighted(self, which: int, values: Mapping[str, Factor], gate: float,
                   share: float) -> tuple[float, str]:
-        parts, total, made = [], 0.0, self.made
+        parts, total, made, varying = [], 0.0, self.made, self.varying
         for name, weight in self.weights[which]:
             raw, value = values[name]
             if name in VARYING:
@@ -167,9 +170,9 @@ class ScoreTable:
                 # Most sites of a crawl have no links and no relevance: they share these
                 # entries too (the types in the key: 1 and 1.0 are equal, written apart).
                 key = (name, raw, value, weight, scale, share, type(raw), type(value))
-                found = made.get(key)
+                found = varying.get(key)
                 if found is None:
-                    found = made[key] = _varying(name, raw, value, weight, scale, share)
+                    found = varying[key] = _varying(name, raw, value, weight, scale, share)
                 text, points = found
             else:
                 key = (name, raw, value, weight, gate, share)
@@ -210,6 +213,7 @@ def score_columns(table: ScoreTable, sites: Sequence[Mapping[str, Any]], first: 
     sequences are indexed over all sites, the first of `sites` at `first`."""
     columns: dict[str, list[Any]] = {"domain": []} | {name: [] for name in SCORE_COLUMNS}
     out = [columns[name] for name in SCORE_COLUMNS]
+    table.varying.clear()
     domains = columns["domain"]
     for i, site in enumerate(sites, first):
         domain = str(site["domain"])
