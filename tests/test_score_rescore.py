@@ -64,3 +64,38 @@ def test_a_failed_rescore_leaves_the_previous_rows(tmp_path: Path,
         with pytest.raises(RuntimeError, match="disk full"):
             rescore(store)
         assert _rows(store) == before
+
+
+def test_migration_012_keeps_site_links_rows_without_the_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file scored before migration 012 keeps its site graph: the same columns (types,
+    NOT NULLs) and rows, without the primary key, and a rescore writes it again."""
+    import prospector.store.migrations as schema
+
+    every = schema.migrations()
+    assert every[-1].version >= 12
+    db = tmp_path / "old.duckdb"
+    with monkeypatch.context() as before_012:
+        before_012.setattr(schema, "migrations", lambda: [m for m in every if m.version < 12])
+        memory, _ = _random_store(5, 80)
+        with memory:
+            assert rescore(memory) == 80
+            memory.con.execute(f"ATTACH '{db}' AS f")
+            memory.con.execute("COPY FROM DATABASE memory TO f")
+    columns = ("SELECT column_name, data_type, is_nullable FROM information_schema.columns"
+               " WHERE table_name = 'site_links' ORDER BY ordinal_position")
+    keys = ("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'site_links'"
+            " AND constraint_type = 'PRIMARY KEY'")
+    rows = "SELECT * FROM site_links ORDER BY ALL"
+    with duckdb.connect(str(db)) as old:
+        assert 12 not in [r[0] for r in old.execute("FROM schema_migrations").fetchall()]
+        assert old.execute(keys).fetchall() == [(1,)]
+        defined, kept = old.execute(columns).fetchall(), old.execute(rows).fetchall()
+    assert kept  # the graph has edges: the test compares something
+    with Store.open(db) as store:
+        assert 12 in store.applied_versions()
+        assert store.query(keys)[1] == [(0,)]
+        assert store.query(columns)[1] == defined
+        assert store.query(rows)[1] == kept
+        assert rescore(store) == 80
+        assert store.query(rows)[1] == kept
