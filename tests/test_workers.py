@@ -6,7 +6,6 @@ tests/test_hostile_parsing.py."""
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import subprocess
 import sys
@@ -35,25 +34,28 @@ SLOW_PAGE = b"<html><body>" + b"".join(
 
 
 class MiniReactor:
-    """Runs what the slot threads hand to the reactor on the test's thread, as
-    reactor.callFromThread would on the reactor's."""
+    """The global Twisted reactor turned by hand on the test's thread (it is never run()
+    here): what the pool's worker sockets and timers need, as in a crawl."""
 
     def __init__(self) -> None:
-        self.calls: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]]] = (
-            queue.SimpleQueue())
+        from twisted.internet import reactor
 
-    def call(self, function: Callable[..., Any], *args: Any) -> None:
-        self.calls.put((function, args))
+        self.reactor: Any = reactor
 
     def run_until(self, done: Callable[[], bool], seconds: float = 120.0) -> None:
         deadline = time.monotonic() + seconds
         while not done():
             assert time.monotonic() < deadline, "the pool never answered"
-            try:
-                function, args = self.calls.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            function(*args)
+            self.reactor.iterate(0.02)
+
+    def run_for(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        self.run_until(lambda: time.monotonic() >= end)
+
+    def close(self, pool: ExtractionPool) -> None:
+        ended: list[None] = []
+        pool.close().addCallback(ended.append)
+        self.run_until(lambda: bool(ended), 30.0)
 
 
 def job(url: str = "https://hive-notes.test/contact", body: bytes = PAGE) -> PageJob:
@@ -74,12 +76,12 @@ def mini() -> MiniReactor:
 
 
 def test_a_worker_reads_a_page_as_inline_extraction_does(mini: MiniReactor) -> None:
-    pool = ExtractionPool(2, call_in_reactor=mini.call)
+    pool = ExtractionPool(2, reactor=mini.reactor)
     pool.start()
     try:
         [result] = results_of(pool, mini, [job()])
     finally:
-        pool.close()
+        mini.close(pool)
     inline = run_job(job())
     assert result.error == ""
     assert result.facts == inline.facts
@@ -98,14 +100,14 @@ def test_inline_pool_runs_in_the_callers_thread() -> None:
 
 def test_a_page_past_its_cpu_deadline_is_a_timeout_and_the_next_page_is_read(
         mini: MiniReactor) -> None:
-    pool = ExtractionPool(1, deadline=0.05, call_in_reactor=mini.call)
+    pool = ExtractionPool(1, deadline=0.05, reactor=mini.reactor)
     pool.start()
     try:
         began = time.monotonic()
         slow, after = results_of(pool, mini, [job("https://slow.test/", SLOW_PAGE), job()])
         seconds = time.monotonic() - began
     finally:
-        pool.close()
+        mini.close(pool)
     print(f"\nslow page answered {slow.error!r}; both pages in {seconds:.2f} s wall")
     assert slow.error == TIMEOUT
     assert slow.facts.url == "https://slow.test/" and not slow.facts.contacts
@@ -116,23 +118,23 @@ def test_a_page_past_its_cpu_deadline_is_a_timeout_and_the_next_page_is_read(
 
 def test_the_slow_page_is_read_whole_without_a_deadline_to_stop_it(mini: MiniReactor) -> None:
     """The same page is not broken: it is only slow, so a generous deadline reads it."""
-    pool = ExtractionPool(1, deadline=60.0, call_in_reactor=mini.call)
+    pool = ExtractionPool(1, deadline=60.0, reactor=mini.reactor)
     pool.start()
     try:
         [slow] = results_of(pool, mini, [job("https://slow.test/", SLOW_PAGE)])
     finally:
-        pool.close()
+        mini.close(pool)
     print(f"\nslow page: {slow.cpu_seconds:.2f} s CPU")
     assert slow.error == "" and slow.cpu_seconds > 0.05
 
 
 def test_workers_are_recycled_and_report_their_peaks(mini: MiniReactor) -> None:
-    pool = ExtractionPool(1, recycle_after=3, call_in_reactor=mini.call)
+    pool = ExtractionPool(1, recycle_after=3, reactor=mini.reactor)
     pool.start()
     try:
         results = results_of(pool, mini, [job(f"https://hive-notes.test/{n}") for n in range(7)])
     finally:
-        pool.close()
+        mini.close(pool)
     assert [r.error for r in results] == [""] * 7
     assert pool.stats.started == 3  # pages 1-3, 4-6, 7
     assert len(pool.stats.peaks_mb) == 3
@@ -141,7 +143,7 @@ def test_workers_are_recycled_and_report_their_peaks(mini: MiniReactor) -> None:
 
 
 def test_pending_pages_stay_bounded(mini: MiniReactor) -> None:
-    pool = ExtractionPool(1, call_in_reactor=mini.call)
+    pool = ExtractionPool(1, reactor=mini.reactor)
     pool.start()
     try:
         deferreds = [pool.submit(job(f"https://hive-notes.test/{n}")) for n in range(30)]
@@ -163,12 +165,12 @@ def test_pending_pages_stay_bounded(mini: MiniReactor) -> None:
 
         mini.run_until(done)
     finally:
-        pool.close()
+        mini.close(pool)
     assert most <= QUEUED_PER_WORKER
 
 
 def test_a_worker_killed_between_pages_is_replaced_and_loses_no_page(mini: MiniReactor) -> None:
-    pool = ExtractionPool(1, call_in_reactor=mini.call)
+    pool = ExtractionPool(1, reactor=mini.reactor)
     pool.start()
     try:
         results_of(pool, mini, [job()])
@@ -177,33 +179,33 @@ def test_a_worker_killed_between_pages_is_replaced_and_loses_no_page(mini: MiniR
         time.sleep(0.2)
         [after] = results_of(pool, mini, [job()])
     finally:
-        pool.close()
+        mini.close(pool)
     assert after.error == "" and after.facts.contacts
     assert pool.stats.started == 2
 
 
 def test_a_worker_dying_mid_page_fails_that_page_only(mini: MiniReactor) -> None:
-    pool = ExtractionPool(1, deadline=60.0, call_in_reactor=mini.call)
+    pool = ExtractionPool(1, deadline=60.0, reactor=mini.reactor)
     pool.start()
     try:
         results_of(pool, mini, [job()])
         [pid] = pool.worker_pids()
         got: list[PageResult] = []
         pool.submit(job("https://slow.test/", SLOW_PAGE)).addCallback(got.append)
-        time.sleep(0.3)  # the worker is reading the slow page
+        mini.run_for(0.3)  # the worker is reading the slow page
         os.kill(pid, signal.SIGKILL)
         mini.run_until(lambda: bool(got))
         [after] = results_of(pool, mini, [job()])
     finally:
-        pool.close()
+        mini.close(pool)
     assert got[0].error == FAILED
     assert after.error == ""
 
 
 def test_a_closed_pool_answers_failed_instead_of_hanging(mini: MiniReactor) -> None:
-    pool = ExtractionPool(1, call_in_reactor=mini.call)
+    pool = ExtractionPool(1, reactor=mini.reactor)
     pool.start()
-    pool.close()
+    mini.close(pool)
     got: list[PageResult] = []
     pool.submit(job()).addCallback(got.append)
     assert got and got[0].error == FAILED
@@ -220,7 +222,7 @@ _ORPHAN_SCRIPT = textwrap.dedent("""
     import sys, time
     from prospector.crawl.workers import ExtractionPool
     from prospector.extract.page_job import PageJob
-    pool = ExtractionPool(2, call_in_reactor=lambda f, *a: None)
+    pool = ExtractionPool(2)  # the reactor is never run: the workers wait for pages
     pool.start()
     for n in range(4):
         pool._enqueue(PageJob(f"https://a.test/{n}", b"<p>x</p>", "text/html", "a.test"))
@@ -300,11 +302,11 @@ def test_host_names_a_worker_refused_reach_the_crawls_summary(mini: MiniReactor)
 
     REFUSED.take()  # from zero
     bad = PAGE.replace(b"</body>", b"<a href='http://x&#x1b;y.test/'>esc</a></body>")
-    pool = ExtractionPool(1, call_in_reactor=mini.call)
+    pool = ExtractionPool(1, reactor=mini.reactor)
     pool.start()
     try:
         [result] = results_of(pool, mini, [job(body=bad)])
     finally:
-        pool.close()
+        mini.close(pool)
     count, examples = REFUSED.take()
     assert result.refused and count == 1 and "control character U+001B" in examples[0]

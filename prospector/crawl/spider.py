@@ -18,6 +18,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import build_from_crawler, load_object
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from prospector.config.scrapy import CrawlSettings
@@ -119,8 +120,11 @@ class ProspectSpider(scrapy.Spider):
     def extraction_opened(self) -> None:
         self.extraction.start()
 
-    def extraction_closed(self) -> None:
-        self.extraction.close()
+    def extraction_closed(self) -> Deferred[None]:
+        """Scrapy waits for the Deferred (a signal handler's): the workers' last pages."""
+        return self.extraction.close().addCallback(lambda _: self._extraction_stats())
+
+    def _extraction_stats(self) -> None:
         pool, stats = self.extraction.stats, self.crawler.stats
         if stats is not None and self.extraction.workers:
             stats.set_value("prospector/extract/workers", self.extraction.workers)
@@ -128,6 +132,8 @@ class ProspectSpider(scrapy.Spider):
             stats.set_value("prospector/extract/timeouts", pool.timeouts)
             stats.set_value("prospector/extract/failures", pool.failures)
             stats.set_value("prospector/extract/worker_peak_rss_mb", round(pool.peak_mb, 1))
+            # Per page, beside the crawl's own: which side of the pool limits the crawl.
+            stats.set_value("prospector/extract/worker_cpu_seconds", round(pool.cpu_seconds, 2))
         if pool.slowest:
             self.logger.info("slowest extractions (CPU s): %s", ", ".join(
                 f"{url} {seconds:.3f}" for seconds, url in sorted(pool.slowest, reverse=True)))
