@@ -125,6 +125,9 @@ class ScoreTable:
     def __init__(self, weights: Mapping[str, Mapping[str, float]], today: date,
                  groups: int) -> None:
         self.weights = (tuple(weights["jv"].items()), tuple(weights["community"].items()))
+        # Per score: (factor, weight, whether it varies site by site, whether relevance).
+        self.items = tuple(tuple((name, weight, name in VARYING, name == "relevance")
+                                 for name, weight in table) for table in self.weights)
         self.kind_shares = weights.get("jv_kinds", JV_KIND_WEIGHTS)
         self.activity_shares = weights.get("activity") or ACTIVITY_SHARES
         self.today, self.groups = today, groups
@@ -163,25 +166,24 @@ class ScoreTable:
     def _weighted(self, which: int, values: Mapping[str, Factor], gate: float,
                   share: float) -> tuple[float, str]:
         parts, total, made, varying = [], 0.0, self.made, self.varying
-        for name, weight in self.weights[which]:
+        for name, weight, varies, is_relevance in self.items[which]:
             raw, value = values[name]
-            if name in VARYING:
-                scale = 1.0 if name == "relevance" else gate
+            if varies:
+                scale = 1.0 if is_relevance else gate
                 # Most sites of a crawl have no links and no relevance: they share these
-                # entries too (the types in the key: 1 and 1.0 are equal, written apart).
-                key = (name, raw, value, weight, scale, share, type(raw), type(value))
+                # entries too. Their raw and value are always float, float (relevance) and
+                # str, float (authority): equal keys write equal text.
+                key = (name, raw, value, weight, scale, share)
                 found = varying.get(key)
                 if found is None:
                     found = varying[key] = _varying(name, raw, value, weight, scale, share)
-                text, points = found
             else:
                 key = (name, raw, value, weight, gate, share)
                 found = made.get(key)
                 if found is None:
                     found = made[key] = entry(name, raw, value, weight, gate, share)
-                text, points = found
-            parts.append(text)
-            total += points  # in the weights' order, as score._weighted sums them
+            parts.append(found[0])
+            total += found[1]  # in the weights' order, as score._weighted sums them
         return min(100.0, round(total, 2)), "{" + ", ".join(parts) + "}"
 
     def score(self, site: Mapping[str, Any], values: Mapping[str, Factor]
