@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from prospector.config.scrapy import CrawlSettings
+from prospector.crawl.arenas import trim
 from prospector.errors import LockedError
 from prospector.extract import merge_site
 from prospector.extract.feeds import FeedFetched
@@ -129,6 +130,7 @@ class StoreSink:
                 raise
             return False
         self._wrote_at = started
+        trim()  # the batch's blocks, freed under what the crawl allocated meanwhile
         return True
 
     def _due(self) -> bool:
@@ -211,6 +213,7 @@ class StoreSink:
                 held.close()
             finally:
                 self._released_at = time.monotonic()
+                trim()
 
 
 @dataclass(frozen=True)

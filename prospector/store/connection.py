@@ -67,6 +67,27 @@ def explain_storage_error(exc: BaseException, path: str | Path = "") -> Prospect
     return DatabaseError(f"{where} failed: {first}")
 
 
+def skip_row_group_merges(con: duckdb.DuckDBPyConnection) -> bool:
+    """Checkpoints write the new rows and leave the row groups stored as they are
+    (`max_vacuum_tasks = 0`); False on a DuckDB without the setting. By default a
+    checkpoint also merges small adjacent row groups ("vacuum"), rewriting the stored
+    ones: a crawl checkpoints each time it lets go of the file, its batches make a small
+    row group each time, so every release rewrote the tables' rows again, the longer and
+    the larger the more pages were stored (1.4-1.9 s and up to 130 MB of DuckDB's memory
+    at 18,000 pages, over a minute at 41,000; with this 0.1-0.2 s and 56 MB). Left to
+    the next writer instead, the merges of a whole crawl came at once: the scoring's
+    close after a 20,000-page crawl peaked at 824 MB. So no writer merges: the tables
+    keep a row group a checkpoint (≈ 700 pages for a fast crawl; DuckDB's own are up to
+    122,880 rows), a few % more file. Row groups whose rows are all deleted (the
+    scoring's tables, rewritten each time) are still dropped. bench/RESULTS.md, issue
+    23's second pass."""
+    try:
+        con.execute("SET max_vacuum_tasks = 0")
+    except duckdb.Error:
+        return False
+    return True
+
+
 def connect(path: str, *, read_only: bool,
             wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
     """A connection to `path` (a file or ':memory:'), checked first for the mistakes a
@@ -92,6 +113,8 @@ def connect(path: str, *, read_only: bool,
             # No progress bar: DuckDB draws one on stdout for queries over 2 s, which
             # would end up in cron mail and in the output scripts parse.
             con.execute("SET enable_progress_bar = false")
+            if not read_only:
+                skip_row_group_merges(con)
             return con
         except duckdb.Error as exc:
             error = _explain_open_error(Path(path), exc)
