@@ -138,3 +138,38 @@ def test_pins_keep_the_newest_and_prefer_ipv4() -> None:
     assert pins.get("a.test") is None and pins.get("d.test") == ("9.9.9.9",)
     assert connect_address(["2001:4860::1", "8.8.4.4"]) == "8.8.4.4"
     assert connect_address(["2001:4860::1"]) == "2001:4860::1"
+
+
+class _NoThreads:
+    """A reactor whose thread pool must not be used: an address is its own answer."""
+
+    def getThreadPool(self) -> Any:
+        raise AssertionError("an address literal was looked up in a thread")
+
+
+@pytest.mark.parametrize(("name", "allow_private", "proxy", "expected"), [
+    ("93.184.216.34", False, "", "93.184.216.34"),
+    ("127.0.0.1", False, "", None),  # refused at resolution time, as a looked-up answer
+    ("0x7f.1", False, "", None),  # a legacy spelling of 127.0.0.1
+    ("[::1]", False, "", None),
+    ("127.0.0.1", True, "", "127.0.0.1"),
+    ("127.0.0.1", False, "http://127.0.0.1:8080", "127.0.0.1"),  # the proxy the user chose
+])
+def test_an_address_is_checked_and_pinned_without_a_lookup(
+        name: str, allow_private: bool, proxy: str, expected: str | None) -> None:
+    from twisted.internet.error import DNSLookupError
+
+    from prospector.crawl.pinning import PINS
+    from prospector.crawl.resolver import GuardedResolver
+
+    PINS.clear()
+    got: list[Any] = []
+    GuardedResolver(_NoThreads(), allow_private, proxy).getHostByName(name).addBoth(got.append)
+    [answer] = got
+    if expected is None:
+        assert isinstance(answer.value, DNSLookupError) and "loopback" in str(answer.value)
+        assert PINS.get(name) is None
+    else:
+        assert answer == expected
+        assert PINS.get(name) == (expected,)  # the next connection is served from the pin
+    PINS.clear()

@@ -310,3 +310,20 @@ def test_host_names_a_worker_refused_reach_the_crawls_summary(mini: MiniReactor)
         mini.close(pool)
     count, examples = REFUSED.take()
     assert result.refused and count == 1 and "control character U+001B" in examples[0]
+
+
+def test_a_worker_scores_the_pages_relevance_as_the_crawl_did(mini: MiniReactor) -> None:
+    from prospector.discover.frontier import keyword_pattern, relevance
+
+    pattern = keyword_pattern(["beekeeping", "hives"])
+    page = PageJob("https://hive-notes.test/contact", PAGE, HTML, "hive-notes.test",
+                   pattern.pattern)
+    pool = ExtractionPool(1, reactor=mini.reactor)
+    pool.start()
+    try:
+        [result] = results_of(pool, mini, [page])
+    finally:
+        mini.close(pool)
+    expected = relevance(f"{result.facts.title} {result.facts.text}", pattern)
+    assert 0.0 < result.relevance == expected == run_job(page).relevance
+    assert run_job(job()).relevance == 0.0  # no pattern sent, nothing counted

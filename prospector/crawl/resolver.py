@@ -31,7 +31,7 @@ from twisted.internet.base import ThreadedResolver
 from twisted.internet.error import DNSLookupError
 
 from prospector.config.scrapy import CrawlSettings
-from prospector.crawl.middlewares.guard import resolve, resolved_refusal
+from prospector.crawl.middlewares.guard import literal_address, resolve, resolved_refusal
 from prospector.crawl.pinning import PINS, connect_address, server_lookup
 from prospector.urls import hostname
 
@@ -72,6 +72,11 @@ class GuardedResolver(ThreadedResolver):
         pinned = PINS.get(name)
         if pinned:
             return defer.succeed(connect_address(pinned))
+        literal = literal_address(name)
+        if literal is not None:
+            # An address is its own answer: checked as one, with no thread and no lookup
+            # (a proxy named by its address was looked up once per connection).
+            return defer.maybeDeferred(self._checked, [str(literal)], name)
         d: defer.Deferred[list[str] | None] = threads.deferToThreadPool(
             cast(Any, self.reactor), self.reactor.getThreadPool(), lookup, name, self.server,
             self.timeout)
@@ -87,5 +92,7 @@ class GuardedResolver(ThreadedResolver):
                 # Scrapy reports any failed lookup as "no results": the log says why.
                 log.warning("DNS answer %s", refused)
                 raise DNSLookupError(refused)
-            PINS.pin(name, addresses)
+        # Pinned whether checked or not (the proxy the user chose, --allow-private): the
+        # next connection to the same host needs no lookup, as with Scrapy's DNS cache.
+        PINS.pin(name, addresses)
         return connect_address(addresses)

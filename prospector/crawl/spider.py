@@ -30,9 +30,10 @@ from prospector.crawl.feeds import (
     main_feed,
     sitemap_url,
 )
+from prospector.crawl.logs import skip_unshown_records
 from prospector.crawl.state import CrawlState, Offer, PageEnd
 from prospector.crawl.workers import ExtractionPool, default_workers
-from prospector.discover.frontier import Frontier, keyword_pattern, link_priority, relevance
+from prospector.discover.frontier import Frontier, keyword_pattern, link_priority
 from prospector.extract.feeds import FeedFetched, FeedRead, read_feed
 from prospector.extract.newsletter import NewsletterFacts
 from prospector.extract.page_job import PageJob, PageResult
@@ -96,6 +97,7 @@ class ProspectSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProspectSpider:
         spider: ProspectSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        skip_unshown_records(settings.get("LOG_LEVEL", "DEBUG"))
         job = CrawlSettings.from_settings(settings)
         spider.max_pages = job.max_pages_per_site
         if "PROSPECTOR_MAX_SITES" in settings:  # else the -a max_sites argument
@@ -139,7 +141,7 @@ class ProspectSpider(scrapy.Spider):
                 f"{url} {seconds:.3f}" for seconds, url in sorted(pool.slowest, reverse=True)))
 
     async def _extract(self, response: Response, site: str, content_type: str) -> PageResult:
-        job = PageJob(response.url, response.body, content_type, site)
+        job = PageJob(response.url, response.body, content_type, site, self.pattern.pattern)
         return await maybe_deferred_to_future(self.extraction.submit(job))
 
     # -- releasing sites ----------------------------------------------------------------
@@ -280,8 +282,7 @@ class ProspectSpider(scrapy.Spider):
         # Claimed URLs are never asked twice, so no request of ours is dropped by a
         # duplicate filter on the way and the in-flight counts stay true.
         start = await self.state.abegin_page(
-            site, facts.url, relevance(f"{facts.title} {facts.text}", self.pattern), follow,
-            self.max_pages)
+            site, facts.url, result.relevance, follow, self.max_pages)
         for item in self._announce(response.meta):
             yield item
         yield FetchedPage(

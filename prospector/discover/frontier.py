@@ -9,24 +9,14 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from prospector.discover.vocab import MEGA_PLATFORMS, PAGE_RELEVANCE_SATURATION, SECTION_WEIGHT
+from prospector.discover.vocab import MEGA_PLATFORMS, SECTION_WEIGHT
+from prospector.extract.relevance import keyword_pattern as keyword_pattern  # re-exported
+from prospector.extract.relevance import relevance as relevance  # re-exported
 from prospector.extract.vocab.infrastructure import is_infrastructure
 from prospector.hosts import normal_host
 from prospector.models import Candidate, Link
-
-
-def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str]:
-    words = [re.escape(k.strip().lower()) for k in keywords if k.strip()]
-    return re.compile("|".join(words) if words else r"(?!x)x")
-
-
-def relevance(text: str, pattern: re.Pattern[str]) -> float:
-    """0..1 from keyword hits, log-scaled: the first mentions matter most."""
-    hits = len(pattern.findall(text.lower()))
-    return min(1.0, math.log1p(hits) / math.log1p(PAGE_RELEVANCE_SATURATION))
 
 
 def is_mega_platform(domain: str) -> bool:

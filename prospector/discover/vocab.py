@@ -49,5 +49,3 @@ SECTION_WEIGHT: dict[str, float] = {
     "footer": 0.5,
 }
 
-# Keyword hits on a page at which its relevance saturates (1.0).
-PAGE_RELEVANCE_SATURATION = 10

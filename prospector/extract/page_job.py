@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from prospector.extract import extract_page
 from prospector.extract.newsletter import NewsletterFacts, newsletter_facts
+from prospector.extract.relevance import compiled, relevance
 from prospector.models import PageFacts
 
 
@@ -24,6 +25,7 @@ class PageJob:
     body: bytes
     content_type: str
     site: str
+    pattern: str = ""  # the niche's keyword pattern (its source): the page's relevance
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class PageResult:
     # Host names the page offered and extraction refused (prospector.hosts.REFUSED), sent
     # back by a worker process, whose own REFUSED the crawl's summary line cannot see.
     refused: tuple[str, ...] = ()
+    relevance: float = 0.0  # keyword hits in title and text, 0..1 (extract.relevance)
 
 
 def run_job(job: PageJob) -> PageResult:
@@ -47,4 +50,5 @@ def run_job(job: PageJob) -> PageResult:
     if facts.newsletter or facts.kind == "newsletter":
         found = newsletter_facts(facts.url, job.body, job.site)
         letter = found if found.signup_url or found.subscribers else None
-    return PageResult(facts, letter)
+    score = relevance(f"{facts.title} {facts.text}", compiled(job.pattern)) if job.pattern else 0.0
+    return PageResult(facts, letter, relevance=score)
