@@ -47,6 +47,14 @@ DOWNLOADER_MIDDLEWARES = {
     # Before HttpProxyMiddleware (750) so robots.txt requests get the proxy too.
     "prospector.crawl.middlewares.proxy.ProxyMiddleware": 740,
 }
+SPIDER_MIDDLEWARES = {
+    # Each spider middleware wraps every callback's output in one more async generator,
+    # and the crawl's one busy thread paid for these two on every page for nothing:
+    # depth is only counted (DEPTH_LIMIT = 0 above; the spider bounds link distance
+    # itself), and the meta-copy check is a warning for spider authors, not a crawl's.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
 EXTENSIONS = {
     # First: one malloc arena for the whole process, before any thread of the reactor's
     # pool allocates (prospector/crawl/arenas.py: the resting RSS rose with every batch).
