@@ -123,3 +123,43 @@ def test_only_the_first_scheme_separator_starts_the_host() -> None:
 def test_only_localhost_names_are_local() -> None:
     assert guard.is_local_name("LocalHost.") and guard.is_local_name("a.localhost")
     assert not guard.is_local_name("localhostX") and not guard.is_local_name("notlocalhost")
+
+
+@pytest.mark.parametrize(("url", "origin"), [
+    ("http://bees.test/a/b?c#d", "http://bees.test"),
+    ("https://bees.test:8443?x=/y", "https://bees.test:8443"),
+    ("http://bees.test#top", "http://bees.test"),
+    ("http://bees.test", "http://bees.test"),
+    ("data:,x", ""),
+])
+def test_url_origin(url: str, origin: str) -> None:
+    assert guard.url_origin(url) == origin
+
+
+def test_a_site_is_checked_once_and_a_refusal_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    looked_up: list[str] = []
+
+    def counting(host: str, timeout: float = 0) -> list[str]:
+        looked_up.append(host)
+        return {"bees.test": ["93.184.216.34"], "intranet.test": ["10.1.2.3"]}[host]
+
+    monkeypatch.setattr(guard, "resolve", counting)
+    checked: list[str] = []
+    real = guard.url_refusal
+    monkeypatch.setattr(guard, "url_refusal", lambda url: checked.append(url) or real(url))
+    guard_ = guard.AddressGuard(False)
+
+    def outcome(url: str) -> str:
+        try:
+            asyncio.run(guard_.process_request(Request(url)))
+        except IgnoreRequest as exc:
+            return str(exc)
+        return "passed"
+
+    assert [outcome(f"http://bees.test/{n}") for n in range(3)] == ["passed"] * 3
+    assert checked == ["http://bees.test/0"]  # the next two: the origin already passed
+    for _ in range(2):
+        assert outcome("http://intranet.test/").startswith("refused: intranet.test")
+        assert outcome("http://127.0.0.1/").startswith("refused: 127.0.0.1 is a loopback")
+    assert looked_up == ["bees.test", "intranet.test"]  # each name looked up once
+    assert "http://intranet.test" not in guard_.passed and len(checked) == 5
