@@ -43,8 +43,11 @@ HOLD_SECONDS = 2.0
 # many batches while its last write is younger than the job's flush_seconds: a kill
 # still loses at most flush_seconds of pages, and the pipeline's forced write at
 # MAX_BUFFERED_BATCHES batches (more than this) still bounds the buffer. A polite crawl
-# never fills a batch within flush_seconds, so it is not affected.
-COALESCE_BATCHES = 5
+# never fills a batch within flush_seconds, so it is not affected. Three, not five: what
+# a write holds sets the crawl's peak (the pages in Python, DuckDB's copy of them, ≈ 0.08
+# MB a page with a bulk page's 17 KB of text), and 600-page writes keep the store's
+# rate (0.66x read_json against 0.65x at 1,000; bench/RESULTS.md issue 23 second pass).
+COALESCE_BATCHES = 3
 # After letting go, the sink leaves the file alone this long before it opens it again: a
 # reader waiting for the file tries again every LOCK_RETRY_SECONDS (store.connection),
 # so a gap of three of its intervals lets a waiting reader's next attempt (and the
