@@ -19,7 +19,6 @@ arena costs no contention worth measuring (DuckDB allocates through its own jema
 from __future__ import annotations
 
 import ctypes
-import functools
 import sys
 
 from scrapy.crawler import Crawler
@@ -29,34 +28,15 @@ M_ARENA_MAX = -8  # glibc malloc.h
 ARENAS = 1
 
 
-@functools.cache
-def _glibc() -> ctypes.CDLL | None:
-    """glibc, or None elsewhere (musl, macOS: no mallopt, no malloc_trim)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt, libc.malloc_trim  # noqa: B018  (both exist: glibc)
-    except (OSError, AttributeError):
-        return None
-    return libc
-
-
 def limit_arenas(arenas: int = ARENAS) -> bool:
     """Cap glibc's malloc arenas for this process; False where there is no glibc."""
-    libc = _glibc()
-    return bool(libc.mallopt(M_ARENA_MAX, arenas)) if libc is not None else False
-
-
-def trim() -> bool:
-    """Hand the free memory glibc holds back to the system (`malloc_trim(0)`); whether
-    any was. glibc returns free memory on its own only from the top of the heap, and a
-    write's blocks (its batch's rows, DuckDB's Python-side arrays) are freed in the
-    middle of it, under what the crawl allocated meanwhile: without this, what glibc
-    held free grew 33 -> 151 MB over a 5,000-page crawl while what it had in use stayed
-    at 40-60 MB (bench/RESULTS.md, issue 23's second pass)."""
-    libc = _glibc()
-    return bool(libc.malloc_trim(0)) if libc is not None else False
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(M_ARENA_MAX, arenas))
+    except (OSError, AttributeError):  # musl and others: no such call
+        return False
 
 
 class OneArena:

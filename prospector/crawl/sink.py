@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from prospector.config.scrapy import CrawlSettings
-from prospector.crawl.arenas import trim
 from prospector.errors import LockedError
 from prospector.extract import merge_site
 from prospector.extract.feeds import FeedFetched
@@ -133,7 +132,6 @@ class StoreSink:
                 raise
             return False
         self._wrote_at = started
-        trim()  # the batch's blocks, freed under what the crawl allocated meanwhile
         return True
 
     def _due(self) -> bool:
@@ -216,7 +214,6 @@ class StoreSink:
                 held.close()
             finally:
                 self._released_at = time.monotonic()
-                trim()
 
 
 @dataclass(frozen=True)
