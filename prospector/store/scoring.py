@@ -218,16 +218,19 @@ class Scoring(Connection):
         end = int(top[0]) + 1 if top and top[0] is not None else 0
         average = float(top[1]) if top and top[1] else 1.0
         step = self.TERM_BATCH * max(1, min(64, int(self.TERM_PAGE_BYTES / max(average, 1.0))))
-        totals: dict[str, list[int | None]] = {}
-        for low in range(0, end, step):
-            part = self.con.execute(_TERM_COUNTS, [pattern, pattern, low, low + step]).fetchall()
-            for domain, *sums in part:
-                acc = totals.setdefault(str(domain), [None, None, None])
-                for i, value in enumerate(sums):
-                    if value is not None:
-                        acc[i] = int(value) + (acc[i] or 0)
-        return [{"domain": d, "title_hits": t, "text_hits": x, "words": w}
-                for d, (t, x, w) in sorted(totals.items())]
+        # The slices' sums are added up in DuckDB (a Python loop over 100,000 sites'
+        # rows cost more than the SQL that sums them once).
+        self.con.execute("CREATE OR REPLACE TEMP TABLE score_terms (domain VARCHAR,"
+                         " title_hits HUGEINT, text_hits HUGEINT, words HUGEINT)")
+        try:
+            for low in range(0, end, step):
+                self.con.execute("INSERT INTO score_terms " + _TERM_COUNTS,
+                                 [pattern, pattern, low, low + step])
+            return self.rows("SELECT domain, sum(title_hits) AS title_hits,"
+                             " sum(text_hits) AS text_hits, sum(words) AS words"
+                             " FROM score_terms GROUP BY domain ORDER BY domain")
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS score_terms")
 
     def shared_contacts(self) -> list[dict[str, Any]]:
         """Email addresses published on more than one site: one owner behind them."""
