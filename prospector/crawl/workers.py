@@ -202,11 +202,15 @@ class ExtractionPool:
 
     def _dispatch(self) -> None:
         """Hand waiting pages to workers with room, recycling those that read enough."""
+        if not self._waiting:
+            return
         for worker in list(self._live):
-            # A worker killed from outside is not sent a page it would be blamed for:
-            # its lost connection, next in the reactor, replaces it.
-            while self._waiting and len(worker.in_flight) < IN_FLIGHT and not worker.lost \
-                    and worker.process.is_alive():
+            # An idle worker killed from outside is not sent a page it would be blamed
+            # for: its lost connection, next in the reactor, replaces it. (Asked only of
+            # an idle worker: asking before every page was 2.5 % of a fast crawl.)
+            if worker.lost or (not worker.in_flight and not worker.process.is_alive()):
+                continue
+            while self._waiting and len(worker.in_flight) < IN_FLIGHT:
                 worker.send(self._waiting.popleft())
                 if worker.sent >= self.recycle_after:
                     self._retire(worker, "recycled")
