@@ -36,3 +36,17 @@ def test_scrapy_records_below_the_level_are_not_built(
     page_logger = logging.getLogger("scrapy.core.scraper")  # "Scraped from <200 ...>"
     assert page_logger.isEnabledFor(logging.DEBUG) is debug_built
     assert page_logger.isEnabledFor(logging.INFO) is info_built
+
+
+@pytest.mark.parametrize("name", ["parse", "failed", "skipped", "dropped", "parse_sitemap",
+                                  "sitemap_failed", "parse_feed", "feed_failed"])
+def test_no_callback_is_a_generator_returning_a_value(name: str) -> None:
+    """What Scrapy's WARN_ON_GENERATOR_RETURN_VALUE looked for on every call, switched off
+    in the crawl's settings for its cost: checked here once instead."""
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from prospector.crawl import settings
+    from prospector.crawl.spider import ProspectSpider
+
+    assert settings.WARN_ON_GENERATOR_RETURN_VALUE is False
+    assert not is_generator_with_return_value(getattr(ProspectSpider, name))
