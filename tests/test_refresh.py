@@ -40,6 +40,10 @@ CASES: dict[str, tuple[bytes, str, type[Response]]] = {
         "utf-8", HtmlResponse),
     "past the 4,096 characters Scrapy reads": (page(TAG, filler=5_000), "utf-8",
                                                HtmlResponse),
+    "ending just inside them": (page(TAG, filler=3_960), "utf-8", HtmlResponse),
+    "ending just past them": (page(TAG, filler=4_030), "utf-8", HtmlResponse),
+    "utf-16, past 2,048 characters": (page(TAG, "utf-16", filler=3_000), "utf-16",
+                                      HtmlResponse),
     "the word elsewhere only": (page("<p>refresh your hives</p>"), "utf-8", HtmlResponse),
     "not HTML": (TAG.encode(), "utf-8", TextResponse),
 }
@@ -59,7 +63,8 @@ def test_the_same_answer_as_scrapys_middleware(name: str) -> None:
     scrapys = outcome(MetaRefreshMiddleware.from_crawler(crawler), body, encoding, kind)
     assert ours == scrapys
     followed = name in {"refresh", "upper case", "unquoted", "utf-16", "utf-16-be, no BOM",
-                        "utf-32", "after 3,000 characters of multi-byte text"}
+                        "utf-32", "after 3,000 characters of multi-byte text",
+                        "ending just inside them", "utf-16, past 2,048 characters"}
     # (Scrapy keeps a UTF-16/32 byte-order mark in the URL's query: its answer, ours too.)
     assert ours.startswith("https://bees.test/new") is followed
 

@@ -9,7 +9,6 @@ it goes on untouched; any other goes to Scrapy's code, which decides as before.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from scrapy import Request
@@ -21,12 +20,21 @@ from scrapy.http import HtmlResponse, Response
 # UTF-32 put zero bytes between its letters (either byte order). EBCDIC pages are not
 # looked at (Scrapy's own decoding of them is a guess at best).
 WINDOW = 4 * 4096 + 4
-_MAYBE_REFRESH = re.compile(rb"(?i)r\x00{0,3}e\x00{0,3}f\x00{0,3}r\x00{0,3}e\x00{0,3}s\x00{0,3}h")
+ASCII_WINDOW = 4096 + 4
 
 
 def may_refresh(body: bytes) -> bool:
-    """Whether the first WINDOW bytes of `body` spell "refresh" (any case)."""
-    return _MAYBE_REFRESH.search(body, 0, WINDOW) is not None
+    """Whether Scrapy's first 4,096 characters of `body` may spell "refresh" (any case).
+
+    Byte operations only (a regular expression ignoring case over the same bytes cost
+    more than Scrapy's decoding). When the first bytes are ASCII with no zero byte, they
+    are the first characters in any ASCII-compatible encoding, and 4,100 bytes are
+    enough; otherwise (multi-byte characters, UTF-16, UTF-32) the whole WINDOW is read,
+    its zero bytes dropped."""
+    head = body[:ASCII_WINDOW]
+    if not head.isascii() or b"\x00" in head:
+        head = body[:WINDOW].replace(b"\x00", b"")
+    return b"refresh" in head.lower()
 
 
 class MetaRefresh(MetaRefreshMiddleware):
