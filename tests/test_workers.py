@@ -327,3 +327,22 @@ def test_a_worker_scores_the_pages_relevance_as_the_crawl_did(mini: MiniReactor)
     expected = relevance(f"{result.facts.title} {result.facts.text}", pattern)
     assert 0.0 < result.relevance == expected == run_job(page).relevance
     assert run_job(job()).relevance == 0.0  # no pattern sent, nothing counted
+
+
+def test_pages_in_flight_behind_a_timed_out_page_are_all_read_again(mini: MiniReactor) -> None:
+    from prospector.crawl.workers import IN_FLIGHT
+
+    pool = ExtractionPool(1, deadline=0.2, reactor=mini.reactor)
+    pool.start()
+    followers = [job(f"https://hive-notes.test/{n}") for n in range(IN_FLIGHT + 3)]
+    try:
+        slow, *after = results_of(pool, mini, [job("https://slow.test/", SLOW_PAGE), *followers])
+    finally:
+        mini.close(pool)
+    assert slow.error == TIMEOUT
+    # Sent to the worker that died behind the slow page, or still waiting: each read once,
+    # by its successor, and answered to its own caller.
+    assert [r.error for r in after] == [""] * len(followers)
+    assert [r.facts.url for r in after] == [f.url for f in followers]
+    assert pool.stats.started == 2 and pool.stats.timeouts == 1
+    assert pool.stats.pages == len(followers) + 1
