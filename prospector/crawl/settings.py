@@ -62,6 +62,11 @@ SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
+# Through a proxy, as many kept connections as requests in flight (the class says why).
+DOWNLOAD_HANDLERS = {
+    "http": "prospector.crawl.handler.ProxyPoolHandler",
+    "https": "prospector.crawl.handler.ProxyPoolHandler",
+}
 EXTENSIONS = {
     # First: one malloc arena for the whole process, before any thread of the reactor's
     # pool allocates (prospector/crawl/arenas.py: the resting RSS rose with every batch).
