@@ -91,6 +91,10 @@ CONCURRENT_ITEMS = 1
 WARN_ON_GENERATOR_RETURN_VALUE = False
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# libuv under that reactor, as Scrapy documents for this setting: the crawl's one busy
+# thread spent ≈ 12 % less CPU a page on the bulk sample web (four alternating pairs,
+# bench/RESULTS.md issue 23), where asyncio's own selector loop re-registered sockets.
+ASYNCIO_EVENT_LOOP = "uvloop.Loop"
 # Names resolve through the address guard's pins: the downloader connects to the address
 # the guard approved, and refuses a non-public answer of its own (DNS rebinding).
 TWISTED_DNS_RESOLVER = "prospector.crawl.resolver.GuardedResolver"
