@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ import duckdb
 
 from prospector.cli_parser import build_parser
 from prospector.config import Config
+from prospector.crawl.lookups import quick_dns_retries
 from prospector.errors import ExitCode, InputError, ProspectorError
 from prospector.report.terminal import clean, table_lines
 
@@ -315,6 +317,7 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    quick_dns_retries(os.environ)  # before this process's first DNS lookup (crawl.lookups)
     args = build_parser().parse_args(argv)
     try:
         return int(COMMANDS[args.command](args))

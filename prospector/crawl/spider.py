@@ -31,6 +31,7 @@ from prospector.crawl.feeds import (
     sitemap_url,
 )
 from prospector.crawl.logs import skip_unshown_records
+from prospector.crawl.lookups import prefetch_urls
 from prospector.crawl.state import CrawlState, Offer, PageEnd
 from prospector.crawl.workers import ExtractionPool, default_workers
 from prospector.discover.frontier import Frontier, keyword_pattern, link_priority
@@ -195,9 +196,14 @@ class ProspectSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         # The run's owner gave them (a spider with none crawls nothing).
         candidates = self.candidates or []
+        ranked = []
         for order, candidate in enumerate(candidates):
-            self.state.push(candidate, seed_priority(candidate, order, len(candidates)),
-                               candidate.distance)
+            priority = seed_priority(candidate, order, len(candidates))
+            self.state.push(candidate, priority, candidate.distance)
+            if candidate.domain not in self.skip:  # (a skipped site is not fetched)
+                ranked.append((-priority, order, candidate.url))
+        # Their names looked up ahead, in the order they will be released (crawl.lookups).
+        prefetch_urls(url for *_, url in sorted(ranked))
         offers = []
         for row in self.skip_links:
             # A skipped site is not parsed again; its stored links still lead on.

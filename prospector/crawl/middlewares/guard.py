@@ -10,7 +10,6 @@ applies them to every request, robots.txt and redirects included.
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import re
 import socket
@@ -24,6 +23,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
 from prospector.config.scrapy import CrawlSettings
+from prospector.crawl import lookups
+from prospector.crawl.lookups import Lookups
 from prospector.crawl.pinning import PINS, server_lookup
 from prospector.hosts import HostError, ascii_host
 from prospector.urls import hostname
@@ -217,11 +218,21 @@ class AddressGuard:
         # else (the host's answer is kept above), and checking every request of a site
         # again was 3 % of a fast crawl's busy thread.
         self.passed: set[str] = set()
+        # Looked up in a few lanes, those a request waits for first (crawl.lookups).
+        self.lookups = Lookups(self._look_up)
+
+    def _look_up(self, host: str) -> list[str] | None:
+        if self.dns_server:
+            return server_lookup(host, self.dns_server, RESOLVE_TIMEOUT_S)
+        return resolve(host)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AddressGuard:
         job = CrawlSettings.from_settings(crawler.settings)
-        return cls(job.allow_private, job.proxy, job.dns_server)
+        guard = cls(job.allow_private, job.proxy, job.dns_server)
+        # The spider hands the run's sites to it, to be looked up ahead of their turn.
+        lookups.current = None if job.allow_private else guard.lookups
+        return guard
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         if self.allow_private:
@@ -243,9 +254,9 @@ class AddressGuard:
         if host not in self.resolved:
             # No answer in time counts as no answer: direct, the download then fails
             # with its own DNS error; through a proxy, the proxy resolves the name.
-            addresses = await asyncio.get_running_loop().run_in_executor(
-                None, lambda: server_lookup(host, self.dns_server, RESOLVE_TIMEOUT_S)
-                if self.dns_server else resolve(host))
+            addresses = await self.lookups.answer(host)
+            if host in self.resolved:  # (another request for it got there first)
+                return self.resolved[host]
             self.resolved[host] = resolved_refusal(host, addresses or [])
             if self.resolved[host] is None and addresses:
                 # What the downloader connects to (crawl.resolver): this answer, not
