@@ -70,6 +70,15 @@ def results_of(pool: ExtractionPool, reactor: MiniReactor, jobs: list[PageJob]) 
     return got
 
 
+def results_of_pool_of_one(mini: MiniReactor, page: PageJob) -> list[PageResult]:
+    pool = ExtractionPool(1, reactor=mini.reactor)
+    pool.start()
+    try:
+        return results_of(pool, mini, [page])
+    finally:
+        mini.close(pool)
+
+
 @pytest.fixture
 def mini() -> MiniReactor:
     return MiniReactor()
@@ -86,7 +95,11 @@ def test_a_worker_reads_a_page_as_inline_extraction_does(mini: MiniReactor) -> N
     assert result.error == ""
     assert result.facts == inline.facts
     assert [c.value for c in result.facts.contacts] == ["webmaster@hive-notes.test"]
-    assert result.cpu_seconds > 0.0
+    # (A warm worker reads this small page in well under a clock tick: the CPU time it
+    # reports is checked on a page long enough to register, and on SLOW_PAGE below.)
+    [longer] = results_of_pool_of_one(mini, job(body=PAGE.replace(
+        b"</body>", b"<p>Bees and hives, all year round.</p>" * 20_000 + b"</body>")))
+    assert longer.error == "" and longer.cpu_seconds > 0.0
 
 
 def test_inline_pool_runs_in_the_callers_thread() -> None:
