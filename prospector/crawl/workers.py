@@ -12,8 +12,9 @@ processes and gets a `PageResult` back as a Deferred:
   that thread to take the GIL from the busy reactor thread (up to the 5 ms switch
   interval each time) while the worker sat idle, and two workers delivered ≈ 240 pages/s
   on the bulk sample web (bench/RESULTS.md, issue 23).
-- **Two pages in flight per worker** (`IN_FLIGHT`): the next page waits in the worker's
-  socket while it reads one, so a worker never waits for the reactor between pages.
+- **Eight pages in flight per worker** (`IN_FLIGHT`): the next pages wait in the
+  worker's socket while it reads one, so a worker never waits for the reactor between
+  pages (which reads answers and writes pages once per turn of its loop).
 - **Back-pressure.** At most `QUEUED_PER_WORKER` pages per worker are waiting or being
   extracted; `submit` waits for room (a DeferredSemaphore), so the spider's callbacks
   wait, Scrapy's scraper fills and stops the downloader: pending pages stay bounded.
@@ -179,9 +180,7 @@ class ExtractionPool:
             return self._ended
         self._closed = True
         self._ended = defer.Deferred()
-        while self._waiting:
-            task = self._waiting.popleft()
-            task.done.callback(_failed(task.job, FAILED))
+        self._fail_waiting()
         for worker in list(self._live):
             self._retire(worker, "crawl closed")
         if self.reactor is not None and self._ending:
@@ -269,13 +268,17 @@ class ExtractionPool:
         # Pages sent after the one it died on were never its fault: read again elsewhere.
         self._waiting.extendleft(reversed(rest))
         if self._closed:
-            while self._waiting:
-                task = self._waiting.popleft()
-                task.done.callback(_failed(task.job, FAILED))
+            self._fail_waiting()
         self._dispatch()
         if head is not None:
             head.done.callback(_failed(head.job, why))
         self._check_ended()
+
+    def _fail_waiting(self) -> None:
+        """Answer every page still waiting extraction_failed: the crawl is over."""
+        while self._waiting:
+            task = self._waiting.popleft()
+            task.done.callback(_failed(task.job, FAILED))
 
     def _check_ended(self) -> None:
         if self._closed and not self._live and not self._ending and self._ended is not None \

@@ -24,10 +24,9 @@ from scrapy.exceptions import IgnoreRequest
 
 from prospector.config.scrapy import CrawlSettings
 from prospector.crawl import lookups
-from prospector.crawl.lookups import Lookups
+from prospector.crawl.lookups import Lookups, lookup_host
 from prospector.crawl.pinning import PINS, server_lookup
 from prospector.hosts import HostError, ascii_host
-from prospector.urls import hostname
 
 # Schemes that never leave the process: the spider uses `data:` for sites it skips.
 LOCAL_SCHEMES = frozenset({"data"})
@@ -244,7 +243,9 @@ class AddressGuard:
         if refused is None and not request.url.startswith("data:"):
             # Looked up as a proxy or resolver would read it: decoded, in punycode.
             # ('VM%2E' is 'vm.', which /etc/hosts does not match but DNS may: 'vm' it is.)
-            refused = await self._resolve(ascii_host(unquote(hostname(request.url))).rstrip("."))
+            # (lookups.lookup_host: the same name the spider's sites were looked up by.)
+            host = lookup_host(request.url)
+            refused = await self._resolve(host) if host else "refused: no host"
         if refused is not None:
             raise IgnoreRequest(refused)
         if origin and len(self.passed) < PASSED_LIMIT:
