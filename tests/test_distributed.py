@@ -87,8 +87,16 @@ _CRAWLED = re.compile(r"Crawled \(\d+\) <GET https?://([^/:>]+)")
 _WAITING_WORKER = """
 import sys, time
 import redis
+import multiprocessing.forkserver
 import prospector.distributed.coordinator  # imported now, not once the job runs
+import prospector.crawl.spider
 from prospector.cli import main
+from prospector.crawl import workers
+
+# The extraction pool's forkserver started (and warmed) now too: a fast coordinator could
+# crawl the whole sample web while a late worker was still starting it.
+multiprocessing.set_forkserver_preload(workers._PRELOAD)
+multiprocessing.forkserver.ensure_running()
 
 url, key, *extra = sys.argv[1:]
 client = redis.Redis.from_url(url)
