@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from prospector.crawl.dns_stub import RESEND_AFTER_S
 from prospector.crawl.pinning import Pins, connect_address, parse_server
 from tests.dns_rebind_server import RebindingServer
 
@@ -88,18 +89,31 @@ def test_the_downloader_connects_to_the_address_the_guard_approved(
 
 def test_a_loopback_answer_at_connect_time_is_refused(
         loopback_http: tuple[int, list[str]], tmp_path: Path) -> None:
-    """The guard's lookup gets no answer in time (the name goes on, unresolved, as a
-    proxy would resolve it); the downloader's own lookup then gets 127.0.0.1 and its
-    resolver refuses it at resolution time: no connect at all."""
+    """The guard's lookup gets no answer in time, every copy of its question lost (the
+    name goes on, unresolved, as a proxy would resolve it); the downloader's own lookup
+    then gets 127.0.0.1 and its resolver refuses it at resolution time: no connect."""
     port, hits = loopback_http
-    with RebindingServer(NAME, [None, "127.0.0.1"]) as dns:
+    lost = [None] * (1 + len(RESEND_AFTER_S))  # the guard's question and each copy resent
+    with RebindingServer(NAME, [*lost, "127.0.0.1"]) as dns:
         outcome = _crawl(port, dns, tmp_path)
-        assert dns.answers[:2] == [None, "127.0.0.1"]
+        assert dns.answers[:len(lost) + 1] == [*lost, "127.0.0.1"]
     assert outcome["attempts"] == [] and hits == []
     # Scrapy reports the failed lookup as such ("no results"); the resolver logs why.
     assert len(outcome["errors"]) == 1 and "lookup" in outcome["errors"][0]
     assert (f"DNS answer refused: {NAME} resolves to 127.0.0.1, a loopback address"
             in outcome["log"])
+
+
+def test_the_guard_asks_again_when_its_question_is_lost(
+        loopback_http: tuple[int, list[str]], tmp_path: Path) -> None:
+    """The guard's first question is lost; the copy it sends a tenth of a second later
+    gets the public answer, which it approves and pins (crawl.dns_stub): the crawl
+    connects there, and the DNS server's later loopback answer is never asked for."""
+    port, hits = loopback_http
+    with RebindingServer(NAME, [None, PUBLIC, "127.0.0.1"]) as dns:
+        outcome = _crawl(port, dns, tmp_path)
+        assert dns.answers == [None, PUBLIC]
+    assert set(outcome["attempts"]) == {f"{PUBLIC}:{port}"} and hits == []
 
 
 def test_allow_private_reaches_a_loopback_answer(loopback_http: tuple[int, list[str]],

@@ -24,8 +24,9 @@ from scrapy.exceptions import IgnoreRequest
 
 from prospector.config.scrapy import CrawlSettings
 from prospector.crawl import lookups
-from prospector.crawl.lookups import Lookups, lookup_host
-from prospector.crawl.pinning import PINS, server_lookup
+from prospector.crawl.dns_stub import StubResolver, system_stub
+from prospector.crawl.lookups import Answer, Lookups, in_thread, lookup_host
+from prospector.crawl.pinning import PINS, parse_server
 from prospector.hosts import HostError, ascii_host
 
 # Schemes that never leave the process: the spider uses `data:` for sites it skips.
@@ -208,10 +209,16 @@ class AddressGuard:
     whose message the spider records as the page's error.
     """
 
-    def __init__(self, allow_private: bool, proxy: str = "", dns_server: str = "") -> None:
+    def __init__(self, allow_private: bool, proxy: str = "", dns_server: str = "",
+                 stub: StubResolver | None = None) -> None:
         self.allow_private = allow_private
         self.proxy = proxy  # (names are resolved here whether or not it is set)
         self.dns_server = dns_server  # PROSPECTOR_DNS_SERVER; '' the system resolver
+        # Names are asked of DNS from the event loop (crawl.dns_stub): of the server
+        # named, else of the system's nameservers where the stub can stand in for
+        # getaddrinfo (`system_stub`); getaddrinfo in a thread otherwise.
+        where = parse_server(dns_server)
+        self.stub = StubResolver((where,)) if where else stub
         self.resolved: dict[str, str | None] = {}  # host → refusal, per crawl
         # 'scheme://netloc' of URLs already let through: the verdict depends on nothing
         # else (the host's answer is kept above), and checking every request of a site
@@ -220,15 +227,18 @@ class AddressGuard:
         # Looked up in a few lanes, those a request waits for first (crawl.lookups).
         self.lookups = Lookups(self._look_up)
 
-    def _look_up(self, host: str) -> list[str] | None:
-        if self.dns_server:
-            return server_lookup(host, self.dns_server, RESOLVE_TIMEOUT_S)
-        return resolve(host)
+    async def _look_up(self, host: str) -> Answer:
+        # A dotless name is left to getaddrinfo, which applies the search domains.
+        if self.stub is not None and (self.dns_server or "." in host):
+            # Through a proxy, AAAA too: the proxy may connect over IPv6 (dns_stub).
+            return await self.stub.look_up(host, RESOLVE_TIMEOUT_S, both=bool(self.proxy))
+        return await in_thread(resolve, host)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AddressGuard:
         job = CrawlSettings.from_settings(crawler.settings)
-        guard = cls(job.allow_private, job.proxy, job.dns_server)
+        guard = cls(job.allow_private, job.proxy, job.dns_server,
+                    None if job.allow_private else system_stub())
         # The spider hands the run's sites to it, to be looked up ahead of their turn.
         lookups.current = None if job.allow_private else guard.lookups
         return guard
