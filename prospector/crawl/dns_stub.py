@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,8 @@ class StubResolver:
     servers: tuple[tuple[str, int], ...]
     hosts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     resend_after: tuple[float, ...] = RESEND_AFTER_S
+    # questions asked, copies sent (the first included), questions left without answer
+    counts: Counter[str] = field(default_factory=Counter, compare=False)
 
     async def look_up(self, host: str, timeout: float, both: bool = True) -> Answer:
         """`host`'s addresses, A records first, as getaddrinfo with `files dns` would
@@ -101,14 +104,17 @@ class StubResolver:
         start = loop.time()
         sends = [start + at for at in (0.0, *self.resend_after) if start + at < deadline]
         copies: set[asyncio.Task[dns.message.Message]] = set()
+        self.counts["questions"] += 1
         try:
             for turn in range(len(sends)):
                 server = self.servers[turn % len(self.servers)]
                 copies.add(loop.create_task(self._send(name, rdtype, server, deadline)))
+                self.counts["copies"] += 1
                 until = sends[turn + 1] if turn + 1 < len(sends) else deadline
                 answer = await _first_answer(copies, until, name, rdtype)
                 if answer is not None:
                     return answer
+            self.counts["unanswered"] += 1
             return None
         finally:
             for copy in copies:

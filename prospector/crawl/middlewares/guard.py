@@ -14,13 +14,15 @@ import ipaddress
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.statscollectors import StatsCollector
 
 from prospector.config.scrapy import CrawlSettings
 from prospector.crawl import lookups
@@ -219,6 +221,7 @@ class AddressGuard:
         # getaddrinfo (`system_stub`); getaddrinfo in a thread otherwise.
         where = parse_server(dns_server)
         self.stub = StubResolver((where,)) if where else stub
+        self.stats: StatsCollector | None = None
         self.resolved: dict[str, str | None] = {}  # host → refusal, per crawl
         # 'scheme://netloc' of URLs already let through: the verdict depends on nothing
         # else (the host's answer is kept above), and checking every request of a site
@@ -226,6 +229,8 @@ class AddressGuard:
         self.passed: set[str] = set()
         # Looked up in a few lanes, those a request waits for first (crawl.lookups).
         self.lookups = Lookups(self._look_up)
+        self.waits = 0  # requests that waited for their name's answer
+        self.waited = 0.0  # and how long in all, in seconds
 
     async def _look_up(self, host: str) -> Answer:
         # A dotless name is left to getaddrinfo, which applies the search domains.
@@ -241,7 +246,20 @@ class AddressGuard:
                     None if job.allow_private else system_stub())
         # The spider hands the run's sites to it, to be looked up ahead of their turn.
         lookups.current = None if job.allow_private else guard.lookups
+        crawler.signals.connect(guard.record_stats, signal=signals.spider_closed)
+        guard.stats = crawler.stats
         return guard
+
+    def record_stats(self) -> None:
+        """What DNS cost the crawl, in its stats: names looked up, questions and their
+        copies (a copy more is a question lost or slow), requests that waited."""
+        if self.stats is None:
+            return
+        for key, value in (self.stub.counts if self.stub is not None else {}).items():
+            self.stats.set_value(f"prospector/dns/{key}", value)
+        self.stats.set_value("prospector/dns/names", len(self.resolved))
+        self.stats.set_value("prospector/dns/waits", self.waits)
+        self.stats.set_value("prospector/dns/wait_seconds", round(self.waited, 2))
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         if self.allow_private:
@@ -265,7 +283,12 @@ class AddressGuard:
         if host not in self.resolved:
             # No answer in time counts as no answer: direct, the download then fails
             # with its own DNS error; through a proxy, the proxy resolves the name.
+            began = time.monotonic()
             addresses = await self.lookups.answer(host)
+            waited = time.monotonic() - began
+            if waited > 0.001:
+                self.waits += 1
+                self.waited += waited
             if host in self.resolved:  # (another request for it got there first)
                 return self.resolved[host]
             self.resolved[host] = resolved_refusal(host, addresses or [])
