@@ -76,7 +76,8 @@ def test_migration_012_keeps_site_links_rows_without_the_key(
     assert every[-1].version >= 12
     db = tmp_path / "old.duckdb"
     with monkeypatch.context() as before_012:
-        before_012.setattr(schema, "migrations", lambda: [m for m in every if m.version < 12])
+        # 013 (the breakdowns' columns, which this scoring writes) applied, 012 not.
+        before_012.setattr(schema, "migrations", lambda: [m for m in every if m.version != 12])
         memory, _ = _random_store(5, 80)
         with memory:
             assert rescore(memory) == 80
@@ -99,3 +100,44 @@ def test_migration_012_keeps_site_links_rows_without_the_key(
         assert store.query(rows)[1] == kept
         assert rescore(store) == 80
         assert store.query(rows)[1] == kept
+
+
+def test_migration_013_keeps_the_breakdowns_as_text(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file written before migration 013 keeps both breakdowns, the same text as VARCHAR,
+    loses the `breakdown` column that repeated the better one, and its views give that
+    one as `breakdown` (the JV one on a tie, as the scoring picked it)."""
+    import prospector.store.migrations as schema
+
+    every = schema.migrations()
+    db = tmp_path / "old.duckdb"
+    jv, community = '{"relevance": {"points": 9.5}}', '{"relevance": {"points": 3.25}}'
+    with monkeypatch.context() as before_013:
+        before_013.setattr(schema, "migrations", lambda: [m for m in every if m.version < 13])
+        with Store.open(db) as old:
+            for domain, jv_score, community_score in (("a.test", 9.5, 3.25),
+                                                      ("b.test", 1.0, 3.25),
+                                                      ("c.test", 2.0, 2.0)):
+                old.con.execute("INSERT INTO sites (domain, url) VALUES (?, ?)",
+                                [domain, f"http://{domain}/"])
+                better = jv if jv_score >= community_score else community
+                old.con.execute(
+                    "INSERT INTO scores (domain, score, breakdown, jv_score, jv_breakdown,"
+                    " community_score, community_breakdown) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [domain, max(jv_score, community_score), better, jv_score, jv,
+                     community_score, community])
+            assert 13 not in old.applied_versions()
+            assert old.query("SELECT DISTINCT typeof(jv_breakdown) FROM scores")[1] == [
+                ("JSON",)]
+    with Store.open(db) as store:
+        assert 13 in store.applied_versions()
+        columns = store.query("SELECT column_name, data_type FROM information_schema.columns"
+                              " WHERE table_name = 'scores' AND column_name LIKE '%breakdown'"
+                              " ORDER BY ALL")[1]
+        assert columns == [("community_breakdown", "VARCHAR"), ("jv_breakdown", "VARCHAR")]
+        assert store.query("SELECT domain, jv_breakdown, community_breakdown FROM scores"
+                           " ORDER BY domain")[1] == [
+            ("a.test", jv, community), ("b.test", jv, community), ("c.test", jv, community)]
+        assert store.query("SELECT domain, score, breakdown FROM prospects ORDER BY domain"
+                           )[1] == [("a.test", 9.5, jv), ("b.test", 3.25, community),
+                                    ("c.test", 2.0, jv)]

@@ -83,7 +83,7 @@ def test_a_table_rewritten_whole_does_not_grow(tmp_path: Path) -> None:
     for _ in range(4):
         with Store.open(db) as store:
             store.con.execute("DELETE FROM scores")
-            store.con.execute("INSERT INTO scores (domain, score, breakdown) "
+            store.con.execute("INSERT INTO scores (domain, score, jv_breakdown) "
                               "SELECT 'd' || i || '.test', 1.0, '{}' FROM range(20000) t(i)")
         sizes.append(_row_groups(db, "scores"))
     assert sizes[-1] == sizes[0] == 1

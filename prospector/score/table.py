@@ -187,9 +187,11 @@ class ScoreTable:
         return min(100.0, round(total, 2)), "{" + ", ".join(parts) + "}"
 
     def score(self, site: Mapping[str, Any], values: Mapping[str, Factor]
-              ) -> tuple[float, str, float, str, float, str]:
-        """(score, breakdown, jv_score, jv_breakdown, community_score,
-        community_breakdown) of one site, the breakdowns as JSON text."""
+              ) -> tuple[float, float, str, float, str]:
+        """(score, jv_score, jv_breakdown, community_score, community_breakdown) of one
+        site, the breakdowns as JSON text; `score` is the better of the two (the
+        breakdown that goes with it is the JV one when jv_score >= community_score, as
+        the views pick it since migration 013)."""
         ok = site.get("status") in ("ok", None)
         gate = f.niche_gate(values["relevance"][1])
         kind = str(site.get("kind") or "other")
@@ -198,12 +200,10 @@ class ScoreTable:
         jv, jv_text = self._weighted(0, values, gate, jv_share)
         community, community_text = self._weighted(
             1, values, gate, 1.0 if ok and kind in COMMUNITY_KINDS else 0.0)
-        if jv >= community:
-            return jv, jv_text, jv, jv_text, community, community_text
-        return community, community_text, jv, jv_text, community, community_text
+        return jv if jv >= community else community, jv, jv_text, community, community_text
 
 
-SCORE_COLUMNS = ("score", "breakdown", "jv_score", "jv_breakdown", "community_score",
+SCORE_COLUMNS = ("score", "jv_score", "jv_breakdown", "community_score",
                  "community_breakdown")
 
 

@@ -147,7 +147,7 @@ _SHARED_CONTACTS = """
 # What replacing_scores replaces.
 _SCORE_TABLES = ("site_links", "site_metrics", "scores")
 _METRIC_COLUMNS = ("domain", "owner_group", "pagerank", "hub", "authority", "inlinks", "bm25")
-_SCORE_COLUMNS = ("domain", "run_id", "score", "breakdown", "jv_score", "jv_breakdown",
+_SCORE_COLUMNS = ("domain", "run_id", "score", "jv_score", "jv_breakdown",
                   "community_score", "community_breakdown")
 
 
@@ -342,7 +342,7 @@ class Scoring(Connection):
         self._insert_columns("site_metrics", _METRIC_COLUMNS, columns)
 
     def write_scores(self, run_id: int | None, columns: Mapping[str, Any]) -> None:
-        """A slice of scores: equal-length columns domain, score, breakdown, jv_score,
+        """A slice of scores: equal-length columns domain, score, jv_score,
         jv_breakdown, community_score, community_breakdown."""
         run = np.array([run_id] * len(columns["domain"]), dtype=object)
         self._insert_columns("scores", _SCORE_COLUMNS, {**columns, "run_id": run})

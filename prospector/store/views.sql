@@ -66,7 +66,10 @@ FROM agg g JOIN opening o USING (domain);
 
 CREATE OR REPLACE VIEW prospects AS
 SELECT s.domain, s.url, s.kind, s.platform, s.title, s.source, s.why, s.status, s.pages,
-       coalesce(sc.score, 0) AS score, sc.breakdown,
+       coalesce(sc.score, 0) AS score,
+       -- the better score's breakdown, as the scoring picked it (migration 013)
+       CASE WHEN sc.jv_score >= sc.community_score THEN sc.jv_breakdown
+            ELSE sc.community_breakdown END AS breakdown,
        b.kind AS channel, b.value AS contact, b.role AS contact_role,
        b.deliverability AS contact_deliverability, b.checked_at AS contact_checked_at,
        (SELECT count(*) FROM contacts c WHERE c.domain = s.domain) AS contacts,
