@@ -13,6 +13,7 @@ from prospector.crawl.lookups import (
     QUICK_RETRIES,
     Answer,
     Lookups,
+    dns_loop,
     in_thread,
     lookup_host,
     quick_dns_retries,
@@ -84,6 +85,41 @@ def test_a_waiting_request_does_not_queue_behind_slow_names_ahead() -> None:
 
     answer, waited = asyncio.run(crawl())
     assert answer == ["93.184.216.34"] and waited < 0.5
+
+
+def test_the_lanes_stay_a_window_ahead_of_the_furthest_site_asked_for() -> None:
+    resolver = Resolver()
+    lookups = Lookups(resolver, lanes=2, window=5)
+    hosts = [f"site{n}.test" for n in range(50)]
+
+    async def crawl() -> tuple[int, int]:
+        lookups.prefetch(hosts)
+        await asyncio.sleep(0.2)
+        before = len(resolver.asked)
+        await lookups.answer("site10.test")  # the crawl moved on to the eleventh site
+        await asyncio.sleep(0.2)
+        return before, len(resolver.asked)
+
+    before, after = asyncio.run(crawl())
+    assert before == 5  # sites 0-4: none asked for yet
+    assert after == 16 and resolver.asked[:16] == [*hosts[:5], "site10.test",
+                                                   *hosts[5:10], *hosts[11:16]]
+
+
+def test_the_dns_loop_looks_up_while_the_crawls_loop_is_busy() -> None:
+    resolver = Resolver(delay=0.01)
+    lookups = Lookups(resolver, lanes=2)
+    hosts = [f"site{n}.test" for n in range(20)]
+    dns_loop().call(lookups.prefetch, hosts)
+    time.sleep(0.5)  # the crawl's thread busy with a page: its own loop turns not once
+    assert sorted(resolver.asked) == sorted(hosts)
+    assert lookups.known("site3.test") == (True, ["93.184.216.34"])
+    assert lookups.known("other.test") == (False, None)
+
+    async def ask() -> Answer:
+        return await dns_loop().run(lookups.answer("other.test"))
+
+    assert asyncio.run(ask()) == ["93.184.216.34"] and resolver.asked[-1] == "other.test"
 
 
 def test_a_lookup_that_fails_is_no_answer_and_kept() -> None:

@@ -27,7 +27,7 @@ from scrapy.statscollectors import StatsCollector
 from prospector.config.scrapy import CrawlSettings
 from prospector.crawl import lookups
 from prospector.crawl.dns_stub import StubResolver, system_stub
-from prospector.crawl.lookups import Answer, Lookups, in_thread, lookup_host
+from prospector.crawl.lookups import Answer, Lookups, dns_loop, in_thread, lookup_host
 from prospector.crawl.pinning import PINS, parse_server
 from prospector.hosts import HostError, ascii_host
 
@@ -283,12 +283,14 @@ class AddressGuard:
         if host not in self.resolved:
             # No answer in time counts as no answer: direct, the download then fails
             # with its own DNS error; through a proxy, the proxy resolves the name.
-            began = time.monotonic()
-            addresses = await self.lookups.answer(host)
-            waited = time.monotonic() - began
-            if waited > 0.001:
+            known, addresses = self.lookups.known(host)
+            if known:  # (looked up ahead: no hop to the lookups' loop to wait on)
+                dns_loop().call(self.lookups.claim, host)
+            else:
+                began = time.monotonic()
+                addresses = await dns_loop().run(self.lookups.answer(host))
                 self.waits += 1
-                self.waited += waited
+                self.waited += time.monotonic() - began
             if host in self.resolved:  # (another request for it got there first)
                 return self.resolved[host]
             self.resolved[host] = resolved_refusal(host, addresses or [])
