@@ -49,7 +49,25 @@ def _activity(rng: random.Random) -> Any:
     return measure(posts, now)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+def _twins(rng: random.Random, n: int) -> list[dict[str, Any]]:
+    """Sites in pairs that share every input the table caches plans by but one: a
+    figure as an int in one and a float (or bool) in the other, or (set by the caller)
+    dated posts in one only."""
+    sites = []
+    for i in range(0, n, 2):
+        site = _site(rng, i)
+        twin = {**site, "domain": f"s{i + 1:05d}.test"}
+        field = rng.choice(["members", "posts", "comments", "registration_open", None])
+        if field == "registration_open":
+            site[field], twin[field] = 1, True
+        elif field:
+            site[field] = rng.randrange(1, 60_000)
+            twin[field] = float(site[field])
+        sites += [site, twin]
+    return sites
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_the_table_gives_the_per_site_scores_and_breakdown_texts(seed: int) -> None:
     rng = random.Random(seed)
     weights = check_weights({} if seed == 1 else {
@@ -58,10 +76,13 @@ def test_the_table_gives_the_per_site_scores_and_breakdown_texts(seed: int) -> N
         "jv_kinds": {"directory": 0.5, "other": 0.25},
         "activity": {"frequency": 1.0, "recency": 0.0, "regularity": 0.3}})
     n = 600
-    sites = [_site(rng, i) for i in range(n)]
+    # Seed 4: twins (one input apart, or posts in one only), which a plan must not mix.
+    sites = _twins(rng, n) if seed == 4 else [_site(rng, i) for i in range(n)]
     bm25 = [rng.choice([0.0, 0.0, 3.2, rng.uniform(0, 9)]) for _ in range(n)]
     relevance = [min(1.0, b / 6.0) if b > 0 else 0.0 for b in bm25]
-    activity = {s["domain"]: _activity(rng) for s in sites if rng.random() < 0.3}
+    # With twins, only the second of each pair may have dated posts.
+    dated, share = (sites[1::2], 0.7) if seed == 4 else (sites, 0.3)
+    activity = {s["domain"]: _activity(rng) for s in dated if rng.random() < share}
     pagerank = [rng.choice([1 / 5000, rng.uniform(0, 0.01)]) for _ in range(n)]
     hits = [rng.choice([0.0, 1.0, rng.random()]) for _ in range(n)]
     inlinks = [rng.choice([0, 1, rng.randrange(0, 300)]) for _ in range(n)]

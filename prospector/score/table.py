@@ -144,65 +144,84 @@ class ScoreTable:
         self.dated = _Memo(lambda latest: activity_factor(
             {"latest_date": latest}, self.today, self.activity_shares))
 
-    def values(self, site: Mapping[str, Any], bm25: float, relevance: float,
-               activity: Activity | None, pagerank: float, hits: float, inlinks: int
-               ) -> dict[str, Factor]:
-        """Factor → (raw, value) of one site: factor_values' result."""
-        if isinstance(activity, Activity) and activity.posts:
-            active = activity_factor({"activity": activity}, self.today, self.activity_shares)
-        else:
-            active = self.dated(site.get("latest_date"))
+    def fixed(self, site: Mapping[str, Any], active: Factor | None) -> dict[str, Factor]:
+        """Factor → (raw, value) of one site's factors other than relevance and authority
+        (factor_values' result for them); `active`: its activity from dated posts, None
+        to read it from the site's latest date."""
         return {
-            "relevance": relevance_factor(bm25, relevance),
             "reachability": self.reach(site.get("channel"), site.get("role")),
             "openness": self.open(site.get("deal_signals")),
-            "activity": active,
+            "activity": active or self.dated(site.get("latest_date")),
             "audience": self.audience(site.get("members"), site.get("posts"),
                                       site.get("comments"), site.get("newsletter_provider")),
-            "authority": authority_factor(pagerank, self.groups, hits, inlinks),
             "registration": self.register(site.get("registration_open")),
         }
 
-    def _weighted(self, which: int, values: Mapping[str, Factor], gate: float,
-                  share: float) -> tuple[float, str]:
-        parts, total, made, varying = [], 0.0, self.made, self.varying
+    def plan(self, which: int, fixed: Mapping[str, Factor], gate: float, share: float
+             ) -> Plan:
+        """Score `which`'s breakdown with its fixed factors written: each run of them as
+        one text with its points, and a step for each varying factor to fill per site."""
+        steps: list[tuple[Any, ...]] = []
+        texts: list[str] = []
+        points: list[float] = []
         for name, weight, varies, is_relevance in self.items[which]:
-            raw, value = values[name]
             if varies:
-                scale = 1.0 if is_relevance else gate
-                # Most sites of a crawl have no links and no relevance: they share these
-                # entries too. Their raw and value are always float, float (relevance) and
-                # str, float (authority): equal keys write equal text.
-                key = (name, raw, value, weight, scale, share)
-                found = varying.get(key)
-                if found is None:
-                    found = varying[key] = _varying(name, raw, value, weight, scale, share)
-            else:
-                key = (name, raw, value, weight, gate, share)
-                found = made.get(key)
-                if found is None:
-                    found = made[key] = entry(name, raw, value, weight, gate, share)
+                if texts:
+                    steps.append((True, ", ".join(texts), tuple(points)))
+                    texts, points = [], []
+                steps.append((False, name, weight, 1.0 if is_relevance else gate, share))
+                continue
+            raw, value = fixed[name]
+            key = (name, raw, value, weight, gate, share)
+            found = self.made.get(key)
+            if found is None:
+                found = self.made[key] = entry(name, raw, value, weight, gate, share)
+            texts.append(found[0])
+            points.append(found[1])
+        if texts:
+            steps.append((True, ", ".join(texts), tuple(points)))
+        return tuple(steps)
+
+    def fill(self, steps: Plan, relevance: Factor, authority: Factor) -> tuple[float, str]:
+        """A score and its breakdown's text: `steps` (plan) with one site's relevance
+        and authority, the points summed in the weights' order as score._weighted does."""
+        parts, total, varying = [], 0.0, self.varying
+        for step in steps:
+            if step[0]:
+                parts.append(step[1])
+                for points in step[2]:
+                    total += points
+                continue
+            _, name, weight, scale, share = step
+            raw, value = relevance if name == "relevance" else authority
+            # Most sites of a crawl have no links and no relevance: they share these
+            # entries too. Their raw and value are always float, float (relevance) and
+            # str, float (authority): equal keys write equal text.
+            key = (name, raw, value, weight, scale, share)
+            found = varying.get(key)
+            if found is None:
+                found = varying[key] = _varying(name, raw, value, weight, scale, share)
             parts.append(found[0])
-            total += found[1]  # in the weights' order, as score._weighted sums them
+            total += found[1]
         return min(100.0, round(total, 2)), "{" + ", ".join(parts) + "}"
 
-    def score(self, site: Mapping[str, Any], values: Mapping[str, Factor]
-              ) -> tuple[float, float, str, float, str]:
-        """(score, jv_score, jv_breakdown, community_score, community_breakdown) of one
-        site, the breakdowns as JSON text; `score` is the better of the two (the
-        breakdown that goes with it is the JV one when jv_score >= community_score, as
-        the views pick it since migration 013)."""
+    def plans(self, site: Mapping[str, Any], fixed: Mapping[str, Factor], gate: float
+              ) -> tuple[Plan, Plan]:
+        """Both scores' plans for a site of this kind and status (score_site's shares)."""
         ok = site.get("status") in ("ok", None)
-        gate = f.niche_gate(values["relevance"][1])
         kind = str(site.get("kind") or "other")
         shares = self.kind_shares
         jv_share = shares.get(kind, shares.get("other", 1.0)) if ok else 0.0
-        jv, jv_text = self._weighted(0, values, gate, jv_share)
-        community, community_text = self._weighted(
-            1, values, gate, 1.0 if ok and kind in COMMUNITY_KINDS else 0.0)
-        return jv if jv >= community else community, jv, jv_text, community, community_text
+        return (self.plan(0, fixed, gate, jv_share),
+                self.plan(1, fixed, gate, 1.0 if ok and kind in COMMUNITY_KINDS else 0.0))
 
 
+# A score's breakdown as steps: (True, text, points) for a run of fixed factors written,
+# (False, name, weight, scale, share) for relevance or authority, filled per site.
+Plan = tuple[tuple[Any, ...], ...]
+# The site's own fields the fixed factors, the kind's shares and the status read.
+SITE_INPUTS = ("channel", "role", "deal_signals", "latest_date", "members", "posts",
+               "comments", "newsletter_provider", "registration_open", "kind", "status")
 SCORE_COLUMNS = ("score", "jv_score", "jv_breakdown", "community_score",
                  "community_breakdown")
 
@@ -212,16 +231,43 @@ def score_columns(table: ScoreTable, sites: Sequence[Mapping[str, Any]], first: 
                   activity: Mapping[str, Activity], pagerank: Sequence[float],
                   hits: Sequence[float], inlinks: Sequence[int]) -> dict[str, list[Any]]:
     """Both scores of `sites` as the columns Store.write_scores takes; the per-site
-    sequences are indexed over all sites, the first of `sites` at `first`."""
+    sequences are indexed over all sites, the first of `sites` at `first`.
+
+    Sites with the same fixed inputs (SITE_INPUTS, or their activity from posts) and the
+    same niche gate share both plans (few distinct in a crawl); only relevance and
+    authority are worked out site by site."""
     columns: dict[str, list[Any]] = {"domain": []} | {name: [] for name in SCORE_COLUMNS}
-    out = [columns[name] for name in SCORE_COLUMNS]
+    domains, scores, jv_scores, jv_texts, community_scores, community_texts = (
+        columns[name] for name in ("domain", *SCORE_COLUMNS))
     table.varying.clear()
-    domains = columns["domain"]
+    fixed_by: dict[tuple[Any, ...], dict[str, Factor]] = {}
+    plans_by: dict[tuple[Any, ...], tuple[Plan, Plan]] = {}
+    groups, shares = table.groups, table.activity_shares
     for i, site in enumerate(sites, first):
         domain = str(site["domain"])
-        values = table.values(site, bm25[i], relevance[i], activity.get(domain),
-                              pagerank[i], hits[i], inlinks[i])
+        inputs = tuple(map(site.get, SITE_INPUTS))
+        # The inputs' types too: 1, 1.0 and True are equal keys, but written apart.
+        key: tuple[Any, ...] = (*inputs, *map(type, inputs))
+        posted = activity.get(domain)
+        active = activity_factor({"activity": posted}, table.today, shares) \
+            if isinstance(posted, Activity) and posted.posts else None
+        if active is not None:
+            key = (*key, active)
+        fixed = fixed_by.get(key)
+        if fixed is None:
+            fixed = fixed_by[key] = table.fixed(site, active)
+        rel = relevance_factor(bm25[i], relevance[i])
+        gate = f.niche_gate(rel[1])
+        plans = plans_by.get((key, gate))
+        if plans is None:
+            plans = plans_by[(key, gate)] = table.plans(site, fixed, gate)
+        auth = authority_factor(pagerank[i], groups, hits[i], inlinks[i])
+        jv, jv_text = table.fill(plans[0], rel, auth)
+        community, community_text = table.fill(plans[1], rel, auth)
         domains.append(domain)
-        for column, value in zip(out, table.score(site, values), strict=True):
-            column.append(value)
+        scores.append(jv if jv >= community else community)
+        jv_scores.append(jv)
+        jv_texts.append(jv_text)
+        community_scores.append(community)
+        community_texts.append(community_text)
     return columns
