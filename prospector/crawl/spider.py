@@ -39,11 +39,19 @@ from prospector.extract.feeds import FeedFetched, FeedRead, read_feed
 from prospector.extract.newsletter import NewsletterFacts
 from prospector.extract.page_job import PageJob, PageResult
 from prospector.models import Candidate, FetchedPage, Link, PageFacts, PageUnchanged, SiteDone
-from prospector.urls import canonicalize, registered_domain, site_root
+from prospector.urls import canonicalize, hostname, registered_domain, site_root
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 # Pages of a site already started go before new sites: finish what was begun.
 _FOLLOW_PRIORITY = 1000
+
+
+def domain_of(url: str) -> str:
+    """registered_domain of a URL's host. registered_domain is memoized (65,536 entries)
+    by its argument: given whole URLs, the crawl process cached about one new URL a page
+    with its domain, ≈ 1 MB every 7,000 pages until full (tracemalloc, bench/RESULTS.md
+    issue 23 third pass); by host, it holds one entry a site."""
+    return registered_domain(hostname(url))
 
 
 def seed_priority(candidate: Candidate, order: int, total: int) -> float:
@@ -282,7 +290,7 @@ class ProspectSpider(scrapy.Spider):
             result = await self._extract(response, site, content_type)
         else:
             url = canonicalize(response.url)
-            result = PageResult(PageFacts(url=url, domain=registered_domain(url)))
+            result = PageResult(PageFacts(url=url, domain=domain_of(url)))
         facts = result.facts
         feed, follow = self._follow(response, site, facts)
         # Claimed URLs are never asked twice, so no request of ours is dropped by a
@@ -327,7 +335,7 @@ class ProspectSpider(scrapy.Spider):
     def _follow(response: Response, site: str, facts: PageFacts) -> tuple[str, list[str]]:
         """(the main feed, the same-site URLs to follow): from a home page, the site's
         main feed first of them, so it is fetched within the page budget."""
-        follow = [url for url in facts.follow if registered_domain(url) == site]
+        follow = [url for url in facts.follow if domain_of(url) == site]
         home = "candidate" in response.meta
         feed = main_feed(response.url, site, facts.feeds, facts.platform) if home else ""
         if home and not feed and facts.kind in SITEMAP_KINDS:
@@ -447,7 +455,7 @@ class ProspectSpider(scrapy.Spider):
             status=status,
             content_type="",
             size=0,
-            facts=PageFacts(url=url, domain=registered_domain(url)),
+            facts=PageFacts(url=url, domain=domain_of(url)),
             fetched_at=datetime.now(UTC).isoformat(),
             error=reason[:500],
         )

@@ -104,10 +104,14 @@ class LocalState:
         # Sites with requests in flight only: a finished site's entry is dropped, so
         # `refill` counts the active sites without walking every site ever released.
         self._outstanding: Counter[str] = Counter()
-        # Claimed URLs by their 64-bit str hash, not the strings: the set grows with every
-        # page of the crawl (≈ 60 against ≈ 125 bytes a URL). Two URLs of one crawl sharing
-        # a hash (odds ~1e-10 at a million URLs) would only leave the second one unfetched.
-        self._claimed: set[int] = set()
+        # Claimed URLs by their 64-bit str hash, not the strings (≈ 60 against ≈ 125 bytes
+        # a URL), a set a site, for the sites with requests in flight only: a site follows
+        # its own URLs only, so a finished site's set goes with its count. One set for the
+        # whole crawl grew with every page (≈ 4 MB at 50,000 pages; bench/RESULTS.md issue
+        # 23 third pass). Two URLs of one site sharing a hash would only leave the second
+        # one unfetched; a URL claimed again once its site is done (a redirect from another
+        # site) still meets Scrapy's duplicate filter.
+        self._claimed: dict[str, set[int]] = {}
         self._relevance: dict[str, float] = {}
 
     def push_many(self, offers: Sequence[Offer]) -> int:
@@ -127,21 +131,22 @@ class LocalState:
         released = self.frontier.pop(room) if room > 0 else []
         for candidate, _distance in released:
             if candidate.domain not in self.skip:
-                self._claimed.add(hash(candidate.url))
+                self._claimed.setdefault(candidate.domain, set()).add(hash(candidate.url))
                 self._scheduled[candidate.domain] += 1
             self._outstanding[candidate.domain] += 1
         return released
 
     def begin_page(self, site: str, url: str, page_relevance: float, follow: Sequence[str],
                    max_pages: int) -> PageStart:
-        self._claimed.add(hash(url))
+        seen = self._claimed.setdefault(site, set())
+        seen.add(hash(url))
         claimed = []
         for url in follow:
             if self._scheduled[site] >= max_pages:
                 break
             key = hash(url)
-            if key not in self._claimed:
-                self._claimed.add(key)
+            if key not in seen:
+                seen.add(key)
                 self._scheduled[site] += 1
                 self._outstanding[site] += 1
                 claimed.append(url)
@@ -156,6 +161,7 @@ class LocalState:
             self._outstanding[site] = left
         else:
             del self._outstanding[site]
+            self._claimed.pop(site, None)
         return PageEnd(left <= 0, self.refill(parallel_sites))
 
     async def abegin_page(self, site: str, url: str, page_relevance: float,

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from prospector.models import Candidate, FetchedPage, SiteProfile
-from prospector.store.connection import now
+from prospector.store.connection import keys_in, now
 from prospector.store.hubs import write_hub_links
 from prospector.store.outreach import Outreach, is_suppressed
 
@@ -53,7 +53,8 @@ _STORED_LINKS = """
 
 # Candidates: which of their sites, and which of this run's discoveries, are stored; a
 # stored site seen again gets this run, this time and the URL it was found at.
-_STORED_SITES = "SELECT domain FROM sites WHERE domain IN (SELECT unnest(?::VARCHAR[]))"
+# (The key filters on `sites` and `pages` are added by keys_in: by index, not by scan.)
+_STORED_SITES = "SELECT domain FROM sites WHERE "
 _STORED_DISCOVERIES = """
     SELECT domain FROM discoveries
     WHERE run_id = ? AND domain IN (SELECT unnest(?::VARCHAR[]))
@@ -61,8 +62,7 @@ _STORED_DISCOVERIES = """
 _SITES_SEEN_AGAIN = """
     UPDATE sites SET last_run = ?, last_seen = ?, url = v.url
     FROM (SELECT unnest(?::VARCHAR[]) AS domain, unnest(?::VARCHAR[]) AS url) v
-    WHERE sites.domain = v.domain
-"""
+    WHERE sites.domain = v.domain AND """
 
 # A page fetched again replaces what was stored of it (its site stays).
 _UPDATE_PAGES = """
@@ -78,8 +78,7 @@ _UPDATE_PAGES = """
                  unnest(?::VARCHAR[]) AS text, unnest(?::TIMESTAMP[]) AS fetched_at,
                  unnest(?::VARCHAR[]) AS error, unnest(?::VARCHAR[]) AS etag,
                  unnest(?::VARCHAR[]) AS last_modified) v
-    WHERE pages.url = v.url
-"""
+    WHERE pages.url = v.url AND """
 
 # A stored contact seen again: this run saw it, at the best confidence seen so far.
 _UPDATE_CONTACTS = """
@@ -124,8 +123,7 @@ _UPDATE_SITE_FACTS = """
                  unnest(?::VARCHAR[]) AS newsletter, unnest(?::VARCHAR[]) AS signals,
                  unnest(?::VARCHAR[]) AS owner, unnest(?::VARCHAR[][]) AS feeds,
                  unnest(?::VARCHAR[]) AS kind) v
-    WHERE sites.domain = v.domain
-"""
+    WHERE sites.domain = v.domain AND """
 
 # _write_pages' ways to learn which keys of a batch are stored: take the batch for new
 # (but the contacts the Store knows), look up its pages, contacts and the links of its
@@ -295,14 +293,16 @@ class BatchWrites(Outreach):
         stamp = now()
         items = _unique(candidates)
         domains = [c.domain for c in items]
-        known = {d for (d,) in self.con.execute(_STORED_SITES, [domains]).fetchall()}
+        where, keys = keys_in("domain", domains)
+        known = {d for (d,) in self.con.execute(_STORED_SITES + where, keys).fetchall()}
         self._append("sites", _SITE_COLUMNS,
                      [(c.domain, c.url, c.source, c.why, "queued", run_id, run_id, stamp,
                        stamp, c.distance, c.via) for c in items if c.domain not in known])
         again = [c for c in items if c.domain in known]
         if again:
-            self.con.execute(_SITES_SEEN_AGAIN, [run_id, stamp, [c.domain for c in again],
-                                                 [c.url for c in again]])
+            where, keys = keys_in("sites.domain", [c.domain for c in again])
+            self.con.execute(_SITES_SEEN_AGAIN + where, [run_id, stamp, [c.domain for c in again],
+                                                         [c.url for c in again], *keys])
         listed = {d for (d,) in self.con.execute(_STORED_DISCOVERIES,
                                                  [run_id, domains]).fetchall()}
         self._append("discoveries", _DISCOVERY_COLUMNS,
@@ -332,7 +332,8 @@ class BatchWrites(Outreach):
         write_hub_links(self, run_id, [(p.url, p.site, h.platform, h.hub_id, h.url, h.anchor)
                                        for p in by_url.values() for h in p.facts.hubs])
         if rows.old_pages:
-            self.con.execute(_UPDATE_PAGES, _columns(rows.old_pages))
+            where, keys = keys_in("pages.url", [row[0] for row in rows.old_pages])
+            self.con.execute(_UPDATE_PAGES + where, [*_columns(rows.old_pages), *keys])
         if old_contacts:
             updated = self.con.execute(
                 _UPDATE_CONTACTS, [run_id, *_columns(old_contacts)]).fetchone()
@@ -418,14 +419,16 @@ class BatchWrites(Outreach):
                 ", ".join(p.signals), p.names[0] if p.names else "", list(p.feeds),
                 p.kind,
             ))
-        self.con.execute(_UPDATE_SITE_FACTS, _columns(rows))
+        where, keys = keys_in("sites.domain", [p.domain for p in profiles])
+        self.con.execute(_UPDATE_SITE_FACTS + where, [*_columns(rows), *keys])
 
     def _touch_pages(self, run_id: int, urls: Sequence[str]) -> None:
         """Pages answered 304 Not Modified: still true in this run."""
         if not urls:
             return
-        self.con.execute("UPDATE pages SET run_id = ?, fetched_at = ?"
-                         " WHERE url IN (SELECT unnest(?::VARCHAR[]))", [run_id, now(), list(urls)])
+        where, keys = keys_in("url", urls)
+        self.con.execute("UPDATE pages SET run_id = ?, fetched_at = ? WHERE " + where,
+                         [run_id, now(), *keys])
         self.con.execute("UPDATE contacts SET last_run = ?"
                          " WHERE source_url IN (SELECT unnest(?::VARCHAR[]))", [run_id, list(urls)])
 
@@ -434,11 +437,9 @@ class BatchWrites(Outreach):
         --max-age skip them."""
         if not domains:
             return
-        self.con.execute(
-            "UPDATE sites SET crawled_at = ?, crawl_run = ?"
-            " WHERE domain IN (SELECT unnest(?::VARCHAR[]))",
-            [now(), run_id, list(domains)],
-        )
+        where, keys = keys_in("domain", domains)
+        self.con.execute("UPDATE sites SET crawled_at = ?, crawl_run = ? WHERE " + where,
+                         [now(), run_id, *keys])
 
 
 def _rows(run_id: int, by_url: dict[str, FetchedPage], stored: _Stored) -> _Rows:

@@ -90,6 +90,26 @@ def skip_row_group_merges(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+# Up to this many keys, a lookup by key is written `key IN (?, ?, …)`, a list of values
+# that DuckDB answers from the key's ART index (a primary key) when fewer than
+# index_scan_max_count (2,048) rows match; `key IN (SELECT unnest(?))` is a join that
+# reads the key column of every row group of the table (DuckDB pushes a join's keys down
+# as such a list only up to dynamic_or_filter_threshold, 50). The crawl leaves a row group a
+# write (skip_row_group_merges), so late in a crawl each such join read 80 blocks of
+# 256 KB (20 MB of DuckDB's memory for `sites` in 80 row groups, against 1 MB by the
+# index; bench/RESULTS.md, issue 23's third pass). A key of several columns gets no
+# index scan in DuckDB 2.0, and a list longer than this would get a scan anyway.
+INDEX_SCAN_KEYS = 2048
+
+
+def keys_in(column: str, keys: Sequence[str]) -> tuple[str, list[Any]]:
+    """`column IN (…)` for `keys` with its parameters, in the form DuckDB answers from
+    the column's index (see INDEX_SCAN_KEYS)."""
+    if 0 < len(keys) <= INDEX_SCAN_KEYS:
+        return f"{column} IN ({', '.join('?' * len(keys))})", list(keys)
+    return f"{column} IN (SELECT unnest(?::VARCHAR[]))", [list(keys)]
+
+
 def connect(path: str, *, read_only: bool,
             wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
     """A connection to `path` (a file or ':memory:'), checked first for the mistakes a

@@ -18,7 +18,7 @@ import duckdb
 
 from prospector.extract.feeds import FeedEntry, FeedFetched
 from prospector.extract.newsletter import NewsletterFacts
-from prospector.store.connection import Connection, now
+from prospector.store.connection import Connection, keys_in, now
 
 _POST_COLUMNS = ("domain", "key", "url", "guid", "feed_url", "kind", "title", "author",
                  "published", "updated", "summary", "categories", "comments", "first_run",
@@ -46,8 +46,7 @@ _NEWSLETTERS = """
         newsletter_subscribers = greatest(sites.newsletter_subscribers, v.readers)
     FROM (SELECT unnest(?::VARCHAR[]) AS domain, unnest(?::VARCHAR[]) AS signup,
                  unnest(?::INTEGER[]) AS readers) v
-    WHERE sites.domain = v.domain
-"""
+    WHERE sites.domain = v.domain AND """  # + keys_in: by the key's index, not a scan
 _LATEST_POSTS = """
     SELECT domain, arg_max(title, published) AS title, arg_max(url, published) AS url,
            max(published) AS published
@@ -128,8 +127,8 @@ class Posts(Connection):
                                                [k for _, k in again]])
             urls = [row[0] for row in feed_rows]
             if urls:
-                self.con.execute("DELETE FROM feeds WHERE url IN (SELECT unnest(?::VARCHAR[]))",
-                                 [urls])
+                where, keys = keys_in("url", urls)  # by the key's index, not a scan
+                self.con.execute("DELETE FROM feeds WHERE " + where, keys)
                 self._insert("feeds", _FEED_COLUMNS, list({r[0]: r for r in feed_rows}.values()))
             for feed in unchanged:
                 self.con.execute(_FEED_UNCHANGED, [run_id, feed.fetched_at or stamp, feed.url])
@@ -161,8 +160,9 @@ class Posts(Connection):
         if not best:
             return
         sites = sorted(best)
-        self.con.execute(_NEWSLETTERS, [sites, [best[s][0] for s in sites],
-                                        [best[s][1] for s in sites]])
+        where, keys = keys_in("sites.domain", sites)
+        self.con.execute(_NEWSLETTERS + where, [sites, [best[s][0] for s in sites],
+                                                [best[s][1] for s in sites], *keys])
 
     # -- reads ---------------------------------------------------------------------------
     def latest_post(self, domain: str) -> dict[str, Any] | None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import (
     RobotsTxtMiddleware as _ScrapyRobotsTxtMiddleware,
 )
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
+
+from prospector.crawl.middlewares.recent import RecentParsers
 
 
 class RobotsTxtMiddleware(_ScrapyRobotsTxtMiddleware):
@@ -21,6 +24,10 @@ class RobotsTxtMiddleware(_ScrapyRobotsTxtMiddleware):
     when several requests to one site arrive at once (distributed workers). The parser
     is stored before the Deferred fires, so it is read back from there.
     """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._parsers = RecentParsers()  # the recent hosts' parsers only (see its module)
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         parser = await super().robot_parser(request)
