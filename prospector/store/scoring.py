@@ -121,16 +121,6 @@ _SCORE_SECTIONS = """
            coalesce(k.weight, $other) AS weight
     FROM (SELECT DISTINCT section FROM links) LEFT JOIN score_section_weights k USING (section)
 """
-# One edge per (source group, target group): one owner votes once, with its best link.
-_GROUP_EDGES = """
-    SELECT ns.gid AS source, nt.gid AS target, max(e.weight) AS weight
-    FROM score_edges e
-    JOIN score_nodes ns ON ns.id = e.s
-    JOIN score_nodes nt ON nt.id = e.t
-    WHERE e.weight > 0 AND ns.gid <> nt.gid
-    GROUP BY ns.gid, nt.gid
-    ORDER BY ns.gid, nt.gid
-"""
 # The temporary tables the scoring's transaction makes and drops.
 _SCORE_TEMP_TABLES = ("score_sections", "score_nodes", "score_edges", "score_masks",
                       "score_sites")
@@ -184,6 +174,25 @@ def empty_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
         return
     con.execute(f"DROP TABLE {table}")
     con.execute(str(row[0]))
+
+
+def _group_edges(gid: Any, edges: Mapping[str, Any]) -> dict[str, Any]:
+    """One edge per (source group, target group) of the site edges `edges` (s, t: site
+    ids; weight > 0) whose sites' groups (`gid`, by site id) differ: one owner votes once,
+    with its best link; in (source, target) order. In NumPy, not a GROUP BY with two joins
+    to score_nodes (0.4-0.65 CPU-s at 1,500,000 edges)."""
+    source = gid[np.asarray(edges["s"], dtype=np.int64)]
+    target = gid[np.asarray(edges["t"], dtype=np.int64)]
+    weight = np.asarray(edges["weight"], dtype=np.float64)
+    apart = source != target
+    key = source[apart] * max(len(gid), 1) + target[apart]
+    order = np.argsort(key, kind="stable")
+    key, weight = key[order], weight[apart][order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else \
+        np.zeros(0, dtype=np.int64)
+    first = key[starts]
+    return {"source": first // max(len(gid), 1), "target": first % max(len(gid), 1),
+            "weight": np.maximum.reduceat(weight, starts) if len(key) else weight}
 
 
 class Scoring(Connection):
@@ -328,7 +337,8 @@ class Scoring(Connection):
         per linked pair of groups, in order. Then the transaction's memory is lowered
         to SCORES_MEMORY_LIMIT (where DuckDB cannot, it stays as it was)."""
         gid = self.con.execute("SELECT gid FROM score_nodes ORDER BY id").fetchnumpy()["gid"]
-        edges = self.con.execute(_GROUP_EDGES).fetchnumpy()
+        edges = _group_edges(np.asarray(gid, dtype=np.int64), self.con.execute(
+            "SELECT s, t, weight FROM score_edges WHERE weight > 0").fetchnumpy())
         if self.path != ":memory:" and \
                 _mib(self.db_limits()[0]) > _mib(self.SCORES_MEMORY_LIMIT):
             # More than that held by the transaction already: left as it was.
