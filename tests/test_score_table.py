@@ -87,8 +87,8 @@ def test_the_table_gives_the_per_site_scores_and_breakdown_texts(seed: int) -> N
     hits = [rng.choice([0.0, 1.0, rng.random()]) for _ in range(n)]
     inlinks = [rng.choice([0, 1, rng.randrange(0, 300)]) for _ in range(n)]
     table = ScoreTable(weights, TODAY, 5000)
-    got = score_columns(table, sites, 0, bm25, relevance, activity, pagerank, hits,
-                        inlinks)
+    got = score_columns(table, list(sites[0]), [tuple(s.values()) for s in sites], 0, bm25,
+                        relevance, activity, pagerank, hits, inlinks)
     assert got["domain"] == [s["domain"] for s in sites]
     for i, site in enumerate(sites):
         s = score_site({**site, "today": TODAY, "bm25": bm25[i], "relevance": relevance[i],

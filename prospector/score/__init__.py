@@ -212,10 +212,10 @@ def _score_all(store: Store, keywords: Sequence[str],
         relevance = [f.relevance(r, yardstick) for r in bm25]
         for low in range(0, len(domains), store.SCORE_STEP):
             # One slice of sites and breakdowns in memory at a time, not every site's.
-            sites = store.score_inputs(low, low + store.SCORE_STEP)
+            names, sites = store.score_inputs(low, low + store.SCORE_STEP)
             store.write_scores(run_id, t.score_columns(
-                table, sites, low, bm25, relevance, activity, g.pagerank, g.authority,
-                g.inlinks))
+                table, names, sites, low, bm25, relevance, activity, g.pagerank,
+                g.authority, g.inlinks))
     # Issue 24: which sites the ranked lists may take (score.eligibility).
     write_gates(store, dict(zip(domains, relevance, strict=True)), floor)
     return len(domains)

@@ -225,12 +225,12 @@ class Scoring(Connection):
         return [str(r[0]) for r in self.con.execute(
             "SELECT domain FROM score_sites ORDER BY n").fetchall()]
 
-    def score_inputs(self, low: int, high: int) -> list[dict[str, Any]]:
+    def score_inputs(self, low: int, high: int) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Sites low..high-1 of score_domains' order with the facts the scores read:
         kind, status, community numbers, activity, newsletter, deal signals and the
-        best channel."""
-        return self.rows("SELECT * EXCLUDE (n) FROM score_sites WHERE n >= ? AND n < ?"
-                         " ORDER BY n", [low, high])
+        best channel; (column names, rows), no dict per site."""
+        return self.query("SELECT * EXCLUDE (n) FROM score_sites WHERE n >= ? AND n < ?"
+                          " ORDER BY n", [low, high])
 
     def term_counts(self, pattern: str) -> list[dict[str, Any]]:
         """Per site: matches of `pattern` (a regex over lower-cased text) in its pages'
