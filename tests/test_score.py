@@ -311,12 +311,11 @@ def test_term_counts_in_slices_equal_one_query(monkeypatch: pytest.MonkeyPatch) 
         store.con.execute("INSERT INTO pages (url, domain, status, title, text) VALUES"
                           " ('http://s8.test/b', 's8.test', 200, 'Beekeepers', 'beekeeping')")
         pattern = r"\bbeekeep[a-z]*"
-        whole = store.rows(_ONE_QUERY, [pattern, pattern])
+        whole = store.query(_ONE_QUERY, [pattern, pattern])[1]
         monkeypatch.setattr(Store, "TERM_BATCH", 7)
         assert store.term_counts(pattern) == whole
-        assert [r for r in whole if r["domain"] == "s8.test"] == [
-            {"domain": "s8.test", "title_hits": 1, "text_hits": 2, "words": 68}]
-        assert not any(r["domain"] == "s5.test" for r in whole)
+        assert [r for r in whole if r[0] == "s8.test"] == [("s8.test", 1, 2, 68)]
+        assert not any(r[0] == "s5.test" for r in whole)
 
 
 def test_scoring_caps_the_connection_and_restores_it(tmp_path: Path,
@@ -327,7 +326,7 @@ def test_scoring_caps_the_connection_and_restores_it(tmp_path: Path,
         seen: list[tuple[str, int]] = []
         counts = Store.term_counts
 
-        def spy(self: Store, pattern: str) -> list[dict[str, object]]:
+        def spy(self: Store, pattern: str) -> list[tuple[object, ...]]:
             row = self.con.execute("SELECT current_setting('memory_limit'),"
                                    " current_setting('threads')").fetchone()
             assert row is not None

@@ -228,10 +228,10 @@ def _relevance(store: Store, keywords: Sequence[str], domains: Sequence[str]
     lengths: dict[str, float] = dict.fromkeys(domains, 0.0)
     for term in terms(keywords):
         counts = store.term_counts(term_pattern(term))
-        tf[term] = {str(r["domain"]): float(TITLE_BOOST * (r["title_hits"] or 0)
-                                            + (r["text_hits"] or 0)) for r in counts}
-        for r in counts:
-            lengths[str(r["domain"])] = float(r["words"] or 0)
+        tf[term] = {str(domain): float(TITLE_BOOST * (title or 0) + (text or 0))
+                    for domain, title, text, _ in counts}
+        for domain, _, _, words in counts:
+            lengths[str(domain)] = float(words or 0)
     return bm25(tf, lengths)
 
 

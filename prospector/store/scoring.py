@@ -232,9 +232,10 @@ class Scoring(Connection):
         return self.query("SELECT * EXCLUDE (n) FROM score_sites WHERE n >= ? AND n < ?"
                           " ORDER BY n", [low, high])
 
-    def term_counts(self, pattern: str) -> list[dict[str, Any]]:
-        """Per site: matches of `pattern` (a regex over lower-cased text) in its pages'
-        titles and in their text, and its length in words.
+    def term_counts(self, pattern: str) -> list[tuple[Any, ...]]:
+        """Per site, in domain order: (domain, matches of `pattern` (a regex over
+        lower-cased text) in its pages' titles, in their text, its length in words);
+        tuples, not a dict per site (100,000 of them cost ≈0.1 CPU-s).
 
         Summed over slices of rowids (TERM_BATCH rows at TERM_PAGE_BYTES of text a page,
         more when pages are shorter): the same integer sums (a NULL sum where every
@@ -252,9 +253,9 @@ class Scoring(Connection):
             for low in range(0, end, step):
                 self.con.execute("INSERT INTO score_terms " + _TERM_COUNTS,
                                  [pattern, pattern, low, low + step])
-            return self.rows("SELECT domain, sum(title_hits) AS title_hits,"
-                             " sum(text_hits) AS text_hits, sum(words) AS words"
-                             " FROM score_terms GROUP BY domain ORDER BY domain")
+            return self.query("SELECT domain, sum(title_hits) AS title_hits,"
+                              " sum(text_hits) AS text_hits, sum(words) AS words"
+                              " FROM score_terms GROUP BY domain ORDER BY domain")[1]
         finally:
             self.con.execute("DROP TABLE IF EXISTS score_terms")
 
