@@ -112,7 +112,9 @@ def test_answers_as_getaddrinfo_would(server: ScriptedServer, host: str, both: b
 @pytest.mark.parametrize("server", [{"lose": 2}], indirect=True)
 def test_a_lost_question_is_sent_again_within_a_fraction_of_a_second(
         server: ScriptedServer) -> None:
-    answer, took = look_up(StubResolver((server.where,)), "bees.test", both=False)
+    stub = StubResolver((server.where,))
+    answer, took = look_up(stub, "bees.test", both=False)
+    assert stub.counts == {"questions": 1, "copies": 3}  # (the crawl's DNS stats)
     print(f"\ntwo copies lost: answered in {took * 1000:.0f} ms "
           f"(glibc's first retry: 1-5 s)")
     assert answer == ["93.184.216.34"] and server.asked[("bees.test", "A")] == 3
@@ -130,8 +132,10 @@ def test_a_late_answer_to_an_earlier_copy_is_taken(server: ScriptedServer) -> No
 
 @pytest.mark.parametrize("server", [{"lose": 99}], indirect=True)
 def test_no_answer_in_time_is_none(server: ScriptedServer) -> None:
-    answer, took = look_up(StubResolver((server.where,)), "bees.test", timeout=0.5)
+    stub = StubResolver((server.where,))
+    answer, took = look_up(stub, "bees.test", timeout=0.5)
     assert answer is None and 0.5 <= took < 1.0
+    assert stub.counts["unanswered"] == 2  # A, then AAAA (no NXDOMAIN said otherwise)
     assert server.asked[("bees.test", "A")] == 1 + sum(at < 0.5 for at in RESEND_AFTER_S)
 
 

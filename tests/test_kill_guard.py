@@ -163,3 +163,23 @@ def test_a_site_is_checked_once_and_a_refusal_every_time(monkeypatch: pytest.Mon
         assert outcome("http://127.0.0.1/").startswith("refused: 127.0.0.1 is a loopback")
     assert looked_up == ["bees.test", "intranet.test"]  # each name looked up once
     assert "http://intranet.test" not in guard_.passed and len(checked) == 5
+
+
+def test_what_dns_cost_is_in_the_crawls_stats(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    monkeypatch.setattr(guard, "resolve", lambda host, timeout=0.0: ["93.184.216.34"])
+    crawler = get_crawler(settings_dict={"PROSPECTOR_ALLOW_PRIVATE": False})
+    crawler.stats = MemoryStatsCollector(crawler)
+    guard_ = guard.AddressGuard.from_crawler(crawler)
+    guard_.stub = None  # getaddrinfo (monkeypatched above), not this machine's DNS
+
+    async def crawl() -> None:
+        for url in ("http://bees.test/", "http://bees.test/2", "http://hives.test/"):
+            await guard_.process_request(Request(url))
+
+    asyncio.run(crawl())
+    guard_.record_stats()
+    stats = crawler.stats.get_stats()
+    assert stats["prospector/dns/names"] == 2 and stats["prospector/dns/waits"] == 2
+    assert stats["prospector/dns/wait_seconds"] >= 0
