@@ -104,6 +104,25 @@ def _varying(name: str, raw: Any, value: float, weight: float, scale: float, sha
                    float.__repr__)
 
 
+def authority_head(raw: Any, value: Any) -> str | None:
+    """The authority entry's text up to its weight (`"authority": {"raw": ..., "value":
+    ...`), as entry() writes it, for both scores of a site; None when its raw or value
+    is not what authority_factor gives (a str and a float)."""
+    if type(raw) is not str or type(value) is not float:
+        return None
+    return (f'"authority": {{"raw": {encode_basestring_ascii(raw)}, '
+            f'"value": {float.__repr__(round(value, 4))}')
+
+
+def _around_points(weight: Any, scale: Any) -> tuple[str | None, str | None]:
+    """An entry's text between its value and its points, and after them, as _finish
+    writes it for float `weight` and `scale`; (None, None) for other types."""
+    if type(weight) is not float or type(scale) is not float:
+        return None, None
+    gate = f', "gate": {float.__repr__(round(scale, 4))}' if scale < 1.0 else ""
+    return f', "weight": {float.__repr__(weight)}, "points": ', gate + "}"
+
+
 class _Memo:
     """A function's results by argument, for one scoring. The arguments' types are part
     of the key: 1, 1.0 and True are equal, but an f-string writes them apart."""
@@ -170,7 +189,8 @@ class ScoreTable:
                 if texts:
                     steps.append((True, ", ".join(texts), tuple(points)))
                     texts, points = [], []
-                steps.append((False, name, weight, 1.0 if is_relevance else gate, share))
+                scale = 1.0 if is_relevance else gate
+                steps.append((False, name, weight, scale, share, *_around_points(weight, scale)))
                 continue
             raw, value = fixed[name]
             key = (name, raw, value, weight, gate, share)
@@ -183,9 +203,12 @@ class ScoreTable:
             steps.append((True, ", ".join(texts), tuple(points)))
         return tuple(steps)
 
-    def fill(self, steps: Plan, relevance: Factor, authority: Factor) -> tuple[float, str]:
+    def fill(self, steps: Plan, relevance: Factor, authority: Factor, head: str | None
+             ) -> tuple[float, str]:
         """A score and its breakdown's text: `steps` (plan) with one site's relevance
-        and authority, the points summed in the weights' order as score._weighted does."""
+        and authority, the points summed in the weights' order as score._weighted does.
+        `head`: the authority entry's text up to its weight (authority_head), None to
+        make it as entry() does."""
         parts, total, varying = [], 0.0, self.varying
         for step in steps:
             if step[0]:
@@ -193,7 +216,16 @@ class ScoreTable:
                 for points in step[2]:
                     total += points
                 continue
-            _, name, weight, scale, share = step
+            _, name, weight, scale, share, before, after = step
+            if name == "authority" and head is not None and before is not None:
+                # Distinct site by site: written from the parts made once (the head for
+                # both scores, the weight and gate for the plan), not cached.
+                product = authority[1] * weight * scale * share
+                if math.isfinite(product):
+                    points = round(product, 2)
+                    parts.append(f"{head}{before}{float.__repr__(points)}{after}")
+                    total += points
+                    continue
             raw, value = relevance if name == "relevance" else authority
             # Most sites of a crawl have no links and no relevance: they share these
             # entries too. Their raw and value are always float, float (relevance) and
@@ -218,7 +250,8 @@ class ScoreTable:
 
 
 # A score's breakdown as steps: (True, text, points) for a run of fixed factors written,
-# (False, name, weight, scale, share) for relevance or authority, filled per site.
+# (False, name, weight, scale, share, before, after) for relevance or authority, filled
+# per site (before, after: _around_points).
 Plan = tuple[tuple[Any, ...], ...]
 # The site's own fields the fixed factors, the kind's shares and the status read.
 SITE_INPUTS = ("channel", "role", "deal_signals", "latest_date", "members", "posts",
@@ -268,8 +301,9 @@ def score_columns(table: ScoreTable, names: Sequence[str], sites: Sequence[Seque
             plans = plans_by[(key, gate)] = table.plans(dict(zip(names, row, strict=True)),
                                                         fixed, gate)
         auth = authority_factor(pagerank[i], groups, hits[i], inlinks[i])
-        jv, jv_text = table.fill(plans[0], rel, auth)
-        community, community_text = table.fill(plans[1], rel, auth)
+        head = authority_head(*auth)
+        jv, jv_text = table.fill(plans[0], rel, auth, head)
+        community, community_text = table.fill(plans[1], rel, auth, head)
         domains.append(domain)
         scores.append(jv if jv >= community else community)
         jv_scores.append(jv)
