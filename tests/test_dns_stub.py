@@ -124,10 +124,11 @@ def test_a_lost_question_is_sent_again_within_a_fraction_of_a_second(
 @pytest.mark.parametrize("server", [{"late": 0.25}], indirect=True)
 def test_a_late_answer_to_an_earlier_copy_is_taken(server: ScriptedServer) -> None:
     """The resolver takes 0.25 s (an uncached name): copies go out at 0, 0.1 and 0.2 s,
-    and the first copy's answer, at 0.25 s, ends the lookup."""
+    and the first copy's answer, at 0.25 s, ends the lookup. Were each copy dropped
+    when the next goes out, the first answer kept would be the 0.4-s copy's, at 0.65 s."""
     answer, took = look_up(StubResolver((server.where,)), "bees.test", both=False)
-    assert answer == ["93.184.216.34"] and took < 0.35
-    assert server.asked[("bees.test", "A")] == 3
+    assert answer == ["93.184.216.34"] and took < 0.6
+    assert server.asked[("bees.test", "A")] in (3, 4)  # (a fourth at 0.4 s on a slow machine)
 
 
 @pytest.mark.parametrize("server", [{"lose": 99}], indirect=True)
