@@ -6,17 +6,22 @@ by reading every row group of a table the crawl left in one row group a write.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 from twisted.internet.defer import Deferred
 
+from prospector.config.scrapy import CrawlSettings
 from prospector.crawl.middlewares.recent import RecentParsers
+from prospector.crawl.sink import StoreSink, write_opener
 from prospector.crawl.spider import domain_of
 from prospector.crawl.state import LocalState
 from prospector.discover.frontier import Frontier
-from prospector.models import Candidate
+from prospector.models import Candidate, Contact, FetchedPage, PageFacts
+from prospector.store.batch import BatchWrites
 from prospector.store.connection import INDEX_SCAN_KEYS, keys_in, skip_row_group_merges
+from prospector.store.db import Store
 from prospector.urls import registered_domain
 
 
@@ -114,3 +119,34 @@ def test_key_lookups_read_the_index_not_every_row_group(tmp_path: Path) -> None:
         many = [f"x{i}" for i in range(INDEX_SCAN_KEYS + 1)]
         assert keys_in("domain", many) == ("domain IN (SELECT unnest(?::VARCHAR[]))", [many])
         assert _scan(con, many)[0] == "Sequential Scan"
+
+
+def test_the_sink_keeps_what_the_write_path_knows_across_reopens(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site's contact, on pages written in two holds of the file: the second write
+    knows it is stored, so it is not taken for new, refused by its key and written again
+    after a lookup that reads every row group of `pages` and `contacts`."""
+    db = tmp_path / "p.duckdb"
+    with Store.open(db) as store:
+        run = store.start_run("beekeeping", "{}")
+    sink = StoreSink(write_opener(db, CrawlSettings(db_path=str(db))), run)
+    modes: list[str] = []
+    write = BatchWrites._write_batch
+
+    def spy(self: BatchWrites, run_id: int, by_url: dict[str, FetchedPage], mode: str,
+            *rest: Any) -> None:
+        modes.append(mode)
+        write(self, run_id, by_url, mode, *rest)
+
+    monkeypatch.setattr(BatchWrites, "_write_batch", spy)
+    contact = Contact("email", "bees@bee.test", "http://bee.test/")
+    for n in range(2):
+        url = f"http://bee.test/{n}"
+        sink.add(FetchedPage("bee.test", url, 200, "text/html", 10,
+                             PageFacts(url=url, domain="bee.test", contacts=(contact,))))
+        sink.flush()
+        sink.release()  # the next write opens the file again
+    assert modes == ["guess", "guess"]
+    with Store.open(db, read_only=True) as store:
+        assert store.rows("SELECT value FROM contacts") == [{"value": "bees@bee.test"}]
+        assert len(store.rows("SELECT url FROM pages")) == 2

@@ -23,6 +23,7 @@ from prospector.extract import merge_site
 from prospector.extract.feeds import FeedFetched
 from prospector.extract.newsletter import NewsletterFacts
 from prospector.models import Candidate, FetchedPage, PageFacts, PageUnchanged, SiteDone, SiteProfile
+from prospector.store.batch import WriteMemo
 from prospector.store.connection import LOCK_RETRY_SECONDS
 from prospector.store.db import Store
 
@@ -74,6 +75,8 @@ class StoreSink:
         self._released_at = -REOPEN_GAP_SECONDS  # monotonic time of the last release
         self._wrote_at = float("-inf")  # monotonic time of the last write that happened
         self._last_write = 0.0
+        # What the write path knows of the tables, kept across the DBs this sink opens.
+        self.memo = WriteMemo()
         self.pending: list[FetchedPage] = []
         self.candidates: list[Candidate] = []
         self.done: list[str] = []
@@ -190,6 +193,7 @@ class StoreSink:
                     raise LockedError("the DB was let go a moment ago: readers go first")
                 time.sleep(gap)
             self._held = self.target(WRITE_WAIT_SECONDS if wait else 0.0)
+            self._held.memo = self.memo
             self._held_since = time.monotonic()
         try:
             yield self._held

@@ -109,8 +109,8 @@ class LocalState:
         # its own URLs only, so a finished site's set goes with its count. One set for the
         # whole crawl grew with every page (≈ 4 MB at 50,000 pages; bench/RESULTS.md issue
         # 23 third pass). Two URLs of one site sharing a hash would only leave the second
-        # one unfetched; a URL claimed again once its site is done (a redirect from another
-        # site) still meets Scrapy's duplicate filter.
+        # one unfetched. Only a redirect's target can be of another site: claimed under the
+        # site that asked, its own site could fetch it once more.
         self._claimed: dict[str, set[int]] = {}
         self._relevance: dict[str, float] = {}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -129,9 +130,10 @@ _UPDATE_SITE_FACTS = """
 # (but the contacts the Store knows), look up its pages, contacts and the links of its
 # stored pages, or look up every link too.
 _GUESS, _LOOKUP, _LOOKUP_ALL = "guess", "lookup", "lookup-all"
-# Contacts a Store remembers between batches; beyond, it starts afresh (a forgotten key
-# costs at worst a batch written twice), so the crawl's memory stays flat.
-_CONTACTS_SEEN_MAX = 50_000
+# Contacts a WriteMemo remembers; beyond, it starts afresh (a forgotten key costs at worst
+# a batch written twice), so the crawl's memory stays flat: a contact comes again only
+# from its own site's pages, a few batches apart at most (≈ 150 bytes a contact).
+_CONTACTS_SEEN_MAX = 10_000
 
 ContactKey = tuple[str, str, str]  # (site, kind, value)
 LinkKey = tuple[str, str]  # (source_url, target_url)
@@ -175,6 +177,28 @@ class _Rows:
         self.links: dict[LinkKey, tuple[Any, ...]] = {}
 
 
+@dataclass
+class WriteMemo:
+    """What the write path knows of the tables without asking, so that a batch of new
+    pages needs no lookup (it was ≈ 15 % of a 200-page flush): the contacts stored or
+    read whose last run is `seen_run` (_contact_key -> confidence: strings and floats,
+    which the garbage collector does not track), and whether the last batch found none
+    of its pages stored (the next one then skips the lookup). A wrong guess fails safely:
+    a key taken for new breaks a primary key, one taken for stored updates no row, and
+    either makes write_batch write the batch again, looking everything up.
+
+    The crawl's sink keeps one across the times it lets go of the file: with a memo a
+    Store, the first batch after each reopen took the contacts of its sites' earlier
+    pages for new, failed on their key, and was written again after a lookup that read
+    the key columns of every row group of `pages` and `contacts` (≈ 12 MB more of
+    DuckDB's memory held through the rest of the write at 18,000 pages; bench/RESULTS.md
+    issue 23 third pass). One crawl at a time writes pages to a file (crawl/lock.py)."""
+
+    contacts_seen: dict[str, float] = field(default_factory=dict)
+    seen_run: int | None = None
+    guess_new: bool = True
+
+
 class BatchWrites(Outreach):
     """The write path, with what it knows of the tables between batches."""
 
@@ -182,19 +206,11 @@ class BatchWrites(Outreach):
         super().__init__(con, path)
         # The appenders, one a table, made at its first use (each call flushes).
         self._appenders: dict[str, Any] = {}
-        # What the write path knows of the tables without asking, so that a batch of new
-        # pages needs no lookup (it was ≈ 15 % of a 200-page flush): the contacts it stored
-        # or read whose last run is _seen_run (_contact_key -> confidence: strings and
-        # floats, which the garbage collector does not track) and the suppressions. This
-        # connection is the file's only writer while it writes pages (DuckDB locks the
-        # file; the crawl closes its other connections first), and a wrong guess fails
-        # safely: a key taken for new breaks a primary key, one taken for stored updates
-        # no row, and either makes write_batch write the batch again, looking everything up.
-        self._contacts_seen: dict[str, float] = {}
-        self._seen_run: int | None = None
+        # What the write path knows of the tables without asking (see WriteMemo; a crawl's
+        # sink hands its own to each Store it opens) and the suppressions (read afresh by
+        # each Store: another command may add some while the crawl lets go of the file).
+        self.memo = WriteMemo()
         self._blocked: dict[str, set[str]] | None = None
-        # Whether the last batch found nothing stored: the next one skips the lookup.
-        self._guess_new = True
 
     def close(self) -> None:
         self._appenders.clear()
@@ -202,7 +218,7 @@ class BatchWrites(Outreach):
 
     def suppress(self, entries: Sequence[tuple[str, str]], note: str = "") -> int:
         # What the write path knows of contacts and suppressions is out of date from here.
-        self._contacts_seen.clear()
+        self.memo.contacts_seen.clear()
         self._blocked = None
         return super().suppress(entries, note)
 
@@ -240,7 +256,7 @@ class BatchWrites(Outreach):
         if not (by_url or candidates or profiles or unchanged or crawled):
             return
         modes = [_LOOKUP, _LOOKUP_ALL] if by_url else [_LOOKUP]
-        if by_url and self._guess_new:
+        if by_url and self.memo.guess_new:
             modes.insert(0, _GUESS)
         for mode in modes:
             try:
@@ -253,7 +269,7 @@ class BatchWrites(Outreach):
                 if mode == modes[-1]:
                     raise
                 if isinstance(exc, _WrongGuess):
-                    self._contacts_seen.clear()
+                    self.memo.contacts_seen.clear()
 
     def _write_batch(self, run_id: int, by_url: dict[str, FetchedPage], mode: str,
                      candidates: Sequence[Candidate], profiles: Sequence[SiteProfile],
@@ -278,12 +294,12 @@ class BatchWrites(Outreach):
             raise
         # Only what is committed is remembered.
         if by_url:
-            if (self._seen_run != run_id
-                    or len(self._contacts_seen) + len(seen) > _CONTACTS_SEEN_MAX):
-                self._contacts_seen.clear()
-                self._seen_run = run_id
-            self._contacts_seen.update(seen)
-            self._guess_new = not found_pages
+            if (self.memo.seen_run != run_id
+                    or len(self.memo.contacts_seen) + len(seen) > _CONTACTS_SEEN_MAX):
+                self.memo.contacts_seen.clear()
+                self.memo.seen_run = run_id
+            self.memo.contacts_seen.update(seen)
+            self.memo.guess_new = not found_pages
 
     def _upsert_candidates(self, run_id: int, candidates: Iterable[Candidate]) -> None:
         """The candidates' site rows (a stored site: seen again in this run, at this URL)
@@ -354,7 +370,7 @@ class BatchWrites(Outreach):
         Store remembers (_GUESS) or looked up."""
         if mode == _GUESS:
             stored = _Stored(self._suppressions_known())
-            known, seen_run = self._contacts_seen, self._seen_run
+            known, seen_run = self.memo.contacts_seen, self.memo.seen_run
             for p in by_url.values():
                 for contact in p.facts.contacts:
                     key = (p.site, contact.kind, contact.value)
