@@ -5,7 +5,6 @@ go in as registered NumPy columns: no Python object per link or edge."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -208,10 +207,12 @@ class Scoring(Connection):
     # took 3× as long; at 512 MB the scoring of 100,000 sites peaked at 900 MB RSS, at
     # 256 MB at 600 MB, at 192 MB at 540 MB in the same time (128 MB: 20 % slower).
     EDGE_MEMORY_LIMIT = "192MB"
-    # Threads for the transaction from the site graph on (set back with the memory):
-    # its GROUP BY, INSERTs and commit run on both cores of a 2-core machine (wall time
-    # 13.1 → 11.3 s at load 2.5, +0.7 CPU-s); the rest of the scoring stays on one.
-    EDGE_THREADS = min(2, os.cpu_count() or 1)
+    # Threads for the transaction from the site graph on (set back with the memory), a
+    # knob left at one: a second thread for its GROUP BY saved ≈1.2 s of wall time on an
+    # idle 2-core machine for 0.2-0.6 CPU-s more, and on a busy one (load 6) cost both:
+    # 3.5-4.1 CPU-s and 4.0-4.8 s against 2.9 and 3.0 s on one thread (the INSERT gained
+    # nothing from it). The scoring's goal counts CPU seconds as well as wall time.
+    EDGE_THREADS = 1
     # ... and for the rest of the transaction, once the graph is read back: its
     # temporary tables (80 MB at 100,000 sites) may go to disk while the uncommitted
     # scores (≈1.6 KB of breakdowns a site) fill memory (peak 540 → 475 MB).
