@@ -141,3 +141,41 @@ def test_migration_013_keeps_the_breakdowns_as_text(tmp_path: Path,
         assert store.query("SELECT domain, score, breakdown FROM prospects ORDER BY domain"
                            )[1] == [("a.test", 9.5, jv), ("b.test", 3.25, community),
                                     ("c.test", 2.0, jv)]
+
+
+def test_the_cyclic_gc_is_off_while_scoring_and_set_back(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """The scoring turns Python's cyclic collector off (millions of short-lived tuples,
+    no cycles) and leaves it as it found it, also when the scoring fails."""
+    import gc
+
+    import prospector.score.table as table
+
+    seen: list[bool] = []
+    columns = table.score_columns
+
+    def spy(*args: object) -> dict[str, list[object]]:
+        seen.append(gc.isenabled())
+        return columns(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(table, "score_columns", spy)
+    store, _ = _random_store(6, 60)
+    with store:
+        assert gc.isenabled()
+        assert rescore(store) == 60
+        assert seen and not any(seen)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            assert rescore(store) == 60
+            assert not gc.isenabled()  # off before: still off
+        finally:
+            gc.enable()
+
+        def broken(*_: object) -> None:
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(Store, "write_metrics", broken)
+        with pytest.raises(RuntimeError, match="disk full"):
+            rescore(store)
+        assert gc.isenabled()
