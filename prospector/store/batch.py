@@ -239,8 +239,8 @@ class BatchWrites(Outreach):
                     candidates: Sequence[Candidate] = (), profiles: Sequence[SiteProfile] = (),
                     unchanged: Sequence[str] = (), crawled: Sequence[str] = ()) -> None:
         """One flush of the crawl in one transaction, in this order: the candidates (their
-        site rows), the pages with their contacts and links, the sites' merged facts, the
-        pages answered 304 (`unchanged` URLs), the sites whose crawl ended (`crawled`).
+        site rows), the sites' merged facts, the sites whose crawl ended (`crawled`), the
+        pages with their contacts and links, the pages answered 304 (`unchanged` URLs).
         One commit (a WAL write and an fsync) for all of it, not one for each.
 
         Idempotent upserts without ON CONFLICT: DuckDB 2.0 plans those as a MERGE (a hash
@@ -280,11 +280,16 @@ class BatchWrites(Outreach):
         try:
             if candidates:
                 self._upsert_candidates(run_id, candidates)
+            # The updates of `sites` before the pages: each reads its rows' blocks in the
+            # row groups they were appended to (≈ 20 MB of DuckDB's memory for a write's
+            # 60 sites late in a crawl), freed when it ends; after the pages they came on
+            # top of the batch's own rows, held until the commit, and set the write's
+            # peak (bench/RESULTS.md issue 23 third pass). One transaction either way.
+            self.update_site_facts(profiles)
+            self.mark_sites_crawled(run_id, crawled)
             if by_url:
                 seen, found_pages = self._write_pages(run_id, by_url, mode)
-            self.update_site_facts(profiles)
             self._touch_pages(run_id, unchanged)
-            self.mark_sites_crawled(run_id, crawled)
             self.con.execute("COMMIT")
         except BaseException:
             # A COMMIT that failed (a full disk) has already ended the transaction: the
