@@ -135,6 +135,12 @@ def test_migration_013_keeps_the_breakdowns_as_text(tmp_path: Path,
                               " WHERE table_name = 'scores' AND column_name LIKE '%breakdown'"
                               " ORDER BY ALL")[1]
         assert columns == [("community_breakdown", "VARCHAR"), ("jv_breakdown", "VARCHAR")]
+        ddl = store.query("SELECT sql FROM duckdb_tables() WHERE table_name = 'scores'")[1]
+        assert str(ddl[0][0]).count("USING COMPRESSION ZSTD") == 2  # both breakdowns'
+        assert store.query("SELECT constraint_type, constraint_column_names"
+                           " FROM duckdb_constraints() WHERE table_name = 'scores'"
+                           " ORDER BY ALL")[1] == [
+            ("NOT NULL", ["domain"]), ("NOT NULL", ["score"]), ("PRIMARY KEY", ["domain"])]
         assert store.query("SELECT domain, jv_breakdown, community_breakdown FROM scores"
                            " ORDER BY domain")[1] == [
             ("a.test", jv, community), ("b.test", jv, community), ("c.test", jv, community)]
