@@ -75,12 +75,18 @@ def test_migration_012_keeps_site_links_rows_without_the_key(
     every = schema.migrations()
     assert every[-1].version >= 12
     db = tmp_path / "old.duckdb"
+    # The graph this scoring writes for the data, put in a file of the schema before 012
+    # (this scoring cannot write that schema's `scores`, changed by 013).
+    scored, _ = _random_store(5, 80)
+    with scored:
+        assert rescore(scored) == 80
+        graph = scored.query("SELECT * FROM site_links")[1]
     with monkeypatch.context() as before_012:
-        # 013 (the breakdowns' columns, which this scoring writes) applied, 012 not.
-        before_012.setattr(schema, "migrations", lambda: [m for m in every if m.version != 12])
+        before_012.setattr(schema, "migrations", lambda: [m for m in every if m.version < 12])
         memory, _ = _random_store(5, 80)
         with memory:
-            assert rescore(memory) == 80
+            memory.con.executemany("INSERT INTO site_links VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                   graph)
             memory.con.execute(f"ATTACH '{db}' AS f")
             memory.con.execute("COPY FROM DATABASE memory TO f")
     columns = ("SELECT column_name, data_type, is_nullable FROM information_schema.columns"
@@ -137,6 +143,8 @@ def test_migration_013_keeps_the_breakdowns_as_text(tmp_path: Path,
         assert columns == [("community_breakdown", "VARCHAR"), ("jv_breakdown", "VARCHAR")]
         ddl = store.query("SELECT sql FROM duckdb_tables() WHERE table_name = 'scores'")[1]
         assert str(ddl[0][0]).count("USING COMPRESSION ZSTD") == 2  # both breakdowns'
+        links = store.query("SELECT sql FROM duckdb_tables() WHERE table_name = 'site_links'")[1]
+        assert str(links[0][0]).count("USING COMPRESSION ZSTD") == 2  # both domains
         assert store.query("SELECT constraint_type, constraint_column_names"
                            " FROM duckdb_constraints() WHERE table_name = 'scores'"
                            " ORDER BY ALL")[1] == [
