@@ -53,6 +53,9 @@ GOAL_WORKERS = 2.0  # issue 23: with extraction in worker processes, on this 2-c
 _ELAPSED = re.compile(r"'elapsed_time_seconds': ([0-9.]+)")
 _RESPONSES = re.compile(r"'response_received_count': (\d+)")
 _ROBOTS = re.compile(r"'robotstxt/response_count': (\d+)")
+# What the guard's lookups cost (crawl/middlewares/guard.py record_stats): requests that
+# waited for their name's answer, and how long in all, are the figures to read.
+_DNS_STAT = re.compile(r"'prospector/dns/([a-z_]+)': ([0-9.]+)")
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,9 @@ class Bench:
         for path in (db, Path(f"{db}.wal"), Path(f"{db}.lock")):
             path.unlink(missing_ok=True)
         responses = _count(_RESPONSES, child.err) - _count(_ROBOTS, child.err)
-        print(f"  (pipeline stored {row[0]} pages of its {responses} responses)", flush=True)
+        dns = ", ".join(f"{k} {v}" for k, v in _DNS_STAT.findall(child.err))
+        print(f"  (pipeline stored {row[0]} pages of its {responses} responses; DNS: {dns})",
+              flush=True)
         return Run("pipeline", responses, crawl, child.seconds, child.peak_rss_mb, int(row[1]),
                    child.crawl_peak_mb, child)
 
