@@ -14,11 +14,11 @@ from twisted.internet.defer import Deferred
 
 from prospector.config.scrapy import CrawlSettings
 from prospector.crawl.middlewares.recent import RecentParsers
-from prospector.crawl.sink import StoreSink, write_opener
+from prospector.crawl.sink import WRITE_BATCHES, StoreSink, write_opener
 from prospector.crawl.spider import domain_of
 from prospector.crawl.state import LocalState
 from prospector.discover.frontier import Frontier
-from prospector.models import Candidate, Contact, FetchedPage, PageFacts
+from prospector.models import Candidate, Contact, FetchedPage, PageFacts, SiteDone
 from prospector.store.batch import BatchWrites
 from prospector.store.connection import INDEX_SCAN_KEYS, keys_in, skip_row_group_merges
 from prospector.store.db import Store
@@ -150,3 +150,38 @@ def test_the_sink_keeps_what_the_write_path_knows_across_reopens(
     with Store.open(db, read_only=True) as store:
         assert store.rows("SELECT value FROM contacts") == [{"value": "bees@bee.test"}]
         assert len(store.rows("SELECT url FROM pages")) == 2
+
+
+def _bee_pages(sink: StoreSink, n: int) -> None:
+    sink.add(Candidate("http://bee.test/", "bee.test", "seed", "seed"))
+    for i in range(n):
+        url = f"http://bee.test/{i}"
+        sink.add(FetchedPage("bee.test", url, 200, "text/html", 10,
+                             PageFacts(url=url, domain="bee.test")))
+    sink.add(SiteDone("bee.test"))
+
+
+def _crawled(db: Path) -> tuple[int, bool]:
+    with Store.open(db, read_only=True) as store:
+        pages = len(store.rows("SELECT url FROM pages"))
+        site = store.rows("SELECT crawled_at FROM sites WHERE domain = 'bee.test'")
+        return pages, site[0]["crawled_at"] is not None
+
+
+@pytest.mark.parametrize(("pages", "first"), [(10, 6), (13, 13), (6, 6)])
+def test_a_write_takes_at_most_its_batches_and_marks_a_site_with_its_last_page(
+        tmp_path: Path, pages: int, first: int) -> None:
+    """Batches of 2 pages: a write takes 3 batches (WRITE_BATCHES), unless more than
+    twice that is buffered; the site is marked crawled in the write of its last page."""
+    assert WRITE_BATCHES == 3
+    db = tmp_path / "p.duckdb"
+    with Store.open(db) as store:
+        run = store.start_run("beekeeping", "{}")
+    sink = StoreSink(write_opener(db, CrawlSettings(db_path=str(db), batch_size=2)), run)
+    _bee_pages(sink, pages)
+    assert sink.flush()
+    sink.release()
+    assert _crawled(db) == (first, first == pages)
+    assert len(sink) == pages - first
+    sink.close("finished")
+    assert _crawled(db) == (pages, True)

@@ -48,6 +48,12 @@ HOLD_SECONDS = 2.0
 # MB a page with a bulk page's 17 KB of text), and 600-page writes keep the store's
 # rate (0.66x read_json against 0.65x at 1,000; bench/RESULTS.md issue 23 second pass).
 COALESCE_BATCHES = 3
+# The most batches one write takes; pages past them stay buffered for the next write.
+# While a write is in flight a fast crawl's pages pile up (at 470 pages/s, writes of up
+# to 935 pages), and each page in a write costs DuckDB's memory besides its own until
+# the commit (bench/RESULTS.md issue 23 third pass). A buffer of more than twice that
+# is written whole, so that a crawl faster than capped writes cannot outgrow them.
+WRITE_BATCHES = COALESCE_BATCHES
 # After letting go, the sink leaves the file alone this long before it opens it again: a
 # reader waiting for the file tries again every LOCK_RETRY_SECONDS (store.connection),
 # so a gap of three of its intervals lets a waiting reader's next attempt (and the
@@ -156,16 +162,32 @@ class StoreSink:
         try:
             with self._writing(wait=True) as store:
                 self._flush_into(store)
+                while self.pending:  # (each write holds WRITE_BATCHES batches at most)
+                    self._flush_into(store)
                 store.finish_run(self.run_id, status)
         finally:
             self.release()
 
+    def _write_cap(self) -> int:
+        """The pages one write takes through a WriteOpener (see WRITE_BATCHES)."""
+        cap = len(self.pending)
+        if isinstance(self.target, WriteOpener):
+            most = WRITE_BATCHES * self.target.job.batch_size
+            cap = most if most < cap <= 2 * most else cap
+        return max(1, cap)
+
     def _flush_into(self, store: Store) -> None:
         started = time.perf_counter()
-        batch, self.pending = self.pending, []
-        done, self.done = self.done, []
+        cap = self._write_cap()
+        batch, self.pending = self.pending[:cap], self.pending[cap:]
+        # A site is marked crawled (with its merged facts) only in the write that stores
+        # its last pages: one with pages left for the next write waits for it.
+        later = {page.site for page in self.pending}
+        done = [site for site in self.done if site not in later]
+        self.done = [site for site in self.done if site in later]
+        profiles = [p for p in self.profiles if p.domain not in later]
+        self.profiles = [p for p in self.profiles if p.domain in later]
         unchanged, self.unchanged = self.unchanged, []
-        profiles, self.profiles = self.profiles, []
         candidates, self.candidates = self.candidates, []
         feeds, self.feeds = self.feeds, []
         store.write_batch(self.run_id, batch, candidates=candidates, profiles=profiles,
