@@ -72,7 +72,10 @@ _SCORE_TYPES = (
 _SCORE_EDGES = """
     CREATE OR REPLACE TEMP TABLE score_edges AS
     SELECT l.s, l.t, count(*)::INTEGER AS links,
-           count(DISTINCT l.source_url)::INTEGER AS pages,
+           -- (the URLs' 64-bit hashes: distinct integers, not strings, the same
+           -- counts on the 100,000-site bench DB; a collision within one edge's few
+           -- source pages would be 1 in 10^17)
+           count(DISTINCT hash(l.source_url))::INTEGER AS pages,
            -- the texts' ENUM positions: decoding ids through a list of every anchor text
            -- copied that list for each edge (16 GB at 350,000 distinct texts)
            coalesce(list_sort(list_distinct(list(l.anchor::score_anchor)
@@ -212,6 +215,8 @@ class Scoring(Connection):
     # idle 2-core machine for 0.2-0.6 CPU-s more, and on a busy one (load 6) cost both:
     # 3.5-4.1 CPU-s and 4.0-4.8 s against 2.9 and 3.0 s on one thread (the INSERT gained
     # nothing from it). The scoring's goal counts CPU seconds as well as wall time.
+    # (Tried again on 2026-12-06 at load 1.0: 9.76 / 10.26 s wall for 11.89 / 12.53
+    # CPU-s, against 10.67 / 10.93 s and 10.79 / 11.05 CPU-s on one thread.)
     EDGE_THREADS = 1
     # ... and for the rest of the transaction, once the graph is read back: its
     # temporary tables (80 MB at 100,000 sites) may go to disk while the uncommitted
