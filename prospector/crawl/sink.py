@@ -43,11 +43,13 @@ HOLD_SECONDS = 2.0
 # many batches while its last write is younger than the job's flush_seconds: a kill
 # still loses at most flush_seconds of pages, and the pipeline's forced write at
 # MAX_BUFFERED_BATCHES batches (more than this) still bounds the buffer. A polite crawl
-# never fills a batch within flush_seconds, so it is not affected. Three, not five: what
+# never fills a batch within flush_seconds, so it is not affected. Two, not five: what
 # a write holds sets the crawl's peak (the pages in Python, DuckDB's copy of them, ≈ 0.08
-# MB a page with a bulk page's 17 KB of text), and 600-page writes keep the store's
-# rate (0.66x read_json against 0.65x at 1,000; bench/RESULTS.md issue 23 second pass).
-COALESCE_BATCHES = 3
+# MB a page with a bulk page's 17 KB of text). With the guard's DNS no longer holding
+# it back, a fast crawl (370 pages/s) peaked at 300 MB at 50,000 pages with 600-page
+# writes, 284 MB with 400-page ones; 400-page writes keep the store's rate (0.61x
+# read_json against 0.66x at 600; bench/RESULTS.md issue 23).
+COALESCE_BATCHES = 2
 # The most batches one write takes; pages past them stay buffered for the next write.
 # While a write is in flight a fast crawl's pages pile up (at 470 pages/s, writes of up
 # to 935 pages), and each page in a write costs DuckDB's memory besides its own until
