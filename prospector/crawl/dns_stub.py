@@ -111,7 +111,7 @@ class StubResolver:
                 copies.add(loop.create_task(self._send(name, rdtype, server, deadline)))
                 self.counts["copies"] += 1
                 until = sends[turn + 1] if turn + 1 < len(sends) else deadline
-                answer = await _first_answer(copies, until, name, rdtype)
+                answer = await _first_answer(copies, until, rdtype)
                 if answer is not None:
                     return answer
             self.counts["unanswered"] += 1
@@ -130,7 +130,7 @@ class StubResolver:
 
 
 async def _first_answer(copies: set[asyncio.Task[dns.message.Message]], until: float,
-                        name: str, rdtype: dns.rdatatype.RdataType) -> Records | None:
+                        rdtype: dns.rdatatype.RdataType) -> Records | None:
     """The first reply among `copies` that says something, waiting until `until` (loop
     time) at most; None when none did. Copies that ended are taken out of the set."""
     loop = asyncio.get_running_loop()
@@ -142,13 +142,13 @@ async def _first_answer(copies: set[asyncio.Task[dns.message.Message]], until: f
                                      return_when=asyncio.FIRST_COMPLETED)
         copies.difference_update(done)
         for copy in done:
-            answer = _answer(copy, name, rdtype)
+            answer = _answer(copy, rdtype)
             if answer is not None:
                 return answer
     return None
 
 
-def _answer(copy: asyncio.Task[dns.message.Message], name: str,
+def _answer(copy: asyncio.Task[dns.message.Message],
             rdtype: dns.rdatatype.RdataType) -> Records | None:
     """What one copy's reply says: the addresses, none, or no such name; None when it
     says nothing (lost, refused, SERVFAIL: other copies and nameservers may answer)."""
