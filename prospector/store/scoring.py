@@ -58,8 +58,8 @@ _SCORE_NODES = """
 """
 # Two ENUM types for the GROUP BY, made and dropped by the scoring's transaction:
 # score_domain, the scored sites' domains in score_sites' order (a link's end cast to it
-# is its site id, NULL for a domain that is no scored site: two hash joins of 2,000,000
-# link ends to score_nodes cost ≈0.45 CPU-s more); score_anchor, every anchor text in
+# is its site, its enum_code the site's id, NULL for a domain that is no scored site: two
+# hash joins of 2,000,000 link ends to score_nodes cost ≈0.45 CPU-s more); score_anchor, every anchor text in
 # sorted order (an ENUM sorts and compares by its position, so the anchors' list is
 # sorted and made distinct on integers, then cast back to the texts: the strings'
 # list_sort(list_distinct(list(...))) cost ≈1 CPU-s more at 2,000,000 links).
@@ -82,26 +82,36 @@ _SCORE_EDGES = """
                                             FILTER (WHERE l.anchor <> '')))[1:5], [])
                AS anchors,
            {mask} AS mask, {section_list} AS section_list, max(w.weight) AS weight
-    FROM (SELECT enum_code(try_cast(source_domain AS score_domain))::INTEGER AS s,
-                 enum_code(try_cast(target_domain AS score_domain))::INTEGER AS t,
+    FROM (SELECT try_cast(source_domain AS score_domain) AS s,
+                 try_cast(target_domain AS score_domain) AS t,
                  source_url, anchor, section
           FROM links) l
     JOIN score_sections w ON w.section = l.section
     WHERE l.s <> l.t
     GROUP BY l.s, l.t
 """
-# The edges as site_links rows: domains, anchor texts and sections decoded. In no order:
-# since migration 012 the table has no key whose index an order would help build (the
-# ORDER BY cost ≈1 CPU-s at 1,500,000 rows); every reader orders what it reads.
+# The edges as site_links rows: domains, anchor texts and sections decoded. The ends
+# are ENUM values, cast back to their domains (two joins of 1,500,000 edges to
+# score_nodes for the domains and owners cost ≈0.35 CPU-s more); one owner has both when
+# their owners are one (an end without a row in score_owner_ids is its own owner: only
+# the few sites of a group of two or more have one). In no order: since migration 012 the
+# table has no key whose index an order would help build (the ORDER BY cost ≈1 CPU-s at
+# 1,500,000 rows); every reader orders what it reads.
 _SITE_LINKS = """
     INSERT INTO site_links
-    SELECT ns.domain, nt.domain, e.links, e.pages,
+    SELECT e.s::VARCHAR, e.t::VARCHAR, e.links, e.pages,
            e.anchors::VARCHAR[], {sections},
-           CASE WHEN ns.oid = nt.oid THEN 0.0 ELSE e.weight END, ns.oid = nt.oid
-    FROM score_edges e
-    JOIN score_nodes ns ON ns.id = e.s
-    JOIN score_nodes nt ON nt.id = e.t
+           CASE WHEN e.same THEN 0.0 ELSE e.weight END, e.same
+    FROM (SELECT e.*, coalesce(os.owner, e.s) = coalesce(ot.owner, e.t) AS same
+          FROM score_edges e
+          LEFT JOIN score_owner_ids os ON os.domain = e.s
+          LEFT JOIN score_owner_ids ot ON ot.domain = e.t) e
     {join}
+"""
+# The sites whose owner group is another site's, as score_domain values.
+_SCORE_OWNER_IDS = """
+    CREATE OR REPLACE TEMP TABLE score_owner_ids AS
+    SELECT domain::score_domain AS domain, owner::score_domain AS owner FROM score_owners
 """
 # The sections of an edge: decoded once per distinct mask (a few dozen: a list_filter
 # per edge cost ≈0.7 CPU-s at 1,500,000 edges), or (beyond 64 kinds of section, which
@@ -125,7 +135,7 @@ _SCORE_SECTIONS = """
 """
 # The temporary tables the scoring's transaction makes and drops.
 _SCORE_TEMP_TABLES = ("score_sections", "score_nodes", "score_edges", "score_masks",
-                      "score_sites")
+                      "score_owner_ids", "score_sites")
 # ... and the types (dropped after the tables that use them).
 _SCORE_TEMP_TYPES = ("score_domain", "score_anchor")
 
@@ -333,6 +343,7 @@ class Scoring(Connection):
         for statement in _SCORE_TYPES:
             self.con.execute(statement)
         self.con.execute(_SCORE_EDGES.format(mask=mask, section_list=listed))
+        self.con.execute(_SCORE_OWNER_IDS)
         if by_mask:
             self.con.execute(_SCORE_MASKS, {"names": names})
         self.con.execute(_SITE_LINKS.format(sections=decode, join=join))
@@ -345,7 +356,8 @@ class Scoring(Connection):
         to SCORES_MEMORY_LIMIT (where DuckDB cannot, it stays as it was)."""
         gid = self.con.execute("SELECT gid FROM score_nodes ORDER BY id").fetchnumpy()["gid"]
         edges = _group_edges(np.asarray(gid, dtype=np.int64), self.con.execute(
-            "SELECT s, t, weight FROM score_edges WHERE weight > 0").fetchnumpy())
+            "SELECT enum_code(s)::INTEGER AS s, enum_code(t)::INTEGER AS t, weight"
+            " FROM score_edges WHERE weight > 0").fetchnumpy())
         if self.path != ":memory:" and \
                 _mib(self.db_limits()[0]) > _mib(self.SCORES_MEMORY_LIMIT):
             # More than that held by the transaction already: left as it was.
