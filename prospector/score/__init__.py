@@ -25,11 +25,12 @@ from prospector.config import Config
 from prospector.score import factors as f
 from prospector.score import table as t
 from prospector.score.activity import activity_factor, site_activity
+from prospector.score.background import alongside
 from prospector.score.eligibility import (
     DEFAULT_RELEVANCE_FLOOR,
     add_recurring_channels,
+    gate_rows,
     relevance_floor,
-    write_gates,
 )
 from prospector.score.graph import (
     OTHER_SECTION,
@@ -206,35 +207,38 @@ def _score_all(store: Store, keywords: Sequence[str],
                used: Mapping[str, Mapping[str, float]],
                floor: float = DEFAULT_RELEVANCE_FLOOR) -> int:
     domains = store.score_domains()
-    relevance_raw = _relevance(store, keywords, domains)
-    yardstick = reference(list(relevance_raw.values()))
     # Authority: the site graph is made from the links in SQL (owners collapsed, edges
     # weighed), PageRank and HITS run on its integer columns (score.graph).
     group = owner_groups(domains, [list(r["domains"]) for r in store.shared_contacts()])
+    owners = {d: g for d, g in group.items() if d != g}
     today = _today(store)
     activity = site_activity(store.post_dates(), store.run_date() or datetime.now(UTC))
     with store.replacing_scores():
-        store.write_site_links({d: g for d, g in group.items() if d != g}, SECTION_WEIGHT,
-                               OTHER_SECTION)
+        # The graph in a thread; relevance and the gates meanwhile (score.background).
+        with alongside(store, lambda: store.write_site_links(
+                owners, SECTION_WEIGHT, OTHER_SECTION)) as other:
+            relevance_raw = _relevance(other, keywords, domains)
+            bm25 = [relevance_raw.get(d, 0.0) for d in domains]
+            yardstick = reference(list(relevance_raw.values()))
+            relevance = [f.relevance(r, yardstick) for r in bm25]
+            # Issue 24: which sites the ranked lists may take (score.eligibility),
+            # written once the scores are.
+            gates = gate_rows(other, dict(zip(domains, relevance, strict=True)), floor)
         # The graph's nodes are score_domains' sites, in the same order (store.scoring).
         g = site_authority(*store.group_graph())
         store.write_metrics({
             "domain": domains, "owner_group": [group[d] for d in domains],
             "pagerank": g.pagerank, "hub": g.hub,
-            "authority": g.authority, "inlinks": g.inlinks,
-            "bm25": [relevance_raw.get(d, 0.0) for d in domains]})
+            "authority": g.authority, "inlinks": g.inlinks, "bm25": bm25})
         run_id = store.last_run_id()
         table = t.ScoreTable(used, today, g.groups)
-        bm25 = [relevance_raw.get(d, 0.0) for d in domains]
-        relevance = [f.relevance(r, yardstick) for r in bm25]
         for low in range(0, len(domains), store.SCORE_STEP):
             # One slice of sites and breakdowns in memory at a time, not every site's.
             names, sites = store.score_inputs(low, low + store.SCORE_STEP)
             store.write_scores(run_id, t.score_columns(
                 table, names, sites, low, bm25, relevance, activity, g.pagerank,
                 g.authority, g.inlinks))
-    # Issue 24: which sites the ranked lists may take (score.eligibility).
-    write_gates(store, dict(zip(domains, relevance, strict=True)), floor)
+    store.write_eligibility(run_id, gates)
     return len(domains)
 
 

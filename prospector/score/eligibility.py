@@ -8,7 +8,7 @@ what it left out and why."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prospector.extract.channels import RECUR_MIN_PAGES, RECUR_SHARE
@@ -51,21 +51,32 @@ def relevance_floor(config_json: Any) -> float:
     return DEFAULT_RELEVANCE_FLOOR
 
 
+def gate_rows(store: Store, relevance: Mapping[str, float], floor: float
+              ) -> list[tuple[Any, ...]]:
+    """Every site's gate, and the infrastructure only seen linked, as the rows
+    `Store.write_eligibility` takes (the scoring makes them on a second connection while
+    its site graph is built, and writes them once its scores are committed)."""
+    rows: list[tuple[Any, ...]] = []
+    for domain, url, status, linked_by in store.gate_sites():
+        value = float(relevance.get(domain, 0.0))
+        reason, detail = gate(domain, url or "", status or "", value, floor)
+        rows.append((domain, reason, detail, round(value, 4), int(linked_by)))
+    for domain, url, linked_by in store.linked_only():
+        kind = infrastructure_kind(domain, host_of(url or ""))
+        if kind:
+            rows.append((domain, "infrastructure", kind, None, int(linked_by)))
+    return rows
+
+
 def write_gates(store: Store, relevance: Mapping[str, float], floor: float) -> dict[str, int]:
     """Every site's gate, and the infrastructure only seen linked; returns reason → count."""
-    rows: list[tuple[Any, ...]] = []
-    for site in store.gate_sites():
-        domain = str(site["domain"])
-        value = float(relevance.get(domain, 0.0))
-        reason, detail = gate(domain, str(site["url"] or ""), str(site["status"] or ""),
-                              value, floor)
-        rows.append((domain, reason, detail, round(value, 4), int(site["linked_by"])))
-    for linked in store.linked_only():
-        kind = infrastructure_kind(str(linked["domain"]), host_of(str(linked["url"] or "")))
-        if kind:
-            rows.append((str(linked["domain"]), "infrastructure", kind, None,
-                         int(linked["linked_by"])))
+    rows = gate_rows(store, relevance, floor)
     store.write_eligibility(store.last_run_id(), rows)
+    return reason_counts(rows)
+
+
+def reason_counts(rows: Sequence[tuple[Any, ...]]) -> dict[str, int]:
+    """reason → how many of gate_rows' rows have it."""
     counts: dict[str, int] = {}
     for row in rows:
         if row[1]:

@@ -156,6 +156,20 @@ class Connection:
     def close(self) -> None:
         self.con.close()
 
+    def sibling(self) -> Self:
+        """A second connection to the same database (DuckDB's cursor): its own
+        statements, temporary tables and transaction, for reads in another thread while
+        this one runs a statement (a DuckDB connection runs one at a time). It sees
+        what is committed, not this connection's open transaction. Close it after."""
+        con = self.con.cursor()
+        con.execute("SET enable_progress_bar = false")
+        return type(self)(con, self.path)
+
+    def interrupt(self) -> None:
+        """Stop the statement this connection is running, from another thread (it
+        fails with duckdb.InterruptException)."""
+        self.con.interrupt()
+
     def __enter__(self) -> Self:
         return self
 

@@ -19,7 +19,7 @@ _HUB_COLUMNS = ("source_url", "source_domain", "platform", "hub_id", "url", "anc
 
 # Every site with what the gates read, and how many crawled sites link to it.
 _GATE_SITES = """
-    SELECT s.domain, s.url, s.status, s.source, coalesce(l.linked_by, 0) AS linked_by
+    SELECT s.domain, s.url, s.status, coalesce(l.linked_by, 0) AS linked_by
     FROM sites s LEFT JOIN (
         SELECT target_domain AS domain, count(DISTINCT source_domain) AS linked_by
         FROM links WHERE source_domain <> target_domain GROUP BY target_domain) l
@@ -81,13 +81,14 @@ class Hubs(Connection):
         return bool(row and row[0])
 
     # -- eligibility (score.eligibility writes it) ---------------------------------------
-    def gate_sites(self) -> list[dict[str, Any]]:
-        """(domain, url, status, source, linked_by) of every site."""
-        return self.rows(_GATE_SITES)
+    def gate_sites(self) -> list[tuple[Any, ...]]:
+        """(domain, url, status, linked_by) of every site, in domain order: tuples, not
+        a dict per site (100,000 of them)."""
+        return self.query(_GATE_SITES)[1]
 
-    def linked_only(self) -> list[dict[str, Any]]:
+    def linked_only(self) -> list[tuple[Any, ...]]:
         """(domain, url, linked_by) of the domains only seen as link targets."""
-        return self.rows(_LINKED_ONLY)
+        return self.query(_LINKED_ONLY)[1]
 
     def write_eligibility(self, run_id: int | None, rows: Sequence[tuple[Any, ...]]) -> None:
         """Replace every site's gate at once: (domain, reason, detail, relevance, linked_by).
