@@ -188,23 +188,33 @@ def empty_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
     con.execute(str(row[0]))
 
 
-def _group_edges(gid: Any, edges: Mapping[str, Any]) -> dict[str, Any]:
+def _group_edges(gid: Any, edges: dict[str, Any]) -> dict[str, Any]:
     """One edge per (source group, target group) of the site edges `edges` (s, t: site
-    ids; weight > 0) whose sites' groups (`gid`, by site id) differ: one owner votes once,
-    with its best link; in (source, target) order. In NumPy, not a GROUP BY with two joins
-    to score_nodes (0.4-0.65 CPU-s at 1,500,000 edges)."""
-    source = gid[np.asarray(edges["s"], dtype=np.int64)]
-    target = gid[np.asarray(edges["t"], dtype=np.int64)]
-    weight = np.asarray(edges["weight"], dtype=np.float64)
-    apart = source != target
-    key = source[apart] * max(len(gid), 1) + target[apart]
+    ids; weight > 0; the columns are let go as they are used) whose sites' groups (`gid`,
+    by site id) differ: one owner votes once, with its best link; in (source, target)
+    order. In NumPy, not a GROUP BY with two joins to score_nodes (0.4-0.65 CPU-s at
+    1,500,000 edges), each array let go once the next is made: all of them alive at once
+    were ≈160 MB at 1,500,000 edges, the scoring's peak."""
+    n = max(len(gid), 1)
+    key = gid[np.asarray(edges.pop("s"), dtype=np.int64)]
+    target = gid[np.asarray(edges.pop("t"), dtype=np.int64)]
+    apart = key != target
+    key *= n
+    key += target
+    del target
+    key = key[apart]
+    weight = np.asarray(edges.pop("weight"), dtype=np.float64)[apart]
+    del apart
     order = np.argsort(key, kind="stable")
-    key, weight = key[order], weight[apart][order]
+    key = key[order]
+    weight = weight[order]
+    del order
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else \
         np.zeros(0, dtype=np.int64)
     first = key[starts]
-    return {"source": first // max(len(gid), 1), "target": first % max(len(gid), 1),
-            "weight": np.maximum.reduceat(weight, starts) if len(key) else weight}
+    del key
+    return {"source": first // n, "target": first % n,
+            "weight": np.maximum.reduceat(weight, starts) if len(starts) else weight}
 
 
 class Scoring(Connection):
@@ -352,18 +362,20 @@ class Scoring(Connection):
         """After write_site_links: (gid, edges) as NumPy columns. gid: every site's
         owner group's index among the groups in order, the sites in domain order (as
         score_domains gives them); edges: `source`, `target` (gids) and `weight`, one
-        per linked pair of groups, in order. Then the transaction's memory is lowered
-        to SCORES_MEMORY_LIMIT (where DuckDB cannot, it stays as it was)."""
+        per linked pair of groups, in order. The transaction's memory is lowered to
+        SCORES_MEMORY_LIMIT (where DuckDB cannot, it stays as it was) once the edges are
+        read, before they are grouped: the grouping's arrays (≈80 MB at 1,500,000 edges)
+        and DuckDB's buffers at their largest made the scoring's peak."""
         gid = self.con.execute("SELECT gid FROM score_nodes ORDER BY id").fetchnumpy()["gid"]
-        edges = _group_edges(np.asarray(gid, dtype=np.int64), self.con.execute(
+        site_edges = self.con.execute(
             "SELECT enum_code(s)::INTEGER AS s, enum_code(t)::INTEGER AS t, weight"
-            " FROM score_edges WHERE weight > 0").fetchnumpy())
+            " FROM score_edges WHERE weight > 0").fetchnumpy()
         if self.path != ":memory:" and \
                 _mib(self.db_limits()[0]) > _mib(self.SCORES_MEMORY_LIMIT):
             # More than that held by the transaction already: left as it was.
             with suppress(duckdb.Error):
                 self.set_db_limits(self.SCORES_MEMORY_LIMIT)
-        return gid, edges
+        return gid, _group_edges(np.asarray(gid, dtype=np.int64), site_edges)
 
     def write_metrics(self, columns: Mapping[str, Any]) -> None:
         """Each site's metrics: equal-length columns domain, owner_group, pagerank,
