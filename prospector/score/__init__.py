@@ -14,9 +14,11 @@ import json
 import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import duckdb
@@ -35,6 +37,7 @@ from prospector.score.eligibility import (
 from prospector.score.graph import (
     OTHER_SECTION,
     SECTION_WEIGHT,
+    group_edges,
     owner_groups,
     site_authority,
 )
@@ -214,9 +217,9 @@ def _score_all(store: Store, keywords: Sequence[str],
     today = _today(store)
     activity = site_activity(store.post_dates(), store.run_date() or datetime.now(UTC))
     with store.replacing_scores():
-        # The graph in a thread; relevance and the gates meanwhile (score.background).
-        with alongside(store, lambda: store.write_site_links(
-                owners, SECTION_WEIGHT, OTHER_SECTION)) as other:
+        # The graph in a thread; relevance and the gates meanwhile, then PageRank and
+        # HITS while the thread stores the graph (score.background).
+        with alongside(store, partial(_site_graph, store, owners)) as (other, edges):
             relevance_raw = _relevance(other, keywords, domains)
             bm25 = [relevance_raw.get(d, 0.0) for d in domains]
             yardstick = reference(list(relevance_raw.values()))
@@ -224,8 +227,9 @@ def _score_all(store: Store, keywords: Sequence[str],
             # Issue 24: which sites the ranked lists may take (score.eligibility),
             # written once the scores are.
             gates = gate_rows(other, dict(zip(domains, relevance, strict=True)), floor)
-        # The graph's nodes are score_domains' sites, in the same order (store.scoring).
-        g = site_authority(*store.group_graph())
+            # The graph's nodes are score_domains' sites, in the same order.
+            gid, site_edges = edges.result()
+            g = site_authority(gid, group_edges(gid, site_edges))
         store.write_metrics({
             "domain": domains, "owner_group": [group[d] for d in domains],
             "pagerank": g.pagerank, "hub": g.hub,
@@ -240,6 +244,15 @@ def _score_all(store: Store, keywords: Sequence[str],
                 g.authority, g.inlinks))
     store.write_eligibility(run_id, gates)
     return len(domains)
+
+
+def _site_graph(store: Store, owners: Mapping[str, str],
+                edges: Future[tuple[Any, dict[str, Any]]]) -> None:
+    """The scoring's graph lane: the site graph in SQL (owners collapsed, edges
+    weighed), its edges handed on for PageRank and HITS, then stored as site_links."""
+    store.make_site_graph(owners, SECTION_WEIGHT, OTHER_SECTION)
+    edges.set_result(store.site_edges())
+    store.write_site_links()
 
 
 def _relevance(store: Store, keywords: Sequence[str], domains: Sequence[str]

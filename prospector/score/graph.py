@@ -189,6 +189,35 @@ def analyse(domains: Sequence[str], edges: Sequence[Edge],
     )
 
 
+def group_edges(gid: Any, edges: dict[str, Any]) -> dict[str, Any]:
+    """One edge per (source group, target group) of the site edges `edges` (s, t: site
+    ids; weight > 0; the columns are let go as they are used) whose sites' groups (`gid`,
+    by site id) differ: one owner votes once, with its best link; in (source, target)
+    order: site_authority's `edges`. In NumPy, not a GROUP BY with two joins in the store
+    (0.4-0.65 CPU-s at 1,500,000 edges), each array let go once the next is made: all of
+    them alive at once were ≈160 MB at 1,500,000 edges, the scoring's peak."""
+    n = max(len(gid), 1)
+    key = gid[np.asarray(edges.pop("s"), dtype=np.int64)]
+    target = gid[np.asarray(edges.pop("t"), dtype=np.int64)]
+    apart = key != target
+    key *= n
+    key += target
+    del target
+    key = key[apart]
+    weight = np.asarray(edges.pop("weight"), dtype=np.float64)[apart]
+    del apart
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    weight = weight[order]
+    del order
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else \
+        np.zeros(0, dtype=np.int64)
+    first = key[starts]
+    del key
+    return {"source": first // n, "target": first % n,
+            "weight": np.maximum.reduceat(weight, starts) if len(starts) else weight}
+
+
 @dataclass(frozen=True)
 class SiteAuthority:
     """The graph's metrics per site, in the order of the store's nodes (by domain)."""

@@ -74,8 +74,10 @@ _SCORE_EDGES = """
     SELECT l.s, l.t, count(*)::INTEGER AS links,
            -- (the URLs' 64-bit hashes: distinct integers, not strings, the same
            -- counts on the 100,000-site bench DB; a collision within one edge's few
-           -- source pages would be 1 in 10^17)
-           count(DISTINCT hash(l.source_url))::INTEGER AS pages,
+           -- source pages would be 1 in 10^17), made distinct as a list: DuckDB plans
+           -- a count(DISTINCT) as a second aggregate joined back to the first (0.2
+           -- CPU-s more at 2,000,000 links)
+           len(list_distinct(list(hash(l.source_url))))::INTEGER AS pages,
            -- the texts' ENUM positions: decoding ids through a list of every anchor text
            -- copied that list for each edge (16 GB at 350,000 distinct texts)
            coalesce(list_sort(list_distinct(list(l.anchor::score_anchor)
@@ -188,35 +190,6 @@ def empty_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
     con.execute(str(row[0]))
 
 
-def _group_edges(gid: Any, edges: dict[str, Any]) -> dict[str, Any]:
-    """One edge per (source group, target group) of the site edges `edges` (s, t: site
-    ids; weight > 0; the columns are let go as they are used) whose sites' groups (`gid`,
-    by site id) differ: one owner votes once, with its best link; in (source, target)
-    order. In NumPy, not a GROUP BY with two joins to score_nodes (0.4-0.65 CPU-s at
-    1,500,000 edges), each array let go once the next is made: all of them alive at once
-    were ≈160 MB at 1,500,000 edges, the scoring's peak."""
-    n = max(len(gid), 1)
-    key = gid[np.asarray(edges.pop("s"), dtype=np.int64)]
-    target = gid[np.asarray(edges.pop("t"), dtype=np.int64)]
-    apart = key != target
-    key *= n
-    key += target
-    del target
-    key = key[apart]
-    weight = np.asarray(edges.pop("weight"), dtype=np.float64)[apart]
-    del apart
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    weight = weight[order]
-    del order
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else \
-        np.zeros(0, dtype=np.int64)
-    first = key[starts]
-    del key
-    return {"source": first // n, "target": first % n,
-            "weight": np.maximum.reduceat(weight, starts) if len(starts) else weight}
-
-
 class Scoring(Connection):
     # Pages per term_counts query at 16 KB of text a page. DuckDB runs a query a vector
     # (2,048 rows) at a time and each string step (lower, replace, the matches) holds a
@@ -298,9 +271,9 @@ class Scoring(Connection):
     @contextmanager
     def replacing_scores(self) -> Iterator[None]:
         """One transaction that empties the site graph, the site metrics and the scores
-        and writes them again (write_site_links, group_graph, write_metrics,
-        write_scores inside it): a failure anywhere leaves the previous ones whole.
-        The connection's memory limit, which write_site_links raises for the
+        and writes them again (make_site_graph, site_edges, write_site_links,
+        write_metrics, write_scores inside it): a failure anywhere leaves the previous
+        ones whole. The connection's memory limit, which make_site_graph raises for the
         transaction, is set back when it ends."""
         limits = self.db_limits()
         self.con.execute("BEGIN TRANSACTION")
@@ -321,14 +294,15 @@ class Scoring(Connection):
                 self.con.execute(f"DROP TYPE IF EXISTS temp.{kind}")
             self.restore_db_limits(limits)
 
-    def write_site_links(self, owners: Mapping[str, str], sections: Mapping[str, float],
-                         other: float) -> None:
-        """After score_domains, the site graph between its sites from the links: one row
-        per (source site, target site) with its
-        links, source pages, first five anchors, sections, weight (its best section's
-        in `sections`, `other` for any other; 0 between two sites of one owner) and
-        whether one owner has both. `owners`: domain → its owner group's domain, for the
-        domains whose group is not themselves."""
+    def make_site_graph(self, owners: Mapping[str, str], sections: Mapping[str, float],
+                        other: float) -> None:
+        """After score_domains, the site graph between its sites from the links, in
+        temporary tables (site_edges reads it, write_site_links stores it): one edge per
+        (source site, target site) with its links, source pages, first five anchors,
+        sections, weight (its best section's in `sections`, `other` for any other; 0
+        between two sites of one owner) and whether one owner has both. `owners`:
+        domain → its owner group's domain, for the domains whose group is not
+        themselves."""
         self._settle()
         self.con.register("score_owners", {
             "domain": np.array(list(owners), dtype=object),
@@ -337,10 +311,8 @@ class Scoring(Connection):
             "section": np.array(list(sections), dtype=object),
             "weight": np.array(list(sections.values()), dtype=np.float64)})
         self.con.execute(_SCORE_SECTIONS, {"other": other})
-        names = [str(r[0]) for r in self.con.execute(
-            "SELECT section FROM score_sections ORDER BY bit").fetchall()]
-        by_mask = len(names) <= 64
-        mask, listed, decode, join = _SECTIONS_BY_MASK if by_mask else _SECTIONS_BY_LIST
+        names, by_mask = self._section_names()
+        mask, listed, _, _ = _SECTIONS_BY_MASK if by_mask else _SECTIONS_BY_LIST
         # Raised for the rest of the transaction, not set back after this statement:
         # DuckDB cannot lower the limit below what the uncommitted rows hold (the
         # scoring's `bounded` sets it back once the transaction has ended).
@@ -356,26 +328,37 @@ class Scoring(Connection):
         self.con.execute(_SCORE_OWNER_IDS)
         if by_mask:
             self.con.execute(_SCORE_MASKS, {"names": names})
-        self.con.execute(_SITE_LINKS.format(sections=decode, join=join))
 
-    def group_graph(self) -> tuple[Any, dict[str, Any]]:
-        """After write_site_links: (gid, edges) as NumPy columns. gid: every site's
-        owner group's index among the groups in order, the sites in domain order (as
-        score_domains gives them); edges: `source`, `target` (gids) and `weight`, one
-        per linked pair of groups, in order. The transaction's memory is lowered to
-        SCORES_MEMORY_LIMIT (where DuckDB cannot, it stays as it was) once the edges are
-        read, before they are grouped: the grouping's arrays (≈80 MB at 1,500,000 edges)
-        and DuckDB's buffers at their largest made the scoring's peak."""
+    def _section_names(self) -> tuple[list[str], bool]:
+        """The sections the links name, in bit order, and whether they fit a 64-bit mask."""
+        names = [str(r[0]) for r in self.con.execute(
+            "SELECT section FROM score_sections ORDER BY bit").fetchall()]
+        return names, len(names) <= 64
+
+    def site_edges(self) -> tuple[Any, dict[str, Any]]:
+        """After make_site_graph: (gid, edges) as NumPy columns. gid: every site's owner
+        group's index among the groups in order, the sites in domain order (as
+        score_domains gives them); edges: `s`, `t` (site ids: places in that order) and
+        `weight` of each weighed site edge (score.graph.group_edges makes the groups'
+        edges of them)."""
         gid = self.con.execute("SELECT gid FROM score_nodes ORDER BY id").fetchnumpy()["gid"]
-        site_edges = self.con.execute(
+        return np.asarray(gid, dtype=np.int64), self.con.execute(
             "SELECT enum_code(s)::INTEGER AS s, enum_code(t)::INTEGER AS t, weight"
             " FROM score_edges WHERE weight > 0").fetchnumpy()
+
+    def write_site_links(self) -> None:
+        """After make_site_graph: its edges as `site_links` rows. Then the transaction's
+        memory is lowered to SCORES_MEMORY_LIMIT (where DuckDB cannot, it stays as it
+        was): the scores' rows come next, and DuckDB's buffers at their largest with the
+        scoring's arrays made its peak."""
+        _, by_mask = self._section_names()
+        _, _, decode, join = _SECTIONS_BY_MASK if by_mask else _SECTIONS_BY_LIST
+        self.con.execute(_SITE_LINKS.format(sections=decode, join=join))
         if self.path != ":memory:" and \
                 _mib(self.db_limits()[0]) > _mib(self.SCORES_MEMORY_LIMIT):
             # More than that held by the transaction already: left as it was.
             with suppress(duckdb.Error):
                 self.set_db_limits(self.SCORES_MEMORY_LIMIT)
-        return gid, _group_edges(np.asarray(gid, dtype=np.int64), site_edges)
 
     def write_metrics(self, columns: Mapping[str, Any]) -> None:
         """Each site's metrics: equal-length columns domain, owner_group, pagerank,
