@@ -15,7 +15,7 @@ import pytest
 
 from prospector.score import score_site
 from prospector.score.activity import measure
-from prospector.score.table import ScoreTable, score_columns
+from prospector.score.table import ScoreTable, score_columns, site_inputs
 from prospector.score.weights import check_weights
 
 TODAY = date(2026, 11, 30)
@@ -87,8 +87,9 @@ def test_the_table_gives_the_per_site_scores_and_breakdown_texts(seed: int) -> N
     hits = [rng.choice([0.0, 1.0, rng.random()]) for _ in range(n)]
     inlinks = [rng.choice([0, 1, rng.randrange(0, 300)]) for _ in range(n)]
     table = ScoreTable(weights, TODAY, 5000)
-    got = score_columns(table, list(sites[0]), [tuple(s.values()) for s in sites], 0, bm25,
-                        relevance, activity, pagerank, hits, inlinks)
+    inputs = site_inputs(list(sites[0]), [tuple(s.values()) for s in sites])
+    got = score_columns(table, inputs, 0, n, bm25, relevance, activity, pagerank, hits,
+                        inlinks)
     assert got["domain"] == [s["domain"] for s in sites]
     for i, site in enumerate(sites):
         s = score_site({**site, "today": TODAY, "bm25": bm25[i], "relevance": relevance[i],

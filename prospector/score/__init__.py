@@ -14,11 +14,9 @@ import json
 import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import partial
 from typing import Any
 
 import duckdb
@@ -27,7 +25,7 @@ from prospector.config import Config
 from prospector.score import factors as f
 from prospector.score import table as t
 from prospector.score.activity import activity_factor, site_activity
-from prospector.score.background import alongside
+from prospector.score.background import lanes
 from prospector.score.eligibility import (
     DEFAULT_RELEVANCE_FLOOR,
     add_recurring_channels,
@@ -210,49 +208,51 @@ def _score_all(store: Store, keywords: Sequence[str],
                used: Mapping[str, Mapping[str, float]],
                floor: float = DEFAULT_RELEVANCE_FLOOR) -> int:
     domains = store.score_domains()
+    rows, keys = store.score_keys(t.SITE_INPUTS)
+    inputs = t.SiteInputs(t.SITE_INPUTS, rows, keys.tolist(), domains)
     # Authority: the site graph is made from the links in SQL (owners collapsed, edges
     # weighed), PageRank and HITS run on its integer columns (score.graph).
     group = owner_groups(domains, [list(r["domains"]) for r in store.shared_contacts()])
     owners = {d: g for d, g in group.items() if d != g}
     today = _today(store)
     activity = site_activity(store.post_dates(), store.run_date() or datetime.now(UTC))
-    with store.replacing_scores():
-        # The graph in a thread; relevance and the gates meanwhile, then PageRank and
-        # HITS while the thread stores the graph (score.background).
-        with alongside(store, partial(_site_graph, store, owners)) as (other, edges):
-            relevance_raw = _relevance(other, keywords, domains)
-            bm25 = [relevance_raw.get(d, 0.0) for d in domains]
-            yardstick = reference(list(relevance_raw.values()))
-            relevance = [f.relevance(r, yardstick) for r in bm25]
-            # Issue 24: which sites the ranked lists may take (score.eligibility),
-            # written once the scores are.
-            gates = gate_rows(other, dict(zip(domains, relevance, strict=True)), floor)
-            # The graph's nodes are score_domains' sites, in the same order.
-            gid, site_edges = edges.result()
-            g = site_authority(gid, group_edges(gid, site_edges))
-        store.write_metrics({
+    run_id = store.last_run_id()
+    with store.replacing_scores(), lanes(store) as (lane, other):
+        # From here the store's connection is the lane's (score.background): the graph
+        # is made there while relevance and the gates are read on the other connection,
+        # then stored while PageRank, HITS and the breakdowns are worked out here.
+        graph = lane.submit(_site_graph, store, owners)
+        lane.submit(store.write_site_links)
+        relevance_raw = _relevance(other, keywords, domains)
+        bm25 = [relevance_raw.get(d, 0.0) for d in domains]
+        yardstick = reference(list(relevance_raw.values()))
+        relevance = [f.relevance(r, yardstick) for r in bm25]
+        # Issue 24: which sites the ranked lists may take (score.eligibility), written
+        # once the scores are.
+        gates = gate_rows(other, dict(zip(domains, relevance, strict=True)), floor)
+        # The graph's nodes are score_domains' sites, in the same order.
+        gid, site_edges = graph.result()
+        g = site_authority(gid, group_edges(gid, site_edges))
+        lane.submit(store.write_metrics, {
             "domain": domains, "owner_group": [group[d] for d in domains],
             "pagerank": g.pagerank, "hub": g.hub,
             "authority": g.authority, "inlinks": g.inlinks, "bm25": bm25})
-        run_id = store.last_run_id()
         table = t.ScoreTable(used, today, g.groups)
         for low in range(0, len(domains), store.SCORE_STEP):
-            # One slice of sites and breakdowns in memory at a time, not every site's.
-            names, sites = store.score_inputs(low, low + store.SCORE_STEP)
-            store.write_scores(run_id, t.score_columns(
-                table, names, sites, low, bm25, relevance, activity, g.pagerank,
-                g.authority, g.inlinks))
+            # One slice of breakdowns at a time, written behind the graph (at most
+            # background.PENDING slices waiting), not every site's in memory.
+            lane.submit(store.write_scores, run_id, t.score_columns(
+                table, inputs, low, min(low + store.SCORE_STEP, len(domains)), bm25,
+                relevance, activity, g.pagerank, g.authority, g.inlinks))
     store.write_eligibility(run_id, gates)
     return len(domains)
 
 
-def _site_graph(store: Store, owners: Mapping[str, str],
-                edges: Future[tuple[Any, dict[str, Any]]]) -> None:
-    """The scoring's graph lane: the site graph in SQL (owners collapsed, edges
-    weighed), its edges handed on for PageRank and HITS, then stored as site_links."""
+def _site_graph(store: Store, owners: Mapping[str, str]) -> tuple[Any, dict[str, Any]]:
+    """The site graph in SQL (owners collapsed, edges weighed) and its edges for
+    PageRank and HITS (site_links stores it, next in the lane)."""
     store.make_site_graph(owners, SECTION_WEIGHT, OTHER_SECTION)
-    edges.set_result(store.site_edges())
-    store.write_site_links()
+    return store.site_edges()
 
 
 def _relevance(store: Store, keywords: Sequence[str], domains: Sequence[str]

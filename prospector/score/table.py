@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from json.encoder import encode_basestring_ascii
 from operator import itemgetter
@@ -260,46 +261,73 @@ SCORE_COLUMNS = ("score", "jv_score", "jv_breakdown", "community_score",
                  "community_breakdown")
 
 
-def score_columns(table: ScoreTable, names: Sequence[str], sites: Sequence[Sequence[Any]],
-                  first: int, bm25: Sequence[float], relevance: Sequence[float],
+@dataclass(frozen=True)
+class SiteInputs:
+    """Every site's SITE_INPUTS as few distinct rows: `rows[keys[i]]` is site i's (its
+    fields named by `names`), `domains[i]` its domain. The store numbers the distinct rows
+    in SQL (Store.score_keys); `site_inputs` does it from whole rows."""
+    names: tuple[str, ...]
+    rows: Sequence[Sequence[Any]]
+    keys: Sequence[int]
+    domains: Sequence[str]
+
+
+def site_inputs(names: Sequence[str], sites: Sequence[Sequence[Any]]) -> SiteInputs:
+    """SiteInputs of whole site rows (with at least `domain` and SITE_INPUTS among
+    `names`). Rows are one when their inputs are equal and of equal types: 1, 1.0 and
+    True are equal keys, but written apart."""
+    pick = itemgetter(*(list(names).index(name) for name in SITE_INPUTS))
+    at = list(names).index("domain")
+    seen: dict[tuple[Any, ...], int] = {}
+    rows: list[tuple[Any, ...]] = []
+    keys: list[int] = []
+    for site in sites:
+        inputs = pick(site)
+        key = (*inputs, *map(type, inputs))
+        if key not in seen:
+            seen[key] = len(rows)
+            rows.append(inputs)
+        keys.append(seen[key])
+    return SiteInputs(SITE_INPUTS, rows, keys, [str(site[at]) for site in sites])
+
+
+def score_columns(table: ScoreTable, inputs: SiteInputs, first: int, last: int,
+                  bm25: Sequence[float], relevance: Sequence[float],
                   activity: Mapping[str, Activity], pagerank: Sequence[float],
                   hits: Sequence[float], inlinks: Sequence[int]) -> dict[str, list[Any]]:
-    """Both scores of `sites` (rows of the columns `names`, as Store.score_inputs gives
-    them: a dict per row cost 0.3 CPU-s at 100,000 sites) as the columns
-    Store.write_scores takes; the per-site sequences are indexed over all sites, the
-    first of `sites` at `first`.
+    """Both scores of sites first..last-1 (of `inputs`' order; the per-site sequences
+    are indexed over all sites) as the columns Store.write_scores takes.
 
-    Sites with the same fixed inputs (SITE_INPUTS, or their activity from posts) and the
-    same niche gate share both plans (few distinct in a crawl); only relevance and
-    authority are worked out site by site."""
+    Sites with the same inputs row (or their activity from posts besides) and the same
+    niche gate share both plans (few distinct in a crawl); only relevance and authority
+    are worked out site by site. A site's inputs come as its row's number: no row, key
+    or dict per site (a row per site read from the store and its inputs hashed as a
+    key cost ≈0.4 CPU-s at 100,000 sites)."""
     columns: dict[str, list[Any]] = {"domain": []} | {name: [] for name in SCORE_COLUMNS}
     domains, scores, jv_scores, jv_texts, community_scores, community_texts = (
         columns[name] for name in ("domain", *SCORE_COLUMNS))
     table.varying.clear()
-    fixed_by: dict[tuple[Any, ...], dict[str, Factor]] = {}
-    plans_by: dict[tuple[Any, ...], tuple[Plan, Plan]] = {}
-    groups, shares = table.groups, table.activity_shares
-    at = names.index("domain")
-    pick = itemgetter(*(names.index(name) for name in SITE_INPUTS))
-    for i, row in enumerate(sites, first):
-        domain = str(row[at])
-        inputs = pick(row)
-        # The inputs' types too: 1, 1.0 and True are equal keys, but written apart.
-        key: tuple[Any, ...] = (*inputs, *map(type, inputs))
+    fixed_by: dict[Any, dict[str, Factor]] = {}
+    plans_by: dict[tuple[Any, float], tuple[Plan, Plan]] = {}
+    groups, shares, names = table.groups, table.activity_shares, inputs.names
+    for i in range(first, last):
+        domain = inputs.domains[i]
+        key: Any = inputs.keys[i]
         posted = activity.get(domain)
         active = activity_factor({"activity": posted}, table.today, shares) \
             if isinstance(posted, Activity) and posted.posts else None
         if active is not None:
-            key = (*key, active)
+            key = (key, active)
         fixed = fixed_by.get(key)
         if fixed is None:
-            fixed = fixed_by[key] = table.fixed(dict(zip(names, row, strict=True)), active)
+            site = dict(zip(names, inputs.rows[inputs.keys[i]], strict=True))
+            fixed = fixed_by[key] = table.fixed(site, active)
         rel = relevance_factor(bm25[i], relevance[i])
         gate = f.niche_gate(rel[1])
         plans = plans_by.get((key, gate))
         if plans is None:
-            plans = plans_by[(key, gate)] = table.plans(dict(zip(names, row, strict=True)),
-                                                        fixed, gate)
+            site = dict(zip(names, inputs.rows[inputs.keys[i]], strict=True))
+            plans = plans_by[(key, gate)] = table.plans(site, fixed, gate)
         auth = authority_factor(pagerank[i], groups, hits[i], inlinks[i])
         head = authority_head(*auth)
         jv, jv_text = table.fill(plans[0], rel, auth, head)

@@ -5,7 +5,7 @@ go in as registered NumPy columns: no Python object per link or edge."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import Any
@@ -224,12 +224,29 @@ class Scoring(Connection):
         return [str(r[0]) for r in self.con.execute(
             "SELECT domain FROM score_sites ORDER BY n").fetchall()]
 
-    def score_inputs(self, low: int, high: int) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """Sites low..high-1 of score_domains' order with the facts the scores read:
-        kind, status, community numbers, activity, newsletter, deal signals and the
-        best channel; (column names, rows), no dict per site."""
-        return self.query("SELECT * EXCLUDE (n) FROM score_sites WHERE n >= ? AND n < ?"
-                          " ORDER BY n", [low, high])
+    def score_keys(self, names: Sequence[str]) -> tuple[list[tuple[Any, ...]], Any]:
+        """After score_domains, the facts the scores read (`names`: columns of
+        score_sites: kind, status, community numbers, activity, newsletter, deal signals,
+        the best channel) as (their distinct rows, each site's row number as a NumPy
+        column in score_domains' order): numbered in SQL, a few distinct rows in a
+        crawl, no Python row per site. ValueError for a name that is no such column."""
+        known = {str(r[0]) for r in self.con.execute(
+            "SELECT column_name FROM (DESCRIBE score_sites)").fetchall()} - {"n"}
+        if not names or set(names) - known:
+            raise ValueError(f"not score_sites columns: {sorted(set(names) - known)}")
+        columns = ", ".join(names)
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE score_keyed AS"
+            f" SELECT n, (dense_rank() OVER (ORDER BY {columns}) - 1)::INTEGER AS key,"
+            f" {columns} FROM score_sites")
+        try:
+            keys = self.con.execute(
+                "SELECT key FROM score_keyed ORDER BY n").fetchnumpy()["key"]
+            rows = self.con.execute(f"SELECT DISTINCT ON (key) {columns}"
+                                    " FROM score_keyed ORDER BY key").fetchall()
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS score_keyed")
+        return rows, np.asarray(keys, dtype=np.int64)
 
     def term_counts(self, pattern: str) -> list[tuple[Any, ...]]:
         """Per site, in domain order: (domain, matches of `pattern` (a regex over
