@@ -208,8 +208,6 @@ def _score_all(store: Store, keywords: Sequence[str],
                used: Mapping[str, Mapping[str, float]],
                floor: float = DEFAULT_RELEVANCE_FLOOR) -> int:
     domains = store.score_domains()
-    rows, keys = store.score_keys(t.SITE_INPUTS)
-    inputs = t.SiteInputs(t.SITE_INPUTS, rows, keys.tolist(), domains)
     # Authority: the site graph is made from the links in SQL (owners collapsed, edges
     # weighed), PageRank and HITS run on its integer columns (score.graph).
     group = owner_groups(domains, [list(r["domains"]) for r in store.shared_contacts()])
@@ -222,14 +220,17 @@ def _score_all(store: Store, keywords: Sequence[str],
         # is made there while relevance and the gates are read on the other connection,
         # then stored while PageRank, HITS and the breakdowns are worked out here.
         graph = lane.submit(_site_graph, store, owners)
+        keyed = lane.submit(store.score_keys, t.SITE_INPUTS)
         lane.submit(store.write_site_links)
         relevance_raw = _relevance(other, keywords, domains)
         bm25 = [relevance_raw.get(d, 0.0) for d in domains]
         yardstick = reference(list(relevance_raw.values()))
         relevance = [f.relevance(r, yardstick) for r in bm25]
-        # Issue 24: which sites the ranked lists may take (score.eligibility), written
-        # once the scores are.
-        gates = gate_rows(other, dict(zip(domains, relevance, strict=True)), floor)
+        # Issue 24: which sites the ranked lists may take (score.eligibility), in a
+        # transaction of its own on the other connection, while the graph is made: the
+        # gates read the crawl's facts and relevance, nothing the graph or scores hold.
+        other.write_eligibility(run_id, gate_rows(
+            other, dict(zip(domains, relevance, strict=True)), floor))
         # The graph's nodes are score_domains' sites, in the same order.
         gid, site_edges = graph.result()
         g = site_authority(gid, group_edges(gid, site_edges))
@@ -238,13 +239,14 @@ def _score_all(store: Store, keywords: Sequence[str],
             "pagerank": g.pagerank, "hub": g.hub,
             "authority": g.authority, "inlinks": g.inlinks, "bm25": bm25})
         table = t.ScoreTable(used, today, g.groups)
+        rows, keys = keyed.result()
+        inputs = t.SiteInputs(t.SITE_INPUTS, rows, keys.tolist(), domains)
         for low in range(0, len(domains), store.SCORE_STEP):
             # One slice of breakdowns at a time, written behind the graph (at most
             # background.PENDING slices waiting), not every site's in memory.
             lane.submit(store.write_scores, run_id, t.score_columns(
                 table, inputs, low, min(low + store.SCORE_STEP, len(domains)), bm25,
                 relevance, activity, g.pagerank, g.authority, g.inlinks))
-    store.write_eligibility(run_id, gates)
     return len(domains)
 
 
