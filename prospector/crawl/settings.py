@@ -30,10 +30,10 @@ REDIRECT_MAX_TIMES = 5
 # Redirects are never dropped as duplicates: a redirect loop ends at REDIRECT_MAX_TIMES
 # with a reason recorded for its site instead of vanishing.
 # No duplicate filter in one process: every request of the spider is of a URL the crawl
-# state claimed first (crawl/state.py, never asked twice), and redirects pass it anyway
-# (middlewares/dupefilter.py: a loop ends at REDIRECT_MAX_TIMES with its reason). Scrapy's
-# filter kept a fingerprint of every request for the whole crawl, ≈ 5 MB at 50,000
-# pages (bench/RESULTS.md, issue 23 third pass). A distributed job sets scrapy-redis's
+# state claimed first (crawl/state.py, never asked twice), and a redirect passes as it
+# must (a loop ends at REDIRECT_MAX_TIMES with its reason). Scrapy's filter kept a
+# fingerprint of every request for the whole crawl, ≈ 5 MB at 50,000 pages
+# (bench/RESULTS.md, issue 23 third pass). A distributed job sets scrapy-redis's
 # (distributed/job.py), which the spider's refetches bypass.
 DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
 # No depth limit: Scrapy's depth counts every callback hop, so a site released from

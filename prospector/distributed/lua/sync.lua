@@ -1,7 +1,7 @@
 -- The scheduler's one round trip: queue the requests enqueued since the last one (each
 -- checked against the duplicate filter unless told not to: a redirect is never dropped
--- as a duplicate nor recorded, as in a single process, see
--- prospector.crawl.middlewares.dupefilter.RedirectDupeFilter), then take up to ARGV[1]
+-- as a duplicate nor recorded, as in a single process, where no filter drops one:
+-- prospector/crawl/settings.py, DUPEFILTER_CLASS), then take up to ARGV[1]
 -- best requests; a worker that takes work is no longer idle.
 -- KEYS: dupefilter, queue, idle; ARGV: count to take, worker, number of requests, then
 -- (fingerprint, score, encoded request, check 1/0) per request.
