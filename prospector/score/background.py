@@ -19,9 +19,11 @@ from prospector.store.db import Store
 
 T = TypeVar("T")
 # Jobs waiting in the lane at most: the scoring hands it a slice of scores at a time,
-# and waits when this many are queued (the uncommitted site graph's INSERT ahead of them
-# can take a while; each slice holds ≈8 MB of breakdowns).
-PENDING = 3
+# and waits when this many are queued. The site graph's INSERT ahead of them takes ≈1 s
+# at 100,000 sites, while a slice takes ≈0.08 s to make and holds ≈8 MB of breakdowns:
+# with 3 the scoring waited ≈0.7 s of that second; with 8, 0.25–0.45 s less in all, the
+# peak 543 MB against 527–536 (bench/RESULTS.md, "the scoring in two lanes").
+PENDING = 8
 
 _Job = tuple[Future[Any], Callable[[], Any]]
 
