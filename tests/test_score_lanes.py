@@ -107,7 +107,7 @@ def _failing(message: str) -> Callable[..., None]:
 
 @pytest.mark.parametrize("where", ["graph", "scores", "relevance", "gates"])
 def test_a_failure_in_either_lane_keeps_the_previous_rows(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+        monkeypatch: pytest.MonkeyPatch, where: str) -> None:
     """The site graph, metrics and scores are one transaction. The gates (eligibility)
     are their own, written while the graph is made: from the same facts they come out
     the same, so every table compares equal."""

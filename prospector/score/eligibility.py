@@ -8,7 +8,7 @@ what it left out and why."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from prospector.extract.channels import RECUR_MIN_PAGES, RECUR_SHARE
@@ -54,8 +54,8 @@ def relevance_floor(config_json: Any) -> float:
 def gate_rows(store: Store, relevance: Mapping[str, float], floor: float
               ) -> list[tuple[Any, ...]]:
     """Every site's gate, and the infrastructure only seen linked, as the rows
-    `Store.write_eligibility` takes (the scoring makes them on a second connection while
-    its site graph is built, and writes them once its scores are committed)."""
+    `Store.write_eligibility` takes (the scoring makes and writes them on a second
+    connection while its site graph is built)."""
     rows: list[tuple[Any, ...]] = []
     for domain, url, status, linked_by in store.gate_sites():
         value = float(relevance.get(domain, 0.0))
@@ -66,22 +66,6 @@ def gate_rows(store: Store, relevance: Mapping[str, float], floor: float
         if kind:
             rows.append((domain, "infrastructure", kind, None, int(linked_by)))
     return rows
-
-
-def write_gates(store: Store, relevance: Mapping[str, float], floor: float) -> dict[str, int]:
-    """Every site's gate, and the infrastructure only seen linked; returns reason → count."""
-    rows = gate_rows(store, relevance, floor)
-    store.write_eligibility(store.last_run_id(), rows)
-    return reason_counts(rows)
-
-
-def reason_counts(rows: Sequence[tuple[Any, ...]]) -> dict[str, int]:
-    """reason → how many of gate_rows' rows have it."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        if row[1]:
-            counts[row[1]] = counts.get(row[1], 0) + 1
-    return counts
 
 
 def add_recurring_channels(store: Store) -> int:

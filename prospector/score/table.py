@@ -318,15 +318,14 @@ def score_columns(table: ScoreTable, inputs: SiteInputs, first: int, last: int,
             if isinstance(posted, Activity) and posted.posts else None
         if active is not None:
             key = (key, active)
-        fixed = fixed_by.get(key)
-        if fixed is None:
-            site = dict(zip(names, inputs.rows[inputs.keys[i]], strict=True))
-            fixed = fixed_by[key] = table.fixed(site, active)
         rel = relevance_factor(bm25[i], relevance[i])
         gate = f.niche_gate(rel[1])
         plans = plans_by.get((key, gate))
         if plans is None:
             site = dict(zip(names, inputs.rows[inputs.keys[i]], strict=True))
+            fixed = fixed_by.get(key)
+            if fixed is None:
+                fixed = fixed_by[key] = table.fixed(site, active)
             plans = plans_by[(key, gate)] = table.plans(site, fixed, gate)
         auth = authority_factor(pagerank[i], groups, hits[i], inlinks[i])
         head = authority_head(*auth)

@@ -43,17 +43,16 @@ _TERM_COUNTS = """
 # steps over integer site ids (the slices of a GROUP BY on two domain strings cost 9 CPU-s
 # on 2,000,000 links):
 # score_nodes: every scored site's id (its place in domain order: score_sites' number, so
-# the graph's nodes are the sites score_domains gave, whatever the crawl adds meanwhile),
-# its owner group's id and the group's index among the groups (the node order PageRank
-# and HITS number them in);
+# the graph's nodes are the sites score_domains gave, whatever the crawl adds meanwhile)
+# and its owner group's index among the groups (the node order PageRank and HITS number
+# them in);
 # score_edges: one row per (source site, target site), sections as a bit mask over
 # score_sections (a bit_or; a list_distinct of the strings cost 2.5 CPU-s more).
 _SCORE_NODES = """
     CREATE OR REPLACE TEMP TABLE score_nodes AS
     WITH ids AS (SELECT s.domain, coalesce(o.owner, s.domain) AS owner, s.n AS id
                  FROM score_sites s LEFT JOIN score_owners o USING (domain))
-    SELECT i.domain, i.owner, i.id, g.id AS oid,
-           (dense_rank() OVER (ORDER BY g.id) - 1)::BIGINT AS gid
+    SELECT i.id, (dense_rank() OVER (ORDER BY g.id) - 1)::BIGINT AS gid
     FROM ids i JOIN ids g ON g.domain = i.owner
 """
 # Two ENUM types for the GROUP BY, made and dropped by the scoring's transaction:
@@ -207,9 +206,10 @@ class Scoring(Connection):
     # knob left at one: a second thread for its GROUP BY saved ≈1.2 s of wall time on an
     # idle 2-core machine for 0.2-0.6 CPU-s more, and on a busy one (load 6) cost both:
     # 3.5-4.1 CPU-s and 4.0-4.8 s against 2.9 and 3.0 s on one thread (the INSERT gained
-    # nothing from it). The scoring's goal counts CPU seconds as well as wall time.
-    # (Tried again on 2026-12-06 at load 1.0: 9.76 / 10.26 s wall for 11.89 / 12.53
-    # CPU-s, against 10.67 / 10.93 s and 10.79 / 11.05 CPU-s on one thread.)
+    # nothing from it). Tried again on 2026-12-06 at load 1.0: 9.76 / 10.26 s wall for
+    # 11.89 / 12.53 CPU-s, against 10.67 / 10.93 s and 10.79 / 11.05 CPU-s on one thread;
+    # and with the scoring in two lanes (score.background), whose other lane has the
+    # second core: 6.40-6.59 s against 6.37-6.61 s on a quiet machine, for 0.6 CPU-s more.
     EDGE_THREADS = 1
     # ... and for the rest of the transaction, once the graph is read back: its
     # temporary tables (80 MB at 100,000 sites) may go to disk while the uncommitted
@@ -219,7 +219,7 @@ class Scoring(Connection):
     SCORE_STEP = 5_000
 
     def score_domains(self) -> list[str]:
-        """Every site's domain in order, and their facts kept for score_inputs."""
+        """Every site's domain in order, and their facts kept for score_keys."""
         self.con.execute(_SCORE_SITES)
         return [str(r[0]) for r in self.con.execute(
             "SELECT domain FROM score_sites ORDER BY n").fetchall()]
